@@ -1,0 +1,51 @@
+package dev.berth.oci;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
+
+/** An OS/architecture pair such as {@code linux/amd64} or {@code linux/arm64/v8}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Platform(
+    @JsonProperty("os") String os,
+    @JsonProperty("architecture") String architecture,
+    @JsonProperty("variant") String variant) {
+
+  public static final Platform LINUX_AMD64 = new Platform("linux", "amd64", null);
+
+  public Platform {
+    if (os == null || os.isBlank() || architecture == null || architecture.isBlank()) {
+      throw new IllegalArgumentException("a platform needs an os and an architecture");
+    }
+  }
+
+  /** Parses {@code os/arch[/variant]}. */
+  public static Platform parse(String text) {
+    String[] parts = text.trim().toLowerCase(Locale.ROOT).split("/");
+    if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+      throw new IllegalArgumentException("invalid platform '" + text + "': expected os/arch[/variant]");
+    }
+    return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
+  }
+
+  /** The platform of the machine berth runs on. */
+  public static Platform host() {
+    String arch = System.getProperty("os.arch");
+    return new Platform("linux", switch (arch) {
+      case "amd64", "x86_64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      default -> arch;
+    }, null);
+  }
+
+  /** Whether an index entry for {@code candidate} serves this platform (a missing variant matches any). */
+  public boolean matches(Platform candidate) {
+    return os.equals(candidate.os) && architecture.equals(candidate.architecture)
+        && (variant == null || candidate.variant == null || variant.equals(candidate.variant));
+  }
+
+  @Override
+  public String toString() {
+    return os + "/" + architecture + (variant == null ? "" : "/" + variant);
+  }
+}
