@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
     description = "Builds fleets of container images without a daemon.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        BuildCommand.class,
+        ImportCommand.class,
         StoreCommand.class,
     })
 public final class Main implements Runnable {

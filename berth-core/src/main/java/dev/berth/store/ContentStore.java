@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
@@ -43,18 +45,24 @@ public final class ContentStore {
   private static final String LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}";
   private static final String TEMP_DIR = ".berth-tmp";
 
+  /**
+   * File locks belong to the whole process, so threads of one process must take turns before taking
+   * one: a lock per store directory, shared by every instance opened on it.
+   */
+  private static final ConcurrentHashMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
+
   private final Path root;
-  private final ReentrantLock indexLock = new ReentrantLock();
+  private final ReentrantLock indexLock;
 
   private ContentStore(Path root) {
     this.root = root;
+    this.indexLock = PROCESS_LOCKS.computeIfAbsent(root, ignored -> new ReentrantLock());
   }
 
   /** Opens the store at {@code root}, creating an empty layout when the directory has none. */
   public static ContentStore open(Path root) throws IOException {
     Path absolute = root.toAbsolutePath().normalize();
     Files.createDirectories(absolute.resolve("blobs").resolve("sha256"));
-    Files.createDirectories(absolute.resolve(TEMP_DIR));
     ContentStore store = new ContentStore(absolute);
     Path layout = absolute.resolve("oci-layout");
     if (!Files.exists(layout)) {
@@ -69,6 +77,15 @@ public final class ContentStore {
       });
     }
     return store;
+  }
+
+  /** Opens an existing OCI layout (such as {@code oci:DIR}) without creating anything in it. */
+  public static ContentStore openExisting(Path root) throws IOException {
+    Path absolute = root.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(absolute.resolve("oci-layout")) || !Files.isRegularFile(absolute.resolve("index.json"))) {
+      throw new NoSuchFileException(absolute.toString(), null, "not an OCI image layout (no oci-layout or index.json)");
+    }
+    return new ContentStore(absolute);
   }
 
   /** The default store: {@code $BERTH_STORE}, else {@code ${XDG_CACHE_HOME:-~/.cache}/berth/store}. */
@@ -120,7 +137,7 @@ public final class ContentStore {
 
   /** A sink for a new blob; commit it to make it visible, or close it to throw it away. */
   public BlobSink newBlob() throws IOException {
-    return new BlobSink(this, root.resolve(TEMP_DIR).resolve("blob-" + UUID.randomUUID()));
+    return new BlobSink(this, tempDirectory().resolve("blob-" + UUID.randomUUID()));
   }
 
   public Descriptor writeBlob(String mediaType, byte[] content) throws IOException {
@@ -140,6 +157,11 @@ public final class ContentStore {
       in.transferTo(sink);
       return sink.commit(expected);
     }
+  }
+
+  /** Where blobs and index files are written before they are renamed into place (same file system). */
+  public Path tempDirectory() throws IOException {
+    return Files.createDirectories(root.resolve(TEMP_DIR));
   }
 
   void moveIntoPlace(Path temp, Digest digest) throws IOException {
@@ -245,21 +267,27 @@ public final class ContentStore {
    */
   public Lease lease() throws IOException {
     FileChannel channel = FileChannel.open(root.resolve(".berth-gc.lock"),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    return new Lease(channel, channel.lock(0, Long.MAX_VALUE, true));
+        StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      return new Lease(channel, channel.lock(0, Long.MAX_VALUE, true));
+    } catch (OverlappingFileLockException alreadyHeldByThisProcess) {
+      return new Lease(channel, null);
+    }
   }
 
   /** A held shared lock on the store; see {@link #lease()}. */
   public record Lease(FileChannel channel, FileLock lock) implements AutoCloseable {
     @Override
     public void close() throws IOException {
-      lock.release();
+      if (lock != null) {
+        lock.release();
+      }
       channel.close();
     }
   }
 
   void writeAtomically(Path target, byte[] content) throws IOException {
-    Path temp = root.resolve(TEMP_DIR).resolve(target.getFileName() + "-" + UUID.randomUUID());
+    Path temp = tempDirectory().resolve(target.getFileName() + "-" + UUID.randomUUID());
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       channel.write(java.nio.ByteBuffer.wrap(content));
       channel.force(true);
@@ -338,7 +366,7 @@ public final class ContentStore {
   public GcReport gc() throws IOException {
     try (FileChannel channel = FileChannel.open(root.resolve(".berth-gc.lock"),
             StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-         FileLock lock = channel.tryLock()) {
+         FileLock lock = tryExclusive(channel)) {
       if (lock == null) {
         throw new StoreBusyException("the store " + root + " is in use by another berth process; try gc later");
       }
@@ -357,7 +385,7 @@ public final class ContentStore {
             removed.add(digest);
           }
         }
-        try (var temps = Files.list(root.resolve(TEMP_DIR))) {
+        try (var temps = Files.list(tempDirectory())) {
           for (Path temp : (Iterable<Path>) temps::iterator) {
             freed += Files.size(temp);
             Files.deleteIfExists(temp);
@@ -365,6 +393,14 @@ public final class ContentStore {
         }
         return new GcReport(removed, freed);
       });
+    }
+  }
+
+  private static FileLock tryExclusive(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (OverlappingFileLockException heldByThisProcess) {
+      return null;
     }
   }
 

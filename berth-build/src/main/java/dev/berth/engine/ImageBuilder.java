@@ -1,0 +1,191 @@
+package dev.berth.engine;
+
+import dev.berth.layer.EntryAttributes;
+import dev.berth.layer.LayerBlob;
+import dev.berth.layer.LayerBuilder;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.ImageConfig;
+import dev.berth.oci.ImageManifest;
+import dev.berth.oci.Json;
+import dev.berth.oci.MediaTypes;
+import dev.berth.spec.ImageSpec;
+import dev.berth.spec.StepSpec;
+import dev.berth.store.ContentStore;
+import dev.berth.store.StepCache;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The native engine: builds one image from its spec, base and inputs, step by step, straight into
+ * the store. File steps become reproducible tar layers; run-like steps go to a {@link StepRunner}.
+ * Each step's layer is cached under a key chained from the previous step's, so an unchanged step is
+ * not done again when a later one changed.
+ */
+public final class ImageBuilder {
+  private final ContentStore store;
+  private final StepCache stepCache;
+  private final BuildSettings settings;
+  private final StepRunner runner;
+  private final Consumer<String> progress;
+
+  public ImageBuilder(ContentStore store, BuildSettings settings, StepRunner runner, Consumer<String> progress) {
+    this.store = store;
+    this.stepCache = new StepCache(store);
+    this.settings = settings;
+    this.runner = runner;
+    this.progress = progress;
+  }
+
+  /** The image written to the store: its manifest, and the content key it was built under. */
+  public record BuiltImage(Descriptor manifest, ContentKey key) {}
+
+  public BuiltImage build(PreparedImage prepared) throws IOException {
+    ImageSpec spec = prepared.spec();
+    BaseImage base = prepared.base();
+    ImageConfig config = base.config().withCreated(settings.created());
+    List<LayerBlob> layers = new ArrayList<>(base.layers());
+    Digest chain = Digest.sha256(("base " + base.identity()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    BuildState state = new BuildState(config, layers);
+    for (int i = 0; i < spec.steps().size(); i++) {
+      StepSpec step = spec.steps().get(i);
+      List<InputFile> inputs = prepared.stepInputs().get(i);
+      chain = stepKey(chain, step, inputs, state.config);
+      String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
+      apply(spec, step, inputs, chain, label, state);
+    }
+    ImageConfig finalConfig = RuntimeConfigs.apply(state.config, spec.config());
+    byte[] configJson = finalConfig.toJson();
+    Descriptor configDescriptor = store.writeBlob(MediaTypes.OCI_CONFIG, configJson);
+    List<Descriptor> layerDescriptors = state.layers.stream().map(LayerBlob::descriptor).toList();
+    ImageManifest manifest = ImageManifest.oci(configDescriptor, layerDescriptors);
+    Descriptor manifestDescriptor = store.writeBlob(MediaTypes.OCI_MANIFEST, manifest.toJson());
+    return new BuiltImage(manifestDescriptor, prepared.key());
+  }
+
+  /** Mutable per-build state: the config and layers so far. Never shared between builds. */
+  private static final class BuildState {
+    ImageConfig config;
+    final List<LayerBlob> layers;
+
+    BuildState(ImageConfig config, List<LayerBlob> layers) {
+      this.config = config;
+      this.layers = layers;
+    }
+
+    void addLayer(LayerBlob layer, String createdBy) {
+      layers.add(layer);
+      config = config.withLayer(layer.diffId(), createdBy);
+    }
+  }
+
+  private void apply(ImageSpec spec, StepSpec step, List<InputFile> inputs, Digest stepKey, String label,
+      BuildState state) throws IOException {
+    if (step instanceof StepSpec.Env env) {
+      state.config = state.config.withConfig(state.config.config().withEnv(
+          RuntimeConfigs.mergeEnv(state.config.config().env(), env.variables())))
+          .withEmptyLayerHistory("berth env " + new TreeMap<>(env.variables()));
+      return;
+    }
+    if (step instanceof StepSpec.Workdir workdir) {
+      state.config = state.config.withConfig(state.config.config().withWorkingDir(workdir.path()))
+          .withEmptyLayerHistory("berth workdir " + workdir.path());
+      return;
+    }
+    if (step instanceof StepSpec.User user) {
+      state.config = state.config.withConfig(state.config.config().withUser(user.user()))
+          .withEmptyLayerHistory("berth user " + user.user());
+      return;
+    }
+    var cached = stepCache.find(stepKey);
+    if (cached.isPresent()) {
+      progress.accept(label + ": cached");
+      state.addLayer(cached.get(), "berth " + describe(step));
+      return;
+    }
+    progress.accept(label);
+    LayerBlob layer;
+    if (step instanceof StepSpec.Copy copy) {
+      layer = copyLayer(copy, inputs, state.layers);
+    } else if (step instanceof StepSpec.Layer merge) {
+      layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
+    } else {
+      StepRunner.Result result = runner.run(new StepRunner.Request(spec, step, label, state.config,
+          List.copyOf(state.layers), settings));
+      if (result.layer().isEmpty()) {
+        state.config = state.config.withEmptyLayerHistory("berth " + describe(step));
+        return;
+      }
+      layer = result.layer().get();
+    }
+    stepCache.put(stepKey, layer);
+    state.addLayer(layer, "berth " + describe(step));
+  }
+
+  private LayerBlob copyLayer(StepSpec.Copy copy, List<InputFile> inputs, List<LayerBlob> layersSoFar)
+      throws IOException {
+    Integer uid = null;
+    Integer gid = null;
+    if (copy.owner() != null) {
+      Ownership.Ids ids = new Ownership(store, layersSoFar).resolve(copy.owner());
+      uid = ids.uid();
+      gid = ids.gid();
+    }
+    Integer mode = copy.mode() == null ? null : Integer.parseInt(copy.mode(), 8);
+    LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch());
+    InputFile top = inputs.get(0);
+    boolean directorySource = top.kind() == InputFile.Kind.DIRECTORY;
+    String destination = CopyPaths.destination(copy.dest(), top.path(), directorySource);
+    for (InputFile input : inputs) {
+      String imagePath = directorySource
+          ? CopyPaths.join(destination, relativeTo(top.path(), input.path()))
+          : destination;
+      EntryAttributes attributes = new EntryAttributes(uid, gid, mode);
+      switch (input.kind()) {
+        case DIRECTORY -> layer.addDirectory(imagePath, attributes);
+        case FILE -> layer.addFile(input.source(), imagePath, attributes);
+        case SYMLINK -> layer.addSymlink(imagePath, input.linkTarget(), new EntryAttributes(uid, gid, null));
+      }
+    }
+    return layer.writeTo(store);
+  }
+
+  private static String relativeTo(String parent, String path) {
+    if (path.equals(parent)) {
+      return "";
+    }
+    return parent.isEmpty() ? path : path.substring(parent.length() + 1);
+  }
+
+  private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, ImageConfig configSoFar) {
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("previous", previous.toString());
+    document.put("step", StepJson.step(step));
+    document.put("inputs", inputs);
+    document.put("settings", settings.keyFields());
+    if (!(step instanceof StepSpec.Copy) && !(step instanceof StepSpec.Layer)) {
+      document.put("env", configSoFar.config().env());
+      document.put("user", configSoFar.config().user());
+      document.put("workdir", configSoFar.config().workingDir());
+    }
+    return Digest.sha256(Json.canonical(document));
+  }
+
+  static String describe(StepSpec step) {
+    return StepJson.step(step).entrySet().iterator().next().getKey() + " "
+        + Json.mapper().valueToTree(StepJson.step(step).values().iterator().next()).toString();
+  }
+
+  /** An image with everything a build needs decided: spec, resolved base, inputs per step, key. */
+  public record PreparedImage(ImageSpec spec, BaseImage base, List<List<InputFile>> stepInputs, ContentKey key) {
+    public Path folder() {
+      return spec.folder();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.berth.engine;
+
+import dev.berth.spec.ImageSpec;
+import dev.berth.spec.StepSpec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/** Decides everything about an image before it is built: its base, its inputs and its content key. */
+public final class ImagePreparer {
+  private final BuildSettings settings;
+  private final InputCollector.FileDigests digests;
+
+  public ImagePreparer(BuildSettings settings, InputCollector.FileDigests digests) {
+    this.settings = settings;
+    this.digests = digests;
+  }
+
+  public ImageBuilder.PreparedImage prepare(ImageSpec spec, BaseImage base) throws IOException {
+    InputCollector collector = new InputCollector(spec, digests);
+    List<List<InputFile>> stepInputs = new ArrayList<>();
+    TreeMap<String, InputFile> allInputs = new TreeMap<>();
+    for (StepSpec step : spec.steps()) {
+      String source = source(step);
+      List<InputFile> inputs = source == null ? List.of() : collector.collect(source, key(step));
+      stepInputs.add(inputs);
+      inputs.forEach(input -> allInputs.put(input.path(), input));
+    }
+    ContentKey key = ContentKey.compute(StepJson.spec(spec), List.copyOf(allInputs.values()), base.identity(), settings);
+    return new ImageBuilder.PreparedImage(spec, base, stepInputs, key);
+  }
+
+  private static String source(StepSpec step) {
+    if (step instanceof StepSpec.Copy copy) {
+      return copy.src();
+    }
+    if (step instanceof StepSpec.Layer layer) {
+      return layer.src();
+    }
+    if (step instanceof StepSpec.Requirements requirements) {
+      return requirements.file();
+    }
+    return null;
+  }
+
+  private static String key(StepSpec step) {
+    return step instanceof StepSpec.Copy ? "copy.src" : step instanceof StepSpec.Layer ? "layers.src" : "requirements";
+  }
+}

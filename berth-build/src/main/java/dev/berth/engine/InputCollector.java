@@ -1,0 +1,139 @@
+package dev.berth.engine;
+
+import dev.berth.layer.IgnoreRules;
+import dev.berth.oci.Digest;
+import dev.berth.spec.ImageSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Walks what a step reads from its image folder, after {@code .dockerignore}, refusing anything that
+ * leads outside the folder (a {@code ..} path, a symlinked parent, a symlink whose target is outside).
+ */
+public final class InputCollector {
+  private final Path folder;
+  private final Path realFolder;
+  private final IgnoreRules ignore;
+  private final FileDigests digests;
+
+  public InputCollector(ImageSpec spec, FileDigests digests) throws IOException {
+    this.folder = spec.folder().toAbsolutePath().normalize();
+    this.realFolder = folder.toRealPath();
+    this.ignore = IgnoreRules.load(folder.resolve(".dockerignore"));
+    this.digests = digests;
+  }
+
+  /** Everything under {@code relative} (a file, a symlink or a directory tree), sorted by path. */
+  public List<InputFile> collect(String relative, String key) throws IOException {
+    Path source = folder.resolve(relative).normalize();
+    if (!source.startsWith(folder)) {
+      throw new BuildException("'" + key + "' path '" + relative + "' is outside the image folder " + folder);
+    }
+    if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+      throw new BuildException("'" + key + "' source '" + relative + "' does not exist in " + folder);
+    }
+    Path realParent = source.getParent().toRealPath();
+    if (!realParent.startsWith(realFolder)) {
+      throw new BuildException("'" + key + "' path '" + relative + "' leads outside the image folder through a symlink");
+    }
+    String base = folder.relativize(source).toString().replace('\\', '/');
+    if (!base.isEmpty() && ignore.isExcluded(base)) {
+      throw new BuildException("'" + key + "' source '" + relative + "' is excluded by .dockerignore");
+    }
+    List<InputFile> out = new ArrayList<>();
+    walk(source, out);
+    out.sort((a, b) -> a.path().compareTo(b.path()));
+    return out;
+  }
+
+  private void walk(Path path, List<InputFile> out) throws IOException {
+    String relative = folder.relativize(path).toString().replace('\\', '/');
+    PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    int mode = permissionBits(path, attributes);
+    if (attributes.isSymbolicLink()) {
+      String target = Files.readSymbolicLink(path).toString();
+      Path resolved = path.getParent().resolve(target).normalize();
+      if (!resolved.startsWith(folder)) {
+        throw new BuildException("symlink '" + relative + "' points outside the image folder (to " + target + ")");
+      }
+      out.add(new InputFile(relative, InputFile.Kind.SYMLINK, mode, null, target, path));
+    } else if (attributes.isDirectory()) {
+      out.add(new InputFile(relative, InputFile.Kind.DIRECTORY, mode, null, null, path));
+      List<Path> children;
+      try (Stream<Path> list = Files.list(path)) {
+        children = list.sorted().toList();
+      }
+      for (Path child : children) {
+        String childRelative = folder.relativize(child).toString().replace('\\', '/');
+        boolean directory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
+        if (ignore.isExcluded(childRelative)) {
+          if (directory && ignore.mayHaveIncludedChildren(childRelative)) {
+            walkExcludedDirectory(child, out);
+          }
+          continue;
+        }
+        walk(child, out);
+      }
+    } else if (attributes.isRegularFile()) {
+      out.add(new InputFile(relative, InputFile.Kind.FILE, mode, digests.digestOf(path, attributes), null, path));
+    } else {
+      throw new BuildException("'" + relative + "' in " + folder + " is neither a file, a directory nor a symlink");
+    }
+  }
+
+  /** An excluded directory whose children an {@code !} exception may bring back. */
+  private void walkExcludedDirectory(Path directory, List<InputFile> out) throws IOException {
+    List<InputFile> found = new ArrayList<>();
+    try (Stream<Path> list = Files.list(directory)) {
+      for (Path child : list.sorted().toList()) {
+        String childRelative = folder.relativize(child).toString().replace('\\', '/');
+        if (!ignore.isExcluded(childRelative)) {
+          walk(child, found);
+        } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && ignore.mayHaveIncludedChildren(childRelative)) {
+          walkExcludedDirectory(child, found);
+        }
+      }
+    }
+    if (!found.isEmpty()) {
+      String relative = folder.relativize(directory).toString().replace('\\', '/');
+      out.add(new InputFile(relative, InputFile.Kind.DIRECTORY, 0755, null, null, directory));
+      out.addAll(found);
+    }
+  }
+
+  private static int permissionBits(Path path, PosixFileAttributes attributes) throws IOException {
+    Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    return ((Integer) mode) & 07777;
+  }
+
+  /** sha256 of a file's content, with a cache keyed by (path, size, mtime, inode) where one is kept. */
+  public interface FileDigests {
+    Digest digestOf(Path file, PosixFileAttributes attributes) throws IOException;
+
+    /** Hashes every file every time. */
+    FileDigests UNCACHED = (file, attributes) -> sha256(file);
+
+    static Digest sha256(Path file) throws IOException {
+      MessageDigest md = Digest.newSha256();
+      byte[] buffer = new byte[1 << 16];
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+          md.update(buffer, 0, n);
+        }
+      } catch (NoSuchFileException e) {
+        throw new BuildException("input file " + file + " vanished while it was read");
+      }
+      return Digest.fromHash("sha256", md.digest());
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.berth.engine;
+
+import dev.berth.oci.Descriptor;
+import dev.berth.spec.ImageSpec;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Builds one image into the store unless its content key is already there: resolve the base,
+ * prepare inputs and key, build, then name it {@code NAME:KEYTAG} and its other tags.
+ */
+public final class NativeBuild {
+  private final ContentStore store;
+  private final BaseResolver resolver;
+  private final ImagePreparer preparer;
+  private final ImageBuilder builder;
+  private final BuildSettings settings;
+
+  public NativeBuild(ContentStore store, BuildSettings settings, BaseResolver resolver,
+      InputCollector.FileDigests digests, StepRunner runner, Consumer<String> progress) {
+    this.store = store;
+    this.settings = settings;
+    this.resolver = resolver;
+    this.preparer = new ImagePreparer(settings, digests);
+    this.builder = new ImageBuilder(store, settings, runner, progress);
+  }
+
+  /** What a build did: the image's manifest, its key, the names it has, and whether it was built now. */
+  public record Outcome(ImageSpec spec, ContentKey key, Descriptor manifest, List<String> refNames, boolean built) {}
+
+  public ImageBuilder.PreparedImage prepare(ImageSpec spec) throws IOException {
+    BaseImage base = resolver.resolve(spec.base(), spec.platform(), settings.created());
+    return preparer.prepare(spec, base);
+  }
+
+  public ImageBuilder.PreparedImage prepare(ImageSpec spec, BaseImage base) throws IOException {
+    return preparer.prepare(spec, base);
+  }
+
+  public Outcome build(ImageBuilder.PreparedImage prepared, boolean force, String version) throws IOException {
+    ImageSpec spec = prepared.spec();
+    String keyName = spec.name() + ":" + prepared.key().tag();
+    Optional<Descriptor> existing = store.resolve(keyName);
+    Descriptor manifest;
+    boolean built;
+    if (existing.isPresent() && !force) {
+      manifest = existing.get().withoutAnnotations();
+      built = false;
+    } else {
+      manifest = builder.build(prepared).manifest();
+      built = true;
+    }
+    List<String> names = new ArrayList<>();
+    for (String tag : Tags.expand(spec, prepared.key(), version)) {
+      String refName = spec.name() + ":" + tag;
+      if (!refName.equals(keyName)) {
+        names.add(refName);
+      }
+    }
+    for (String name : names) {
+      store.tag(name, manifest);
+    }
+    // The key name last: once it exists, the image counts as present.
+    store.tag(keyName, manifest);
+    names.add(0, keyName);
+    return new Outcome(spec, prepared.key(), manifest, names, built);
+  }
+}

@@ -1,0 +1,113 @@
+package dev.berth.engine;
+
+import dev.berth.layer.LayerStreams;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.ImageConfig;
+import dev.berth.oci.ImageManifest;
+import dev.berth.oci.InvalidContentException;
+import dev.berth.oci.MediaTypes;
+import dev.berth.oci.Platform;
+import dev.berth.store.BlobSink;
+import dev.berth.store.ContentStore;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * {@code berth import ROOTFS.tar --as NAME:TAG}: a root file system tarball as a one-layer image.
+ * The tarball is checked entry by entry first (nothing may point outside the root), then stored as
+ * it is, compressed, so the same tarball always gives the same image.
+ */
+public final class RootfsImport {
+  private RootfsImport() {}
+
+  public static Descriptor importTarball(ContentStore store, Path tarball, String refName, Platform platform,
+      BuildSettings settings) throws IOException {
+    validate(tarball);
+    MessageDigest diffId = Digest.newSha256();
+    Digest layerDigest;
+    long layerSize;
+    try (BlobSink sink = store.newBlob()) {
+      try (OutputStream compressed = LayerStreams.compress(nonClosing(sink), settings.compression());
+           OutputStream hashed = new DigestOutputStream(compressed, diffId);
+           InputStream in = Files.newInputStream(tarball)) {
+        in.transferTo(hashed);
+      }
+      layerSize = sink.size();
+      layerDigest = sink.commit(null);
+    }
+    Descriptor layer = new Descriptor(settings.compression().mediaType(), layerDigest, layerSize);
+    ImageConfig config = ImageConfig.empty(platform, settings.created())
+        .withLayer(Digest.fromHash("sha256", diffId.digest()), "berth import " + tarball.getFileName());
+    Descriptor configDescriptor = store.writeBlob(MediaTypes.OCI_CONFIG, config.toJson());
+    Descriptor manifest = store.writeBlob(MediaTypes.OCI_MANIFEST,
+        ImageManifest.oci(configDescriptor, java.util.List.of(layer)).toJson());
+    store.tag(refName, manifest);
+    return manifest;
+  }
+
+  /** Refuses tarballs with entries or link targets that would land outside the root. */
+  static void validate(Path tarball) throws IOException {
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(tarball), 1 << 16);
+         TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
+      TarArchiveEntry entry;
+      int count = 0;
+      while ((entry = tar.getNextEntry()) != null) {
+        count++;
+        String name = entry.getName();
+        if (escapes(name)) {
+          throw new InvalidContentException(tarball + ": entry '" + name + "' points outside the root");
+        }
+        if (entry.isLink() && escapes(entry.getLinkName())) {
+          throw new InvalidContentException(tarball + ": hard link '" + name + "' points outside the root ("
+              + entry.getLinkName() + ")");
+        }
+      }
+      if (count == 0) {
+        throw new InvalidContentException(tarball + ": not a tar archive, or an empty one");
+      }
+    } catch (IOException e) {
+      if (e instanceof java.nio.file.NoSuchFileException) {
+        throw e;
+      }
+      throw new InvalidContentException(tarball + ": not a readable tar archive: " + e.getMessage());
+    }
+  }
+
+  private static boolean escapes(String name) {
+    int depth = 0;
+    for (String part : name.split("/")) {
+      if (part.equals("..")) {
+        depth--;
+        if (depth < 0) {
+          return true;
+        }
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        depth++;
+      }
+    }
+    return false;
+  }
+
+  private static OutputStream nonClosing(OutputStream out) {
+    return new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    };
+  }
+}

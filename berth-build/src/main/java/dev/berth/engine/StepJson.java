@@ -1,0 +1,80 @@
+package dev.berth.engine;
+
+import dev.berth.spec.Command;
+import dev.berth.spec.ImageSpec;
+import dev.berth.spec.StepSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The canonical description of specs and steps that content keys and step keys hash. */
+final class StepJson {
+  private StepJson() {}
+
+  static Map<String, Object> step(StepSpec step) {
+    Map<String, Object> out = new TreeMap<>();
+    if (step instanceof StepSpec.Apt apt) {
+      out.put("apt", apt.packages());
+    } else if (step instanceof StepSpec.Pip pip) {
+      out.put("pip", pip.packages());
+    } else if (step instanceof StepSpec.Requirements requirements) {
+      out.put("requirements", requirements.file());
+    } else if (step instanceof StepSpec.Run run) {
+      out.put("run", command(run.command()));
+    } else if (step instanceof StepSpec.Layer layer) {
+      out.put("layers", Map.of("src", layer.src(), "dest", layer.dest()));
+    } else if (step instanceof StepSpec.Copy copy) {
+      Map<String, Object> fields = new TreeMap<>();
+      fields.put("src", copy.src());
+      fields.put("dest", copy.dest());
+      if (copy.owner() != null) {
+        fields.put("owner", copy.owner());
+      }
+      if (copy.mode() != null) {
+        fields.put("mode", copy.mode());
+      }
+      out.put("copy", fields);
+    } else if (step instanceof StepSpec.Env env) {
+      out.put("env", new TreeMap<>(env.variables()));
+    } else if (step instanceof StepSpec.Workdir workdir) {
+      out.put("workdir", workdir.path());
+    } else if (step instanceof StepSpec.User user) {
+      out.put("user", user.user());
+    }
+    return out;
+  }
+
+  static Object command(Command command) {
+    return command instanceof Command.Exec exec ? exec.args() : ((Command.Shell) command).script();
+  }
+
+  /** Everything of a spec that shapes the image, defaults filled; secrets by id only, never content. */
+  static Map<String, Object> spec(ImageSpec spec) {
+    Map<String, Object> out = new TreeMap<>();
+    out.put("name", spec.name());
+    out.put("base", spec.base());
+    out.put("platform", spec.platform().toString());
+    out.put("steps", spec.steps().stream().map(StepJson::step).toList());
+    ImageSpec.RuntimeConfig config = spec.config();
+    Map<String, Object> runtime = new TreeMap<>();
+    runtime.put("env", new TreeMap<>(config.env()));
+    runtime.put("workdir", config.workdir());
+    runtime.put("user", config.user());
+    runtime.put("entrypoint", config.entrypoint());
+    runtime.put("cmd", config.cmd());
+    runtime.put("expose", config.expose().stream().sorted().toList());
+    runtime.put("labels", new TreeMap<>(config.labels()));
+    runtime.put("volumes", config.volumes().stream().sorted().toList());
+    runtime.put("stopSignal", config.stopSignal());
+    out.put("config", runtime);
+    out.put("network", spec.network().name());
+    out.put("cache", spec.caches());
+    out.put("secrets", spec.secrets().stream().map(ImageSpec.Secret::id).sorted().toList());
+    Map<String, Object> verify = new LinkedHashMap<>();
+    verify.put("commands", spec.verify().stream().map(StepJson::command).toList());
+    out.put("verify", verify);
+    out.put("tags", List.copyOf(spec.tags()));
+    return out;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.berth.engine;
+
+import dev.berth.layer.LayerBlob;
+import dev.berth.oci.ImageConfig;
+import dev.berth.spec.ImageSpec;
+import dev.berth.spec.StepSpec;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs a step that executes commands in the image (apt, pip, requirements, run) and returns its layer. */
+public interface StepRunner {
+  /**
+   * @param imageSoFar the config with every earlier step applied (env, user, workdir for the command)
+   * @param layers the image's layers so far, bottom first
+   */
+  record Request(ImageSpec spec, StepSpec step, String label, ImageConfig imageSoFar, List<LayerBlob> layers,
+      BuildSettings settings) {}
+
+  /** The step's layer, or empty when it changed no file. */
+  record Result(Optional<LayerBlob> layer) {}
+
+  Result run(Request request) throws IOException;
+}

@@ -1,0 +1,65 @@
+package dev.berth.spec;
+
+import dev.berth.oci.Platform;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One image of a tree, as its {@code image.yaml} says, validated: steps in build order, the final
+ * runtime configuration, checks and tags.
+ *
+ * @param folder the image folder; every input file lies inside it
+ * @param file the spec file (for messages)
+ * @param base another image of the tree, {@code scratch}, or a reference (registry, oci:, docker-archive:)
+ */
+public record ImageSpec(
+    Path folder,
+    Path file,
+    String name,
+    String base,
+    Platform platform,
+    List<StepSpec> steps,
+    RuntimeConfig config,
+    Network network,
+    List<String> caches,
+    List<Secret> secrets,
+    List<Command> verify,
+    List<String> tags) {
+
+  public ImageSpec {
+    steps = List.copyOf(steps);
+    caches = List.copyOf(caches);
+    secrets = List.copyOf(secrets);
+    verify = List.copyOf(verify);
+    tags = List.copyOf(tags);
+  }
+
+  /** Network of run steps; apt and pip steps always get the host's. */
+  public enum Network { NONE, HOST }
+
+  /** A file mounted at {@code /run/secrets/ID} for the steps that run; never in a layer or the key. */
+  public record Secret(String id, Path source) {}
+
+  /** The runtime configuration of the finished image; null fields leave the base's value. */
+  public record RuntimeConfig(
+      Map<String, String> env,
+      String workdir,
+      String user,
+      List<String> entrypoint,
+      List<String> cmd,
+      List<String> expose,
+      Map<String, String> labels,
+      List<String> volumes,
+      String stopSignal) {
+
+    public RuntimeConfig {
+      env = env == null ? Map.of() : Map.copyOf(env);
+      expose = expose == null ? List.of() : List.copyOf(expose);
+      labels = labels == null ? Map.of() : Map.copyOf(labels);
+      volumes = volumes == null ? List.of() : List.copyOf(volumes);
+      entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+      cmd = cmd == null ? null : List.copyOf(cmd);
+    }
+  }
+}

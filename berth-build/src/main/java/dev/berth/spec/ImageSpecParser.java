@@ -1,0 +1,394 @@
+package dev.berth.spec;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.oci.ImageReference;
+import dev.berth.oci.Platform;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Reads and validates {@code image.yaml}; every error names the file and, where known, the line. */
+public final class ImageSpecParser {
+  public static final String FILE_NAME = "image.yaml";
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern PORT = Pattern.compile("[0-9]{1,5}(/(tcp|udp|sctp))?");
+  private static final Pattern MODE = Pattern.compile("0?[0-7]{3,4}");
+  private static final Pattern TAG_TEMPLATE = Pattern.compile("\\{([a-z]+)}");
+  private static final List<String> TAG_VARIABLES = List.of("key", "version", "name");
+
+  private final ObjectMapper mapper;
+  private final Platform defaultPlatform;
+
+  public ImageSpecParser(Platform defaultPlatform) {
+    this.defaultPlatform = defaultPlatform;
+    this.mapper = YAMLMapper.builder(YAMLFactory.builder().build())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .addModule(SpecDeserializers.module())
+        .build();
+  }
+
+  /** Parses {@code folder/image.yaml}. */
+  public ImageSpec parse(Path folder) {
+    Path file = folder.resolve(FILE_NAME);
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new SpecException(file, "no such file");
+    } catch (IOException e) {
+      throw new SpecException(file, "cannot read: " + e.getMessage());
+    }
+    ImageYaml yaml = bind(file, text);
+    return new Validator(folder, file, text).validate(yaml);
+  }
+
+  private ImageYaml bind(Path file, String text) {
+    if (text.isBlank()) {
+      throw new SpecException(file, "the file is empty");
+    }
+    try {
+      ImageYaml yaml = mapper.readValue(text, ImageYaml.class);
+      if (yaml == null) {
+        throw new SpecException(file, "the file is empty");
+      }
+      return yaml;
+    } catch (UnrecognizedPropertyException e) {
+      throw new SpecException(file, line(e.getLocation()), "unknown key '" + e.getPropertyName() + "'"
+          + where(e) + "; known keys: " + knownKeys(e.getKnownPropertyIds()));
+    } catch (MismatchedInputException e) {
+      throw new SpecException(file, line(e.getLocation()), describeMismatch(e));
+    } catch (JsonMappingException e) {
+      throw new SpecException(file, line(e.getLocation()), firstLine(e.getOriginalMessage()));
+    } catch (JsonProcessingException e) {
+      throw new SpecException(file, line(e.getLocation()), "invalid YAML: " + firstLine(e.getOriginalMessage()));
+    }
+  }
+
+  private static String describeMismatch(MismatchedInputException e) {
+    String field = path(e);
+    String original = firstLine(e.getOriginalMessage());
+    if (original.startsWith("Missing required creator property") || original.startsWith("Missing required")) {
+      return "'" + field + "' is missing a required key: " + original.replaceAll(".*'([^']+)'.*", "$1");
+    }
+    Class<?> target = e.getTargetType();
+    if (target == null || original.contains("a command") || original.contains("step") || original.contains("quoted")) {
+      return "'" + field + "' " + stripJacksonDetail(original);
+    }
+    JsonToken token = e.getProcessor() instanceof JsonParser parser ? parser.currentToken() : null;
+    return "'" + field + "' must be " + expected(target) + (token == null ? "" : ", not " + found(token));
+  }
+
+  private static String expected(Class<?> target) {
+    if (Collection.class.isAssignableFrom(target)) {
+      return "a list";
+    }
+    if (Map.class.isAssignableFrom(target) || target.getName().startsWith("dev.berth")) {
+      return "a mapping";
+    }
+    if (target == String.class) {
+      return "a string";
+    }
+    if (Number.class.isAssignableFrom(target) || target.isPrimitive()) {
+      return "a number";
+    }
+    return "a " + target.getSimpleName();
+  }
+
+  private static String found(JsonToken token) {
+    return switch (token) {
+      case START_ARRAY -> "a list";
+      case START_OBJECT -> "a mapping";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "empty";
+      default -> token.asString() == null ? token.name().toLowerCase(Locale.ROOT) : token.asString();
+    };
+  }
+
+  private static String stripJacksonDetail(String message) {
+    return message.replaceAll(" \\(through reference chain.*", "");
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        out.append(out.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        out.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return out.length() == 0 ? "(document)" : out.toString();
+  }
+
+  private static String where(JsonMappingException e) {
+    List<JsonMappingException.Reference> refs = e.getPath();
+    if (refs.size() <= 1) {
+      return "";
+    }
+    String parent = path(e);
+    int dot = parent.lastIndexOf('.');
+    return dot < 0 ? "" : " in '" + parent.substring(0, dot) + "'";
+  }
+
+  private static String knownKeys(Collection<Object> ids) {
+    return ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+  }
+
+  private static int line(JsonLocation location) {
+    return location == null ? 0 : location.getLineNr();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "invalid document";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  /** Semantic checks after binding: names, paths, ports, modes, tags. */
+  private final class Validator {
+    private final Path folder;
+    private final Path file;
+    private final String text;
+
+    Validator(Path folder, Path file, String text) {
+      this.folder = folder;
+      this.file = file;
+      this.text = text;
+    }
+
+    ImageSpec validate(ImageYaml yaml) {
+      String name = yaml.name != null ? yaml.name : folder.toAbsolutePath().normalize().getFileName().toString();
+      if (!ImageReference.isValidRepository(name)) {
+        throw error(yaml.name, "invalid image name '" + name
+            + "': lowercase letters, digits and . _ - separators, components joined by /");
+      }
+      String base = yaml.base == null ? "scratch" : yaml.base.trim();
+      if (base.isEmpty()) {
+        throw error("base:", "'base' is empty; say scratch for an image without a base");
+      }
+      Platform platform = defaultPlatform;
+      if (yaml.platform != null) {
+        try {
+          platform = Platform.parse(yaml.platform);
+        } catch (IllegalArgumentException e) {
+          throw error(yaml.platform, e.getMessage());
+        }
+      }
+      List<StepSpec> steps = steps(yaml);
+      ImageSpec.Network network = network(yaml.network);
+      ImageSpec.RuntimeConfig config = new ImageSpec.RuntimeConfig(env(yaml.env), yaml.workdir, yaml.user,
+          yaml.entrypoint, yaml.cmd, ports(yaml.expose), yaml.labels, yaml.volumes, yaml.stopSignal);
+      if (yaml.workdir != null) {
+        absolute(yaml.workdir, "workdir");
+      }
+      List<ImageSpec.Secret> secrets = new ArrayList<>();
+      for (ImageYaml.SecretYaml secret : orEmpty(yaml.secrets)) {
+        if (!ENV_NAME.matcher(secret.id.replace('-', '_').replace('.', '_')).matches()) {
+          throw error(secret.id, "invalid secret id '" + secret.id + "'");
+        }
+        secrets.add(new ImageSpec.Secret(secret.id, folder.resolve(expandHome(secret.src))));
+      }
+      for (String cache : orEmpty(yaml.cache)) {
+        absolute(cache, "cache");
+      }
+      List<String> tags = yaml.tags == null ? List.of("{key}") : yaml.tags;
+      for (String tag : tags) {
+        validateTagTemplate(tag);
+      }
+      return new ImageSpec(folder, file, name, base, platform, steps, config, network,
+          orEmpty(yaml.cache), secrets, orEmpty(yaml.verify), tags);
+    }
+
+    private List<StepSpec> steps(ImageYaml yaml) {
+      List<StepSpec> sugar = new ArrayList<>();
+      if (yaml.apt != null) {
+        sugar.add(new StepSpec.Apt(packages(yaml.apt, "apt")));
+      }
+      if (yaml.pip != null) {
+        sugar.add(new StepSpec.Pip(packages(yaml.pip, "pip")));
+      }
+      if (yaml.requirements != null) {
+        sugar.add(new StepSpec.Requirements(yaml.requirements));
+      }
+      for (Command command : orEmpty(yaml.run)) {
+        sugar.add(new StepSpec.Run(command));
+      }
+      for (ImageYaml.LayerYaml layer : orEmpty(yaml.layers)) {
+        sugar.add(new StepSpec.Layer(layer.src, layer.dest == null ? "/opt" : layer.dest));
+      }
+      for (ImageYaml.CopyYaml copy : orEmpty(yaml.copy)) {
+        sugar.add(new StepSpec.Copy(copy.src, copy.dest, copy.owner, copy.mode));
+      }
+      if (yaml.steps != null && !sugar.isEmpty()) {
+        throw error("steps:", "'steps' gives the order of every step; move apt, pip, requirements, run,"
+            + " layers and copy into it");
+      }
+      List<StepSpec> steps = yaml.steps != null ? yaml.steps : sugar;
+      List<StepSpec> checked = new ArrayList<>();
+      for (StepSpec step : steps) {
+        checked.add(check(step));
+      }
+      return checked;
+    }
+
+    private StepSpec check(StepSpec step) {
+      if (step instanceof StepSpec.Requirements r) {
+        inside(r.file(), "requirements");
+      } else if (step instanceof StepSpec.Layer l) {
+        inside(l.src(), "layers.src");
+        String dest = l.dest() == null ? "/opt" : l.dest();
+        absolute(dest, "layers.dest");
+        return new StepSpec.Layer(l.src(), dest);
+      } else if (step instanceof StepSpec.Copy c) {
+        inside(c.src(), "copy.src");
+        absolute(c.dest(), "copy.dest");
+        if (c.mode() != null && !MODE.matcher(c.mode()).matches()) {
+          throw error(c.mode(), "invalid mode '" + c.mode() + "': an octal string such as \"0644\"");
+        }
+        if (c.owner() != null && c.owner().isBlank()) {
+          throw error("owner:", "'owner' is empty");
+        }
+      } else if (step instanceof StepSpec.Workdir w) {
+        absolute(w.path(), "workdir");
+      } else if (step instanceof StepSpec.Apt a) {
+        packages(a.packages(), "apt");
+      } else if (step instanceof StepSpec.Pip p) {
+        packages(p.packages(), "pip");
+      } else if (step instanceof StepSpec.Env e) {
+        return new StepSpec.Env(env(e.variables()));
+      }
+      return step;
+    }
+
+    private List<String> packages(List<String> names, String key) {
+      for (String name : names) {
+        if (name == null || name.isBlank() || name.startsWith("-") || name.chars().anyMatch(Character::isWhitespace)) {
+          throw error(name == null ? key + ":" : name, "invalid " + key + " package '" + name + "'");
+        }
+      }
+      return names;
+    }
+
+    private Map<String, String> env(Map<String, String> env) {
+      if (env == null) {
+        return Map.of();
+      }
+      Map<String, String> sorted = new TreeMap<>();
+      env.forEach((key, value) -> {
+        if (!ENV_NAME.matcher(key).matches()) {
+          throw error(key, "invalid environment variable name '" + key + "'");
+        }
+        sorted.put(key, value == null ? "" : value);
+      });
+      return sorted;
+    }
+
+    private List<String> ports(List<String> expose) {
+      List<String> out = new ArrayList<>();
+      for (String port : orEmpty(expose)) {
+        if (!PORT.matcher(port).matches() || Integer.parseInt(port.split("/")[0]) > 65535) {
+          throw error(port, "invalid port '" + port + "': PORT or PORT/tcp|udp|sctp");
+        }
+        out.add(port.contains("/") ? port : port + "/tcp");
+      }
+      return out;
+    }
+
+    private ImageSpec.Network network(String value) {
+      if (value == null) {
+        return ImageSpec.Network.NONE;
+      }
+      return switch (value) {
+        case "none" -> ImageSpec.Network.NONE;
+        case "host" -> ImageSpec.Network.HOST;
+        default -> throw error("network:", "invalid network '" + value + "': none or host");
+      };
+    }
+
+    private void inside(String relative, String key) {
+      if (relative == null || relative.isBlank()) {
+        throw error(key + ":", "'" + key + "' is empty");
+      }
+      Path candidate = Path.of(relative);
+      Path resolved = folder.resolve(relative).normalize();
+      if (candidate.isAbsolute() || !resolved.startsWith(folder.normalize())) {
+        throw error(relative, "'" + key + "' path '" + relative + "' is outside the image folder " + folder);
+      }
+    }
+
+    private void absolute(String imagePath, String key) {
+      if (imagePath == null || !imagePath.startsWith("/")) {
+        throw error(imagePath == null ? key + ":" : imagePath,
+            "'" + key + "' must be an absolute path in the image, not '" + imagePath + "'");
+      }
+    }
+
+    private void validateTagTemplate(String tag) {
+      var matcher = TAG_TEMPLATE.matcher(tag);
+      String filled = tag;
+      while (matcher.find()) {
+        if (!TAG_VARIABLES.contains(matcher.group(1))) {
+          throw error(tag, "unknown tag variable {" + matcher.group(1) + "} in '" + tag
+              + "' (known: {key}, {version}, {name})");
+        }
+        filled = filled.replace(matcher.group(), "x");
+      }
+      if (!ImageReference.isValidTag(filled)) {
+        throw error(tag, "invalid tag '" + tag + "'");
+      }
+    }
+
+    /** An error at the first line that mentions {@code needle} (bound values carry no location). */
+    private SpecException error(String needle, String message) {
+      return new SpecException(file, lineMentioning(needle), message);
+    }
+
+    private int lineMentioning(String needle) {
+      if (needle == null || needle.isEmpty()) {
+        return 0;
+      }
+      String[] lines = text.split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        if (lines[i].contains(needle)) {
+          return i + 1;
+        }
+      }
+      return 0;
+    }
+  }
+
+  private static String expandHome(String path) {
+    return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

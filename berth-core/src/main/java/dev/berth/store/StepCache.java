@@ -1,0 +1,59 @@
+package dev.berth.store;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.berth.layer.LayerBlob;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Layers by step key: a step whose key is here (and whose blob is still in the store) is not run
+ * again. Entries are small JSON files under {@code berth-steps/} in the store, written atomically.
+ * An entry whose blob was garbage-collected is a miss, never an error.
+ */
+public final class StepCache {
+  private final ContentStore store;
+  private final Path directory;
+
+  public StepCache(ContentStore store) {
+    this.store = store;
+    this.directory = store.root().resolve("berth-steps");
+  }
+
+  record Entry(@JsonProperty("layer") Descriptor layer, @JsonProperty("diffId") Digest diffId) {}
+
+  public Optional<LayerBlob> find(Digest stepKey) throws IOException {
+    Path file = directory.resolve(stepKey.hex() + ".json");
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    Entry entry;
+    try {
+      entry = Json.read(Files.readAllBytes(file), Entry.class);
+    } catch (RuntimeException corrupt) {
+      return Optional.empty();
+    }
+    if (entry.layer() == null || entry.diffId() == null || !store.hasBlob(entry.layer().digest())) {
+      return Optional.empty();
+    }
+    return Optional.of(new LayerBlob(entry.layer(), entry.diffId()));
+  }
+
+  public void put(Digest stepKey, LayerBlob layer) throws IOException {
+    Files.createDirectories(directory);
+    Path temp = store.tempDirectory().resolve("step-" + UUID.randomUUID());
+    Files.write(temp, Json.canonical(new Entry(layer.descriptor(), layer.diffId())));
+    Files.move(temp, directory.resolve(stepKey.hex() + ".json"),
+        StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  public Path directory() {
+    return directory;
+  }
+}
