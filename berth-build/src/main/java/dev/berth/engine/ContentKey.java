@@ -28,6 +28,11 @@ public record ContentKey(Digest digest) {
     return new ContentKey(Digest.sha256(Json.canonical(document)));
   }
 
+  /** The digest of a spec's canonical form alone, so a journal can tell a spec change from an input change. */
+  public static String specDigest(dev.berth.spec.ImageSpec spec) {
+    return Digest.sha256(Json.canonical(StepJson.spec(spec))).toString();
+  }
+
   /** The tag that names an image built with this key. */
   public String tag() {
     return digest.hex().substring(0, TAG_LENGTH);

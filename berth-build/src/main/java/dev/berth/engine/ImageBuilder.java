@@ -46,11 +46,14 @@ public final class ImageBuilder {
   /** The image written to the store: its manifest, and the content key it was built under. */
   public record BuiltImage(Descriptor manifest, ContentKey key) {}
 
-  public BuiltImage build(PreparedImage prepared) throws IOException {
+  public BuiltImage build(PreparedImage prepared, BaseImage base) throws IOException {
     ImageSpec spec = prepared.spec();
-    BaseImage base = prepared.base();
     ImageConfig config = base.config().withCreated(settings.created());
     List<LayerBlob> layers = new ArrayList<>(base.layers());
+    if (!base.identity().equals(prepared.baseIdentity()) && !prepared.baseIdentity().startsWith("tree:")) {
+      throw new BuildException(spec.name() + ": the base moved while it was built (" + prepared.baseIdentity()
+          + " planned, " + base.identity() + " found)");
+    }
     Digest chain = Digest.sha256(("base " + base.identity()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     BuildState state = new BuildState(config, layers);
     for (int i = 0; i < spec.steps().size(); i++) {
@@ -182,10 +185,20 @@ public final class ImageBuilder {
         + Json.mapper().valueToTree(StepJson.step(step).values().iterator().next()).toString();
   }
 
-  /** An image with everything a build needs decided: spec, resolved base, inputs per step, key. */
-  public record PreparedImage(ImageSpec spec, BaseImage base, List<List<InputFile>> stepInputs, ContentKey key) {
+  /**
+   * An image with everything its key depends on decided: spec, the base's identity (manifest digest,
+   * or the key of a parent in the tree), inputs per step, key.
+   */
+  public record PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key) {
     public Path folder() {
       return spec.folder();
+    }
+
+    /** Every input file of every step, by path. */
+    public java.util.SortedMap<String, InputFile> inputs() {
+      java.util.SortedMap<String, InputFile> out = new TreeMap<>();
+      stepInputs.forEach(list -> list.forEach(input -> out.put(input.path(), input)));
+      return out;
     }
   }
 }

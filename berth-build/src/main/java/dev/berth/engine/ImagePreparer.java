@@ -5,7 +5,6 @@ import dev.berth.spec.StepSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
 /** Decides everything about an image before it is built: its base, its inputs and its content key. */
 public final class ImagePreparer {
@@ -17,18 +16,18 @@ public final class ImagePreparer {
     this.digests = digests;
   }
 
-  public ImageBuilder.PreparedImage prepare(ImageSpec spec, BaseImage base) throws IOException {
+  public ImageBuilder.PreparedImage prepare(ImageSpec spec, String baseIdentity) throws IOException {
     InputCollector collector = new InputCollector(spec, digests);
     List<List<InputFile>> stepInputs = new ArrayList<>();
-    TreeMap<String, InputFile> allInputs = new TreeMap<>();
     for (StepSpec step : spec.steps()) {
       String source = source(step);
       List<InputFile> inputs = source == null ? List.of() : collector.collect(source, key(step));
       stepInputs.add(inputs);
-      inputs.forEach(input -> allInputs.put(input.path(), input));
     }
-    ContentKey key = ContentKey.compute(StepJson.spec(spec), List.copyOf(allInputs.values()), base.identity(), settings);
-    return new ImageBuilder.PreparedImage(spec, base, stepInputs, key);
+    var unkeyed = new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, null);
+    ContentKey key = ContentKey.compute(StepJson.spec(spec), List.copyOf(unkeyed.inputs().values()), baseIdentity,
+        settings);
+    return new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, key);
   }
 
   private static String source(StepSpec step) {

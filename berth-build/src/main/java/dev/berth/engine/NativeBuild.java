@@ -32,16 +32,42 @@ public final class NativeBuild {
   /** What a build did: the image's manifest, its key, the names it has, and whether it was built now. */
   public record Outcome(ImageSpec spec, ContentKey key, Descriptor manifest, List<String> refNames, boolean built) {}
 
+  /** Prepares an image whose base is outside the tree: resolving it may import it into the store. */
   public ImageBuilder.PreparedImage prepare(ImageSpec spec) throws IOException {
     BaseImage base = resolver.resolve(spec.base(), spec.platform(), settings.created());
-    return preparer.prepare(spec, base);
+    return preparer.prepare(spec, base.identity());
   }
 
-  public ImageBuilder.PreparedImage prepare(ImageSpec spec, BaseImage base) throws IOException {
-    return preparer.prepare(spec, base);
+  /** Prepares an image whose base is the image with key {@code parentKey} of the same tree. */
+  public ImageBuilder.PreparedImage prepareOnParent(ImageSpec spec, ContentKey parentKey) throws IOException {
+    return preparer.prepare(spec, "tree:" + parentKey.digest());
   }
 
+  /** Whether the image's key tag is already in the store. */
+  public Optional<Descriptor> existing(ImageBuilder.PreparedImage prepared) throws IOException {
+    return store.resolve(keyName(prepared));
+  }
+
+  public static String keyName(ImageBuilder.PreparedImage prepared) {
+    return prepared.spec().name() + ":" + prepared.key().tag();
+  }
+
+  /** Builds unless present; the base is resolved now: a parent in the tree by its key tag. */
   public Outcome build(ImageBuilder.PreparedImage prepared, boolean force, String version) throws IOException {
+    BaseImage base = prepared.baseIdentity().startsWith("tree:")
+        ? resolver.resolve(prepared.spec().base() + ":" + treeParentTag(prepared), prepared.spec().platform(),
+            settings.created())
+        : resolver.resolve(prepared.spec().base(), prepared.spec().platform(), settings.created());
+    return build(prepared, base, force, version);
+  }
+
+  private static String treeParentTag(ImageBuilder.PreparedImage prepared) {
+    return dev.berth.oci.Digest.parse(prepared.baseIdentity().substring("tree:".length())).hex()
+        .substring(0, ContentKey.TAG_LENGTH);
+  }
+
+  private Outcome build(ImageBuilder.PreparedImage prepared, BaseImage base, boolean force, String version)
+      throws IOException {
     ImageSpec spec = prepared.spec();
     String keyName = spec.name() + ":" + prepared.key().tag();
     Optional<Descriptor> existing = store.resolve(keyName);
@@ -51,7 +77,7 @@ public final class NativeBuild {
       manifest = existing.get().withoutAnnotations();
       built = false;
     } else {
-      manifest = builder.build(prepared).manifest();
+      manifest = builder.build(prepared, base).manifest();
       built = true;
     }
     List<String> names = new ArrayList<>();

@@ -81,10 +81,27 @@ public final class ImageSpecParser {
     } catch (MismatchedInputException e) {
       throw new SpecException(file, line(e.getLocation()), describeMismatch(e));
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof JsonProcessingException syntax) {
+        throw syntaxError(file, syntax);
+      }
       throw new SpecException(file, line(e.getLocation()), firstLine(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
-      throw new SpecException(file, line(e.getLocation()), "invalid YAML: " + firstLine(e.getOriginalMessage()));
+      throw syntaxError(file, e);
     }
+  }
+
+  private static SpecException syntaxError(Path file, JsonProcessingException e) {
+    String problem = firstLine(e.getOriginalMessage());
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblem() != null) {
+        problem = firstLine(marked.getContext() == null ? marked.getProblem()
+            : marked.getContext() + ": " + marked.getProblem());
+        if (marked.getProblemMark() != null) {
+          return new SpecException(file, marked.getProblemMark().getLine() + 1, "invalid YAML: " + problem);
+        }
+      }
+    }
+    return new SpecException(file, line(e.getLocation()), "invalid YAML: " + problem);
   }
 
   private static String describeMismatch(MismatchedInputException e) {

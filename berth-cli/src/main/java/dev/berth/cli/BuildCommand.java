@@ -1,79 +1,117 @@
 package dev.berth.cli;
 
-import dev.berth.engine.BaseResolver;
 import dev.berth.engine.BuildException;
-import dev.berth.engine.BuildSettings;
-import dev.berth.engine.ImageBuilder;
-import dev.berth.engine.InputCollector;
-import dev.berth.engine.NativeBuild;
 import dev.berth.engine.StepRunner;
 import dev.berth.layer.Compression;
-import dev.berth.oci.Platform;
-import dev.berth.spec.ImageSpec;
-import dev.berth.spec.ImageSpecParser;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Json;
+import dev.berth.plan.ImageState;
+import dev.berth.plan.Plan;
+import dev.berth.plan.Planner;
+import dev.berth.plan.TreeBuild;
 import dev.berth.store.ContentStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-/** {@code berth build DIR}: build an image folder into the store, and optionally write it out. */
-@Command(name = "build", description = "Build images into the local store, tagged with their content key.")
+/** {@code berth build [TREE]}: build what changed, in dependency order, several at once. */
+@Command(name = "build", description = {
+    "Build the images of a tree into the local store, each tagged with its content key.",
+    "Images whose key is already in the store are not built again."})
 final class BuildCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
+  @Mixin TreeOptions treeOptions;
 
-  @Parameters(index = "0", arity = "0..1", defaultValue = ".", paramLabel = "DIR",
-      description = "An image folder (holding image.yaml). Default: the current directory.")
-  Path directory;
+  @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+      description = "Images built at once (default: berth.yaml's jobs, else the number of cores).")
+  Integer jobs;
 
   @Option(names = "--output", paramLabel = "oci:DIR[:TAG]|docker-archive:FILE",
-      description = "Also write the image there (repeatable).")
+      description = "Also write the (single) selected image there (repeatable).")
   List<String> outputs = new ArrayList<>();
 
-  @Option(names = "--compression", defaultValue = "gzip", description = "Layer compression: gzip, zstd or none (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--compression", defaultValue = "gzip",
+      description = "Layer compression: gzip, zstd or none (default: ${DEFAULT-VALUE}).")
   String compression;
-
-  @Option(names = "--platform", defaultValue = "linux/amd64", description = "Default platform (default: ${DEFAULT-VALUE}).")
-  String platform;
 
   @Option(names = "--force", description = "Build even when the content key is already in the store.")
   boolean force;
 
+  @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
+      description = "How to print the final state table (default: ${DEFAULT-VALUE}).")
+  String format;
+
   @Override
   public Integer call() throws Exception {
     List<ImageOutput> targets = outputs.stream().map(ImageOutput::parse).toList();
-    Path folder = directory.toAbsolutePath().normalize();
-    if (!Files.isRegularFile(folder.resolve(ImageSpecParser.FILE_NAME))) {
-      throw new IllegalArgumentException(folder + " has no " + ImageSpecParser.FILE_NAME);
+    Progress progress = new Progress(System.err);
+    Session session = new Session(treeOptions, global, Compression.parse(compression), CommandSteps.unavailable(),
+        progress::line);
+    if (!targets.isEmpty() && session.selection.size() != 1 && requested(session).size() != 1) {
+      throw new IllegalArgumentException("--output writes one image; --select exactly one (the tree has "
+          + session.selection.size() + " selected)");
     }
-    ImageSpec spec = new ImageSpecParser(Platform.parse(platform)).parse(folder);
-    ContentStore store = global.openStore();
-    BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
-    try (ContentStore.Lease lease = store.lease()) {
-      NativeBuild build = new NativeBuild(store, settings, new BaseResolver(store, Path.of("").toAbsolutePath()),
-          InputCollector.FileDigests.UNCACHED, CommandSteps.unavailable(), line -> System.err.println(spec.name() + ": " + line));
-      ImageBuilder.PreparedImage prepared = build.prepare(spec);
-      NativeBuild.Outcome outcome = build.build(prepared, force, null);
-      System.err.println(spec.name() + ": " + (outcome.built() ? "built " : "cached ") + outcome.manifest().digest());
-      for (ImageOutput target : targets) {
-        target.write(store, outcome.manifest(), spec.name() + ":" + outcome.key().tag());
+    int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
+        : Runtime.getRuntime().availableProcessors();
+    TreeBuild.RunResult result;
+    try (ContentStore.Lease lease = session.store.lease()) {
+      Plan plan = session.plan(force, Planner.RemoteCheck.NONE);
+      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.unavailable(), null,
+          progress::line);
+      result = run.run(plan, force);
+      for (TreeBuild.Result image : result.images()) {
+        if (!targets.isEmpty() && requested(session).contains(image.name()) && !image.state().isFailure()) {
+          String keyName = image.name() + ":" + image.key();
+          Descriptor manifest = session.store.resolve(keyName).orElseThrow();
+          for (ImageOutput target : targets) {
+            target.write(session.store, manifest.withoutAnnotations(), keyName);
+          }
+        }
       }
-      outcome.refNames().forEach(System.out::println);
     }
-    return ExitCodes.OK;
+    print(result);
+    return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private List<String> requested(Session session) {
+    if (treeOptions.select.isEmpty()) {
+      return session.selection;
+    }
+    List<String> out = new ArrayList<>();
+    for (String name : session.selection) {
+      for (String glob : treeOptions.select) {
+        if (java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(java.nio.file.Path.of(name))) {
+          out.add(name);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private void print(TreeBuild.RunResult result) {
+    if (format.equals("json")) {
+      System.out.println(new String(Json.pretty(result), StandardCharsets.UTF_8));
+      return;
+    }
+    for (TreeBuild.Result image : result.images()) {
+      if (image.state() == ImageState.FAILED || image.state() == ImageState.BLOCKED) {
+        System.out.printf("%-10s %s  %s%n", image.state().label(), image.name(), image.cause());
+      } else {
+        System.out.printf("%-10s %s:%s%n", image.state().label(), image.name(), image.key());
+      }
+    }
   }
 
   /** Where run-like steps go until a runtime is configured. */
   static final class CommandSteps {
     static StepRunner unavailable() {
       return request -> {
-        throw new BuildException(request.spec().name() + ": " + request.label()
-            + ": this berth has no runtime for command steps");
+        throw new BuildException(request.label() + ": this berth has no runtime for command steps");
       };
     }
   }

@@ -1,0 +1,155 @@
+package dev.berth.graph;
+
+import dev.berth.spec.ImageSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The images of a tree and which builds on which: an image whose {@code base:} names another image
+ * of the tree depends on it. Built only from validated specs; a cycle or a duplicate name is refused.
+ */
+public final class ImageGraph {
+  private final Map<String, ImageSpec> images;
+  private final Map<String, String> parents;
+  private final List<String> order;
+
+  private ImageGraph(Map<String, ImageSpec> images, Map<String, String> parents, List<String> order) {
+    this.images = images;
+    this.parents = parents;
+    this.order = order;
+  }
+
+  public static ImageGraph of(List<ImageSpec> specs) {
+    Map<String, ImageSpec> byName = new TreeMap<>();
+    for (ImageSpec spec : specs) {
+      ImageSpec previous = byName.put(spec.name(), spec);
+      if (previous != null) {
+        throw new GraphException("two images are named '" + spec.name() + "': " + previous.folder() + " and "
+            + spec.folder());
+      }
+    }
+    Map<String, String> parents = new HashMap<>();
+    for (ImageSpec spec : byName.values()) {
+      if (namesTreeImage(spec.base())) {
+        if (!byName.containsKey(spec.base())) {
+          throw new GraphException("image '" + spec.name() + "' (" + spec.file() + ") has base '" + spec.base()
+              + "', which is not an image of the tree (an untagged base names one; tag it to use the store)");
+        }
+        parents.put(spec.name(), spec.base());
+      }
+    }
+    return new ImageGraph(byName, parents, topologicalOrder(byName.keySet(), parents));
+  }
+
+  /** An untagged, hostless, digestless base names an image of the tree; anything else is a reference. */
+  public static boolean namesTreeImage(String base) {
+    return !base.equals("scratch") && !base.contains(":") && !base.contains("@");
+  }
+
+  private static List<String> topologicalOrder(Set<String> names, Map<String, String> parents) {
+    List<String> order = new ArrayList<>();
+    Map<String, Integer> state = new HashMap<>();
+    for (String name : names) {
+      visit(name, parents, state, order, new ArrayList<>());
+    }
+    return Collections.unmodifiableList(order);
+  }
+
+  private static void visit(String name, Map<String, String> parents, Map<String, Integer> state, List<String> order,
+      List<String> path) {
+    Integer seen = state.get(name);
+    if (seen != null && seen == 2) {
+      return;
+    }
+    if (seen != null && seen == 1) {
+      List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
+      cycle.add(name);
+      throw new GraphException("dependency cycle: " + String.join(" -> ", cycle));
+    }
+    state.put(name, 1);
+    path.add(name);
+    String parent = parents.get(name);
+    if (parent != null) {
+      visit(parent, parents, state, order, path);
+    }
+    path.remove(path.size() - 1);
+    state.put(name, 2);
+    order.add(name);
+  }
+
+  /** Every image, parents before children (and by name among equals). */
+  public List<String> order() {
+    return order;
+  }
+
+  public ImageSpec spec(String name) {
+    ImageSpec spec = images.get(name);
+    if (spec == null) {
+      throw new GraphException("no image named '" + name + "' in the tree");
+    }
+    return spec;
+  }
+
+  public Optional<String> parent(String name) {
+    return Optional.ofNullable(parents.get(name));
+  }
+
+  public List<String> children(String name) {
+    List<String> out = new ArrayList<>();
+    parents.forEach((child, parent) -> {
+      if (parent.equals(name)) {
+        out.add(child);
+      }
+    });
+    Collections.sort(out);
+    return out;
+  }
+
+  /** {@code name} and every image that builds on it, transitively, in build order. */
+  public List<String> withDependents(String name) {
+    Set<String> found = new TreeSet<>();
+    found.add(name);
+    for (String candidate : order) {
+      if (parents.containsKey(candidate) && found.contains(parents.get(candidate))) {
+        found.add(candidate);
+      }
+    }
+    return order.stream().filter(found::contains).toList();
+  }
+
+  /** The images whose names match one of {@code globs}, plus the parents they need, in build order. */
+  public List<String> select(List<String> globs) {
+    if (globs.isEmpty()) {
+      return order;
+    }
+    Set<String> chosen = new TreeSet<>();
+    for (String glob : globs) {
+      var matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
+      boolean any = false;
+      for (String name : order) {
+        if (matcher.matches(java.nio.file.Path.of(name))) {
+          any = true;
+          for (String current = name; current != null; current = parents.get(current)) {
+            chosen.add(current);
+          }
+        }
+      }
+      if (!any) {
+        throw new GraphException("--select '" + glob + "' matches no image of the tree");
+      }
+    }
+    return order.stream().filter(chosen::contains).toList();
+  }
+
+  public Map<String, ImageSpec> images() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(images));
+  }
+}

@@ -1,0 +1,167 @@
+package dev.berth.plan;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.NativeBuild;
+import dev.berth.spec.ImageSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Runs a plan: images in dependency order, independent branches at once (at most {@code jobs}),
+ * each through build → verify → publish, every transition journaled. A failure marks the image
+ * failed and its dependents blocked; the other branches go on.
+ */
+public final class TreeBuild {
+  private final NativeBuild build;
+  private final Journal journal;
+  private final int jobs;
+  private final Verifier verifier;
+  private final Publisher publisher;
+  private final Consumer<String> log;
+
+  /** Runs an image's checks; throws with the checks' output when one fails or cannot run. */
+  public interface Verifier {
+    void verify(ImageSpec spec, NativeBuild.Outcome image) throws Exception;
+  }
+
+  /** Pushes an image with its tags; returns the references it pushed. */
+  public interface Publisher {
+    List<String> publish(ImageSpec spec, NativeBuild.Outcome image) throws Exception;
+  }
+
+  public TreeBuild(NativeBuild build, Journal journal, int jobs, Verifier verifier, Publisher publisher,
+      Consumer<String> log) {
+    if (jobs < 1) {
+      throw new IllegalArgumentException("-j must be at least 1");
+    }
+    this.build = build;
+    this.journal = journal;
+    this.jobs = jobs;
+    this.verifier = verifier;
+    this.publisher = publisher;
+    this.log = log;
+  }
+
+  /** How one image of the run ended. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Result(
+      @JsonProperty("name") String name,
+      @JsonProperty("key") String key,
+      @JsonProperty("state") ImageState state,
+      @JsonProperty("reason") String reason,
+      @JsonProperty("cause") String cause,
+      @JsonProperty("references") List<String> references,
+      @JsonProperty("dependsOn") List<String> dependsOn) {}
+
+  /** The whole run: one result per planned image, in plan order. */
+  public record RunResult(@JsonProperty("images") List<Result> images) {
+    public boolean succeeded() {
+      return images.stream().noneMatch(result -> result.state().isFailure());
+    }
+  }
+
+  public RunResult run(Plan plan, boolean force) {
+    for (Plan.Item item : plan.images()) {
+      journal.transition(item.name(), ImageState.PLANNED, item.key(), item.reason(), null);
+    }
+    ThreadFactory threads = new ThreadFactory() {
+      private final AtomicInteger count = new AtomicInteger();
+
+      @Override
+      public Thread newThread(Runnable runnable) {
+        Thread thread = new Thread(runnable, "berth-build-" + count.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      }
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(jobs, threads);
+    try {
+      Map<String, CompletableFuture<Result>> futures = new HashMap<>();
+      for (Plan.Item item : plan.images()) {
+        CompletableFuture<Result> parent = item.dependsOn().stream()
+            .map(futures::get)
+            .filter(java.util.Objects::nonNull)
+            .findFirst()
+            .orElse(CompletableFuture.completedFuture(null));
+        futures.put(item.name(), parent.thenApplyAsync(parentResult -> runOne(item, parentResult, force), pool));
+      }
+      List<Result> results = new ArrayList<>();
+      for (Plan.Item item : plan.images()) {
+        results.add(futures.get(item.name()).join());
+      }
+      return new RunResult(results);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Result runOne(Plan.Item item, Result parent, boolean force) {
+    if (parent != null && parent.state().isFailure()) {
+      return finish(item, ImageState.BLOCKED, "blocked by " + parent.name() + " (" + parent.state().label() + ")", null);
+    }
+    if (item.action() == Plan.Action.FAILED || item.action() == Plan.Action.BLOCKED) {
+      return finish(item, item.action() == Plan.Action.FAILED ? ImageState.FAILED : ImageState.BLOCKED, item.reason(),
+          null);
+    }
+    ImageBuilder.PreparedImage prepared = item.prepared();
+    String key = prepared.key().tag();
+    NativeBuild.Outcome outcome;
+    boolean builtNow = item.action() == Plan.Action.BUILD;
+    try {
+      if (builtNow) {
+        journal.transition(item.name(), ImageState.BUILDING, key, item.reason(), null);
+        log.accept(item.name() + ": building (" + item.reason() + ")");
+      }
+      outcome = build.build(prepared, force && builtNow, null);
+      if (outcome.built()) {
+        journal.transition(item.name(), ImageState.BUILT, key, null, null);
+        journal.recordBuild(item.name(), new Journal.BuildRecord(prepared.key().digest().toString(),
+            prepared.baseIdentity(), Planner.BuildRecords.specDigest(prepared), Planner.BuildRecords.inputDigests(prepared)));
+        log.accept(item.name() + ": built " + outcome.manifest().digest());
+      }
+    } catch (Exception | AssertionError e) {
+      return finish(item, ImageState.FAILED, "build failed: " + Planner.messageOf(e), null);
+    }
+    boolean alreadyVerified = journal.entry(item.name())
+        .map(entry -> key.equals(entry.verifiedKey())).orElse(false);
+    if (!alreadyVerified) {
+      journal.transition(item.name(), ImageState.VERIFYING, key, null, null);
+      try {
+        verifier.verify(prepared.spec(), outcome);
+      } catch (Exception | AssertionError e) {
+        return finish(item, ImageState.FAILED, "verify failed: " + Planner.messageOf(e), outcome.refNames());
+      }
+      journal.transition(item.name(), ImageState.VERIFIED, key, null, null);
+    }
+    if (publisher == null) {
+      return finish(item, alreadyVerified && !outcome.built() ? ImageState.CACHED : ImageState.VERIFIED, null,
+          outcome.refNames());
+    }
+    journal.transition(item.name(), ImageState.PUBLISHING, key, null, null);
+    try {
+      List<String> pushed = publisher.publish(prepared.spec(), outcome);
+      log.accept(item.name() + ": published " + String.join(", ", pushed));
+      return finish(item, ImageState.PUBLISHED, null, pushed);
+    } catch (Exception | AssertionError e) {
+      return finish(item, ImageState.FAILED, "publish failed: " + Planner.messageOf(e), outcome.refNames());
+    }
+  }
+
+  private Result finish(Plan.Item item, ImageState state, String cause, List<String> references) {
+    journal.transition(item.name(), state, item.key(), null, cause);
+    if (state.isFailure()) {
+      log.accept(item.name() + ": " + state.label() + (cause == null ? "" : ": " + cause));
+    }
+    return new Result(item.name(), item.key(), state, item.reason(), cause, references, item.dependsOn());
+  }
+}

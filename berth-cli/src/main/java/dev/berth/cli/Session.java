@@ -1,0 +1,44 @@
+package dev.berth.cli;
+
+import dev.berth.engine.BaseResolver;
+import dev.berth.engine.BuildSettings;
+import dev.berth.engine.InputCollector;
+import dev.berth.engine.NativeBuild;
+import dev.berth.engine.StepRunner;
+import dev.berth.graph.TreeScanner;
+import dev.berth.layer.Compression;
+import dev.berth.oci.Platform;
+import dev.berth.plan.Journal;
+import dev.berth.plan.Plan;
+import dev.berth.plan.Planner;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** What a tree command works with: the scanned tree, the store, the journal, the engine. */
+final class Session {
+  final TreeScanner.Tree tree;
+  final ContentStore store;
+  final Journal journal;
+  final BuildSettings settings;
+  final NativeBuild build;
+  final List<String> selection;
+
+  Session(TreeOptions options, GlobalOptions global, Compression compression, StepRunner runner,
+      Consumer<String> progress) throws IOException {
+    this.tree = TreeScanner.scan(options.tree, options.platform == null ? null : Platform.parse(options.platform));
+    this.store = global.openStore();
+    this.journal = Journal.open(tree.root(), Clock.systemUTC());
+    this.settings = BuildSettings.fromEnvironment(System.getenv(), compression);
+    this.build = new NativeBuild(store, settings, new BaseResolver(store, Path.of("").toAbsolutePath()),
+        InputCollector.FileDigests.UNCACHED, runner, progress);
+    this.selection = tree.graph().select(options.select);
+  }
+
+  Plan plan(boolean force, Planner.RemoteCheck remote) {
+    return new Planner(build, journal, remote).plan(tree.graph(), selection, force);
+  }
+}
