@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         BuildCommand.class,
+        PlanCommand.class,
+        StatusCommand.class,
+        GraphCommand.class,
         ImportCommand.class,
         StoreCommand.class,
     })

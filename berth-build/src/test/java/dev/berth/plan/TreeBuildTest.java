@@ -1,0 +1,193 @@
+package dev.berth.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.engine.BaseResolver;
+import dev.berth.engine.BuildSettings;
+import dev.berth.engine.InputCollector;
+import dev.berth.engine.NativeBuild;
+import dev.berth.graph.GraphException;
+import dev.berth.graph.TreeScanner;
+import dev.berth.layer.Compression;
+import dev.berth.store.ContentStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tree of six file-only images: one base, two children, three grandchildren. */
+class TreeBuildTest {
+  @TempDir Path work;
+  Path tree;
+  ContentStore store;
+
+  @BeforeEach
+  void sixImages() throws Exception {
+    tree = Files.createDirectories(work.resolve("tree"));
+    store = ContentStore.open(work.resolve("store"));
+    image("base", "scratch");
+    image("left", "base");
+    image("right", "base");
+    image("left-a", "left");
+    image("left-b", "left");
+    image("right-a", "right");
+  }
+
+  private void image(String name, String base) throws Exception {
+    Path folder = Files.createDirectories(tree.resolve(name));
+    Files.writeString(folder.resolve("file.txt"), "content of " + name + "\n");
+    Files.writeString(folder.resolve("image.yaml"), "base: " + base + "\ncopy:\n  - {src: file.txt, dest: /" + name + ".txt}\n");
+  }
+
+  private TreeBuild.RunResult build(TreeBuild.Verifier verifier) throws Exception {
+    return run(verifier, null, 2);
+  }
+
+  private TreeBuild.RunResult run(TreeBuild.Verifier verifier, TreeBuild.Publisher publisher, int jobs) throws Exception {
+    TreeScanner.Tree scanned = TreeScanner.scan(tree, null);
+    NativeBuild build = new NativeBuild(store, new BuildSettings(Compression.GZIP, 0), new BaseResolver(store, tree),
+        InputCollector.FileDigests.UNCACHED, request -> {
+          throw new AssertionError("file-only tree");
+        }, line -> { });
+    Journal journal = Journal.open(tree, Clock.systemUTC());
+    Plan plan = new Planner(build, journal, Planner.RemoteCheck.NONE).plan(scanned.graph(), scanned.graph().order(), false);
+    return new TreeBuild(build, journal, jobs, verifier, publisher, line -> { }).run(plan, false);
+  }
+
+  private static Map<String, ImageState> states(TreeBuild.RunResult result) {
+    Map<String, ImageState> out = new TreeMap<>();
+    result.images().forEach(image -> out.put(image.name(), image.state()));
+    return out;
+  }
+
+  private static List<String> built(TreeBuild.RunResult result) {
+    return result.images().stream().filter(i -> i.state() == ImageState.VERIFIED).map(TreeBuild.Result::name).sorted().toList();
+  }
+
+  private static final TreeBuild.Verifier PASS = (spec, image) -> { };
+
+  @Test
+  void changingOneGrandchildFileRebuildsExactlyThatImage() throws Exception {
+    assertThat(built(build(PASS))).hasSize(6);
+    Files.writeString(tree.resolve("left-b/file.txt"), "changed\n");
+    TreeBuild.RunResult second = build(PASS);
+    assertThat(built(second)).containsExactly("left-b");
+    assertThat(second.images()).filteredOn(i -> i.name().equals("left-b")).first()
+        .extracting(TreeBuild.Result::reason).isEqualTo("input changed: left-b/file.txt");
+  }
+
+  @Test
+  void changingTheBaseRebuildsAllSix() throws Exception {
+    build(PASS);
+    Files.writeString(tree.resolve("base/file.txt"), "new base\n");
+    TreeBuild.RunResult second = build(PASS);
+    assertThat(built(second)).hasSize(6);
+    assertThat(second.images()).filteredOn(i -> i.name().equals("left-a")).first()
+        .extracting(TreeBuild.Result::reason).isEqualTo("parent left changed");
+  }
+
+  @Test
+  void changingNothingBuildsNothing() throws Exception {
+    build(PASS);
+    TreeBuild.RunResult second = build(PASS);
+    assertThat(states(second).values()).containsOnly(ImageState.CACHED);
+    assertThat(second.succeeded()).isTrue();
+  }
+
+  @Test
+  void independentChildrenBuildAtTheSameTime() throws Exception {
+    CountDownLatch bothChildrenVerifying = new CountDownLatch(2);
+    TreeBuild.Verifier rendezvous = (spec, image) -> {
+      if (spec.name().equals("left") || spec.name().equals("right")) {
+        bothChildrenVerifying.countDown();
+        assertThat(bothChildrenVerifying.await(20, TimeUnit.SECONDS)).as("the sibling ran at the same time").isTrue();
+      }
+    };
+    assertThat(build(rendezvous).succeeded()).isTrue();
+    List<String> log = Files.readAllLines(tree.resolve(".berth/journal.log"));
+    Instant leftStart = at(log, "left building");
+    Instant rightStart = at(log, "right building");
+    Instant leftDone = at(log, "left verified");
+    Instant rightDone = at(log, "right verified");
+    assertThat(leftStart).isBefore(rightDone);
+    assertThat(rightStart).isBefore(leftDone);
+  }
+
+  private static Instant at(List<String> log, String event) {
+    return log.stream().filter(line -> line.contains(" " + event + " ")).map(line -> Instant.parse(line.split(" ")[0]))
+        .findFirst().orElseThrow(() -> new AssertionError("no '" + event + "' in the journal"));
+  }
+
+  @Test
+  void aFailingCheckBlocksDependentsAndTheSiblingBranchGoesOn() throws Exception {
+    List<String> published = Collections.synchronizedList(new ArrayList<>());
+    TreeBuild.RunResult result = run((spec, image) -> {
+      if (spec.name().equals("left")) {
+        throw new IllegalStateException("check 'test -f /nope' exited 1");
+      }
+    }, (spec, image) -> {
+      published.add(spec.name());
+      return List.of(spec.name());
+    }, 2);
+    assertThat(result.succeeded()).isFalse();
+    assertThat(states(result)).containsEntry("left", ImageState.FAILED)
+        .containsEntry("left-a", ImageState.BLOCKED).containsEntry("left-b", ImageState.BLOCKED)
+        .containsEntry("right", ImageState.PUBLISHED).containsEntry("right-a", ImageState.PUBLISHED)
+        .containsEntry("base", ImageState.PUBLISHED);
+    assertThat(published).containsExactlyInAnyOrder("base", "right", "right-a");
+    assertThat(result.images()).filteredOn(i -> i.name().equals("left")).first()
+        .extracting(TreeBuild.Result::cause).asString().contains("exited 1");
+  }
+
+  @Test
+  void aFailedPublishIsAFailure() throws Exception {
+    TreeBuild.RunResult result = run(PASS, (spec, image) -> {
+      throw new java.io.IOException("registry said 500");
+    }, 1);
+    assertThat(result.succeeded()).isFalse();
+    assertThat(states(result)).containsEntry("base", ImageState.FAILED).containsEntry("left", ImageState.BLOCKED);
+  }
+
+  @Test
+  void aRunAfterAFailureResumesWithoutRebuildingWhatIsInTheStore() throws Exception {
+    Files.writeString(tree.resolve("right/image.yaml"), "base: base\ncopy:\n  - {src: missing.txt, dest: /x}\n");
+    TreeBuild.RunResult first = build(PASS);
+    assertThat(states(first)).containsEntry("right", ImageState.FAILED).containsEntry("right-a", ImageState.BLOCKED);
+    Files.writeString(tree.resolve("right/image.yaml"), "base: base\ncopy:\n  - {src: file.txt, dest: /right.txt}\n");
+    TreeBuild.RunResult second = build(PASS);
+    assertThat(built(second)).containsExactly("right", "right-a");
+    assertThat(states(second)).containsEntry("base", ImageState.CACHED).containsEntry("left-a", ImageState.CACHED);
+  }
+
+  @Test
+  void cyclesDuplicatesAndMissingParentsAreRefused() throws Exception {
+    image("x", "y");
+    image("y", "x");
+    assertThatThrownBy(() -> TreeScanner.scan(tree, null)).isInstanceOf(GraphException.class)
+        .hasMessageMatching("dependency cycle: (x -> y -> x|y -> x -> y)");
+    Files.writeString(tree.resolve("y/image.yaml"), "base: ghost\n");
+    assertThatThrownBy(() -> TreeScanner.scan(tree, null)).hasMessageContaining("image 'y'")
+        .hasMessageContaining("base 'ghost', which is not an image of the tree");
+    Files.writeString(tree.resolve("y/image.yaml"), "name: x\nbase: scratch\n");
+    assertThatThrownBy(() -> TreeScanner.scan(tree, null)).hasMessageContaining("two images are named 'x'");
+  }
+
+  @Test
+  void selectTakesTheParentsItNeeds() throws Exception {
+    TreeScanner.Tree scanned = TreeScanner.scan(tree, null);
+    assertThat(scanned.graph().select(List.of("left-*"))).containsExactly("base", "left", "left-a", "left-b");
+    assertThat(scanned.graph().withDependents("right")).containsExactly("right", "right-a");
+    assertThatThrownBy(() -> scanned.graph().select(List.of("nothing*"))).hasMessageContaining("matches no image");
+  }
+}

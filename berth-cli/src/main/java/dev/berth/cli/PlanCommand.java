@@ -1,0 +1,45 @@
+package dev.berth.cli;
+
+import dev.berth.layer.Compression;
+import dev.berth.oci.Json;
+import dev.berth.plan.Plan;
+import dev.berth.plan.Planner;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code berth plan [TREE]}: what a build would do, and why, without doing it. */
+@Command(name = "plan", description = "Show what would be built, and why.")
+final class PlanCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+  @Mixin TreeOptions treeOptions;
+
+  @Option(names = "--output", defaultValue = "text", paramLabel = "text|json", description = "text or json (default: ${DEFAULT-VALUE}).")
+  String output;
+
+  @Option(names = "--force", description = "Plan as if nothing were in the store.")
+  boolean force;
+
+  @Option(names = "--compression", defaultValue = "gzip", description = "Layer compression the build would use (it is part of the key).")
+  String compression;
+
+  @Override
+  public Integer call() throws Exception {
+    Session session = new Session(treeOptions, global, Compression.parse(compression),
+        BuildCommand.CommandSteps.unavailable(), line -> { });
+    Plan plan = session.plan(force, Planner.RemoteCheck.NONE);
+    if (output.equals("json")) {
+      System.out.println(new String(Json.pretty(plan), StandardCharsets.UTF_8));
+    } else {
+      for (Plan.Item item : plan.images()) {
+        System.out.printf("%-8s %-40s %-24s %s%n", item.action().label(), item.name(),
+            item.key() == null ? "-" : item.key(), item.reason());
+      }
+      System.out.printf("%d to build, %d cached, %d failed, %d blocked%n", plan.count(Plan.Action.BUILD),
+          plan.count(Plan.Action.CACHED), plan.count(Plan.Action.FAILED), plan.count(Plan.Action.BLOCKED));
+    }
+    return plan.count(Plan.Action.FAILED) + plan.count(Plan.Action.BLOCKED) == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+}
