@@ -60,7 +60,7 @@ final class BuildCommand implements Callable<Integer> {
     TreeBuild.RunResult result;
     try (ContentStore.Lease lease = session.store.lease()) {
       Plan plan = session.plan(force, Planner.RemoteCheck.NONE);
-      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.unavailable(), null,
+      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, progress::line), null,
           progress::line);
       result = run.run(plan, force);
       for (TreeBuild.Result image : result.images()) {

@@ -1,18 +1,24 @@
 package dev.berth.cli;
 
 import dev.berth.plan.TreeBuild;
+import dev.berth.runtime.ImageChecks;
+import dev.berth.runtime.Runc;
+import dev.berth.store.ContentStore;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.function.Consumer;
 
 /** How images are checked after they are built. */
 final class Verifiers {
   private Verifiers() {}
 
-  /** Passes images that have no checks; an image with checks fails, since nothing here can run them. */
-  static TreeBuild.Verifier unavailable() {
+  /** {@code verify:} commands inside the image with runc; a {@code test.sh} on the host with the image as $1. */
+  static TreeBuild.Verifier runc(ContentStore store, Consumer<String> log) {
+    ImageChecks checks = new ImageChecks(store, Runc.onPath(), Duration.ofMinutes(10));
     return (spec, image) -> {
-      boolean hasTestScript = Files.isRegularFile(spec.folder().resolve("test.sh"));
-      if (!spec.verify().isEmpty() || hasTestScript) {
-        throw new IllegalStateException("the image has checks, and this berth has no runtime to run them");
+      checks.run(image.manifest(), spec.verify(), line -> log.accept(spec.name() + " | " + line));
+      if (Files.isRegularFile(spec.folder().resolve("test.sh"))) {
+        TestScripts.run(store, spec, image, log);
       }
     };
   }

@@ -1,0 +1,97 @@
+package dev.berth.runtime;
+
+import dev.berth.layer.LayerStreams;
+import dev.berth.layer.LayerUnpacker;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.ImageConfig;
+import dev.berth.oci.ImageManifest;
+import dev.berth.spec.Command;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Runs an image's {@code verify:} commands inside it with runc, network off, as {@code docker run
+ * IMAGE sh -c CMD} would: on a fresh copy of its file system, with its env, user and working
+ * directory. The first failing command fails the image with its exit code and last output.
+ */
+public final class ImageChecks {
+  private final ContentStore store;
+  private final Runc runc;
+  private final Duration timeout;
+
+  public ImageChecks(ContentStore store, Runc runc, Duration timeout) {
+    this.store = store;
+    this.runc = runc;
+    this.timeout = timeout;
+  }
+
+  /** Thrown when a check fails; the message says which and how. */
+  public static final class CheckFailed extends IOException {
+    public CheckFailed(String message) {
+      super(message);
+    }
+  }
+
+  public void run(Descriptor manifest, List<Command> checks, Consumer<String> output) throws IOException {
+    if (checks.isEmpty()) {
+      return;
+    }
+    ImageManifest image = ImageManifest.parse(store.readBlob(manifest.digest()));
+    ImageConfig config = ImageConfig.parse(store.readBlob(image.config().digest()));
+    Path bundle = Files.createTempDirectory("berth-check-");
+    try {
+      Path rootfs = Files.createDirectories(bundle.resolve("rootfs"));
+      unpack(image, rootfs);
+      Users.Ids ids = Users.resolve(rootfs, config.config().user());
+      for (Command check : checks) {
+        RuntimeConfig.Process process = new RuntimeConfig.Process(check.argv(Command.DEFAULT_SHELL),
+            environment(config), ids.uid(), ids.gid(), ids.groups(), config.config().workingDir());
+        Runc.Exit exit = runc.run(bundle, RuntimeConfig.build(rootfs, false, process, false, List.of(),
+            RuntimeConfig.openFilesHardLimit()), timeout, output);
+        if (!exit.succeeded()) {
+          throw new CheckFailed("check '" + check.display() + "' " + exit.describe());
+        }
+      }
+    } finally {
+      deleteTree(bundle);
+    }
+  }
+
+  private void unpack(ImageManifest image, Path rootfs) throws IOException {
+    LayerUnpacker unpacker = new LayerUnpacker(rootfs);
+    for (Descriptor layer : image.layers()) {
+      try (InputStream blob = store.openBlob(layer.digest());
+           InputStream tar = LayerStreams.decompress(blob, layer.mediaType())) {
+        unpacker.apply(tar);
+      }
+    }
+  }
+
+  static List<String> environment(ImageConfig config) {
+    List<String> env = new ArrayList<>(config.config().env() == null ? List.of() : config.config().env());
+    if (env.stream().noneMatch(entry -> entry.startsWith("PATH="))) {
+      env.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    }
+    return env;
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}

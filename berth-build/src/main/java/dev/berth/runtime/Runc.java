@@ -1,0 +1,109 @@
+package dev.berth.runtime;
+
+import dev.berth.oci.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Runs one container with {@code runc run} from a bundle directory, streaming its output. */
+public final class Runc {
+  private static final int TAIL_LINES = 20;
+  private final String binary;
+
+  public Runc(String binary) {
+    this.binary = binary;
+  }
+
+  public static Runc onPath() {
+    return new Runc("runc");
+  }
+
+  /** How a container ended: its exit code (124 when it timed out) and its last output lines. */
+  public record Exit(int code, List<String> tail, boolean timedOut) {
+    public boolean succeeded() {
+      return code == 0 && !timedOut;
+    }
+
+    public String describe() {
+      return (timedOut ? "timed out" : "exited " + code) + (tail.isEmpty() ? "" : "; last output: "
+          + String.join(" | ", tail));
+    }
+  }
+
+  /** Writes {@code config} into {@code bundle}/config.json and runs it, killing it after {@code timeout}. */
+  public Exit run(Path bundle, Map<String, Object> config, Duration timeout, Consumer<String> output)
+      throws IOException {
+    Files.write(bundle.resolve("config.json"), Json.pretty(config));
+    String id = "berth-" + UUID.randomUUID().toString().substring(0, 12);
+    Process process;
+    try {
+      process = new ProcessBuilder(binary, "run", "--bundle", bundle.toString(), id)
+          .redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      throw new IOException("cannot start runc (is it installed?): " + e.getMessage(), e);
+    }
+    Deque<String> tail = new ArrayDeque<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          output.accept(line);
+          synchronized (tail) {
+            tail.addLast(line);
+            if (tail.size() > TAIL_LINES) {
+              tail.removeFirst();
+            }
+          }
+        }
+      } catch (IOException ignored) {
+        // the container is gone; its exit status says what happened
+      }
+    }, id + "-output");
+    reader.setDaemon(true);
+    reader.start();
+    boolean timedOut = false;
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        timedOut = true;
+        quietly(binary, "kill", id, "KILL");
+        process.waitFor(10, TimeUnit.SECONDS);
+        process.destroyForcibly();
+      }
+      reader.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      quietly(binary, "kill", id, "KILL");
+      throw new IOException("interrupted while " + id + " ran", e);
+    } finally {
+      quietly(binary, "delete", "--force", id);
+    }
+    synchronized (tail) {
+      return new Exit(timedOut ? 124 : process.exitValue(), List.copyOf(tail), timedOut);
+    }
+  }
+
+  private static void quietly(String... command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // nothing to clean up
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.berth.cli;
+
+import dev.berth.engine.NativeBuild;
+import dev.berth.spec.ImageSpec;
+import dev.berth.store.ContentStore;
+import dev.berth.store.DockerArchive;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A docker-pkg style {@code test.sh}: run on the host with the image reference as {@code $1}, after
+ * the image is loaded into the Docker engine, since such scripts call {@code docker run $1}. With no
+ * engine, the check cannot run, and that is a failure, never a pass.
+ */
+final class TestScripts {
+  static final String DOCKER = "/usr/bin/docker";
+  static final String SOCKET = "unix:///var/run/docker.sock";
+
+  private TestScripts() {}
+
+  static void run(ContentStore store, ImageSpec spec, NativeBuild.Outcome image, Consumer<String> log)
+      throws IOException, InterruptedException {
+    Path script = spec.folder().resolve("test.sh");
+    String reference = image.refNames().get(0);
+    if (!Files.isRegularFile(Path.of(DOCKER)) || !Files.exists(Path.of("/var/run/docker.sock"))) {
+      throw new IOException("test.sh needs a Docker engine to load the image into, and none answers at " + SOCKET);
+    }
+    Path archive = Files.createTempFile("berth-test-", ".tar");
+    try {
+      DockerArchive.write(store, image.manifest(), List.of(reference), archive);
+      run(List.of(DOCKER, "-H", SOCKET, "load", "-q", "-i", archive.toString()), spec.folder(), line -> { },
+          "docker load of " + reference);
+    } finally {
+      Files.deleteIfExists(archive);
+    }
+    run(List.of("/bin/sh", script.toString(), reference), spec.folder(), line -> log.accept(spec.name() + " | " + line),
+        "test.sh");
+  }
+
+  private static void run(List<String> command, Path directory, Consumer<String> output, String what)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+    builder.environment().put("DOCKER_HOST", SOCKET);
+    Process process = builder.start();
+    StringBuilder tail = new StringBuilder();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        output.accept(line);
+        tail.append(line).append(" | ");
+        if (tail.length() > 2000) {
+          tail.delete(0, tail.length() - 2000);
+        }
+      }
+    }
+    if (!process.waitFor(30, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IOException(what + " timed out");
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException(what + " exited " + process.exitValue() + (tail.length() == 0 ? "" : "; last output: " + tail));
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package dev.berth.layer;
+
+import dev.berth.oci.InvalidContentException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Extracts layer tars into a root directory, as a container runtime would, refusing anything that
+ * would write outside it: {@code ..} and absolute names, writes through a symlinked parent, hard
+ * links to outside targets. Whiteouts delete what lower layers put there; opaque markers empty
+ * a directory. Device nodes are made only when running as root.
+ */
+public final class LayerUnpacker {
+  private final Path root;
+  private final boolean asRoot;
+
+  public LayerUnpacker(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    this.asRoot = "root".equals(System.getProperty("user.name"));
+  }
+
+  /** Applies one uncompressed layer tar on top of what the root holds. */
+  public void apply(InputStream layerTar) throws IOException {
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(layerTar)) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        String name = clean(entry.getName());
+        if (name.isEmpty()) {
+          continue;
+        }
+        Path target = resolveInside(name);
+        checkParents(target, name);
+        String fileName = target.getFileName().toString();
+        if (fileName.equals(".wh..wh..opq")) {
+          emptyDirectory(target.getParent());
+          continue;
+        }
+        if (fileName.startsWith(".wh.")) {
+          deleteRecursively(target.getParent().resolve(fileName.substring(4)));
+          continue;
+        }
+        extract(tar, entry, target, name);
+      }
+    }
+  }
+
+  private void extract(TarArchiveInputStream tar, TarArchiveEntry entry, Path target, String name) throws IOException {
+    Files.createDirectories(target.getParent());
+    if (entry.isDirectory()) {
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(target);
+      }
+      Files.createDirectories(target);
+    } else {
+      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        deleteRecursively(target);
+      } else {
+        Files.deleteIfExists(target);
+      }
+      if (entry.isSymbolicLink()) {
+        Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+        owner(target, entry);
+        return;
+      }
+      if (entry.isLink()) {
+        String linkName = clean(entry.getLinkName());
+        Path source = resolveInside(linkName);
+        checkParents(source, linkName);
+        if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+          throw new InvalidContentException("hard link '" + name + "' points to '" + entry.getLinkName()
+              + "', which is not a regular file of the layer");
+        }
+        Files.createLink(target, source);
+        return;
+      }
+      if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+        if (asRoot) {
+          mknod(target, entry);
+        }
+        return;
+      }
+      if (!entry.isFile()) {
+        return;
+      }
+      Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.setAttribute(target, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+    owner(target, entry);
+    Files.setLastModifiedTime(target, FileTime.fromMillis(entry.getModTime().getTime()));
+  }
+
+  private void owner(Path target, TarArchiveEntry entry) throws IOException {
+    if (asRoot) {
+      Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+    }
+  }
+
+  private static void mknod(Path target, TarArchiveEntry entry) throws IOException {
+    String type = entry.isFIFO() ? "p" : entry.isCharacterDevice() ? "c" : "b";
+    List<String> command = new ArrayList<>(List.of("mknod", "-m", Integer.toOctalString(entry.getMode() & 07777),
+        target.toString(), type));
+    if (!entry.isFIFO()) {
+      command.add(String.valueOf(entry.getDevMajor()));
+      command.add(String.valueOf(entry.getDevMinor()));
+    }
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      if (process.waitFor() != 0) {
+        throw new IOException("mknod " + target + " failed: " + output.strip());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while making " + target, e);
+    }
+  }
+
+  private Path resolveInside(String name) {
+    Path target = root.resolve(name).normalize();
+    if (!target.startsWith(root) || target.equals(root)) {
+      throw new InvalidContentException("layer entry '" + name + "' points outside the root");
+    }
+    return target;
+  }
+
+  /** Every existing ancestor of {@code target} inside the root must be a real directory, not a symlink. */
+  private void checkParents(Path target, String name) {
+    for (Path current = target.getParent(); current != null && !current.equals(root); current = current.getParent()) {
+      if (Files.isSymbolicLink(current)) {
+        throw new InvalidContentException("layer entry '" + name + "' would be written through the symlink '"
+            + root.relativize(current) + "'");
+      }
+    }
+  }
+
+  private static String clean(String name) {
+    String out = name;
+    while (out.startsWith("./") || out.startsWith("/")) {
+      out = out.startsWith("/") ? out.substring(1) : out.substring(2);
+    }
+    for (String part : out.split("/")) {
+      if (part.equals("..")) {
+        throw new InvalidContentException("layer entry '" + name + "' points outside the root");
+      }
+    }
+    return out.endsWith("/") ? out.substring(0, out.length() - 1) : out;
+  }
+
+  private static void emptyDirectory(Path directory) throws IOException {
+    if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> children = Files.list(directory)) {
+      for (Path child : children.toList()) {
+        deleteRecursively(child);
+      }
+    }
+  }
+
+  static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> walk = Files.walk(path)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          try {
+            Files.deleteIfExists(p);
+          } catch (DirectoryNotEmptyException | FileAlreadyExistsException e) {
+            throw new IOException("cannot delete " + p, e);
+          }
+        }
+      }
+    } else {
+      Files.delete(path);
+    }
+  }
+}
