@@ -5,27 +5,40 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.oci.Json;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The state of every image of a tree, kept under {@code .berth/} in the tree: {@code state.json}
- * (rewritten atomically on every transition) and {@code journal.log} (one line per transition, with
- * its time). What was last built for each image (key, inputs, base) is kept too, so a plan can say
- * why an image must be built again.
+ * The state of every image of a tree, kept under {@code .berth/} in the tree, in the manner of
+ * DiskLruCache: every transition is appended to {@code journal.log} as one JSON line with its time
+ * (the log is also the tree's build history); {@link #close} writes {@code state.json} atomically with
+ * the log offset it covers. On open, the snapshot is read and the log replayed from that offset, so a
+ * crash loses nothing that was written. A log past {@value #COMPACT_BYTES} bytes is emptied at close. What was
+ * last built for each image (key, inputs, base) is kept too, so a plan can say why an image must be
+ * built again.
  */
-public final class Journal {
+public final class Journal implements AutoCloseable {
+  private static final String SNAPSHOT = "state.json";
+  private static final String LOG = "journal.log";
+  static final long COMPACT_BYTES = 16L << 20;
+
   private final Path directory;
   private final Clock clock;
   private final Map<String, Entry> entries;
+  private FileChannel log;
+  private OutputStream logStream;
 
   /** One image's record. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -49,8 +62,20 @@ public final class Journal {
       @JsonProperty("spec") String specDigest,
       @JsonProperty("inputs") Map<String, String> inputs) {}
 
+  /** One line of the log: a transition, or a build record. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Document(@JsonProperty("images") Map<String, Entry> images) {}
+  record LogLine(
+      @JsonProperty("time") String time,
+      @JsonProperty("image") String image,
+      @JsonProperty("state") ImageState state,
+      @JsonProperty("key") String key,
+      @JsonProperty("reason") String reason,
+      @JsonProperty("cause") String cause,
+      @JsonProperty("built") BuildRecord built) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Document(@JsonProperty("logOffset") long logOffset, @JsonProperty("images") Map<String, Entry> images) {}
 
   private Journal(Path directory, Clock clock, Map<String, Entry> entries) {
     this.directory = directory;
@@ -58,21 +83,47 @@ public final class Journal {
     this.entries = entries;
   }
 
+  /** Reads the tree's journal (snapshot, then log) without writing anything. */
   public static Journal open(Path tree, Clock clock) throws IOException {
     Path directory = tree.resolve(".berth");
-    Path state = directory.resolve("state.json");
     Map<String, Entry> entries = new TreeMap<>();
-    if (Files.isRegularFile(state)) {
+    Path snapshot = directory.resolve(SNAPSHOT);
+    long offset = 0;
+    if (Files.isRegularFile(snapshot)) {
       try {
-        Document document = Json.read(Files.readAllBytes(state), Document.class);
+        Document document = Json.read(Files.readAllBytes(snapshot), Document.class);
         if (document.images() != null) {
           entries.putAll(document.images());
         }
+        offset = document.logOffset();
       } catch (RuntimeException corrupt) {
-        throw new IOException(state + " is unreadable (" + corrupt.getMessage() + "); remove it to start afresh");
+        throw new IOException(snapshot + " is unreadable (" + corrupt.getMessage() + "); remove it to start afresh");
       }
     }
-    return new Journal(directory, clock, entries);
+    Journal journal = new Journal(directory, clock, entries);
+    Path logFile = directory.resolve(LOG);
+    if (Files.isRegularFile(logFile) && Files.size(logFile) > offset) {
+      List<String> lines;
+      try (FileChannel channel = FileChannel.open(logFile, StandardOpenOption.READ)) {
+        channel.position(Files.size(logFile) >= offset ? offset : 0);
+        lines = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      }
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          journal.apply(Json.read(line.getBytes(StandardCharsets.UTF_8), LogLine.class));
+        } catch (RuntimeException torn) {
+          if (i < lines.size() - 1) {
+            throw new IOException(logFile + ":" + (i + 1) + " is corrupt; remove .berth/ to start afresh");
+          }
+          // the last line was cut short by a crash: what it said never happened
+        }
+      }
+    }
+    return journal;
   }
 
   public synchronized Optional<Entry> entry(String image) {
@@ -85,46 +136,70 @@ public final class Journal {
 
   /** Records a transition; {@code cause} only for failures. */
   public synchronized void transition(String image, ImageState state, String key, String reason, String cause) {
-    Entry previous = entries.get(image);
-    Entry next = new Entry(state, key, reason != null ? reason : previous == null ? null : previous.reason(), cause,
-        clock.instant().toString(),
-        previous == null ? null : previous.lastBuilt(),
-        state == ImageState.VERIFIED ? key : previous == null ? null : previous.verifiedKey(),
-        state == ImageState.PUBLISHED ? key : previous == null ? null : previous.publishedKey());
-    entries.put(image, next);
-    persist(image + " " + state.label() + " " + (key == null ? "-" : key) + (cause == null ? "" : " " + oneLine(cause)));
+    append(new LogLine(clock.instant().toString(), image, state, key, reason, cause, null));
   }
 
   public synchronized void recordBuild(String image, BuildRecord record) {
-    Entry previous = entries.get(image);
-    if (previous == null) {
-      throw new IllegalStateException("no journal entry for " + image);
-    }
-    entries.put(image, new Entry(previous.state(), previous.key(), previous.reason(), previous.cause(),
-        previous.updated(), record, previous.verifiedKey(), previous.publishedKey()));
-    persist(null);
+    append(new LogLine(clock.instant().toString(), image, null, null, null, null, record));
   }
 
-  private void persist(String logLine) {
+  private void apply(LogLine line) {
+    Entry previous = entries.get(line.image());
+    if (line.built() != null) {
+      if (previous != null) {
+        entries.put(line.image(), new Entry(previous.state(), previous.key(), previous.reason(), previous.cause(),
+            previous.updated(), line.built(), previous.verifiedKey(), previous.publishedKey()));
+      }
+      return;
+    }
+    ImageState state = line.state();
+    entries.put(line.image(), new Entry(state, line.key(),
+        line.reason() != null ? line.reason() : previous == null ? null : previous.reason(),
+        line.cause(), line.time(),
+        previous == null ? null : previous.lastBuilt(),
+        state == ImageState.VERIFIED ? line.key() : previous == null ? null : previous.verifiedKey(),
+        state == ImageState.PUBLISHED ? line.key() : previous == null ? null : previous.publishedKey()));
+  }
+
+  private void append(LogLine line) {
+    apply(line);
     try {
-      Files.createDirectories(directory);
-      Path temp = directory.resolve("state.json.tmp-" + ProcessHandle.current().pid());
-      Files.write(temp, Json.pretty(new Document(new TreeMap<>(entries))));
-      try (var channel = java.nio.channels.FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.force(true);
+      if (logStream == null) {
+        Files.createDirectories(directory);
+        log = FileChannel.open(directory.resolve(LOG), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
+        logStream = Channels.newOutputStream(log);
       }
-      Files.move(temp, directory.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-      if (logLine != null) {
-        Files.writeString(directory.resolve("journal.log"), clock.instant() + " " + logLine + "\n",
-            StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      }
+      byte[] bytes = Json.canonical(line);
+      byte[] withNewline = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+      withNewline[bytes.length] = '\n';
+      logStream.write(withNewline);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the journal under " + directory, e);
     }
   }
 
-  private static String oneLine(String text) {
-    return text.replace('\n', ' ');
+  /** Writes state.json (atomically) covering the whole log; empties a log grown too large. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (logStream == null) {
+      return;
+    }
+    log.force(true);
+    boolean compact = log.size() > COMPACT_BYTES;
+    long covered = compact ? 0 : log.size();
+    Path temp = directory.resolve(SNAPSHOT + ".tmp-" + ProcessHandle.current().pid());
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      channel.write(java.nio.ByteBuffer.wrap(Json.pretty(new Document(covered, new TreeMap<>(entries)))));
+      channel.force(true);
+    }
+    Files.move(temp, directory.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    if (compact) {
+      log.truncate(0);
+      log.force(true);
+    }
+    log.close();
+    logStream = null;
   }
 }

@@ -62,7 +62,9 @@ class TreeBuildTest {
         }, line -> { });
     Journal journal = Journal.open(tree, Clock.systemUTC());
     Plan plan = new Planner(build, journal, Planner.RemoteCheck.NONE).plan(scanned.graph(), scanned.graph().order(), false);
-    return new TreeBuild(build, journal, jobs, verifier, publisher, line -> { }).run(plan, false);
+    try (journal) {
+      return new TreeBuild(build, journal, jobs, verifier, publisher, line -> { }).run(plan, false);
+    }
   }
 
   private static Map<String, ImageState> states(TreeBuild.RunResult result) {
@@ -125,8 +127,22 @@ class TreeBuildTest {
   }
 
   private static Instant at(List<String> log, String event) {
-    return log.stream().filter(line -> line.contains(" " + event + " ")).map(line -> Instant.parse(line.split(" ")[0]))
+    String[] parts = event.split(" ");
+    return log.stream().map(line -> dev.berth.oci.Json.tree(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .filter(line -> line.path("image").asText().equals(parts[0]) && line.path("state").asText().equals(parts[1].toUpperCase()))
+        .map(line -> Instant.parse(line.get("time").asText()))
         .findFirst().orElseThrow(() -> new AssertionError("no '" + event + "' in the journal"));
+  }
+
+  @Test
+  void theJournalSurvivesACrashBeforeItIsClosed() throws Exception {
+    Journal journal = Journal.open(tree, Clock.systemUTC());
+    journal.transition("base", ImageState.BUILDING, "k1", "new", null);
+    journal.transition("base", ImageState.BUILT, "k1", null, null);
+    Files.writeString(tree.resolve(".berth/journal.log"), "{\"image\":\"base\",\"sta", java.nio.file.StandardOpenOption.APPEND);
+    Journal reopened = Journal.open(tree, Clock.systemUTC());
+    assertThat(reopened.entry("base")).map(Journal.Entry::state).contains(ImageState.BUILT);
+    assertThat(reopened.entry("base")).map(Journal.Entry::reason).contains("new");
   }
 
   @Test

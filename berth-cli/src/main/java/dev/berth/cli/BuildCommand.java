@@ -58,7 +58,7 @@ final class BuildCommand implements Callable<Integer> {
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
         : Runtime.getRuntime().availableProcessors();
     TreeBuild.RunResult result;
-    try (ContentStore.Lease lease = session.store.lease()) {
+    try (ContentStore.Lease lease = session.store.lease(); session) {
       Plan plan = session.plan(force, Planner.RemoteCheck.NONE);
       TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, progress::line), null,
           progress::line);

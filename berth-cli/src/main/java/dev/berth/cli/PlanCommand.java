@@ -27,9 +27,11 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Session session = new Session(treeOptions, global, Compression.parse(compression),
-        BuildCommand.CommandSteps.unavailable(), line -> { });
-    Plan plan = session.plan(force, Planner.RemoteCheck.NONE);
+    Plan plan;
+    try (Session session = new Session(treeOptions, global, Compression.parse(compression),
+        BuildCommand.CommandSteps.unavailable(), line -> { })) {
+      plan = session.plan(force, Planner.RemoteCheck.NONE);
+    }
     if (output.equals("json")) {
       System.out.println(new String(Json.pretty(plan), StandardCharsets.UTF_8));
     } else {

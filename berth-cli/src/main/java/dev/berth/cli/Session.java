@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.engine.BaseResolver;
 import dev.berth.engine.BuildSettings;
+import dev.berth.engine.FileDigestCache;
 import dev.berth.engine.InputCollector;
 import dev.berth.engine.NativeBuild;
 import dev.berth.engine.StepRunner;
@@ -19,13 +20,14 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /** What a tree command works with: the scanned tree, the store, the journal, the engine. */
-final class Session {
+final class Session implements AutoCloseable {
   final TreeScanner.Tree tree;
   final ContentStore store;
   final Journal journal;
   final BuildSettings settings;
   final NativeBuild build;
   final List<String> selection;
+  private final FileDigestCache digests;
 
   Session(TreeOptions options, GlobalOptions global, Compression compression, StepRunner runner,
       Consumer<String> progress) throws IOException {
@@ -33,12 +35,23 @@ final class Session {
     this.store = global.openStore();
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
     this.settings = BuildSettings.fromEnvironment(System.getenv(), compression);
+    this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
     this.build = new NativeBuild(store, settings, new BaseResolver(store, Path.of("").toAbsolutePath()),
-        InputCollector.FileDigests.UNCACHED, runner, progress);
+        digests, runner, progress);
     this.selection = tree.graph().select(options.select);
   }
 
   Plan plan(boolean force, Planner.RemoteCheck remote) {
     return new Planner(build, journal, remote).plan(tree.graph(), selection, force);
+  }
+
+  /** Saves the journal's snapshot and the digest cache. */
+  @Override
+  public void close() throws IOException {
+    try {
+      journal.close();
+    } finally {
+      digests.save();
+    }
   }
 }

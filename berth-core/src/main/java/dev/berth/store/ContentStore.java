@@ -227,9 +227,23 @@ public final class ContentStore {
     return removed[0];
   }
 
+  /** index.json as last read, with the stat that tells whether it changed since. */
+  private record IndexSnapshot(Object fileKey, long size, java.nio.file.attribute.FileTime modified,
+      List<Descriptor> entries) {}
+
+  private volatile IndexSnapshot indexSnapshot;
+
   private List<Descriptor> readIndex() throws IOException {
-    byte[] bytes = Files.readAllBytes(root.resolve("index.json"));
-    return ImageIndex.parse(bytes).manifests();
+    Path file = root.resolve("index.json");
+    var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    IndexSnapshot cached = indexSnapshot;
+    if (cached != null && java.util.Objects.equals(cached.fileKey(), attributes.fileKey())
+        && cached.size() == attributes.size() && cached.modified().equals(attributes.lastModifiedTime())) {
+      return cached.entries();
+    }
+    List<Descriptor> entries = ImageIndex.parse(Files.readAllBytes(file)).manifests();
+    indexSnapshot = new IndexSnapshot(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), entries);
+    return entries;
   }
 
   private void updateIndex(UnaryOperator<List<Descriptor>> change) throws IOException {
