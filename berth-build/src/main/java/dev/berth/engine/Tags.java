@@ -18,6 +18,10 @@ public final class Tags {
       }
       String tag = template.replace("{key}", key.tag()).replace("{name}", spec.name().replace('/', '-'))
           .replace("{version}", version == null ? "" : version);
+      if (template.contains("{version}") && !ImageReference.isValidTag(version)) {
+        throw new BuildException(spec.folder().resolve("changelog") + ": version '" + version
+            + "' is not a valid tag (letters, digits, _ . - only)");
+      }
       if (!ImageReference.isValidTag(tag)) {
         throw new BuildException(spec.file() + ": tag '" + template + "' expands to '" + tag
             + "', which is not a valid tag");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.engine.ImageBuilder;
 import dev.berth.engine.NativeBuild;
+import dev.berth.spec.Changelog;
 import dev.berth.spec.ImageSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -122,7 +123,8 @@ public final class TreeBuild {
         journal.transition(item.name(), ImageState.BUILDING, key, item.reason(), null);
         log.accept(item.name() + ": building (" + item.reason() + ")");
       }
-      outcome = build.build(prepared, force && builtNow, null);
+      String version = Changelog.read(prepared.spec().folder()).map(Changelog::version).orElse(null);
+      outcome = build.build(prepared, force && builtNow, version);
       if (outcome.built()) {
         journal.transition(item.name(), ImageState.BUILT, key, null, null);
         journal.recordBuild(item.name(), new Journal.BuildRecord(prepared.key().digest().toString(),

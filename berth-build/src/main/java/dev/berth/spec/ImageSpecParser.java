@@ -235,7 +235,8 @@ public final class ImageSpecParser {
       for (String cache : orEmpty(yaml.cache)) {
         absolute(cache, "cache");
       }
-      List<String> tags = yaml.tags == null ? List.of("{key}") : yaml.tags;
+      List<String> tags = yaml.tags != null ? yaml.tags
+          : Files.isRegularFile(folder.resolve(Changelog.FILE_NAME)) ? List.of("{key}", "{version}") : List.of("{key}");
       for (String tag : tags) {
         validateTagTemplate(tag);
       }

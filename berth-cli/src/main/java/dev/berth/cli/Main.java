@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         PlanCommand.class,
         StatusCommand.class,
         GraphCommand.class,
+        UpdateCommand.class,
         ImportCommand.class,
         StoreCommand.class,
     })
