@@ -30,8 +30,9 @@ final class BuildCommand implements Callable<Integer> {
       description = "Images built at once (default: berth.yaml's jobs, else the number of cores).")
   Integer jobs;
 
-  @Option(names = "--output", paramLabel = "oci:DIR[:TAG]|docker-archive:FILE",
-      description = "Also write the (single) selected image there (repeatable).")
+  @Option(names = "--output", paramLabel = "json|text|oci:DIR[:TAG]|docker-archive:FILE",
+      description = {"json or text: how to print the final state table (default: text).",
+          "oci:DIR[:TAG] or docker-archive:FILE: also write the (single) selected image there (repeatable)."})
   List<String> outputs = new ArrayList<>();
 
   @Option(names = "--compression", defaultValue = "gzip",
@@ -41,13 +42,18 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Build even when the content key is already in the store.")
   boolean force;
 
-  @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
-      description = "How to print the final state table (default: ${DEFAULT-VALUE}).")
-  String format;
+  private String format = "text";
 
   @Override
   public Integer call() throws Exception {
-    List<ImageOutput> targets = outputs.stream().map(ImageOutput::parse).toList();
+    List<ImageOutput> targets = new ArrayList<>();
+    for (String output : outputs) {
+      if (output.equals("json") || output.equals("text")) {
+        format = output;
+      } else {
+        targets.add(ImageOutput.parse(output));
+      }
+    }
     Progress progress = new Progress(System.err);
     Session session = new Session(treeOptions, global, Compression.parse(compression), CommandSteps.unavailable(),
         progress::line);

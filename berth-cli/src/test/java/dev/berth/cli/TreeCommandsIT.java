@@ -84,7 +84,7 @@ class TreeCommandsIT {
   @Test
   void statusAndGraphShowTheLastRun() throws Exception {
     Files.writeString(tree.resolve("other/image.yaml"), "base: scratch\ncopy:\n  - {src: missing, dest: /x}\n");
-    Berth.Result build = berth.run("build", tree.toString(), "--format", "json");
+    Berth.Result build = berth.run("build", tree.toString(), "--output", "json");
     assertThat(build.exitCode()).isEqualTo(1);
     JsonNode result = Json.tree(build.stdout().getBytes(StandardCharsets.UTF_8));
     assertThat(result.get("images").get(3).get("state").asText()).isEqualTo("FAILED");
