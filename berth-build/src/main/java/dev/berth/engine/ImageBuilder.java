@@ -108,11 +108,11 @@ public final class ImageBuilder {
     }
     var cached = stepCache.find(stepKey);
     if (cached.isPresent()) {
-      progress.accept(label + ": cached");
+      progress.accept(spec.name() + ": " + label + " (cached)");
       state.addLayer(cached.get(), "berth " + describe(step));
       return;
     }
-    progress.accept(label);
+    progress.accept(spec.name() + ": " + label);
     LayerBlob layer;
     if (step instanceof StepSpec.Copy copy) {
       layer = copyLayer(copy, inputs, state.layers);

@@ -2,19 +2,67 @@ package dev.berth.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Progress lines on stderr, each with the time since the command started. */
+/**
+ * Progress on stderr. Lines are {@code IMAGE: what is happening}. On a terminal, a live block shows
+ * one line per image at work (its current step and how long it has run) below the log; otherwise
+ * every line is printed as it comes, with the time since the command started.
+ */
 final class Progress {
   private final PrintStream out;
+  private final boolean live;
   private final long start = System.nanoTime();
+  private final Map<String, Running> running = new LinkedHashMap<>();
+  private int drawnLines;
+
+  private record Running(String step, long since) {}
 
   Progress(PrintStream out) {
+    this(out, System.console() != null && !"dumb".equals(System.getenv("TERM")) && System.getenv("CI") == null);
+  }
+
+  Progress(PrintStream out, boolean live) {
     this.out = out;
+    this.live = live;
   }
 
   synchronized void line(String text) {
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    out.printf("[%3d.%01ds] %s%n", elapsed.toSeconds(), elapsed.toMillisPart() / 100, text);
+    if (!live) {
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      out.printf("[%3d.%01ds] %s%n", elapsed.toSeconds(), elapsed.toMillisPart() / 100, text);
+      out.flush();
+      return;
+    }
+    int colon = text.indexOf(": ");
+    String image = colon < 0 ? "" : text.substring(0, colon);
+    String message = colon < 0 ? text : text.substring(colon + 2);
+    erase();
+    if (message.startsWith("building") || message.startsWith("step ")) {
+      Running previous = running.get(image);
+      running.put(image, new Running(message, previous == null ? System.nanoTime() : previous.since()));
+    } else {
+      running.remove(image);
+      out.println(text);
+    }
+    draw();
+  }
+
+  private void erase() {
+    for (int i = 0; i < drawnLines; i++) {
+      out.print("\033[1A\033[2K");
+    }
+    drawnLines = 0;
+  }
+
+  private void draw() {
+    for (var entry : running.entrySet()) {
+      double seconds = (System.nanoTime() - entry.getValue().since()) / 1e9;
+      String step = entry.getValue().step();
+      out.printf("  %-32s %6.1fs  %s%n", entry.getKey(), seconds, step.length() > 80 ? step.substring(0, 80) + "…" : step);
+      drawnLines++;
+    }
     out.flush();
   }
 }
