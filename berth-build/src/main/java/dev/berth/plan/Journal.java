@@ -134,6 +134,29 @@ public final class Journal implements AutoCloseable {
     return Map.copyOf(entries);
   }
 
+  /** One transition from the log. */
+  public record Transition(String time, String image, ImageState state, String key) {}
+
+  /** Every transition the log still holds, oldest first (the log is emptied only when it grows large). */
+  public synchronized List<Transition> history() throws IOException {
+    Path logFile = directory.resolve(LOG);
+    if (!Files.isRegularFile(logFile)) {
+      return List.of();
+    }
+    List<Transition> out = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
+      try {
+        LogLine parsed = Json.read(line.getBytes(StandardCharsets.UTF_8), LogLine.class);
+        if (parsed.state() != null) {
+          out.add(new Transition(parsed.time(), parsed.image(), parsed.state(), parsed.key()));
+        }
+      } catch (RuntimeException torn) {
+        // a line cut short by a crash
+      }
+    }
+    return out;
+  }
+
   /** Records a transition; {@code cause} only for failures. */
   public synchronized void transition(String image, ImageState state, String key, String reason, String cause) {
     append(new LogLine(clock.instant().toString(), image, state, key, reason, cause, null));

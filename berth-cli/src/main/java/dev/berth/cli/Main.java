@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         StatusCommand.class,
         GraphCommand.class,
         UpdateCommand.class,
+        PruneCommand.class,
         ImportCommand.class,
         StoreCommand.class,
     })

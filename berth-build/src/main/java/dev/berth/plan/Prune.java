@@ -1,0 +1,117 @@
+package dev.berth.plan;
+
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.Json;
+import dev.berth.store.ContentStore;
+import dev.berth.store.StepCache;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Removes what berth built for a tree that no current key reaches: tags of the tree's images that
+ * point at superseded images (keeping the N most recent builds per image when asked), then the blobs
+ * nothing names any more, then step-cache entries whose layer went with them. Names that are not the
+ * tree's images (imported or pulled bases, other trees) are never touched.
+ */
+public final class Prune {
+  private final ContentStore store;
+
+  public Prune(ContentStore store) {
+    this.store = store;
+  }
+
+  /** What was removed, and how many bytes that freed. */
+  public record Report(List<String> removedTags, int removedBlobs, int removedStepEntries, long bytesFreed) {}
+
+  /**
+   * @param currentKeys image name → the key tag it has now
+   * @param history image name → its key tags, most recently built first (from the journal)
+   * @param keep how many builds per image to keep, the current one included (at least 1)
+   */
+  public Report prune(Map<String, String> currentKeys, Map<String, List<String>> history, int keep) throws IOException {
+    if (keep < 1) {
+      throw new IllegalArgumentException("--keep must be at least 1");
+    }
+    Map<String, Descriptor> names = new LinkedHashMap<>();
+    for (Descriptor entry : store.references()) {
+      String refName = entry.annotations().get(Descriptor.REF_NAME);
+      if (refName != null) {
+        names.put(refName, entry);
+      }
+    }
+    Set<Digest> kept = new HashSet<>();
+    for (var image : currentKeys.entrySet()) {
+      List<String> keys = new ArrayList<>();
+      keys.add(image.getValue());
+      for (String older : history.getOrDefault(image.getKey(), List.of())) {
+        if (keys.size() >= keep) {
+          break;
+        }
+        if (!keys.contains(older)) {
+          keys.add(older);
+        }
+      }
+      for (String key : keys) {
+        Descriptor descriptor = names.get(image.getKey() + ":" + key);
+        if (descriptor != null) {
+          kept.add(descriptor.digest());
+        }
+      }
+    }
+    List<String> removedTags = new ArrayList<>();
+    for (var named : names.entrySet()) {
+      String refName = named.getKey();
+      int colon = refName.lastIndexOf(':');
+      String image = colon < 0 ? refName : refName.substring(0, colon);
+      if (currentKeys.containsKey(image) && !kept.contains(named.getValue().digest())) {
+        store.untag(refName);
+        removedTags.add(refName);
+      }
+    }
+    long before = storeBytes();
+    ContentStore.GcReport gc = store.gc();
+    int removedSteps = removeDanglingStepEntries();
+    return new Report(removedTags, gc.removed().size(), removedSteps, Math.max(0, before - storeBytes()));
+  }
+
+  private int removeDanglingStepEntries() throws IOException {
+    Path directory = new StepCache(store).directory();
+    if (!Files.isDirectory(directory)) {
+      return 0;
+    }
+    int removed = 0;
+    try (Stream<Path> entries = Files.list(directory)) {
+      for (Path entry : entries.toList()) {
+        boolean dangling;
+        try {
+          var layer = Json.tree(Files.readString(entry, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8))
+              .path("layer").path("digest").asText();
+          dangling = layer.isEmpty() || !store.hasBlob(Digest.parse(layer));
+        } catch (RuntimeException unreadable) {
+          dangling = true;
+        }
+        if (dangling) {
+          Files.deleteIfExists(entry);
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  private long storeBytes() throws IOException {
+    try (Stream<Path> walk = Files.walk(store.root())) {
+      return walk.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+    }
+  }
+}

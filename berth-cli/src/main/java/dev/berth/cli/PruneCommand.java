@@ -1,0 +1,66 @@
+package dev.berth.cli;
+
+import dev.berth.layer.Compression;
+import dev.berth.plan.ImageState;
+import dev.berth.plan.Journal;
+import dev.berth.plan.Plan;
+import dev.berth.plan.Planner;
+import dev.berth.plan.Prune;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code berth prune [TREE]}: drop superseded images of the tree from the store. */
+@Command(name = "prune", description = {
+    "Remove the tree's superseded images from the store (tags no current key reaches, then unreachable blobs",
+    "and step-cache entries). Names berth did not build for this tree are never touched."})
+final class PruneCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+  @Mixin TreeOptions treeOptions;
+
+  @Option(names = "--keep", defaultValue = "1", paramLabel = "N",
+      description = "Keep the N most recent builds of each image, the current one included (default: ${DEFAULT-VALUE}).")
+  int keep;
+
+  @Option(names = "--compression", defaultValue = "gzip", description = "The compression builds use (it is part of the key).")
+  String compression;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Session session = new Session(treeOptions, global, Compression.parse(compression),
+        BuildCommand.CommandSteps.unavailable(), line -> { })) {
+      Plan plan = session.plan(false, Planner.RemoteCheck.NONE);
+      Map<String, String> current = new LinkedHashMap<>();
+      for (Plan.Item item : plan.images()) {
+        if (item.key() == null) {
+          throw new IllegalStateException("cannot work out the current key of " + item.name() + ": " + item.reason()
+              + "; prune keeps everything until the tree plans cleanly");
+        }
+        current.put(item.name(), item.key());
+      }
+      Prune.Report report = new Prune(session.store).prune(current, history(session.journal), keep);
+      report.removedTags().forEach(tag -> System.out.println("untagged " + tag));
+      System.out.printf("removed %d tags, %d blobs, %d step-cache entries; freed %d bytes%n",
+          report.removedTags().size(), report.removedBlobs(), report.removedStepEntries(), report.bytesFreed());
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Each image's built keys, most recent first, from the journal's log. */
+  private static Map<String, List<String>> history(Journal journal) throws java.io.IOException {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Journal.Transition transition : journal.history()) {
+      if (transition.state() == ImageState.BUILT) {
+        List<String> keys = out.computeIfAbsent(transition.image(), ignored -> new ArrayList<>());
+        keys.remove(transition.key());
+        keys.add(0, transition.key());
+      }
+    }
+    return out;
+  }
+}
