@@ -17,6 +17,14 @@ final class CopyPaths {
     return join(trimmed, name);
   }
 
+  /** {@code path} relative to {@code parent} (both relative to the image folder; "" is the folder). */
+  static String relativeTo(String parent, String path) {
+    if (path.equals(parent)) {
+      return "";
+    }
+    return parent.isEmpty() ? path : path.substring(parent.length() + 1);
+  }
+
   static String join(String directory, String relative) {
     if (relative.isEmpty()) {
       return directory;

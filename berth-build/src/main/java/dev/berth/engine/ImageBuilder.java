@@ -147,7 +147,7 @@ public final class ImageBuilder {
     String destination = CopyPaths.destination(copy.dest(), top.path(), directorySource);
     for (InputFile input : inputs) {
       String imagePath = directorySource
-          ? CopyPaths.join(destination, relativeTo(top.path(), input.path()))
+          ? CopyPaths.join(destination, CopyPaths.relativeTo(top.path(), input.path()))
           : destination;
       EntryAttributes attributes = new EntryAttributes(uid, gid, mode);
       switch (input.kind()) {
@@ -157,13 +157,6 @@ public final class ImageBuilder {
       }
     }
     return layer.writeTo(store);
-  }
-
-  private static String relativeTo(String parent, String path) {
-    if (path.equals(parent)) {
-      return "";
-    }
-    return parent.isEmpty() ? path : path.substring(parent.length() + 1);
   }
 
   private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, ImageConfig configSoFar) {

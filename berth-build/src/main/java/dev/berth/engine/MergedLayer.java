@@ -29,8 +29,7 @@ final class MergedLayer {
     LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch());
     if (top.kind() == InputFile.Kind.DIRECTORY) {
       for (InputFile input : inputs) {
-        String relative = input.path().equals(top.path()) ? "" : input.path().substring(top.path().length() + 1);
-        String imagePath = CopyPaths.join(step.dest(), relative);
+        String imagePath = CopyPaths.join(step.dest(), CopyPaths.relativeTo(top.path(), input.path()));
         switch (input.kind()) {
           case DIRECTORY -> layer.addDirectory(imagePath, EntryAttributes.DEFAULT);
           case FILE -> layer.addFile(input.source(), imagePath, EntryAttributes.DEFAULT);

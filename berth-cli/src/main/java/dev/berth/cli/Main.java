@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         GraphCommand.class,
         UpdateCommand.class,
         PruneCommand.class,
+        LayeredCommand.class,
         ImportCommand.class,
         StoreCommand.class,
     })
