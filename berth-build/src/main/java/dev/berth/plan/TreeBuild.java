@@ -29,6 +29,7 @@ public final class TreeBuild {
   private final Verifier verifier;
   private final Publisher publisher;
   private final Consumer<String> log;
+  private boolean debug;
 
   /** Runs an image's checks; throws with the checks' output when one fails or cannot run. */
   public interface Verifier {
@@ -132,6 +133,7 @@ public final class TreeBuild {
         log.accept(item.name() + ": built " + outcome.manifest().digest());
       }
     } catch (Exception | AssertionError e) {
+      debug(item, e);
       return finish(item, ImageState.FAILED, "build failed: " + Planner.messageOf(e), null);
     }
     boolean alreadyVerified = journal.entry(item.name())
@@ -141,6 +143,7 @@ public final class TreeBuild {
       try {
         verifier.verify(prepared.spec(), outcome);
       } catch (Exception | AssertionError e) {
+        debug(item, e);
         return finish(item, ImageState.FAILED, "verify failed: " + Planner.messageOf(e), outcome.refNames());
       }
       journal.transition(item.name(), ImageState.VERIFIED, key, null, null);
@@ -155,7 +158,22 @@ public final class TreeBuild {
       log.accept(item.name() + ": published " + String.join(", ", pushed));
       return finish(item, ImageState.PUBLISHED, null, pushed);
     } catch (Exception | AssertionError e) {
+      debug(item, e);
       return finish(item, ImageState.FAILED, "publish failed: " + Planner.messageOf(e), outcome.refNames());
+    }
+  }
+
+  /** With --debug, the whole stack trace of an image's failure goes to the log. */
+  public TreeBuild debugging(boolean enabled) {
+    this.debug = enabled;
+    return this;
+  }
+
+  private void debug(Plan.Item item, Throwable e) {
+    if (debug) {
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      log.accept(item.name() + ": " + trace);
     }
   }
 

@@ -1,7 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.engine.BuildException;
-import dev.berth.engine.StepRunner;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Json;
@@ -55,8 +53,7 @@ final class BuildCommand implements Callable<Integer> {
       }
     }
     Progress progress = new Progress(System.err);
-    Session session = new Session(treeOptions, global, Compression.parse(compression), CommandSteps.unavailable(),
-        progress::line);
+    Session session = new Session(treeOptions, global, Compression.parse(compression), progress::line);
     if (!targets.isEmpty() && session.selection.size() != 1 && requested(session).size() != 1) {
       throw new IllegalArgumentException("--output writes one image; --select exactly one (the tree has "
           + session.selection.size() + " selected)");
@@ -67,7 +64,7 @@ final class BuildCommand implements Callable<Integer> {
     try (ContentStore.Lease lease = session.store.lease(); session) {
       Plan plan = session.plan(force, Planner.RemoteCheck.NONE);
       TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, progress::line), null,
-          progress::line);
+          progress::line).debugging(global.debug);
       result = run.run(plan, force);
       for (TreeBuild.Result image : result.images()) {
         if (!targets.isEmpty() && requested(session).contains(image.name()) && !image.state().isFailure()) {
@@ -110,15 +107,6 @@ final class BuildCommand implements Callable<Integer> {
       } else {
         System.out.printf("%-10s %s:%s%n", image.state().label(), image.name(), image.key());
       }
-    }
-  }
-
-  /** Where run-like steps go until a runtime is configured. */
-  static final class CommandSteps {
-    static StepRunner unavailable() {
-      return request -> {
-        throw new BuildException(request.label() + ": this berth has no runtime for command steps");
-      };
     }
   }
 }

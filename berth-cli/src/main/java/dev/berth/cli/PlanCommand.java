@@ -28,8 +28,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Plan plan;
-    try (Session session = new Session(treeOptions, global, Compression.parse(compression),
-        BuildCommand.CommandSteps.unavailable(), line -> { })) {
+    try (Session session = new Session(treeOptions, global, Compression.parse(compression), line -> { })) {
       plan = session.plan(force, Planner.RemoteCheck.NONE);
     }
     if (output.equals("json")) {

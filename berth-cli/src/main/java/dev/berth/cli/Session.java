@@ -5,7 +5,6 @@ import dev.berth.engine.BuildSettings;
 import dev.berth.engine.FileDigestCache;
 import dev.berth.engine.InputCollector;
 import dev.berth.engine.NativeBuild;
-import dev.berth.engine.StepRunner;
 import dev.berth.graph.TreeScanner;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Platform;
@@ -16,11 +15,16 @@ import dev.berth.store.ContentStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import dev.berth.runtime.ExecStepRunner;
+import dev.berth.runtime.Runc;
 import java.util.List;
 import java.util.function.Consumer;
 
 /** What a tree command works with: the scanned tree, the store, the journal, the engine. */
 final class Session implements AutoCloseable {
+  static final Duration STEP_TIMEOUT = Duration.ofMinutes(30);
+
   final TreeScanner.Tree tree;
   final ContentStore store;
   final Journal journal;
@@ -29,15 +33,15 @@ final class Session implements AutoCloseable {
   final List<String> selection;
   private final FileDigestCache digests;
 
-  Session(TreeOptions options, GlobalOptions global, Compression compression, StepRunner runner,
-      Consumer<String> progress) throws IOException {
+  Session(TreeOptions options, GlobalOptions global, Compression compression, Consumer<String> progress)
+      throws IOException {
     this.tree = TreeScanner.scan(options.tree, options.platform == null ? null : Platform.parse(options.platform));
     this.store = global.openStore();
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
     this.settings = BuildSettings.fromEnvironment(System.getenv(), compression);
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
     this.build = new NativeBuild(store, settings, new BaseResolver(store, Path.of("").toAbsolutePath()),
-        digests, runner, progress);
+        digests, new ExecStepRunner(store, Runc.onPath(), STEP_TIMEOUT, progress), progress);
     this.selection = tree.graph().select(options.select);
   }
 

@@ -20,21 +20,44 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * Extracts layer tars into a root directory, as a container runtime would, refusing anything that
  * would write outside it: {@code ..} and absolute names, writes through a symlinked parent, hard
- * links to outside targets. Whiteouts delete what lower layers put there; opaque markers empty
- * a directory. Device nodes are made only when running as root.
+ * links to outside targets. Device nodes are made only when running as root.
+ *
+ * <p>Whiteouts are applied in one of two ways. {@link Whiteouts#APPLY}: a whiteout deletes what lower
+ * layers put in the same root, an opaque marker empties the directory (a flattened root file system).
+ * {@link Whiteouts#OVERLAY}: the layer is unpacked alone, as an overlayfs lower directory, so a
+ * whiteout becomes a character device 0/0 and an opaque directory gets {@code trusted.overlay.opaque=y}.
  */
 public final class LayerUnpacker {
+  /** How whiteout entries are written. */
+  public enum Whiteouts { APPLY, OVERLAY }
+
   private final Path root;
   private final boolean asRoot;
+  private final Whiteouts whiteouts;
+  private final List<Path> opaqueDirectories = new ArrayList<>();
 
   public LayerUnpacker(Path root) {
-    this.root = root.toAbsolutePath().normalize();
-    this.asRoot = "root".equals(System.getProperty("user.name"));
+    this(root, Whiteouts.APPLY);
   }
 
-  /** Applies one uncompressed layer tar on top of what the root holds. */
+  public LayerUnpacker(Path root, Whiteouts whiteouts) {
+    this.root = root.toAbsolutePath().normalize();
+    this.asRoot = "root".equals(System.getProperty("user.name"));
+    this.whiteouts = whiteouts;
+    if (whiteouts == Whiteouts.OVERLAY && !asRoot) {
+      throw new IllegalStateException("overlay whiteouts (device nodes, trusted.* xattrs) need root");
+    }
+  }
+
+  /** Applies one uncompressed layer tar on top of what the root holds; {@code layerTar} is left open. */
   public void apply(InputStream layerTar) throws IOException {
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(layerTar)) {
+    InputStream unclosed = new java.io.FilterInputStream(layerTar) {
+      @Override
+      public void close() {
+        // the caller owns the stream (it may hash what follows the tar's end)
+      }
+    };
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(unclosed)) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         String name = clean(entry.getName());
@@ -45,15 +68,31 @@ public final class LayerUnpacker {
         checkParents(target, name);
         String fileName = target.getFileName().toString();
         if (fileName.equals(".wh..wh..opq")) {
-          emptyDirectory(target.getParent());
+          if (whiteouts == Whiteouts.APPLY) {
+            emptyDirectory(target.getParent());
+          } else {
+            Files.createDirectories(target.getParent());
+            opaqueDirectories.add(target.getParent());
+          }
           continue;
         }
         if (fileName.startsWith(".wh.")) {
-          deleteRecursively(target.getParent().resolve(fileName.substring(4)));
+          Path hidden = target.getParent().resolve(fileName.substring(4));
+          deleteRecursively(hidden);
+          if (whiteouts == Whiteouts.OVERLAY) {
+            Files.createDirectories(hidden.getParent());
+            run(List.of("mknod", hidden.toString(), "c", "0", "0"));
+          }
           continue;
         }
         extract(tar, entry, target, name);
       }
+    }
+    if (!opaqueDirectories.isEmpty()) {
+      List<String> command = new ArrayList<>(List.of("setfattr", "-n", "trusted.overlay.opaque", "-v", "y"));
+      opaqueDirectories.forEach(directory -> command.add(directory.toString()));
+      run(command);
+      opaqueDirectories.clear();
     }
   }
 
@@ -117,15 +156,19 @@ public final class LayerUnpacker {
       command.add(String.valueOf(entry.getDevMajor()));
       command.add(String.valueOf(entry.getDevMinor()));
     }
+    run(command);
+  }
+
+  private static void run(List<String> command) throws IOException {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes());
       if (process.waitFor() != 0) {
-        throw new IOException("mknod " + target + " failed: " + output.strip());
+        throw new IOException(String.join(" ", command) + " failed: " + output.strip());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while making " + target, e);
+      throw new IOException("interrupted while running " + command.get(0), e);
     }
   }
 

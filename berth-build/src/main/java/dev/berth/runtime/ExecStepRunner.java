@@ -1,0 +1,226 @@
+package dev.berth.runtime;
+
+import dev.berth.engine.BuildException;
+import dev.berth.engine.StepRunner;
+import dev.berth.layer.LayerBuilder;
+import dev.berth.oci.ImageConfig;
+import dev.berth.spec.Command;
+import dev.berth.spec.ImageSpec;
+import dev.berth.spec.StepSpec;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Runs apt, pip, requirements and run steps the way buildah does: the image so far is mounted with
+ * overlayfs (its layers' snapshots as lower directories, a fresh upper directory), the command runs
+ * there in runc, and what it changed, read from the upper directory, becomes the step's layer. Cache
+ * mounts and secrets are bound in for the step and never reach the layer; a failed step commits
+ * nothing.
+ */
+public final class ExecStepRunner implements StepRunner {
+  private static final List<String> RUNTIME_MOUNTS = List.of("/proc", "/dev", "/sys", "/etc/resolv.conf", "/etc/hosts");
+
+  private final ContentStore store;
+  private final SnapshotStore snapshots;
+  private final Runc runc;
+  private final Duration timeout;
+  private final Consumer<String> output;
+
+  public ExecStepRunner(ContentStore store, Runc runc, Duration timeout, Consumer<String> output) {
+    this.store = store;
+    this.snapshots = new SnapshotStore(store);
+    this.runc = runc;
+    this.timeout = timeout;
+    this.output = output;
+  }
+
+  @Override
+  public Result run(Request request) throws IOException {
+    ImageSpec spec = request.spec();
+    Path work = Files.createDirectories(store.root().resolve("berth-run")).resolve(UUID.randomUUID().toString());
+    Path upper = Files.createDirectories(work.resolve("upper"));
+    try {
+      List<Path> lowers = snapshots.chain(request.layers());
+      Path empty = Files.createDirectories(work.resolve("empty"));
+      List<String> mountPoints = new ArrayList<>();
+      List<RuntimeConfig.Bind> binds = binds(spec, request.step(), work, mountPoints);
+      Set<String> absentBefore = new LinkedHashSet<>();
+      java.util.Map<String, java.util.Map<String, Object>> parentsBefore = new java.util.HashMap<>();
+      Runc.Exit exit;
+      try (Overlay overlay = Overlay.mount(snapshots.root(), lowers, empty, upper,
+          Files.createDirectories(work.resolve("work")), work.resolve("merged"))) {
+        Path rootfs = overlay.merged();
+        for (String mountPoint : mountPoints) {
+          for (String path = mountPoint; !path.equals("/") && !path.isEmpty(); path = parent(path)) {
+            Path inImage = rootfs.resolve(path.substring(1));
+            if (!Files.exists(inImage, LinkOption.NOFOLLOW_LINKS)) {
+              absentBefore.add(path);
+            } else if (!path.equals(mountPoint) && Files.isDirectory(inImage, LinkOption.NOFOLLOW_LINKS)) {
+              parentsBefore.put(path, Files.readAttributes(inImage, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS));
+            }
+          }
+        }
+        ImageConfig.ContainerConfig config = request.imageSoFar().config();
+        String workdir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
+        Files.createDirectories(rootfs.resolve(workdir.substring(1)));
+        Users.Ids ids = Users.resolve(rootfs, isPackageStep(request.step()) ? null : config.user());
+        RuntimeConfig.Process process = new RuntimeConfig.Process(argv(spec, request.step()),
+            environment(request.imageSoFar(), request.step(), spec), ids.uid(), ids.gid(), ids.groups(), workdir);
+        boolean hostNetwork = isPackageStep(request.step()) || spec.network() == ImageSpec.Network.HOST;
+        Path bundle = Files.createDirectories(work.resolve("bundle"));
+        exit = runc.run(bundle, RuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
+            RuntimeConfig.openFilesHardLimit()), timeout, line -> output.accept(spec.name() + " | " + line));
+      }
+      if (!exit.succeeded()) {
+        throw new BuildException(spec.name() + ": " + request.label() + " failed: " + exit.describe());
+      }
+      removeMountStubs(upper, absentBefore, parentsBefore);
+      LayerBuilder layer = new LayerBuilder(request.settings().compression(), request.settings().sourceDateEpoch());
+      UpperDirDiff.addChanges(upper, layer, Set.of());
+      return new Result(layer.isEmpty() ? Optional.empty() : Optional.of(layer.writeTo(store)));
+    } finally {
+      ImageChecks.deleteTree(work);
+    }
+  }
+
+  private static boolean isPackageStep(StepSpec step) {
+    return step instanceof StepSpec.Apt || step instanceof StepSpec.Pip || step instanceof StepSpec.Requirements;
+  }
+
+  /** The argv of a step: apt and pip clean up after themselves in the same step. */
+  static List<String> argv(ImageSpec spec, StepSpec step) {
+    boolean aptCache = spec.caches().stream().anyMatch(path -> path.startsWith("/var/cache/apt"));
+    boolean listsCache = spec.caches().stream().anyMatch(path -> path.startsWith("/var/lib/apt"));
+    boolean pipCache = spec.caches().stream().anyMatch(path -> path.endsWith("/.cache/pip") || path.contains("/.cache/pip/"));
+    if (step instanceof StepSpec.Apt apt) {
+      String script = "apt-get update -qq && apt-get install -y -qq --no-install-recommends "
+          + String.join(" ", apt.packages())
+          + (aptCache ? "" : " && apt-get clean && rm -rf /var/cache/apt/*.bin")
+          + (listsCache ? "" : " && rm -rf /var/lib/apt/lists/*")
+          + " && rm -rf /var/log/apt/* /var/cache/debconf/*-old";
+      return List.of("/bin/sh", "-c", script);
+    }
+    String pip = "python3 -m pip install --disable-pip-version-check --root-user-action=ignore"
+        + (pipCache ? "" : " --no-cache-dir");
+    if (step instanceof StepSpec.Pip packages) {
+      List<String> argv = new ArrayList<>(List.of(pip.split(" ")));
+      argv.addAll(packages.packages());
+      return argv;
+    }
+    if (step instanceof StepSpec.Requirements) {
+      List<String> argv = new ArrayList<>(List.of(pip.split(" ")));
+      argv.addAll(List.of("-r", "/run/berth/requirements.txt"));
+      return argv;
+    }
+    if (step instanceof StepSpec.Run run) {
+      return run.command().argv(Command.DEFAULT_SHELL);
+    }
+    throw new IllegalArgumentException("not a command step: " + step);
+  }
+
+  private static List<String> environment(ImageConfig image, StepSpec step, ImageSpec spec) {
+    List<String> env = ImageChecks.environment(image);
+    if (step instanceof StepSpec.Apt) {
+      env.add("DEBIAN_FRONTEND=noninteractive");
+    }
+    if (step instanceof StepSpec.Pip || step instanceof StepSpec.Requirements) {
+      env.add("PIP_BREAK_SYSTEM_PACKAGES=1");
+    }
+    return env;
+  }
+
+  private List<RuntimeConfig.Bind> binds(ImageSpec spec, StepSpec step, Path work, List<String> mountPoints)
+      throws IOException {
+    List<RuntimeConfig.Bind> binds = new ArrayList<>();
+    mountPoints.addAll(RUNTIME_MOUNTS);
+    binds.add(new RuntimeConfig.Bind(hostFile("/etc/resolv.conf", work, "nameserver 127.0.0.1\n"), "/etc/resolv.conf", true));
+    binds.add(new RuntimeConfig.Bind(hostFile("/etc/hosts", work, "127.0.0.1 localhost\n"), "/etc/hosts", true));
+    for (String cache : spec.caches()) {
+      Path directory = store.root().resolve("berth-cache-mounts").resolve(spec.name().replace('/', '_'))
+          .resolve(cache.substring(1).replace('/', '_'));
+      binds.add(new RuntimeConfig.Bind(Files.createDirectories(directory), cache, false));
+      mountPoints.add(cache);
+    }
+    for (ImageSpec.Secret secret : spec.secrets()) {
+      if (!Files.isRegularFile(secret.source())) {
+        throw new BuildException(spec.name() + ": secret '" + secret.id() + "' has no file at " + secret.source());
+      }
+      String destination = "/run/secrets/" + secret.id();
+      binds.add(new RuntimeConfig.Bind(secret.source().toAbsolutePath(), destination, true));
+      mountPoints.add(destination);
+    }
+    if (step instanceof StepSpec.Requirements requirements) {
+      binds.add(new RuntimeConfig.Bind(spec.folder().resolve(requirements.file()).toAbsolutePath(),
+          "/run/berth/requirements.txt", true));
+      mountPoints.add("/run/berth/requirements.txt");
+    }
+    return binds;
+  }
+
+  private static Path hostFile(String path, Path work, String fallback) throws IOException {
+    Path host = Path.of(path);
+    if (Files.isRegularFile(host)) {
+      return host;
+    }
+    Path made = work.resolve(host.getFileName());
+    Files.writeString(made, fallback, StandardCharsets.UTF_8);
+    return made;
+  }
+
+  /**
+   * Deletes what runc made only to mount things on (absent before, empty now), deepest first, and
+   * the directories overlayfs copied up only to hold them (empty, unchanged, not opaque).
+   */
+  private static void removeMountStubs(Path upper, Set<String> absentBefore,
+      java.util.Map<String, java.util.Map<String, Object>> parentsBefore) throws IOException {
+    List<String> deepestFirst = absentBefore.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    for (String path : deepestFirst) {
+      Path stub = upper.resolve(path.substring(1));
+      if (Files.isRegularFile(stub, LinkOption.NOFOLLOW_LINKS) && Files.size(stub) == 0) {
+        Files.delete(stub);
+      } else if (Files.isDirectory(stub, LinkOption.NOFOLLOW_LINKS)) {
+        try (Stream<Path> children = Files.list(stub)) {
+          if (children.findAny().isEmpty()) {
+            Files.delete(stub);
+          }
+        }
+      }
+    }
+    Set<Path> opaque = UpperDirDiff.opaqueDirectories(upper);
+    List<String> parents = parentsBefore.keySet().stream()
+        .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    for (String path : parents) {
+      Path copy = upper.resolve(path.substring(1));
+      if (!Files.isDirectory(copy, LinkOption.NOFOLLOW_LINKS) || opaque.contains(copy)) {
+        continue;
+      }
+      boolean empty;
+      try (Stream<Path> children = Files.list(copy)) {
+        empty = children.findAny().isEmpty();
+      }
+      if (empty && Files.readAttributes(copy, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS)
+          .equals(parentsBefore.get(path))) {
+        Files.delete(copy);
+      }
+    }
+  }
+
+  private static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
+  }
+}
