@@ -153,7 +153,7 @@ final class RegistryTransport {
     try {
       return ping("http");
     } catch (RegistryException e) {
-      throw e;
+      throw e.status() == 400 ? describeFailure(httpsFailure) : e;
     } catch (IOException e) {
       throw describeFailure(e);
     }
