@@ -137,11 +137,26 @@ final class BlobPusher {
     });
   }
 
+  /**
+   * Sends the blob in chunks. When the registry no longer knows the session after a failure
+   * (distribution drops it when a chunk arrived only in part), the blob starts over in a new one.
+   */
   private void uploadChunked(String repository, Descriptor blob, Path file, URI firstLocation) throws IOException {
     ChunkedUpload upload = new ChunkedUpload(repository, blob, file, firstLocation);
+    int sessions = 1;
     while (upload.offset < blob.size()) {
-      transport.execute(upload);
+      try {
+        transport.execute(upload);
+      } catch (RegistryException e) {
+        boolean sessionLost = e.status() == 404 || e.status() == 416;
+        if (!sessionLost || !transport.retryPolicy().hasAttemptsLeft(sessions)) {
+          throw e;
+        }
+        sessions++;
+        upload = new ChunkedUpload(repository, blob, file, startUpload(repository));
+      }
     }
+    ChunkedUpload finished = upload;
     transport.execute(new Exchange<Void>() {
       @Override
       public List<String> scopes() {
@@ -150,7 +165,7 @@ final class BlobPusher {
 
       @Override
       public HttpRequest.Builder request(int attempt) throws IOException {
-        return HttpRequest.newBuilder(withDigest(upload.location, blob.digest()))
+        return HttpRequest.newBuilder(withDigest(finished.location, blob.digest()))
             .timeout(transport.requestTimeout())
             .PUT(HttpRequest.BodyPublishers.noBody());
       }

@@ -47,6 +47,10 @@ final class RegistryTransport {
     return host;
   }
 
+  RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
   Duration requestTimeout() {
     return requestTimeout;
   }
