@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         StoreCommand.class,
+        PullCommand.class,
+        PushCommand.class,
+        CopyCommand.class,
+        InspectCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

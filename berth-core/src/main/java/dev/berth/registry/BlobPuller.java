@@ -69,6 +69,40 @@ final class BlobPuller {
     });
   }
 
+  /** A small blob (a config) read into memory, verified against its descriptor. */
+  byte[] read(String repository, Descriptor blob, int maxBytes) throws IOException {
+    if (blob.size() > maxBytes) {
+      throw new InvalidContentException("blob " + blob.digest() + " is " + blob.size()
+          + " bytes, more than the " + maxBytes + " read into memory");
+    }
+    return transport.execute(new Exchange<>() {
+      @Override
+      public List<String> scopes() {
+        return Scopes.pull(repository);
+      }
+
+      @Override
+      public HttpRequest.Builder request(int attempt) throws IOException {
+        return HttpRequest.newBuilder(transport.uri(path(repository, blob.digest())))
+            .timeout(transport.requestTimeout())
+            .GET();
+      }
+
+      @Override
+      public byte[] handle(HttpResponse<InputStream> response) throws IOException {
+        if (response.statusCode() != 200) {
+          throw transport.errorFor("GET blob " + blob.digest() + " of " + repository, response);
+        }
+        byte[] bytes = response.body().readNBytes((int) blob.size() + 1);
+        if (bytes.length != blob.size() || !Digest.sha256(bytes).equals(blob.digest())) {
+          throw new InvalidContentException("blob " + blob.digest() + " of " + repository + " from "
+              + transport.host() + " does not match its descriptor");
+        }
+        return bytes;
+      }
+    });
+  }
+
   private void copyAtMost(InputStream in, BlobSink sink, long limit) throws IOException {
     byte[] buffer = new byte[BUFFER];
     long total = 0;

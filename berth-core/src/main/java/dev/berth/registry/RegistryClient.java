@@ -64,6 +64,11 @@ public final class RegistryClient {
     return manifestPuller.get(repository, reference, ManifestPuller.ACCEPT_ALL);
   }
 
+  /** A small blob such as an image config, read into memory and verified (at most 4 MiB). */
+  public byte[] readBlob(String repository, Descriptor blob) throws IOException {
+    return new BlobPuller(transport).read(repository, blob, 4 << 20);
+  }
+
   public boolean hasBlob(String repository, Digest digest) throws IOException {
     return blobChecker.exists(repository, digest, Scopes.pull(repository));
   }

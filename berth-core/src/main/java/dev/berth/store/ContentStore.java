@@ -245,7 +245,7 @@ public final class ContentStore {
    */
   public Lease lease() throws IOException {
     FileChannel channel = FileChannel.open(root.resolve(".berth-gc.lock"),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     return new Lease(channel, channel.lock(0, Long.MAX_VALUE, true));
   }
 
