@@ -73,8 +73,11 @@ final class ImageEndpoints {
       ImageCopy.copy(source.store(), source.top(), ContentStore.open(oci.directory()), oci.refName());
     } else if (location instanceof ImageLocation.RegistryLocation registry) {
       ImageReference target = registry.reference();
+      long start = System.nanoTime();
       PushResult result = registries.clientFor(target.registry()).push(source.store(), source.top(), target);
-      out.printf("pushed %s@%s: %s%n", target.withDigest(null), result.pushed().digest(), result.upToDate()
+      double seconds = (System.nanoTime() - start) / 1e9;
+      out.printf("pushed %s@%s in %.3f s: %s%n", target.withDigest(null), result.pushed().digest(), seconds,
+          result.upToDate()
           ? "already up to date"
           : result.uploaded().size() + " blobs uploaded, " + result.mounted().size() + " mounted, "
               + result.skipped().size() + " already present");

@@ -141,23 +141,25 @@ final class RegistryTransport {
     return known;
   }
 
-  /** Asks {@code /v2/} over https, then over http where plain http is allowed; learns the challenge. */
+  /**
+   * Asks {@code /v2/} and learns the challenge. Where plain http is allowed (loopback, or
+   * --insecure) it is tried first, since it costs no TLS set-up and a TLS registry answers it with
+   * HTTP 400, after which https is used; everywhere else only https.
+   */
   private String ping() throws IOException {
-    IOException httpsFailure;
+    if (plainHttpAllowed) {
+      try {
+        return ping("http");
+      } catch (RegistryException e) {
+        if (e.status() != 400) {
+          throw e;
+        }
+      } catch (IOException e) {
+        // not speaking plain http: try TLS
+      }
+    }
     try {
       return ping("https");
-    } catch (RegistryException e) {
-      throw e;
-    } catch (IOException e) {
-      httpsFailure = e;
-    }
-    if (!plainHttpAllowed) {
-      throw describeFailure(httpsFailure);
-    }
-    try {
-      return ping("http");
-    } catch (RegistryException e) {
-      throw e.status() == 400 ? describeFailure(httpsFailure) : e;
     } catch (IOException e) {
       throw describeFailure(e);
     }
