@@ -20,6 +20,10 @@ import picocli.CommandLine.Command;
         LayeredCommand.class,
         ImportCommand.class,
         StoreCommand.class,
+        PullCommand.class,
+        PushCommand.class,
+        CopyCommand.class,
+        InspectCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

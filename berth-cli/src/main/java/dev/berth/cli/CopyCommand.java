@@ -1,0 +1,44 @@
+package dev.berth.cli;
+
+import dev.berth.registry.ImageLocation;
+import dev.berth.store.ContentStore;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code berth copy SRC DST} between registries, OCI layouts and the local store. */
+@Command(name = "copy", description = "Copy an image between docker://, HOST/REPO:TAG, oci:DIR[:TAG] and the store (NAME:TAG).")
+final class CopyCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+  @Mixin RegistryOptions registries;
+
+  @Parameters(index = "0", paramLabel = "SRC")
+  String source;
+
+  @Parameters(index = "1", paramLabel = "DST")
+  String destination;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Which image of an index (default: this machine's).")
+  String platform;
+
+  @Option(names = "--all", description = "Copy every platform of an index.")
+  boolean all;
+
+  @Override
+  public Integer call() throws Exception {
+    ImageLocation from = ImageLocation.parse(source);
+    ImageLocation to = ImageLocation.parse(destination);
+    ImageEndpoints endpoints = new ImageEndpoints(global, registries, System.out);
+    ContentStore cache = to instanceof ImageLocation.OciLayoutLocation oci && from instanceof ImageLocation.RegistryLocation
+        ? ContentStore.open(oci.directory())
+        : endpoints.localStore();
+    try (ContentStore.Lease lease = cache.lease()) {
+      ImageEndpoints.Source image = endpoints.read(from, RegistryOptions.platform(platform, all), cache);
+      endpoints.write(image, to);
+      System.out.println("copied " + from + " to " + to + ": " + image.top().digest());
+    }
+    return ExitCodes.OK;
+  }
+}

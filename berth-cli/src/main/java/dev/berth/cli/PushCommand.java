@@ -1,0 +1,38 @@
+package dev.berth.cli;
+
+import dev.berth.registry.ImageLocation;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code berth push REF [DEST]}: publish an image of the local store to a registry. */
+@Command(name = "push", description = "Push an image from the local store to a registry.")
+final class PushCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+  @Mixin RegistryOptions registries;
+
+  @Parameters(index = "0", paramLabel = "REF",
+      description = "HOST/REPO:TAG; the store's image of that name (or of REPO:TAG) is pushed there.")
+  String reference;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "DEST",
+      description = "Push the store's image REF to this registry reference instead.")
+  String destination;
+
+  @Override
+  public Integer call() throws Exception {
+    ImageLocation target = ImageLocation.parse(destination != null ? destination : reference);
+    if (!(target instanceof ImageLocation.RegistryLocation registry)) {
+      throw new IllegalArgumentException("push needs a registry reference (HOST/REPO:TAG), got '"
+          + (destination != null ? destination : reference) + "'");
+    }
+    ImageEndpoints endpoints = new ImageEndpoints(global, registries, System.out);
+    var source = destination != null
+        ? dev.berth.oci.ImageReference.parse(reference.replaceFirst("^docker://", ""))
+        : registry.reference();
+    endpoints.write(new ImageEndpoints.Source(endpoints.localStore(),
+        ImageEndpoints.findIn(endpoints.localStore(), source)), target);
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.berth.cli;
+
+import dev.berth.oci.Platform;
+import dev.berth.registry.Credentials;
+import dev.berth.registry.DockerCredentials;
+import dev.berth.registry.RegistryClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** How to reach registries: credentials, CAs, plain HTTP. One client per host per command. */
+public final class RegistryOptions {
+  @Option(names = "--creds", paramLabel = "USER:PASSWORD",
+      description = "Credentials for the registry (default: from ~/.docker/config.json or $DOCKER_CONFIG).")
+  String creds;
+
+  @Option(names = "--cert-dir", paramLabel = "DIR",
+      description = "Extra CA certificates (*.crt) to trust, besides certs.d/HOST:PORT/ca.crt.")
+  Path certDir;
+
+  @Option(names = "--insecure", description = "Allow plain HTTP to a registry that is not on loopback.")
+  boolean insecure;
+
+  private final Map<String, RegistryClient> clients = new HashMap<>();
+
+  /** The client for {@code host}, made once per command so blob locations carry over to mounts. */
+  public RegistryClient clientFor(String host) throws IOException {
+    RegistryClient existing = clients.get(host);
+    if (existing != null) {
+      return existing;
+    }
+    Optional<Credentials> credentials = creds != null
+        ? Optional.of(Credentials.parse(creds))
+        : DockerCredentials.fromEnvironment(System.getenv()).lookup(host);
+    RegistryClient.Builder builder = RegistryClient.builder().host(host).credentials(credentials).insecure(insecure);
+    if (certDir != null) {
+      builder.certDir(certDir);
+    }
+    RegistryClient client = builder.build();
+    clients.put(host, client);
+    return client;
+  }
+
+  /** The platform to pick from an index: {@code --all} means null (every platform). */
+  static Platform platform(String platform, boolean all) {
+    if (all) {
+      return null;
+    }
+    return platform == null ? Platform.host() : Platform.parse(platform);
+  }
+}

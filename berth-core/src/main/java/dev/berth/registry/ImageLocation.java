@@ -1,0 +1,106 @@
+package dev.berth.registry;
+
+import dev.berth.oci.ImageReference;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where an image is, in skopeo's transport syntax: {@code docker://host[:port]/repo:tag}, a plain
+ * {@code host/repo:tag} (it has a registry part), {@code oci:DIR[:TAG]}, {@code docker-archive:FILE},
+ * or a bare {@code NAME:TAG} naming an image in the local berth store.
+ */
+public sealed interface ImageLocation {
+  /** An image in a registry. */
+  record RegistryLocation(ImageReference reference) implements ImageLocation {
+    public RegistryLocation {
+      Objects.requireNonNull(reference.registry(), "a registry location needs a host");
+    }
+
+    @Override
+    public String toString() {
+      return "docker://" + reference;
+    }
+  }
+
+  /** An image in an OCI layout directory, named by its {@code org.opencontainers.image.ref.name}. */
+  record OciLayoutLocation(Path directory, String refName) implements ImageLocation {
+    public OciLayoutLocation {
+      Objects.requireNonNull(directory);
+      if (refName == null || refName.isEmpty()) {
+        throw new IllegalArgumentException("an OCI layout location needs a reference name");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "oci:" + directory + ":" + refName;
+    }
+  }
+
+  /** An image in a {@code docker save} tarball. */
+  record DockerArchiveLocation(Path file) implements ImageLocation {
+    public DockerArchiveLocation {
+      Objects.requireNonNull(file);
+    }
+
+    @Override
+    public String toString() {
+      return "docker-archive:" + file;
+    }
+  }
+
+  /** An image in the local berth store, named {@code repository:tag}. */
+  record StoreLocation(ImageReference reference) implements ImageLocation {
+    @Override
+    public String toString() {
+      return reference.localName();
+    }
+  }
+
+  static ImageLocation parse(String text) {
+    Objects.requireNonNull(text, "location");
+    String trimmed = text.trim();
+    if (trimmed.startsWith("docker://")) {
+      ImageReference reference = ImageReference.parse(trimmed.substring("docker://".length()));
+      if (reference.registry() == null) {
+        throw new IllegalArgumentException("invalid image location '" + text
+            + "': docker:// needs a registry host, as in docker://HOST[:PORT]/REPO:TAG");
+      }
+      return new RegistryLocation(reference);
+    }
+    if (trimmed.startsWith("oci:")) {
+      return parseOciLayout(text, trimmed.substring("oci:".length()));
+    }
+    if (trimmed.startsWith("docker-archive:")) {
+      String file = trimmed.substring("docker-archive:".length());
+      if (file.isEmpty()) {
+        throw new IllegalArgumentException("invalid image location '" + text + "': docker-archive: needs a FILE");
+      }
+      return new DockerArchiveLocation(Path.of(file));
+    }
+    int colon = trimmed.indexOf(':');
+    int slash = trimmed.indexOf('/');
+    if (colon > 0 && (slash < 0 || colon < slash) && trimmed.substring(0, colon).matches("[a-z-]+")
+        && trimmed.startsWith(trimmed.substring(0, colon) + "://")) {
+      throw new IllegalArgumentException("invalid image location '" + text + "': unknown transport '"
+          + trimmed.substring(0, colon) + "' (docker://, oci:, docker-archive:)");
+    }
+    ImageReference reference = ImageReference.parse(trimmed);
+    return reference.registry() != null ? new RegistryLocation(reference) : new StoreLocation(reference);
+  }
+
+  private static OciLayoutLocation parseOciLayout(String original, String rest) {
+    if (rest.isEmpty()) {
+      throw new IllegalArgumentException("invalid image location '" + original + "': oci: needs a DIR");
+    }
+    int colon = rest.lastIndexOf(':');
+    if (colon > 0 && rest.indexOf('/', colon) < 0) {
+      String refName = rest.substring(colon + 1);
+      if (refName.isEmpty()) {
+        throw new IllegalArgumentException("invalid image location '" + original + "': empty tag after ':'");
+      }
+      return new OciLayoutLocation(Path.of(rest.substring(0, colon)), refName);
+    }
+    return new OciLayoutLocation(Path.of(rest), ImageReference.DEFAULT_TAG);
+  }
+}

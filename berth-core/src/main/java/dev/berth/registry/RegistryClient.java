@@ -1,0 +1,218 @@
+package dev.berth.registry;
+
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.ImageReference;
+import dev.berth.oci.Platform;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Talks the OCI Distribution API to one registry host, with no daemon: manifests, blobs, pull into
+ * and push from a {@link ContentStore}. Build one per host with {@link #builder()}; it is safe to
+ * share between threads, and remembers which repository holds which blob so later pushes to the
+ * same registry can mount instead of upload.
+ */
+public final class RegistryClient {
+  private final String host;
+  private final RegistryTransport transport;
+  private final ManifestPuller manifestPuller;
+  private final BlobChecker blobChecker;
+  private final BlobPusher blobPusher;
+  private final int parallelism;
+  private final Map<Digest, String> knownRepositories = new ConcurrentHashMap<>();
+
+  private RegistryClient(Builder builder, RegistryTransport transport) {
+    this.host = builder.host;
+    this.transport = transport;
+    this.manifestPuller = new ManifestPuller(transport);
+    this.blobChecker = new BlobChecker(transport);
+    this.blobPusher = new BlobPusher(transport, builder.monolithicLimit, builder.chunkSize);
+    this.parallelism = builder.parallelism;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String host() {
+    return host;
+  }
+
+  /** The manifest or index {@code reference} (tag or digest) names, without its body. */
+  public Optional<Descriptor> headManifest(String repository, String reference) throws IOException {
+    return manifestPuller.head(repository, reference);
+  }
+
+  /** The manifest or index {@code reference} names, verified against its digest. */
+  public ManifestResponse getManifest(String repository, String reference, List<String> accept) throws IOException {
+    return manifestPuller.get(repository, reference, accept);
+  }
+
+  /** The manifest or index {@code reference} names, accepting every media type berth reads. */
+  public ManifestResponse getManifest(String repository, String reference) throws IOException {
+    return manifestPuller.get(repository, reference, ManifestPuller.ACCEPT_ALL);
+  }
+
+  /** A small blob such as an image config, read into memory and verified (at most 4 MiB). */
+  public byte[] readBlob(String repository, Descriptor blob) throws IOException {
+    return new BlobPuller(transport).read(repository, blob, 4 << 20);
+  }
+
+  public boolean hasBlob(String repository, Digest digest) throws IOException {
+    return blobChecker.exists(repository, digest, Scopes.pull(repository));
+  }
+
+  /**
+   * Pulls {@code reference} into {@code store}: for an index, the manifest for {@code platform}, or
+   * the whole index when {@code platform} is null. Nothing is tagged: hold {@link ContentStore#lease()}
+   * and tag the returned descriptor.
+   */
+  public PullResult pull(ImageReference reference, Platform platform, ContentStore store) throws IOException {
+    checkHost(reference);
+    return new ImagePuller(transport, knownRepositories, parallelism).pull(reference, platform, store);
+  }
+
+  /**
+   * Pushes the manifest or index {@code top} and everything it reaches from {@code store} to
+   * {@code target}; blobs the repository has are skipped, manifests follow their blobs, tags come last.
+   */
+  public PushResult push(ContentStore store, Descriptor top, ImageReference target) throws IOException {
+    checkHost(target);
+    return new ImagePusher(transport, blobPusher, knownRepositories, parallelism).push(store, top, target);
+  }
+
+  /** Tells the client that {@code repository} on this registry holds {@code digest}, for mounting. */
+  public void rememberBlobLocation(Digest digest, String repository) {
+    knownRepositories.put(digest, repository);
+  }
+
+  private void checkHost(ImageReference reference) {
+    if (reference.registry() != null && !reference.registry().equals(host)) {
+      throw new IllegalArgumentException("reference " + reference + " is not on registry " + host);
+    }
+  }
+
+  static boolean isLoopback(String host) {
+    String name = host.startsWith("[") ? host.substring(1, host.indexOf(']')) : host.replaceFirst(":[0-9]+$", "");
+    return name.equals("localhost") || name.equals("::1") || name.matches("127(\\.[0-9]{1,3}){3}");
+  }
+
+  /** Builds a {@link RegistryClient}; only the host is required. */
+  public static final class Builder {
+    private static final List<Path> CERTS_D_ROOTS = List.of(Path.of("/etc/containers/certs.d"),
+        Path.of("/etc/docker/certs.d"));
+
+    private String host;
+    private Optional<Credentials> credentials = Optional.empty();
+    private boolean insecure;
+    private final List<Path> certDirs = new ArrayList<>();
+    private List<Path> certsDRoots = CERTS_D_ROOTS;
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private int parallelism = 4;
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private long monolithicLimit = 64L << 20;
+    private long chunkSize = 16L << 20;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** {@code host[:port]} as it appears in an image reference. */
+    public Builder host(String value) {
+      this.host = Objects.requireNonNull(value, "host");
+      ImageReference.parse(value + "/probe");
+      return this;
+    }
+
+    public Builder credentials(Credentials value) {
+      this.credentials = Optional.ofNullable(value);
+      return this;
+    }
+
+    public Builder credentials(Optional<Credentials> value) {
+      this.credentials = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Allows plain HTTP to a registry that is not on loopback (loopback always may). */
+    public Builder insecure(boolean value) {
+      this.insecure = value;
+      return this;
+    }
+
+    /** A directory of extra CA certificates ({@code *.crt}) to trust. */
+    public Builder certDir(Path value) {
+      this.certDirs.add(Objects.requireNonNull(value));
+      return this;
+    }
+
+    /** Where to look for {@code HOST:PORT/ca.crt}; default /etc/containers/certs.d and /etc/docker/certs.d. */
+    public Builder certsDRoots(List<Path> value) {
+      this.certsDRoots = List.copyOf(value);
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy value) {
+      this.retryPolicy = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** How many blobs move at once (default 4). */
+    public Builder parallelism(int value) {
+      if (value < 1 || value > 64) {
+        throw new IllegalArgumentException("parallelism must be between 1 and 64, got " + value);
+      }
+      this.parallelism = value;
+      return this;
+    }
+
+    /** How long to wait for a response to start (uploads get extra time for their size). */
+    public Builder requestTimeout(Duration value) {
+      this.requestTimeout = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Blobs up to {@code limit} bytes go in one PUT; larger ones in PATCH chunks of {@code chunk}. */
+    public Builder uploadSizes(long limit, long chunk) {
+      if (limit < 0 || chunk < 1) {
+        throw new IllegalArgumentException("upload limit and chunk size must be positive");
+      }
+      this.monolithicLimit = limit;
+      this.chunkSize = chunk;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public RegistryClient build() throws IOException {
+      if (host == null) {
+        throw new IllegalStateException("a registry client needs a host");
+      }
+      List<Path> trusted = new ArrayList<>(certDirs);
+      trusted.addAll(TrustedCertificates.conventionalDirectories(certsDRoots, host));
+      HttpClient http = HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(requestTimeout)
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .sslContext(TrustedCertificates.sslContext(trusted))
+          .build();
+      Authenticator authenticator = new Authenticator(host, credentials, http, requestTimeout, clock);
+      RegistryTransport transport = new RegistryTransport(host, http, authenticator, retryPolicy,
+          insecure || isLoopback(host), requestTimeout);
+      return new RegistryClient(this, transport);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.berth.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The CAs a registry's certificate may chain to: the JDK's defaults plus every {@code *.crt} of the
+ * given directories (docker's {@code certs.d/HOST:PORT/ca.crt} convention, or {@code --cert-dir}).
+ */
+final class TrustedCertificates {
+  private TrustedCertificates() {}
+
+  /** The directories docker and containers tools read per-registry CAs from, for {@code host}. */
+  static List<Path> conventionalDirectories(List<Path> certsDRoots, String host) {
+    List<Path> out = new ArrayList<>();
+    for (Path root : certsDRoots) {
+      out.add(root.resolve(host));
+    }
+    return out;
+  }
+
+  static SSLContext sslContext(List<Path> directories) throws IOException {
+    List<X509Certificate> extra = new ArrayList<>();
+    for (Path directory : directories) {
+      if (!Files.isDirectory(directory)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.list(directory)) {
+        for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".crt")).sorted().toList()) {
+          extra.addAll(read(file));
+        }
+      }
+    }
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {trustManager(extra)}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<X509Certificate> read(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      List<X509Certificate> out = new ArrayList<>();
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        out.add((X509Certificate) certificate);
+      }
+      return out;
+    } catch (CertificateException e) {
+      throw new IOException("cannot read CA certificate " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static X509TrustManager trustManager(List<X509Certificate> extra) throws GeneralSecurityException, IOException {
+    X509TrustManager defaults = defaultTrustManager(null);
+    if (extra.isEmpty()) {
+      return defaults;
+    }
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    for (int i = 0; i < extra.size(); i++) {
+      store.setCertificateEntry("berth-extra-" + i, extra.get(i));
+    }
+    for (X509Certificate ca : defaults.getAcceptedIssuers()) {
+      store.setCertificateEntry("jdk-" + ca.getSubjectX500Principal().getName() + "-" + ca.getSerialNumber(), ca);
+    }
+    return defaultTrustManager(store);
+  }
+
+  private static X509TrustManager defaultTrustManager(KeyStore store) throws GeneralSecurityException {
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(store);
+    for (TrustManager manager : factory.getTrustManagers()) {
+      if (manager instanceof X509TrustManager x509) {
+        return x509;
+      }
+    }
+    throw new GeneralSecurityException("no X.509 trust manager in the JDK");
+  }
+}
