@@ -7,7 +7,11 @@ import dev.berth.registry.ImageLocation;
 import dev.berth.registry.PullResult;
 import dev.berth.registry.PushResult;
 import dev.berth.store.ContentStore;
+import dev.berth.store.DockerArchive;
 import dev.berth.store.ImageCopy;
+import dev.berth.oci.ImageIndex;
+import dev.berth.oci.MediaTypes;
+import java.util.List;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -62,7 +66,8 @@ final class ImageEndpoints {
           pulled.downloaded().size(), pulled.skipped().size());
       return new Source(cache, pulled.pulled());
     }
-    throw unsupported(location);
+    ImageLocation.DockerArchiveLocation archive = (ImageLocation.DockerArchiveLocation) location;
+    return new Source(cache, DockerArchive.read(archive.file(), null, cache));
   }
 
   /** Writes {@code source} to {@code location}. */
@@ -82,7 +87,14 @@ final class ImageEndpoints {
           : result.uploaded().size() + " blobs uploaded, " + result.mounted().size() + " mounted, "
               + result.skipped().size() + " already present");
     } else {
-      throw unsupported(location);
+      ImageLocation.DockerArchiveLocation archive = (ImageLocation.DockerArchiveLocation) location;
+      Descriptor manifest = source.top();
+      if (MediaTypes.isIndex(manifest.mediaType())) {
+        manifest = ImageIndex.parse(source.store().readBlob(manifest.digest())).manifestFor(Platform.host())
+            .orElseThrow(() -> new IOException("the index has no image for " + Platform.host()
+                + "; a docker archive holds one platform"));
+      }
+      DockerArchive.write(source.store(), manifest, List.of(), archive.file());
     }
   }
 
@@ -95,9 +107,5 @@ final class ImageEndpoints {
     }
     return store.resolve(reference.localName()).orElseThrow(() ->
         new IOException("no image named " + reference + " in the store " + store.root()));
-  }
-
-  private static IOException unsupported(ImageLocation location) {
-    return new IOException(location + ": docker-archive is not supported by this command yet");
   }
 }

@@ -72,6 +72,18 @@ class ExampleImageIT {
   }
 
   @Test
+  void copiesThroughADockerArchiveKeepTheImage() throws Exception {
+    Path archive = work.resolve("copied.tar");
+    berth.run("copy", keyName, "docker-archive:" + archive).succeeded();
+    berth.run("copy", "docker-archive:" + archive, "copied/hello:1").succeeded();
+    String original = berth.run("inspect", keyName, "--raw").succeeded().stdout();
+    String copied = berth.run("inspect", "copied/hello:1", "--raw").succeeded().stdout();
+    assertThat(Json.tree(copied.getBytes(StandardCharsets.UTF_8)).get("config"))
+        .isEqualTo(Json.tree(original.getBytes(StandardCharsets.UTF_8)).get("config"));
+    assertThat(berth.run("store", "fsck").succeeded().stdout()).contains("all intact");
+  }
+
+  @Test
   void aSecondBuildIsCachedAndTheStoreIsIntact() throws Exception {
     Berth.Result again = berth.run("build", EXAMPLES.resolve("hello").toString()).succeeded();
     assertThat(again.stdout().lines().findFirst()).contains("cached     " + keyName);
