@@ -30,10 +30,20 @@ public final class TreeBuild {
   private final Publisher publisher;
   private final Consumer<String> log;
   private boolean debug;
+  private Fetcher fetcher = Fetcher.NONE;
 
   /** Runs an image's checks; throws with the checks' output when one fails or cannot run. */
   public interface Verifier {
     void verify(ImageSpec spec, NativeBuild.Outcome image) throws Exception;
+  }
+
+  /** Brings an image the registry has under its key into the store, instead of building it. */
+  public interface Fetcher {
+    dev.berth.oci.Descriptor fetch(ImageBuilder.PreparedImage prepared) throws Exception;
+
+    Fetcher NONE = prepared -> {
+      throw new IllegalStateException(prepared.spec().name() + " is neither in the store nor fetchable");
+    };
   }
 
   /** Pushes an image with its tags; returns the references it pushed. */
@@ -124,6 +134,10 @@ public final class TreeBuild {
         journal.transition(item.name(), ImageState.BUILDING, key, item.reason(), null);
         log.accept(item.name() + ": building (" + item.reason() + ")");
       }
+      if (item.action() == Plan.Action.CACHED && build.existing(prepared).isEmpty()) {
+        log.accept(item.name() + ": fetching from the registry");
+        fetcher.fetch(prepared);
+      }
       String version = Changelog.read(prepared.spec().folder()).map(Changelog::version).orElse(null);
       outcome = build.build(prepared, force && builtNow, version);
       if (outcome.built()) {
@@ -161,6 +175,12 @@ public final class TreeBuild {
       debug(item, e);
       return finish(item, ImageState.FAILED, "publish failed: " + Planner.messageOf(e), outcome.refNames());
     }
+  }
+
+  /** How images the plan found in the registry are brought into the store. */
+  public TreeBuild fetching(Fetcher value) {
+    this.fetcher = value;
+    return this;
   }
 
   /** With --debug, the whole stack trace of an image's failure goes to the log. */

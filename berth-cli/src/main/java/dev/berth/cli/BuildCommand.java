@@ -11,6 +11,7 @@ import dev.berth.store.ContentStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +41,15 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Build even when the content key is already in the store.")
   boolean force;
 
+  @Option(names = "--push", description = "Publish verified images (key tag and tags:) to the registry.")
+  boolean push;
+
+  @Option(names = "--registry", paramLabel = "HOST[:PORT][/NAMESPACE]",
+      description = "Where --push publishes (default: berth.yaml's registry).")
+  String registry;
+
+  @Mixin RegistryOptions registries;
+
   private String format = "text";
 
   @Override
@@ -62,9 +72,15 @@ final class BuildCommand implements Callable<Integer> {
         : Runtime.getRuntime().availableProcessors();
     TreeBuild.RunResult result;
     try (ContentStore.Lease lease = session.store.lease(); session) {
-      Plan plan = session.plan(force, Planner.RemoteCheck.NONE);
-      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, progress::line), null,
-          progress::line).debugging(global.debug);
+      Optional<Publishing> publishing = push
+          ? Optional.of(Publishing.from(registry, session.tree.config().registry(), registries, session.store)
+              .orElseThrow(() -> new IllegalArgumentException("--push needs a registry: berth.yaml's registry or --registry")))
+          : Optional.empty();
+      Plan plan = session.plan(force, publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE));
+      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, progress::line),
+          publishing.map(Publishing::publisher).orElse(null), progress::line)
+          .debugging(global.debug)
+          .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE));
       result = run.run(plan, force);
       for (TreeBuild.Result image : result.images()) {
         if (!targets.isEmpty() && requested(session).contains(image.name()) && !image.state().isFailure()) {

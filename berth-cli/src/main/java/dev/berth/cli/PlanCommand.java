@@ -22,6 +22,15 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Plan as if nothing were in the store.")
   boolean force;
 
+  @Option(names = "--push", description = "Plan a publishing run: keys already in the registry count as present.")
+  boolean push;
+
+  @Option(names = "--registry", paramLabel = "HOST[:PORT][/NAMESPACE]",
+      description = "The registry of --push (default: berth.yaml's registry).")
+  String registry;
+
+  @Mixin RegistryOptions registries;
+
   @Option(names = "--compression", defaultValue = "gzip", description = "Layer compression the build would use (it is part of the key).")
   String compression;
 
@@ -29,7 +38,13 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Plan plan;
     try (Session session = new Session(treeOptions, global, Compression.parse(compression), line -> { })) {
-      plan = session.plan(force, Planner.RemoteCheck.NONE);
+      Planner.RemoteCheck remote = Planner.RemoteCheck.NONE;
+      if (push) {
+        remote = Publishing.from(registry, session.tree.config().registry(), registries, session.store)
+            .orElseThrow(() -> new IllegalArgumentException("--push needs a registry: berth.yaml's registry or --registry"))
+            .remoteCheck();
+      }
+      plan = session.plan(force, remote);
     }
     if (output.equals("json")) {
       System.out.println(new String(Json.pretty(plan), StandardCharsets.UTF_8));

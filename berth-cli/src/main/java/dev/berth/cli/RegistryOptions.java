@@ -27,7 +27,7 @@ public final class RegistryOptions {
   private final Map<String, RegistryClient> clients = new HashMap<>();
 
   /** The client for {@code host}, made once per command so blob locations carry over to mounts. */
-  public RegistryClient clientFor(String host) throws IOException {
+  public synchronized RegistryClient clientFor(String host) throws IOException {
     RegistryClient existing = clients.get(host);
     if (existing != null) {
       return existing;

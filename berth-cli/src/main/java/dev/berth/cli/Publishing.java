@@ -1,0 +1,79 @@
+package dev.berth.cli;
+
+import dev.berth.engine.NativeBuild;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.ImageReference;
+import dev.berth.plan.Planner;
+import dev.berth.plan.TreeBuild;
+import dev.berth.registry.PullResult;
+import dev.berth.registry.PushResult;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a tree's images are published ({@code REGISTRY/NAME:TAG}, REGISTRY being HOST[:PORT][/NAMESPACE]
+ * from berth.yaml or --registry), and the three things a run does with it: ask whether a key is
+ * there already, fetch it instead of building it, and push verified images with all their tags.
+ */
+final class Publishing {
+  private final String host;
+  private final String namespace;
+  private final RegistryOptions registries;
+  private final ContentStore store;
+
+  Publishing(String registry, RegistryOptions registries, ContentStore store) {
+    String trimmed = registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry;
+    int slash = trimmed.indexOf('/');
+    this.host = slash < 0 ? trimmed : trimmed.substring(0, slash);
+    this.namespace = slash < 0 ? "" : trimmed.substring(slash + 1) + "/";
+    this.registries = registries;
+    this.store = store;
+    target("check", "check");
+  }
+
+  ImageReference target(String name, String tag) {
+    try {
+      return ImageReference.parse(host + "/" + namespace + name + ":" + tag);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("registry '" + host + "/" + namespace + "' does not make valid image"
+          + " references: " + e.getMessage());
+    }
+  }
+
+  Planner.RemoteCheck remoteCheck() {
+    return (spec, key) -> registries.clientFor(host)
+        .headManifest(namespace + spec.name(), key.tag()).isPresent();
+  }
+
+  /** Pulls an image the registry has under its key into the store, named as a local build would be. */
+  TreeBuild.Fetcher fetcher() {
+    return prepared -> {
+      ImageReference reference = target(prepared.spec().name(), prepared.key().tag());
+      PullResult pulled = registries.clientFor(host).pull(reference, prepared.spec().platform(), store);
+      Descriptor manifest = pulled.pulled().withoutAnnotations();
+      store.tag(NativeBuild.keyName(prepared), manifest);
+      return manifest;
+    };
+  }
+
+  TreeBuild.Publisher publisher() {
+    return (spec, image) -> {
+      List<String> pushed = new ArrayList<>();
+      for (String refName : image.refNames()) {
+        String tag = refName.substring(refName.lastIndexOf(':') + 1);
+        ImageReference target = target(spec.name(), tag);
+        PushResult result = registries.clientFor(host).push(store, image.manifest(), target);
+        pushed.add(target + "@" + result.pushed().digest());
+      }
+      return pushed;
+    };
+  }
+
+  static Optional<Publishing> from(String option, String treeRegistry, RegistryOptions registries, ContentStore store) {
+    String registry = option != null ? option : treeRegistry;
+    return registry == null ? Optional.empty() : Optional.of(new Publishing(registry, registries, store));
+  }
+}
