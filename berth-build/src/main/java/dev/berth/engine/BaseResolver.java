@@ -23,10 +23,23 @@ import java.util.Optional;
 public final class BaseResolver {
   private final ContentStore store;
   private final Path workingDirectory;
+  private final PullPolicy pullPolicy;
+  private final RegistryAccess registry;
+  private final java.util.function.Consumer<String> warnings;
+  private final java.util.Set<String> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /** A resolver that never contacts a registry: bases come from the store, layouts and archives. */
   public BaseResolver(ContentStore store, Path workingDirectory) {
+    this(store, workingDirectory, PullPolicy.NEVER, RegistryAccess.NONE, warning -> { });
+  }
+
+  public BaseResolver(ContentStore store, Path workingDirectory, PullPolicy pullPolicy, RegistryAccess registry,
+      java.util.function.Consumer<String> warnings) {
     this.store = store;
     this.workingDirectory = workingDirectory;
+    this.pullPolicy = pullPolicy;
+    this.registry = registry;
+    this.warnings = warnings;
   }
 
   public BaseImage resolve(String base, Platform platform, String created) throws IOException {
@@ -50,11 +63,65 @@ public final class BaseResolver {
       throw new BuildException("invalid base '" + base + "': " + e.getMessage());
     }
     Optional<Descriptor> found = findInStore(reference);
+    if (reference.registry() != null && pullPolicy != PullPolicy.NEVER) {
+      found = fresh(reference, platform, found);
+    }
     if (found.isEmpty()) {
       throw new BuildException("base image '" + base + "' is not in the store " + store.root()
-          + (reference.registry() == null ? "; import or build it first" : "; pull it first (berth pull " + base + ")"));
+          + (reference.registry() == null ? "; import or build it first"
+              : pullPolicy == PullPolicy.NEVER ? " (--pull=never)" : ""));
     }
     return load(base, found.get(), platform);
+  }
+
+  /** Under --pull=missing a stored base is used as it is, but a moved or unreachable tag is reported. */
+  private void warnIfStale(ImageReference reference, Descriptor stored) {
+    if (!checked.add(reference.toString()) || reference.digest() != null) {
+      return;
+    }
+    try {
+      Optional<Descriptor> remote = registry.head(reference);
+      if (remote.isEmpty()) {
+        warnings.accept("base " + reference + " is no longer in its registry; using the stored copy");
+      } else if (!remote.get().digest().equals(stored.digest())) {
+        warnings.accept("base " + reference + " moved in its registry; using the stored copy (--pull=always to refresh)");
+      }
+    } catch (IOException | RuntimeException e) {
+      warnings.accept("cannot check base " + reference + " in its registry (" + e.getMessage()
+          + "); using the stored copy");
+    }
+  }
+
+  /** The store's copy of a registry base, pulled first when it is missing or (under always) moved. */
+  private Optional<Descriptor> fresh(ImageReference reference, Platform platform, Optional<Descriptor> stored)
+      throws IOException {
+    if (stored.isPresent() && pullPolicy == PullPolicy.MISSING) {
+      warnIfStale(reference, stored.get());
+      return stored;
+    }
+    String storeName = reference.digest() != null && reference.tag() == null ? reference.toString()
+        : reference.withDigest(null).withTag(reference.tagOrDefault()).toString();
+    try {
+      if (stored.isPresent()) {
+        Optional<Descriptor> remote = registry.head(reference);
+        if (remote.isEmpty()) {
+          throw new BuildException("base image '" + reference + "' is no longer in its registry");
+        }
+        if (remote.get().digest().equals(stored.get().digest()) || reference.digest() != null) {
+          return stored;
+        }
+        warnings.accept("base " + reference + " moved: " + stored.get().digest() + " -> " + remote.get().digest());
+      }
+      Descriptor pulled = registry.pull(reference, platform);
+      store.tag(storeName, pulled);
+      return Optional.of(pulled.withoutAnnotations());
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof BuildException) {
+        throw e;
+      }
+      throw new BuildException("cannot check base image '" + reference + "' in its registry (--pull="
+          + pullPolicy.name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getMessage(), e);
+    }
   }
 
   /** The store's entry for {@code reference}: by its full name, else by {@code repository:tag}. */

@@ -48,8 +48,6 @@ final class BuildCommand implements Callable<Integer> {
       description = "Where --push publishes (default: berth.yaml's registry).")
   String registry;
 
-  @Mixin RegistryOptions registries;
-
   private String format = "text";
 
   @Override
@@ -73,7 +71,7 @@ final class BuildCommand implements Callable<Integer> {
     TreeBuild.RunResult result;
     try (ContentStore.Lease lease = session.store.lease(); session) {
       Optional<Publishing> publishing = push
-          ? Optional.of(Publishing.from(registry, session.tree.config().registry(), registries, session.store)
+          ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries, session.store)
               .orElseThrow(() -> new IllegalArgumentException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
       Plan plan = session.plan(force, publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE));

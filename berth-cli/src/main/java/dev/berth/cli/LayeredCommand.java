@@ -6,6 +6,7 @@ import dev.berth.engine.BuildSettings;
 import dev.berth.engine.FileDigestCache;
 import dev.berth.engine.LambdaRuntimes;
 import dev.berth.engine.LayeredImage;
+import dev.berth.engine.PullPolicy;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Platform;
 import dev.berth.store.ContentStore;
@@ -43,6 +44,12 @@ final class LayeredCommand implements Callable<Integer> {
       description = "Where runtime base images live (default: ${DEFAULT-VALUE}).")
   String prefix;
 
+  @Option(names = "--pull", defaultValue = "missing", paramLabel = "missing|always|never",
+      description = "When to fetch the base from its registry (default: ${DEFAULT-VALUE}).")
+  String pull;
+
+  @Mixin RegistryOptions registries;
+
   @Override
   public Integer call() throws Exception {
     String baseReference = base != null ? base : LambdaRuntimes.baseImage(runtime, arch, prefix);
@@ -59,8 +66,9 @@ final class LayeredCommand implements Callable<Integer> {
     FileDigestCache digests = FileDigestCache.open(store.root().resolve("berth-digests"));
     try (ContentStore.Lease lease = store.lease()) {
       Platform platform = new Platform("linux", LambdaRuntimes.ociArchitecture(arch), null);
-      BaseImage baseImage = new BaseResolver(store, Path.of("").toAbsolutePath()).resolve(baseReference, platform,
-          settings.created());
+      BaseImage baseImage = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(pull),
+          new Registries(registries, store), warning -> System.err.println("warning: " + warning))
+          .resolve(baseReference, platform, settings.created());
       LayeredImage.Result result = new LayeredImage(store, settings, digests)
           .build(new LayeredImage.Request(runtime, arch, layers, adds), baseImage);
       System.err.println(result.built() ? "built " + result.manifest().digest() : "unchanged");

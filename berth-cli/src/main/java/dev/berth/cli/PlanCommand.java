@@ -29,18 +29,16 @@ final class PlanCommand implements Callable<Integer> {
       description = "The registry of --push (default: berth.yaml's registry).")
   String registry;
 
-  @Mixin RegistryOptions registries;
-
   @Option(names = "--compression", defaultValue = "gzip", description = "Layer compression the build would use (it is part of the key).")
   String compression;
 
   @Override
   public Integer call() throws Exception {
     Plan plan;
-    try (Session session = new Session(treeOptions, global, Compression.parse(compression), line -> { })) {
+    try (Session session = new Session(treeOptions, global, Compression.parse(compression), Session::warningsOnly)) {
       Planner.RemoteCheck remote = Planner.RemoteCheck.NONE;
       if (push) {
-        remote = Publishing.from(registry, session.tree.config().registry(), registries, session.store)
+        remote = Publishing.from(registry, session.tree.config().registry(), treeOptions.registries, session.store)
             .orElseThrow(() -> new IllegalArgumentException("--push needs a registry: berth.yaml's registry or --registry"))
             .remoteCheck();
       }

@@ -32,7 +32,7 @@ final class PruneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Session session = new Session(treeOptions, global, Compression.parse(compression), line -> { })) {
+    try (Session session = new Session(treeOptions, global, Compression.parse(compression), Session::warningsOnly)) {
       Plan plan = session.plan(false, Planner.RemoteCheck.NONE);
       Map<String, String> current = new LinkedHashMap<>();
       for (Plan.Item item : plan.images()) {

@@ -5,6 +5,7 @@ import dev.berth.engine.BuildSettings;
 import dev.berth.engine.FileDigestCache;
 import dev.berth.engine.InputCollector;
 import dev.berth.engine.NativeBuild;
+import dev.berth.engine.PullPolicy;
 import dev.berth.graph.TreeScanner;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Platform;
@@ -40,13 +41,22 @@ final class Session implements AutoCloseable {
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
     this.settings = BuildSettings.fromEnvironment(System.getenv(), compression);
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
-    this.build = new NativeBuild(store, settings, new BaseResolver(store, Path.of("").toAbsolutePath()),
+    BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(options.pull),
+        new Registries(options.registries, store), warning -> progress.accept("warning: " + warning));
+    this.build = new NativeBuild(store, settings, resolver,
         digests, new ExecStepRunner(store, Runc.onPath(), STEP_TIMEOUT, progress), progress);
     this.selection = tree.graph().select(options.select);
   }
 
   Plan plan(boolean force, Planner.RemoteCheck remote) {
     return new Planner(build, journal, remote).plan(tree.graph(), selection, force);
+  }
+
+  /** A progress sink for commands that build nothing: only warnings reach stderr. */
+  static void warningsOnly(String line) {
+    if (line.startsWith("warning: ")) {
+      System.err.println(line);
+    }
   }
 
   /** Saves the journal's snapshot and the digest cache. */

@@ -19,4 +19,11 @@ final class TreeOptions {
   @Option(names = "--platform", paramLabel = "OS/ARCH",
       description = "Default platform of images that do not name one (default: berth.yaml's, else linux/amd64).")
   String platform;
+
+  @Option(names = "--pull", defaultValue = "missing", paramLabel = "missing|always|never",
+      description = {"Bases from a registry: pull when missing (and warn when the stored one is stale),",
+          "always (refresh a moved tag; a registry error fails), never (default: ${DEFAULT-VALUE})."})
+  String pull;
+
+  @picocli.CommandLine.Mixin RegistryOptions registries;
 }
