@@ -48,28 +48,19 @@ public final class NativeBuild {
     return store.resolve(keyName(prepared));
   }
 
+  private static String treeParentTag(ImageBuilder.PreparedImage prepared) {
+    return dev.berth.oci.Digest.parse(prepared.baseIdentity().substring("tree:".length())).hex()
+        .substring(0, ContentKey.TAG_LENGTH);
+  }
+
   public static String keyName(ImageBuilder.PreparedImage prepared) {
     return prepared.spec().name() + ":" + prepared.key().tag();
   }
 
   /** Builds unless present; the base is resolved now: a parent in the tree by its key tag. */
   public Outcome build(ImageBuilder.PreparedImage prepared, boolean force, String version) throws IOException {
-    BaseImage base = prepared.baseIdentity().startsWith("tree:")
-        ? resolver.resolve(prepared.spec().base() + ":" + treeParentTag(prepared), prepared.spec().platform(),
-            settings.created())
-        : resolver.resolve(prepared.spec().base(), prepared.spec().platform(), settings.created());
-    return build(prepared, base, force, version);
-  }
-
-  private static String treeParentTag(ImageBuilder.PreparedImage prepared) {
-    return dev.berth.oci.Digest.parse(prepared.baseIdentity().substring("tree:".length())).hex()
-        .substring(0, ContentKey.TAG_LENGTH);
-  }
-
-  private Outcome build(ImageBuilder.PreparedImage prepared, BaseImage base, boolean force, String version)
-      throws IOException {
     ImageSpec spec = prepared.spec();
-    String keyName = spec.name() + ":" + prepared.key().tag();
+    String keyName = keyName(prepared);
     Optional<Descriptor> existing = store.resolve(keyName);
     Descriptor manifest;
     boolean built;
@@ -77,6 +68,9 @@ public final class NativeBuild {
       manifest = existing.get().withoutAnnotations();
       built = false;
     } else {
+      BaseImage base = prepared.baseIdentity().startsWith("tree:")
+          ? resolver.resolve(spec.base() + ":" + treeParentTag(prepared), spec.platform(), settings.created())
+          : resolver.resolve(spec.base(), spec.platform(), settings.created());
       manifest = builder.build(prepared, base).manifest();
       built = true;
     }
@@ -87,11 +81,15 @@ public final class NativeBuild {
         names.add(refName);
       }
     }
-    for (String name : names) {
-      store.tag(name, manifest);
-    }
+    names.add(keyName);
     // The key name last: once it exists, the image counts as present.
-    store.tag(keyName, manifest);
+    for (String name : names) {
+      Optional<Descriptor> current = name.equals(keyName) ? existing : store.resolve(name);
+      if (current.isEmpty() || !current.get().digest().equals(manifest.digest())) {
+        store.tag(name, manifest);
+      }
+    }
+    names.remove(keyName);
     names.add(0, keyName);
     return new Outcome(spec, prepared.key(), manifest, names, built);
   }

@@ -31,6 +31,10 @@ public final class TreeBuild {
   private final Consumer<String> log;
   private boolean debug;
   private Fetcher fetcher = Fetcher.NONE;
+  private Phase phase = Phase.BUILD;
+
+  /** What a run does: build (then verify and publish), only verify again, or only publish. */
+  public enum Phase { BUILD, VERIFY, PUBLISH }
 
   /** Runs an image's checks; throws with the checks' output when one fails or cannot run. */
   public interface Verifier {
@@ -127,6 +131,9 @@ public final class TreeBuild {
     }
     ImageBuilder.PreparedImage prepared = item.prepared();
     String key = prepared.key().tag();
+    if (phase != Phase.BUILD && item.action() == Plan.Action.BUILD) {
+      return finish(item, ImageState.FAILED, "not built (" + item.reason() + "); run berth build first", null);
+    }
     NativeBuild.Outcome outcome;
     boolean builtNow = item.action() == Plan.Action.BUILD;
     try {
@@ -152,7 +159,10 @@ public final class TreeBuild {
     }
     boolean alreadyVerified = journal.entry(item.name())
         .map(entry -> key.equals(entry.verifiedKey())).orElse(false);
-    if (!alreadyVerified) {
+    if (phase == Phase.PUBLISH && !alreadyVerified) {
+      return finish(item, ImageState.FAILED, "not verified; run berth verify first", outcome.refNames());
+    }
+    if (!alreadyVerified || phase == Phase.VERIFY) {
       journal.transition(item.name(), ImageState.VERIFYING, key, null, null);
       try {
         verifier.verify(prepared.spec(), outcome);
@@ -163,8 +173,8 @@ public final class TreeBuild {
       journal.transition(item.name(), ImageState.VERIFIED, key, null, null);
     }
     if (publisher == null) {
-      return finish(item, alreadyVerified && !outcome.built() ? ImageState.CACHED : ImageState.VERIFIED, null,
-          outcome.refNames());
+      return finish(item, alreadyVerified && !outcome.built() && phase != Phase.VERIFY ? ImageState.CACHED
+          : ImageState.VERIFIED, null, outcome.refNames());
     }
     journal.transition(item.name(), ImageState.PUBLISHING, key, null, null);
     try {
@@ -175,6 +185,12 @@ public final class TreeBuild {
       debug(item, e);
       return finish(item, ImageState.FAILED, "publish failed: " + Planner.messageOf(e), outcome.refNames());
     }
+  }
+
+  /** {@code berth verify} and {@code berth publish} run one phase on images already built. */
+  public TreeBuild phase(Phase value) {
+    this.phase = value;
+    return this;
   }
 
   /** How images the plan found in the registry are brought into the store. */

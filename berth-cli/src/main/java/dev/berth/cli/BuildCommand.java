@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "build", description = {
     "Build the images of a tree into the local store, each tagged with its content key.",
     "Images whose key is already in the store are not built again."})
-final class BuildCommand implements Callable<Integer> {
+class BuildCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin TreeOptions treeOptions;
 
@@ -78,7 +78,8 @@ final class BuildCommand implements Callable<Integer> {
       TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, progress::line),
           publishing.map(Publishing::publisher).orElse(null), progress::line)
           .debugging(global.debug)
-          .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE));
+          .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE))
+          .phase(phase());
       result = run.run(plan, force);
       for (TreeBuild.Result image : result.images()) {
         if (!targets.isEmpty() && requested(session).contains(image.name()) && !image.state().isFailure()) {
@@ -92,6 +93,11 @@ final class BuildCommand implements Callable<Integer> {
     }
     print(result);
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /** The phase this command runs; verify and publish override it. */
+  TreeBuild.Phase phase() {
+    return TreeBuild.Phase.BUILD;
   }
 
   private List<String> requested(Session session) {

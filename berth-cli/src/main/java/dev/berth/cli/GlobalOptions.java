@@ -15,6 +15,9 @@ public final class GlobalOptions {
   @Option(names = "--debug", description = "Show stack traces of errors.")
   boolean debug;
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
   public ContentStore openStore() throws IOException {
     return ContentStore.open(store != null ? store : ContentStore.defaultLocation(System.getenv()));
   }

@@ -31,6 +31,10 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--compression", defaultValue = "gzip", description = "gzip, zstd or none (default: ${DEFAULT-VALUE}).")
   String compression;
 
+  @Option(names = "--no-snapshot", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Also unpack the layer for RUN steps now, as docker import does (default: yes, when root).")
+  boolean snapshot;
+
   @Override
   public Integer call() throws Exception {
     ImageReference reference = ImageReference.parse(name);
@@ -42,6 +46,12 @@ final class ImportCommand implements Callable<Integer> {
       Descriptor manifest = RootfsImport.importTarball(store, tarball, reference.toString().contains(":")
               ? reference.toString() : reference.localName(), Platform.parse(platform),
           BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression)));
+      if (snapshot && "root".equals(System.getProperty("user.name"))) {
+        var image = dev.berth.oci.ImageManifest.parse(store.readBlob(manifest.digest()));
+        var config = dev.berth.oci.ImageConfig.parse(store.readBlob(image.config().digest()));
+        new dev.berth.runtime.SnapshotStore(store).snapshot(
+            new dev.berth.layer.LayerBlob(image.layers().get(0), config.rootfs().diffIds().get(0)));
+      }
       System.out.println(reference.toString().contains(":") ? reference : reference.localName());
       System.out.println(manifest.digest());
     }

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         BuildCommand.class,
         PlanCommand.class,
+        VerifyCommand.class,
+        PublishCommand.class,
         StatusCommand.class,
         GraphCommand.class,
         UpdateCommand.class,

@@ -71,8 +71,21 @@ class PublishIT {
     String plan = berth.run("plan", tree.toString(), "--push").succeeded().stdout();
     assertThat(plan).containsPattern("cached +good ");
 
+    Berth.Result verify = berth.run("verify", tree.toString(), "--select", "good");
+    assertThat(verify.exitCode()).isZero();
+    assertThat(verify.stdout()).containsPattern("verified +good:").containsPattern("verified +base:");
+    Berth.Result publish = berth.run("publish", tree.toString(), "--select", "good", "--output", "json").succeeded();
+    assertThat(state(Json.tree(publish.stdout().getBytes(StandardCharsets.UTF_8)), "good")).isEqualTo("PUBLISHED");
+    Berth.Result unverified = berth.run("publish", tree.toString(), "--select", "bad");
+    assertThat(unverified.exitCode()).isEqualTo(1);
+    assertThat(unverified.stdout()).containsPattern("failed +bad .*not verified");
+    Files.writeString(tree.resolve("good/f.txt"), "changed");
+    Berth.Result notBuilt = berth.run("verify", tree.toString(), "--select", "good");
+    assertThat(notBuilt.stdout()).containsPattern("failed +good .*not built");
+
     Berth fresh = new Berth(work.resolve("fresh-store"));
     fresh.run("import", rootfs, "--as", "test/busybox:1").succeeded();
+    Files.writeString(tree.resolve("good/f.txt"), "good");
     String remotePlan = fresh.run("plan", tree.toString(), "--push", "--select", "good-child").succeeded().stdout();
     assertThat(remotePlan).containsPattern("cached +good-child +[0-9a-f]{24} +in the registry");
     Berth.Result fetched = fresh.run("build", tree.toString(), "--push", "--select", "good-child").succeeded();

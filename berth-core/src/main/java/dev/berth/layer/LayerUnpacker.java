@@ -3,6 +3,7 @@ package dev.berth.layer;
 import dev.berth.oci.InvalidContentException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -35,6 +36,8 @@ public final class LayerUnpacker {
   private final boolean asRoot;
   private final Whiteouts whiteouts;
   private final List<Path> opaqueDirectories = new ArrayList<>();
+  private final int createdFileMode;
+  private final int createdDirectoryMode;
 
   public LayerUnpacker(Path root) {
     this(root, Whiteouts.APPLY);
@@ -46,6 +49,28 @@ public final class LayerUnpacker {
     this.whiteouts = whiteouts;
     if (whiteouts == Whiteouts.OVERLAY && !asRoot) {
       throw new IllegalStateException("overlay whiteouts (device nodes, trusted.* xattrs) need root");
+    }
+    int[] modes = modesOfNewFiles(this.root);
+    this.createdFileMode = modes[0];
+    this.createdDirectoryMode = modes[1];
+  }
+
+  /** The modes new files and directories get here (the umask decides), so chmod can be skipped when equal. */
+  private static int[] modesOfNewFiles(Path root) {
+    try {
+      Files.createDirectories(root);
+      String id = java.util.UUID.randomUUID().toString();
+      Path file = Files.createFile(root.resolve(".probe-file-" + id));
+      Path directory = Files.createDirectory(root.resolve(".probe-dir-" + id));
+      try {
+        return new int[] {(Integer) Files.getAttribute(file, "unix:mode") & 07777,
+            (Integer) Files.getAttribute(directory, "unix:mode") & 07777};
+      } finally {
+        Files.delete(file);
+        Files.delete(directory);
+      }
+    } catch (IOException e) {
+      return new int[] {-1, -1};
     }
   }
 
@@ -98,10 +123,12 @@ public final class LayerUnpacker {
 
   private void extract(TarArchiveInputStream tar, TarArchiveEntry entry, Path target, String name) throws IOException {
     Files.createDirectories(target.getParent());
+    boolean fresh = true;
     if (entry.isDirectory()) {
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         Files.delete(target);
       }
+      fresh = !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
       Files.createDirectories(target);
     } else {
       if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -134,15 +161,20 @@ public final class LayerUnpacker {
       if (!entry.isFile()) {
         return;
       }
-      Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+      try (OutputStream out = Files.newOutputStream(target)) {
+        tar.transferTo(out);
+      }
     }
-    Files.setAttribute(target, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+    int mode = entry.getMode() & 07777;
+    if (!fresh || mode != (entry.isDirectory() ? createdDirectoryMode : createdFileMode)) {
+      Files.setAttribute(target, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+    }
     owner(target, entry);
     Files.setLastModifiedTime(target, FileTime.fromMillis(entry.getModTime().getTime()));
   }
 
   private void owner(Path target, TarArchiveEntry entry) throws IOException {
-    if (asRoot) {
+    if (asRoot && (entry.getLongUserId() != 0 || entry.getLongGroupId() != 0)) {
       Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
     }
