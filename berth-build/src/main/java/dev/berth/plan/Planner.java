@@ -19,6 +19,8 @@ public final class Planner {
   private final NativeBuild build;
   private final Journal journal;
   private final RemoteCheck remote;
+  /** Registry HEAD requests in flight at once while planning. */
+  private static final int REMOTE_CHECKS = 16;
 
   /** Whether an image's key tag is already in the registry (when publishing); empty when not asked. */
   public interface RemoteCheck {
@@ -33,7 +35,18 @@ public final class Planner {
     this.remote = remote;
   }
 
+  /**
+   * Plans in three passes: keys in dependency order (each needs its parent's), then the registry asked
+   * about every key the store lacks, at once, then each image's action, parents first.
+   */
   public Plan plan(ImageGraph graph, List<String> selection, boolean force) {
+    Map<String, Prepared> prepared = new HashMap<>();
+    for (String name : selection) {
+      Optional<String> parent = graph.parent(name);
+      Prepared parentPrepared = parent.map(prepared::get).orElse(null);
+      prepared.put(name, prepare(graph.spec(name), parent, parentPrepared));
+    }
+    Map<String, Presence> presence = presence(selection, prepared, force);
     Map<String, Plan.Item> byName = new HashMap<>();
     List<Plan.Item> items = new ArrayList<>();
     for (String name : selection) {
@@ -41,12 +54,25 @@ public final class Planner {
       Optional<String> parent = graph.parent(name);
       List<String> dependsOn = parent.map(List::of).orElse(List.of());
       Plan.Item parentItem = parent.map(byName::get).orElse(null);
+      Prepared mine = prepared.get(name);
       Plan.Item item;
-      if (parentItem != null && parentItem.prepared() == null) {
-        item = new Plan.Item(name, null, Plan.Action.BLOCKED, "parent " + parent.get() + " cannot be built",
+      if (mine.blocked()) {
+        item = new Plan.Item(name, null, Plan.Action.BLOCKED, "parent " + parent.orElse("?") + " cannot be built",
             dependsOn, spec, null);
+      } else if (mine.error() != null) {
+        item = new Plan.Item(name, null, Plan.Action.FAILED, mine.error(), dependsOn, spec, null);
       } else {
-        item = planOne(spec, parent, parentItem, dependsOn, force);
+        String key = mine.image().key().tag();
+        Presence found = presence.get(name);
+        boolean parentBuilds = parentItem != null && parentItem.action() == Plan.Action.BUILD;
+        if (found.error() != null) {
+          item = new Plan.Item(name, key, Plan.Action.FAILED, found.error(), dependsOn, spec, mine.image());
+        } else if (!force && !parentBuilds && found.where() != null) {
+          item = new Plan.Item(name, key, Plan.Action.CACHED, found.where(), dependsOn, spec, mine.image());
+        } else {
+          item = new Plan.Item(name, key, Plan.Action.BUILD, reason(spec, mine.image(), parent, force), dependsOn,
+              spec, mine.image());
+        }
       }
       byName.put(name, item);
       items.add(item);
@@ -54,28 +80,74 @@ public final class Planner {
     return new Plan(items);
   }
 
-  private Plan.Item planOne(ImageSpec spec, Optional<String> parent, Plan.Item parentItem, List<String> dependsOn,
-      boolean force) {
-    ImageBuilder.PreparedImage prepared;
-    try {
-      prepared = parentItem != null
-          ? build.prepareOnParent(spec, parentItem.prepared().key())
-          : build.prepare(spec);
-    } catch (IOException | RuntimeException e) {
-      return new Plan.Item(spec.name(), null, Plan.Action.FAILED, messageOf(e), dependsOn, spec, null);
+  /** An image's key, or why it has none (its own error, or a parent's). */
+  private record Prepared(ImageBuilder.PreparedImage image, String error, boolean blocked) {}
+
+  /** Where an image's key was found ("in the store", "in the registry", or null), or why asking failed. */
+  private record Presence(String where, String error) {}
+
+  private Prepared prepare(ImageSpec spec, Optional<String> parent, Prepared parentPrepared) {
+    if (parentPrepared != null && parentPrepared.image() == null) {
+      return new Prepared(null, null, true);
     }
-    String key = prepared.key().tag();
     try {
-      boolean parentBuilds = parentItem != null && parentItem.action() == Plan.Action.BUILD;
-      if (!force && !parentBuilds && (build.existing(prepared).isPresent() || remote.has(spec, prepared.key()))) {
-        return new Plan.Item(spec.name(), key, Plan.Action.CACHED,
-            build.existing(prepared).isPresent() ? "in the store" : "in the registry", dependsOn, spec, prepared);
+      return new Prepared(parentPrepared != null
+          ? build.prepareOnParent(spec, parentPrepared.image().key())
+          : build.prepare(spec), null, false);
+    } catch (IOException | RuntimeException e) {
+      return new Prepared(null, messageOf(e), false);
+    }
+  }
+
+  private Map<String, Presence> presence(List<String> selection, Map<String, Prepared> prepared, boolean force) {
+    Map<String, Presence> out = new java.util.concurrent.ConcurrentHashMap<>();
+    List<java.util.concurrent.Callable<Void>> remoteChecks = new ArrayList<>();
+    for (String name : selection) {
+      ImageBuilder.PreparedImage image = prepared.get(name).image();
+      if (image == null || force) {
+        out.put(name, new Presence(null, null));
+        continue;
       }
-    } catch (IOException | RuntimeException e) {
-      return new Plan.Item(spec.name(), key, Plan.Action.FAILED, messageOf(e), dependsOn, spec, prepared);
+      try {
+        if (build.existing(image).isPresent()) {
+          out.put(name, new Presence("in the store", null));
+          continue;
+        }
+      } catch (IOException | RuntimeException e) {
+        out.put(name, new Presence(null, messageOf(e)));
+        continue;
+      }
+      remoteChecks.add(() -> {
+        try {
+          out.put(name, new Presence(remote.has(image.spec(), image.key()) ? "in the registry" : null, null));
+        } catch (IOException | RuntimeException e) {
+          out.put(name, new Presence(null, "cannot ask the registry: " + messageOf(e)));
+        }
+        return null;
+      });
     }
-    return new Plan.Item(spec.name(), key, Plan.Action.BUILD, reason(spec, prepared, parent, force), dependsOn, spec,
-        prepared);
+    if (remoteChecks.size() == 1) {
+      try {
+        remoteChecks.get(0).call();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    } else if (!remoteChecks.isEmpty()) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(REMOTE_CHECKS);
+      try {
+        for (var future : pool.invokeAll(remoteChecks)) {
+          future.get();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while asking the registry", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    return out;
   }
 
   private String reason(ImageSpec spec, ImageBuilder.PreparedImage prepared, Optional<String> parent, boolean force) {
