@@ -48,7 +48,7 @@ YAML
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
 
-berth() { java -jar "$JAR" "$@"; }
+berth() { "$ROOT/berth" "$@"; }  # the launcher: C1 and class-data sharing, as users run it
 STARTUP=$( { s=$(now); berth --version >/dev/null; e=$(now); elapsed "$s" "$e"; } )
 echo "berth JVM start + --version: ${STARTUP}s (included in the berth times below)"
 echo "berth's own transfer time (printed by berth copy) is in brackets"
