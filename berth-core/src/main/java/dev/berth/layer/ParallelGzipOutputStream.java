@@ -80,8 +80,16 @@ public final class ParallelGzipOutputStream extends OutputStream {
     }
   }
 
+  /** One deflater per compressing thread and level, reset between blocks (zlib state is costly to make). */
+  private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[10]);
+
   private static byte[] deflate(byte[] input, int size, byte[] dictionary, int level, boolean last) {
-    Deflater deflater = new Deflater(level, true);
+    Deflater[] byLevel = DEFLATERS.get();
+    if (byLevel[level] == null) {
+      byLevel[level] = new Deflater(level, true);
+    }
+    Deflater deflater = byLevel[level];
+    deflater.reset();
     try {
       if (dictionary != null && dictionary.length > 0) {
         deflater.setDictionary(dictionary);
@@ -104,7 +112,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
       }
       return Arrays.copyOf(buffer, length);
     } finally {
-      deflater.end();
+      deflater.reset();
     }
   }
 
