@@ -31,7 +31,8 @@ public final class Prune {
   }
 
   /** What was removed, and how many bytes that freed. */
-  public record Report(List<String> removedTags, int removedBlobs, int removedStepEntries, long bytesFreed) {}
+  public record Report(List<String> removedTags, int removedBlobs, int removedStepEntries, int removedSnapshots,
+      long bytesFreed) {}
 
   /**
    * @param currentKeys image name → the key tag it has now
@@ -81,7 +82,29 @@ public final class Prune {
     long before = storeBytes();
     ContentStore.GcReport gc = store.gc();
     int removedSteps = removeDanglingStepEntries();
-    return new Report(removedTags, gc.removed().size(), removedSteps, Math.max(0, before - storeBytes()));
+    int removedSnapshots = new dev.berth.runtime.SnapshotStore(store).prune(liveDiffIds());
+    return new Report(removedTags, gc.removed().size(), removedSteps, removedSnapshots,
+        Math.max(0, before - storeBytes()));
+  }
+
+  /** The diff IDs of every layer of every image the store still names. */
+  private Set<Digest> liveDiffIds() throws IOException {
+    Set<Digest> live = new HashSet<>();
+    for (Descriptor named : store.references()) {
+      for (Digest digest : store.reachableFrom(named)) {
+        if (!store.hasBlob(digest)) {
+          continue;
+        }
+        byte[] bytes = store.readBlob(digest);
+        if (bytes.length < (1 << 20) && bytes.length > 0 && bytes[0] == '{') {
+          var tree = Json.tree(bytes);
+          for (var diffId : tree.path("rootfs").path("diff_ids")) {
+            live.add(Digest.parse(diffId.asText()));
+          }
+        }
+      }
+    }
+    return live;
   }
 
   private int removeDanglingStepEntries() throws IOException {

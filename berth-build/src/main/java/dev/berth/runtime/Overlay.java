@@ -34,7 +34,9 @@ public final class Overlay implements AutoCloseable {
         lowerdir.add(lowerRoot.relativize(lower).toString());
       }
     }
-    String options = "lowerdir=" + lowerdir + ",upperdir=" + upper + ",workdir=" + work;
+    // No redirects, metacopy or index: the upper directory must hold whole files and directories.
+    String options = "lowerdir=" + lowerdir + ",upperdir=" + upper + ",workdir=" + work
+        + ",redirect_dir=off,metacopy=off,index=off";
     if (options.length() > 4000) {
       throw new IOException("too many layers for one overlay mount (" + lowers.size() + ")");
     }

@@ -44,8 +44,9 @@ final class PruneCommand implements Callable<Integer> {
       }
       Prune.Report report = new Prune(session.store).prune(current, history(session.journal), keep);
       report.removedTags().forEach(tag -> System.out.println("untagged " + tag));
-      System.out.printf("removed %d tags, %d blobs, %d step-cache entries; freed %d bytes%n",
-          report.removedTags().size(), report.removedBlobs(), report.removedStepEntries(), report.bytesFreed());
+      System.out.printf("removed %d tags, %d blobs, %d step-cache entries, %d snapshots; freed %d bytes%n",
+          report.removedTags().size(), report.removedBlobs(), report.removedStepEntries(), report.removedSnapshots(),
+          report.bytesFreed());
     }
     return ExitCodes.OK;
   }
