@@ -39,6 +39,7 @@ public final class ExecStepRunner implements StepRunner {
   private final Runc runc;
   private final Duration timeout;
   private final Consumer<String> output;
+  private Boolean overlayWorks;
 
   public ExecStepRunner(ContentStore store, Runc runc, Duration timeout, Consumer<String> output) {
     this.store = store;
@@ -52,48 +53,132 @@ public final class ExecStepRunner implements StepRunner {
   public Result run(Request request) throws IOException {
     ImageSpec spec = request.spec();
     Path work = Files.createDirectories(store.root().resolve("berth-run")).resolve(UUID.randomUUID().toString());
-    Path upper = Files.createDirectories(work.resolve("upper"));
     try {
-      List<Path> lowers = snapshots.chain(request.layers());
-      Path empty = Files.createDirectories(work.resolve("empty"));
       List<String> mountPoints = new ArrayList<>();
-      List<RuntimeConfig.Bind> binds = binds(spec, request.step(), work, mountPoints);
-      Set<String> absentBefore = new LinkedHashSet<>();
-      java.util.Map<String, java.util.Map<String, Object>> parentsBefore = new java.util.HashMap<>();
-      Runc.Exit exit;
-      try (Overlay overlay = Overlay.mount(snapshots.root(), lowers, empty, upper,
-          Files.createDirectories(work.resolve("work")), work.resolve("merged"))) {
-        Path rootfs = overlay.merged();
-        for (String mountPoint : mountPoints) {
-          for (String path = mountPoint; !path.equals("/") && !path.isEmpty(); path = parent(path)) {
-            Path inImage = rootfs.resolve(path.substring(1));
-            if (!Files.exists(inImage, LinkOption.NOFOLLOW_LINKS)) {
-              absentBefore.add(path);
-            } else if (!path.equals(mountPoint) && Files.isDirectory(inImage, LinkOption.NOFOLLOW_LINKS)) {
-              parentsBefore.put(path, Files.readAttributes(inImage, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS));
-            }
-          }
-        }
-        ImageConfig.ContainerConfig config = request.imageSoFar().config();
-        String workdir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
-        Files.createDirectories(rootfs.resolve(workdir.substring(1)));
-        Users.Ids ids = Users.resolve(rootfs, isPackageStep(request.step()) ? null : config.user());
-        RuntimeConfig.Process process = new RuntimeConfig.Process(argv(spec, request.step()),
-            environment(request.imageSoFar(), request.step(), spec), ids.uid(), ids.gid(), ids.groups(), workdir);
-        boolean hostNetwork = isPackageStep(request.step()) || spec.network() == ImageSpec.Network.HOST;
-        Path bundle = Files.createDirectories(work.resolve("bundle"));
-        exit = runc.run(bundle, RuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
-            RuntimeConfig.openFilesHardLimit()), timeout, line -> output.accept(spec.name() + " | " + line));
-      }
-      if (!exit.succeeded()) {
-        throw new BuildException(spec.name() + ": " + request.label() + " failed: " + exit.describe());
-      }
-      removeMountStubs(upper, absentBefore, parentsBefore);
+      List<RuntimeConfig.Bind> binds = binds(spec, request.step(), Files.createDirectories(work), mountPoints);
       LayerBuilder layer = new LayerBuilder(request.settings().compression(), request.settings().sourceDateEpoch());
-      UpperDirDiff.addChanges(upper, layer, Set.of());
+      if (useOverlay(work)) {
+        Path upper = Files.createDirectories(work.resolve("upper"));
+        MountPoints points;
+        try (Overlay overlay = Overlay.mount(snapshots.root(), snapshots.chain(request.layers()),
+            Files.createDirectories(work.resolve("empty")), upper, Files.createDirectories(work.resolve("work")),
+            work.resolve("merged"))) {
+          points = MountPoints.inspect(overlay.merged(), mountPoints);
+          execute(request, overlay.merged(), binds, work);
+        }
+        points.removeStubs(upper, true);
+        UpperDirDiff.addChanges(upper, layer, Set.of());
+      } else {
+        // No overlayfs here: the image so far is unpacked into a tree, copied, and the two compared after.
+        Path rootfs = Files.createDirectories(work.resolve("rootfs"));
+        ImageChecks.unpack(store, request.layers(), rootfs);
+        Path before = work.resolve("before");
+        copyTree(rootfs, before);
+        MountPoints points = MountPoints.inspect(rootfs, mountPoints);
+        execute(request, rootfs, binds, work);
+        points.removeStubs(rootfs, false);
+        TreeDiff.addChanges(before, rootfs, layer);
+      }
       return new Result(layer.isEmpty() ? Optional.empty() : Optional.of(layer.writeTo(store)));
     } finally {
       ImageChecks.deleteTree(work);
+    }
+  }
+
+  /** Overlayfs unless it is switched off ({@code BERTH_OVERLAY=off}) or does not work on this machine. */
+  private boolean useOverlay(Path work) throws IOException {
+    if ("off".equals(System.getenv("BERTH_OVERLAY"))) {
+      return false;
+    }
+    if (overlayWorks == null) {
+      overlayWorks = Overlay.available(Files.createDirectories(work.resolve("probe")));
+    }
+    return overlayWorks;
+  }
+
+  private void execute(Request request, Path rootfs, List<RuntimeConfig.Bind> binds, Path work) throws IOException {
+    ImageSpec spec = request.spec();
+    ImageConfig.ContainerConfig config = request.imageSoFar().config();
+    String workdir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
+    Files.createDirectories(rootfs.resolve(workdir.substring(1)));
+    Users.Ids ids = Users.resolve(rootfs, isPackageStep(request.step()) ? null : config.user());
+    RuntimeConfig.Process process = new RuntimeConfig.Process(argv(spec, request.step()),
+        environment(request.imageSoFar(), request.step(), spec), ids.uid(), ids.gid(), ids.groups(), workdir);
+    boolean hostNetwork = isPackageStep(request.step()) || spec.network() == ImageSpec.Network.HOST;
+    Path bundle = Files.createDirectories(work.resolve("bundle"));
+    Runc.Exit exit = runc.run(bundle, RuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
+        RuntimeConfig.openFilesHardLimit()), timeout, line -> output.accept(spec.name() + " | " + line));
+    if (!exit.succeeded()) {
+      throw new BuildException(spec.name() + ": " + request.label() + " failed: " + exit.describe());
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try {
+      Process copy = new ProcessBuilder("cp", "-a", "--reflink=auto", from.toString(), to.toString())
+          .redirectErrorStream(true).start();
+      String output = new String(copy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (copy.waitFor() != 0) {
+        throw new IOException("cannot copy " + from + ": " + output.strip());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while copying " + from, e);
+    }
+  }
+
+  /**
+   * The paths runc mounts things on, as they were before the step: what did not exist (runc makes
+   * an empty stub) and the directories that held them (overlayfs copies them up unchanged).
+   */
+  private record MountPoints(Set<String> absentBefore, java.util.Map<String, java.util.Map<String, Object>> parents) {
+    static MountPoints inspect(Path rootfs, List<String> mountPoints) throws IOException {
+      Set<String> absent = new LinkedHashSet<>();
+      java.util.Map<String, java.util.Map<String, Object>> parents = new java.util.HashMap<>();
+      for (String mountPoint : mountPoints) {
+        for (String path = mountPoint; !path.equals("/") && !path.isEmpty(); path = parent(path)) {
+          Path inImage = rootfs.resolve(path.substring(1));
+          if (!Files.exists(inImage, LinkOption.NOFOLLOW_LINKS)) {
+            absent.add(path);
+          } else if (!path.equals(mountPoint) && Files.isDirectory(inImage, LinkOption.NOFOLLOW_LINKS)) {
+            parents.put(path, Files.readAttributes(inImage, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS));
+          }
+        }
+      }
+      return new MountPoints(absent, parents);
+    }
+
+    /**
+     * Deletes what runc made only to mount things on (absent before, empty now), deepest first, and
+     * in an upper directory, the directories overlayfs copied up only to hold them.
+     */
+    void removeStubs(Path root, boolean upperDirectory) throws IOException {
+      List<String> deepestFirst = absentBefore.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+      for (String path : deepestFirst) {
+        Path stub = root.resolve(path.substring(1));
+        if (Files.isRegularFile(stub, LinkOption.NOFOLLOW_LINKS) && Files.size(stub) == 0) {
+          Files.delete(stub);
+        } else if (Files.isDirectory(stub, LinkOption.NOFOLLOW_LINKS) && isEmpty(stub)) {
+          Files.delete(stub);
+        }
+      }
+      if (!upperDirectory) {
+        return;
+      }
+      Set<Path> opaque = UpperDirDiff.opaqueDirectories(root);
+      for (String path : parents.keySet().stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
+        Path copy = root.resolve(path.substring(1));
+        if (Files.isDirectory(copy, LinkOption.NOFOLLOW_LINKS) && !opaque.contains(copy) && isEmpty(copy)
+            && Files.readAttributes(copy, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS).equals(parents.get(path))) {
+          Files.delete(copy);
+        }
+      }
+    }
+
+    private static boolean isEmpty(Path directory) throws IOException {
+      try (Stream<Path> children = Files.list(directory)) {
+        return children.findAny().isEmpty();
+      }
     }
   }
 
@@ -179,44 +264,6 @@ public final class ExecStepRunner implements StepRunner {
     Path made = work.resolve(host.getFileName());
     Files.writeString(made, fallback, StandardCharsets.UTF_8);
     return made;
-  }
-
-  /**
-   * Deletes what runc made only to mount things on (absent before, empty now), deepest first, and
-   * the directories overlayfs copied up only to hold them (empty, unchanged, not opaque).
-   */
-  private static void removeMountStubs(Path upper, Set<String> absentBefore,
-      java.util.Map<String, java.util.Map<String, Object>> parentsBefore) throws IOException {
-    List<String> deepestFirst = absentBefore.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
-    for (String path : deepestFirst) {
-      Path stub = upper.resolve(path.substring(1));
-      if (Files.isRegularFile(stub, LinkOption.NOFOLLOW_LINKS) && Files.size(stub) == 0) {
-        Files.delete(stub);
-      } else if (Files.isDirectory(stub, LinkOption.NOFOLLOW_LINKS)) {
-        try (Stream<Path> children = Files.list(stub)) {
-          if (children.findAny().isEmpty()) {
-            Files.delete(stub);
-          }
-        }
-      }
-    }
-    Set<Path> opaque = UpperDirDiff.opaqueDirectories(upper);
-    List<String> parents = parentsBefore.keySet().stream()
-        .sorted(Comparator.comparingInt(String::length).reversed()).toList();
-    for (String path : parents) {
-      Path copy = upper.resolve(path.substring(1));
-      if (!Files.isDirectory(copy, LinkOption.NOFOLLOW_LINKS) || opaque.contains(copy)) {
-        continue;
-      }
-      boolean empty;
-      try (Stream<Path> children = Files.list(copy)) {
-        empty = children.findAny().isEmpty();
-      }
-      if (empty && Files.readAttributes(copy, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS)
-          .equals(parentsBefore.get(path))) {
-        Files.delete(copy);
-      }
-    }
   }
 
   private static String parent(String path) {

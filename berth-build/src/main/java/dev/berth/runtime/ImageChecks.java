@@ -67,10 +67,19 @@ public final class ImageChecks {
   }
 
   private void unpack(ImageManifest image, Path rootfs) throws IOException {
-    LayerUnpacker unpacker = new LayerUnpacker(rootfs);
+    List<dev.berth.layer.LayerBlob> layers = new ArrayList<>();
     for (Descriptor layer : image.layers()) {
-      try (InputStream blob = store.openBlob(layer.digest());
-           InputStream tar = LayerStreams.decompress(blob, layer.mediaType())) {
+      layers.add(new dev.berth.layer.LayerBlob(layer, null));
+    }
+    unpack(store, layers, rootfs);
+  }
+
+  /** Every layer, bottom first, applied into one root file system (whiteouts applied). */
+  static void unpack(ContentStore store, List<dev.berth.layer.LayerBlob> layers, Path rootfs) throws IOException {
+    LayerUnpacker unpacker = new LayerUnpacker(rootfs);
+    for (dev.berth.layer.LayerBlob layer : layers) {
+      try (InputStream blob = store.openBlob(layer.descriptor().digest());
+           InputStream tar = LayerStreams.decompress(blob, layer.descriptor().mediaType())) {
         unpacker.apply(tar);
       }
     }

@@ -31,7 +31,7 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--compression", defaultValue = "gzip", description = "gzip, zstd or none (default: ${DEFAULT-VALUE}).")
   String compression;
 
-  @Option(names = "--no-snapshot", negatable = true, defaultValue = "true", fallbackValue = "true",
+  @Option(names = "--snapshot", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Also unpack the layer for RUN steps now, as docker import does (default: yes, when root).")
   boolean snapshot;
 

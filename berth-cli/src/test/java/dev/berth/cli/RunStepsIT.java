@@ -107,6 +107,31 @@ class RunStepsIT {
   }
 
   @Test
+  void withoutOverlayfsTheCopyFallbackMakesAnEquivalentImage() throws Exception {
+    Path folder = image("fallback", """
+        base: test/busybox:1
+        steps:
+          - run: mkdir -p /srv/old && echo x > /srv/old/file && echo y > /srv/keep
+          - run: rm /bin/vi && rm -rf /srv && mkdir /srv && echo new > /srv/only && chmod 600 /etc/group
+        verify:
+          - test ! -e /bin/vi && test "$(cat /srv/only)" = new && test ! -e /srv/keep
+        """);
+    Path otherStore = work.resolve("fallback-store");
+    Berth noOverlay = new Berth(otherStore, java.util.Map.of("BERTH_OVERLAY", "off"));
+    String busybox = Berth.tool(REPO, REPO.resolve("examples/make-busybox-rootfs").toString()).strip();
+    noOverlay.run("import", busybox, "--as", "test/busybox:1", "--no-snapshot").succeeded();
+    noOverlay.run("build", folder.toString(), "--output", "oci:" + work.resolve("flayout") + ":f").succeeded();
+    assertThat(otherStore.resolve("berth-snapshots")).doesNotExist();
+    Path bundle = work.resolve("fbundle");
+    Berth.tool(work, "umoci", "unpack", "--image", work.resolve("flayout") + ":f", bundle.toString());
+    assertThat(bundle.resolve("rootfs/bin/vi")).doesNotExist();
+    assertThat(bundle.resolve("rootfs/srv/only")).hasContent("new");
+    assertThat(bundle.resolve("rootfs/srv/keep")).doesNotExist();
+    assertThat(bundle.resolve("rootfs/srv/old")).doesNotExist();
+    assertThat(Files.getAttribute(bundle.resolve("rootfs/etc/group"), "unix:mode")).isEqualTo(0100600);
+  }
+
+  @Test
   void aFailingCommandCommitsNothingAndTheFixReusesEarlierSteps() throws Exception {
     Path folder = image("failing", """
         base: test/busybox:1
