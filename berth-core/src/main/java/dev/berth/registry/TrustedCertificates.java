@@ -48,7 +48,7 @@ final class TrustedCertificates {
     }
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {trustManager(extra)}, null);
+      context.init(null, new TrustManager[] {new LazyTrustManager(extra)}, null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
@@ -92,5 +92,50 @@ final class TrustedCertificates {
       }
     }
     throw new GeneralSecurityException("no X.509 trust manager in the JDK");
+  }
+
+  /**
+   * Builds the real trust manager on first use: reading the JDK's CA bundle costs a noticeable part
+   * of a short command, and a plain-HTTP loopback registry never needs it.
+   */
+  private static final class LazyTrustManager implements X509TrustManager {
+    private final List<X509Certificate> extra;
+    private X509TrustManager delegate;
+
+    LazyTrustManager(List<X509Certificate> extra) {
+      this.extra = List.copyOf(extra);
+    }
+
+    private synchronized X509TrustManager delegate() throws java.security.cert.CertificateException {
+      if (delegate == null) {
+        try {
+          delegate = trustManager(extra);
+        } catch (GeneralSecurityException | IOException e) {
+          throw new java.security.cert.CertificateException("cannot load trusted CAs: " + e.getMessage(), e);
+        }
+      }
+      return delegate;
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws java.security.cert.CertificateException {
+      delegate().checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws java.security.cert.CertificateException {
+      delegate().checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      try {
+        return delegate().getAcceptedIssuers();
+      } catch (java.security.cert.CertificateException e) {
+        return new X509Certificate[0];
+      }
+    }
   }
 }
