@@ -35,7 +35,7 @@ class LayeredIT {
   private Berth.Result layered(Path first) throws Exception {
     return berth.run("layered", "--runtime", "python3.12", "--arch", "x86_64", "--registry-prefix",
         "lambda.example/runtimes", "--layer", first.toString(), "--layer", layerZip.toString(),
-        "--add", "/bin/busybox:/var/rapid/aws-lambda-rie");
+        "--add", "/bin/busybox:/var/rapid/aws-lambda-rie", "--pull=never");
   }
 
   @Test
@@ -71,10 +71,31 @@ class LayeredIT {
   }
 
   @Test
+  void theRuntimeBaseIsPulledFromTheRegistryUnderItsMappedName() throws Exception {
+    try (dev.berth.testing.LocalRegistry registry = dev.berth.testing.LocalRegistry.startPlain()) {
+      berth.run("push", "lambda.example/runtimes/python:3.12-x86_64",
+          registry.host() + "/lambda/python:3.12-x86_64").succeeded();
+      Berth empty = new Berth(work.resolve("empty-store"));
+      Berth.Result built = empty.run("layered", "--runtime", "python3.12", "--registry-prefix",
+          registry.host() + "/lambda", "--layer", layerZip.toString()).succeeded();
+      assertThat(built.stderr()).startsWith("built ");
+      Berth.Result again = empty.run("layered", "--runtime", "python3.12", "--registry-prefix",
+          registry.host() + "/lambda", "--layer", layerZip.toString()).succeeded();
+      assertThat(again.stderr().strip()).isEqualTo("unchanged");
+      assertThat(again.stdout()).isEqualTo(built.stdout());
+    }
+  }
+
+  @Test
   void unknownRuntimesAndMissingBasesAreClearErrors() throws Exception {
     berth.run("layered", "--runtime", "cobol9", "--layer", layerZip.toString())
         .failedWithOneLine("unknown Lambda runtime 'cobol9'");
-    berth.run("layered", "--runtime", "nodejs20.x", "--arch", "arm64", "--layer", layerZip.toString())
+    berth.run("layered", "--runtime", "nodejs20.x", "--arch", "arm64", "--layer", layerZip.toString(), "--pull=never")
         .failedWithOneLine("base image 'public.ecr.aws/lambda/nodejs:20-arm64' is not in the store");
+    berth.run("layered", "--runtime", "nodejs20.x", "--arch", "arm64", "--layer", layerZip.toString())
+        .failedWithOneLine("cannot check base image 'public.ecr.aws/lambda/nodejs:20-arm64' in its registry");
+    Berth.Result stale = berth.run("layered", "--runtime", "python3.12", "--registry-prefix", "lambda.example/runtimes",
+        "--layer", layerZip.toString()).succeeded();
+    assertThat(stale.stderr()).contains("warning: cannot check base lambda.example/runtimes/python:3.12-x86_64");
   }
 }
