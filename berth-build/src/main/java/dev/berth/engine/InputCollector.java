@@ -58,7 +58,7 @@ public final class InputCollector {
   private void walk(Path path, List<InputFile> out) throws IOException {
     String relative = folder.relativize(path).toString().replace('\\', '/');
     PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    int mode = permissionBits(path, attributes);
+    int mode = permissionBits(path);
     if (attributes.isSymbolicLink()) {
       String target = Files.readSymbolicLink(path).toString();
       Path resolved = path.getParent().resolve(target).normalize();
@@ -110,7 +110,7 @@ public final class InputCollector {
     }
   }
 
-  private static int permissionBits(Path path, PosixFileAttributes attributes) throws IOException {
+  private static int permissionBits(Path path) throws IOException {
     Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     return ((Integer) mode) & 07777;
   }

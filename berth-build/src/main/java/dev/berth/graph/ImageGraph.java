@@ -131,22 +131,34 @@ public final class ImageGraph {
       return order;
     }
     Set<String> chosen = new TreeSet<>();
+    for (String name : matching(globs)) {
+      for (String current = name; current != null; current = parents.get(current)) {
+        chosen.add(current);
+      }
+    }
+    return order.stream().filter(chosen::contains).toList();
+  }
+
+  /** The images whose names match one of {@code globs} (all of them when there are none), in build order. */
+  public List<String> matching(List<String> globs) {
+    if (globs.isEmpty()) {
+      return order;
+    }
+    Set<String> matched = new TreeSet<>();
     for (String glob : globs) {
       var matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
       boolean any = false;
       for (String name : order) {
         if (matcher.matches(java.nio.file.Path.of(name))) {
           any = true;
-          for (String current = name; current != null; current = parents.get(current)) {
-            chosen.add(current);
-          }
+          matched.add(name);
         }
       }
       if (!any) {
         throw new GraphException("--select '" + glob + "' matches no image of the tree");
       }
     }
-    return order.stream().filter(chosen::contains).toList();
+    return order.stream().filter(matched::contains).toList();
   }
 
   public Map<String, ImageSpec> images() {

@@ -55,7 +55,7 @@ public final class ExecStepRunner implements StepRunner {
     Path work = Files.createDirectories(store.root().resolve("berth-run")).resolve(UUID.randomUUID().toString());
     try {
       List<String> mountPoints = new ArrayList<>();
-      List<RuntimeConfig.Bind> binds = binds(spec, request.step(), Files.createDirectories(work), mountPoints);
+      List<OciRuntimeConfig.Bind> binds = binds(spec, request.step(), Files.createDirectories(work), mountPoints);
       LayerBuilder layer = new LayerBuilder(request.settings().compression(), request.settings().sourceDateEpoch());
       if (useOverlay(work)) {
         Path upper = Files.createDirectories(work.resolve("upper"));
@@ -96,18 +96,18 @@ public final class ExecStepRunner implements StepRunner {
     return overlayWorks;
   }
 
-  private void execute(Request request, Path rootfs, List<RuntimeConfig.Bind> binds, Path work) throws IOException {
+  private void execute(Request request, Path rootfs, List<OciRuntimeConfig.Bind> binds, Path work) throws IOException {
     ImageSpec spec = request.spec();
     ImageConfig.ContainerConfig config = request.imageSoFar().config();
     String workdir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
     Files.createDirectories(rootfs.resolve(workdir.substring(1)));
     Users.Ids ids = Users.resolve(rootfs, isPackageStep(request.step()) ? null : config.user());
-    RuntimeConfig.Process process = new RuntimeConfig.Process(argv(spec, request.step()),
+    OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(argv(spec, request.step()),
         environment(request.imageSoFar(), request.step(), spec), ids.uid(), ids.gid(), ids.groups(), workdir);
     boolean hostNetwork = isPackageStep(request.step()) || spec.network() == ImageSpec.Network.HOST;
     Path bundle = Files.createDirectories(work.resolve("bundle"));
-    Runc.Exit exit = runc.run(bundle, RuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
-        RuntimeConfig.openFilesHardLimit()), timeout, line -> output.accept(spec.name() + " | " + line));
+    Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
+        OciRuntimeConfig.openFilesHardLimit()), timeout, line -> output.accept(spec.name() + " | " + line));
     if (!exit.succeeded()) {
       throw new BuildException(spec.name() + ": " + request.label() + " failed: " + exit.describe());
     }
@@ -228,16 +228,16 @@ public final class ExecStepRunner implements StepRunner {
     return env;
   }
 
-  private List<RuntimeConfig.Bind> binds(ImageSpec spec, StepSpec step, Path work, List<String> mountPoints)
+  private List<OciRuntimeConfig.Bind> binds(ImageSpec spec, StepSpec step, Path work, List<String> mountPoints)
       throws IOException {
-    List<RuntimeConfig.Bind> binds = new ArrayList<>();
+    List<OciRuntimeConfig.Bind> binds = new ArrayList<>();
     mountPoints.addAll(RUNTIME_MOUNTS);
-    binds.add(new RuntimeConfig.Bind(hostFile("/etc/resolv.conf", work, "nameserver 127.0.0.1\n"), "/etc/resolv.conf", true));
-    binds.add(new RuntimeConfig.Bind(hostFile("/etc/hosts", work, "127.0.0.1 localhost\n"), "/etc/hosts", true));
+    binds.add(new OciRuntimeConfig.Bind(hostFile("/etc/resolv.conf", work, "nameserver 127.0.0.1\n"), "/etc/resolv.conf", true));
+    binds.add(new OciRuntimeConfig.Bind(hostFile("/etc/hosts", work, "127.0.0.1 localhost\n"), "/etc/hosts", true));
     for (String cache : spec.caches()) {
       Path directory = store.root().resolve("berth-cache-mounts").resolve(spec.name().replace('/', '_'))
           .resolve(cache.substring(1).replace('/', '_'));
-      binds.add(new RuntimeConfig.Bind(Files.createDirectories(directory), cache, false));
+      binds.add(new OciRuntimeConfig.Bind(Files.createDirectories(directory), cache, false));
       mountPoints.add(cache);
     }
     for (ImageSpec.Secret secret : spec.secrets()) {
@@ -245,11 +245,11 @@ public final class ExecStepRunner implements StepRunner {
         throw new BuildException(spec.name() + ": secret '" + secret.id() + "' has no file at " + secret.source());
       }
       String destination = "/run/secrets/" + secret.id();
-      binds.add(new RuntimeConfig.Bind(secret.source().toAbsolutePath(), destination, true));
+      binds.add(new OciRuntimeConfig.Bind(secret.source().toAbsolutePath(), destination, true));
       mountPoints.add(destination);
     }
     if (step instanceof StepSpec.Requirements requirements) {
-      binds.add(new RuntimeConfig.Bind(spec.folder().resolve(requirements.file()).toAbsolutePath(),
+      binds.add(new OciRuntimeConfig.Bind(spec.folder().resolve(requirements.file()).toAbsolutePath(),
           "/run/berth/requirements.txt", true));
       mountPoints.add("/run/berth/requirements.txt");
     }

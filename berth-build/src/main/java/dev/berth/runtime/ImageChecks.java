@@ -53,10 +53,10 @@ public final class ImageChecks {
       unpack(image, rootfs);
       Users.Ids ids = Users.resolve(rootfs, config.config().user());
       for (Command check : checks) {
-        RuntimeConfig.Process process = new RuntimeConfig.Process(check.argv(Command.DEFAULT_SHELL),
+        OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(check.argv(Command.DEFAULT_SHELL),
             environment(config), ids.uid(), ids.gid(), ids.groups(), config.config().workingDir());
-        Runc.Exit exit = runc.run(bundle, RuntimeConfig.build(rootfs, false, process, false, List.of(),
-            RuntimeConfig.openFilesHardLimit()), timeout, output);
+        Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, false, List.of(),
+            OciRuntimeConfig.openFilesHardLimit()), timeout, output);
         if (!exit.succeeded()) {
           throw new CheckFailed("check '" + check.display() + "' " + exit.describe());
         }

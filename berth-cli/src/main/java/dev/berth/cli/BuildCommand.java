@@ -101,19 +101,7 @@ class BuildCommand implements Callable<Integer> {
   }
 
   private List<String> requested(Session session) {
-    if (treeOptions.select.isEmpty()) {
-      return session.selection;
-    }
-    List<String> out = new ArrayList<>();
-    for (String name : session.selection) {
-      for (String glob : treeOptions.select) {
-        if (java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(java.nio.file.Path.of(name))) {
-          out.add(name);
-          break;
-        }
-      }
-    }
-    return out;
+    return session.tree.graph().matching(treeOptions.select);
   }
 
   private void print(TreeBuild.RunResult result) {

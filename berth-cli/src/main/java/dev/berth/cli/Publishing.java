@@ -31,7 +31,7 @@ final class Publishing {
     this.namespace = slash < 0 ? "" : trimmed.substring(slash + 1) + "/";
     this.registries = registries;
     this.store = store;
-    target("check", "check");
+    target("example", "latest");  // fails now, with the registry named, if HOST/NAMESPACE cannot make references
   }
 
   ImageReference target(String name, String tag) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * capabilities, no new privileges, masked kernel paths, the host's resolv.conf and hosts, and a
  * network namespace of its own unless the step asks for the host's.
  */
-public final class RuntimeConfig {
+public final class OciRuntimeConfig {
   /** Docker's default capability set. */
   static final List<String> DEFAULT_CAPABILITIES = List.of(
       "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
@@ -27,7 +27,7 @@ public final class RuntimeConfig {
   static final List<String> READONLY_PATHS = List.of(
       "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
-  private RuntimeConfig() {}
+  private OciRuntimeConfig() {}
 
   /** What runs, as whom, where, and with which extra mounts. */
   public record Process(List<String> args, List<String> env, int uid, int gid, List<Integer> groups, String cwd) {}
