@@ -47,24 +47,57 @@ public final class ImageChecks {
     }
     ImageManifest image = ImageManifest.parse(store.readBlob(manifest.digest()));
     ImageConfig config = ImageConfig.parse(store.readBlob(image.config().digest()));
-    Path bundle = Files.createTempDirectory("berth-check-");
+    Path bundle = Files.createDirectories(store.root().resolve("berth-run")).resolve("check-" + java.util.UUID.randomUUID());
+    Files.createDirectories(bundle);
     try {
-      Path rootfs = Files.createDirectories(bundle.resolve("rootfs"));
-      unpack(image, rootfs);
-      Users.Ids ids = Users.resolve(rootfs, config.config().user());
-      for (Command check : checks) {
-        OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(check.argv(Command.DEFAULT_SHELL),
-            environment(config), ids.uid(), ids.gid(), ids.groups(), config.config().workingDir());
-        Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, false, List.of(),
-            OciRuntimeConfig.openFilesHardLimit()), timeout, output);
-        if (!exit.succeeded()) {
-          throw new CheckFailed("check '" + check.display() + "' " + exit.describe());
+      if (overlayUsable(bundle)) {
+        // The layers' snapshots (made by the build) under a throwaway upper directory: nothing to unpack.
+        List<dev.berth.layer.LayerBlob> layers = new ArrayList<>();
+        for (int i = 0; i < image.layers().size(); i++) {
+          layers.add(new dev.berth.layer.LayerBlob(image.layers().get(i), config.rootfs().diffIds().get(i)));
         }
+        SnapshotStore snapshots = new SnapshotStore(store);
+        try (Overlay overlay = Overlay.mount(snapshots.root(), snapshots.chain(layers),
+            Files.createDirectories(bundle.resolve("empty")), Files.createDirectories(bundle.resolve("upper")),
+            Files.createDirectories(bundle.resolve("work")), bundle.resolve("rootfs"))) {
+          runChecks(bundle, overlay.merged(), config, checks, output);
+        }
+      } else {
+        Path rootfs = Files.createDirectories(bundle.resolve("rootfs"));
+        unpack(image, rootfs);
+        runChecks(bundle, rootfs, config, checks, output);
       }
     } finally {
       deleteTree(bundle);
     }
   }
+
+  private void runChecks(Path bundle, Path rootfs, ImageConfig config, List<Command> checks, Consumer<String> output)
+      throws IOException {
+    Users.Ids ids = Users.resolve(rootfs, config.config().user());
+    for (Command check : checks) {
+      OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(check.argv(Command.DEFAULT_SHELL),
+          environment(config), ids.uid(), ids.gid(), ids.groups(), config.config().workingDir());
+      Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, false, List.of(),
+          OciRuntimeConfig.openFilesHardLimit()), timeout, output);
+      if (!exit.succeeded()) {
+        throw new CheckFailed("check '" + check.display() + "' " + exit.describe());
+      }
+    }
+  }
+
+  private Boolean overlayWorks;
+
+  private synchronized boolean overlayUsable(Path scratch) throws IOException {
+    if ("off".equals(System.getenv("BERTH_OVERLAY")) || !"root".equals(System.getProperty("user.name"))) {
+      return false;
+    }
+    if (overlayWorks == null) {
+      overlayWorks = Overlay.available(Files.createDirectories(scratch.resolve("probe")));
+    }
+    return overlayWorks;
+  }
+
 
   private void unpack(ImageManifest image, Path rootfs) throws IOException {
     List<dev.berth.layer.LayerBlob> layers = new ArrayList<>();
