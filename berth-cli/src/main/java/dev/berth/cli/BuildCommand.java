@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.engine.docker.DockerEngine;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Json;
@@ -44,6 +45,9 @@ class BuildCommand implements Callable<Integer> {
   @Option(names = "--push", description = "Publish verified images (key tag and tags:) to the registry.")
   boolean push;
 
+  @Option(names = "--load", description = "Also load the selected images into the Docker engine (docker load, over its socket).")
+  boolean load;
+
   @Option(names = "--registry", paramLabel = "HOST[:PORT][/NAMESPACE]",
       description = "Where --push publishes (default: berth.yaml's registry).")
   String registry;
@@ -81,6 +85,9 @@ class BuildCommand implements Callable<Integer> {
           .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE))
           .phase(phase());
       result = run.run(plan, force);
+      if (load) {
+        loadIntoEngine(session, result, progress);
+      }
       for (TreeBuild.Result image : result.images()) {
         if (!targets.isEmpty() && requested(session).contains(image.name()) && !image.state().isFailure()) {
           String keyName = image.name() + ":" + image.key();
@@ -98,6 +105,29 @@ class BuildCommand implements Callable<Integer> {
   /** The phase this command runs; verify and publish override it. */
   TreeBuild.Phase phase() {
     return TreeBuild.Phase.BUILD;
+  }
+
+  private void loadIntoEngine(Session session, TreeBuild.RunResult result, Progress progress) throws Exception {
+    DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
+    if (!engine.available()) {
+      throw new IllegalStateException("--load: no Docker engine answers at " + engine.address());
+    }
+    for (TreeBuild.Result image : result.images()) {
+      if (image.state().isFailure() || !requested(session).contains(image.name())) {
+        continue;
+      }
+      Descriptor manifest = session.store.resolve(image.name() + ":" + image.key()).orElseThrow().withoutAnnotations();
+      List<String> names = new ArrayList<>();
+      names.add(image.name() + ":" + image.key());
+      for (String reference : image.references() == null ? List.<String>of() : image.references()) {
+        if (!reference.contains("@") && !names.contains(reference)) {
+          names.add(reference);
+        }
+      }
+      var outcome = new dev.berth.engine.NativeBuild.Outcome(null, null, manifest, names, false);
+      progress.line(image.name() + ": loaded into the engine as " + String.join(", ",
+          TestScripts.load(session.store, outcome, engine)));
+    }
   }
 
   private List<String> requested(Session session) {

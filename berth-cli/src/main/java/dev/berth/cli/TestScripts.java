@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.engine.NativeBuild;
+import dev.berth.engine.docker.DockerEngine;
 import dev.berth.spec.ImageSpec;
 import dev.berth.store.ContentStore;
 import dev.berth.store.DockerArchive;
@@ -20,7 +21,6 @@ import java.util.function.Consumer;
  * engine, the check cannot run, and that is a failure, never a pass.
  */
 final class TestScripts {
-  static final String DOCKER = "/usr/bin/docker";
   static final String SOCKET = "unix:///var/run/docker.sock";
 
   private TestScripts() {}
@@ -29,25 +29,31 @@ final class TestScripts {
       throws IOException, InterruptedException {
     Path script = spec.folder().resolve("test.sh");
     String reference = image.refNames().get(0);
-    if (!Files.isRegularFile(Path.of(DOCKER)) || !Files.exists(Path.of("/var/run/docker.sock"))) {
-      throw new IOException("test.sh needs a Docker engine to load the image into, and none answers at " + SOCKET);
+    DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
+    if (!engine.available()) {
+      throw new IOException("test.sh needs a Docker engine to load the image into, and none answers at "
+          + engine.address());
     }
-    Path archive = Files.createTempFile("berth-test-", ".tar");
+    load(store, image, engine);
+    run(List.of("/bin/sh", script.toString(), reference), spec.folder(), line -> log.accept(spec.name() + " | " + line),
+        "test.sh");
+  }
+
+  /** Puts a built image into the engine under all its names (docker load of a docker-archive). */
+  static List<String> load(ContentStore store, NativeBuild.Outcome image, DockerEngine engine) throws IOException {
+    Path archive = Files.createTempFile("berth-load-", ".tar");
     try {
-      DockerArchive.write(store, image.manifest(), List.of(reference), archive);
-      run(List.of(DOCKER, "-H", SOCKET, "load", "-q", "-i", archive.toString()), spec.folder(), line -> { },
-          "docker load of " + reference);
+      DockerArchive.write(store, image.manifest(), image.refNames(), archive);
+      return engine.load(archive);
     } finally {
       Files.deleteIfExists(archive);
     }
-    run(List.of("/bin/sh", script.toString(), reference), spec.folder(), line -> log.accept(spec.name() + " | " + line),
-        "test.sh");
   }
 
   private static void run(List<String> command, Path directory, Consumer<String> output, String what)
       throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-    builder.environment().put("DOCKER_HOST", SOCKET);
+    builder.environment().putIfAbsent("DOCKER_HOST", SOCKET);
     Process process = builder.start();
     StringBuilder tail = new StringBuilder();
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
