@@ -41,6 +41,24 @@ final class StepJson {
       out.put("workdir", workdir.path());
     } else if (step instanceof StepSpec.User user) {
       out.put("user", user.user());
+    } else if (step instanceof StepSpec.CopyFrom copy) {
+      Map<String, Object> fields = new TreeMap<>();
+      fields.put("image", copy.image());
+      fields.put("src", copy.src());
+      fields.put("dest", copy.dest());
+      if (copy.owner() != null) {
+        fields.put("owner", copy.owner());
+      }
+      if (copy.mode() != null) {
+        fields.put("mode", copy.mode());
+      }
+      out.put("copyFrom", fields);
+    } else if (step instanceof StepSpec.AddArchive archive) {
+      out.put("addArchive", Map.of("src", archive.src(), "dest", archive.dest()));
+    } else if (step instanceof StepSpec.Shell shell) {
+      out.put("shell", shell.shell());
+    } else if (step instanceof StepSpec.BuildArgs args) {
+      out.put("buildArgs", new TreeMap<>(args.variables()));
     }
     return out;
   }
