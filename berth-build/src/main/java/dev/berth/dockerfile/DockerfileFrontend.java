@@ -349,6 +349,7 @@ public final class DockerfileFrontend {
       final int line;
       final Platform stagePlatform;
       String base;
+      Stage baseStage;
       boolean baseKnown = true;
       Map<String, String> baseEnvironment = Map.of();
       final Map<String, String> env = new LinkedHashMap<>();
@@ -382,7 +383,7 @@ public final class DockerfileFrontend {
 
       void inheritFrom(Stage parent) {
         stageDependencies.add(parent.index);
-        base = parent.imageName();
+        baseStage = parent;
         baseKnown = parent.baseKnown;
         baseEnvironment = parent.knownEnvironment();
         shell = parent.shell;
@@ -468,7 +469,7 @@ public final class DockerfileFrontend {
           default -> throw new IllegalArgumentException("unexpected instruction " + instruction.keyword());
         }
         if (!unknownReferences.isEmpty()) {
-          warnings.add(parsed.file() + ":" + instruction.line() + ": the environment of base '" + base
+          warnings.add(parsed.file() + ":" + instruction.line() + ": the environment of base '" + baseName()
               + "' is unknown; " + unknownReferences.stream().map(v -> "$" + v).toList() + " expanded to ''");
           unknownReferences.clear();
         }
@@ -653,10 +654,15 @@ public final class DockerfileFrontend {
         return dest.endsWith("/") || dest.equals("/") ? dest : dest + "/";
       }
 
+      /** Named when asked: whether a stage is the last one is known only at the end. */
+      String baseName() {
+        return baseStage != null ? baseStage.imageName() : base;
+      }
+
       ImageSpec spec() {
         ImageSpec.RuntimeConfig config = new ImageSpec.RuntimeConfig(Map.of(), null, null, entrypoint, cmd,
             expose, labels, volumes, stopSignal);
-        return new ImageSpec(context.folder(), parsed.file(), imageName(), base, stagePlatform, steps, config,
+        return new ImageSpec(context.folder(), parsed.file(), imageName(), baseName(), stagePlatform, steps, config,
             ImageSpec.Network.HOST, List.of(), List.of(), List.of(), isFinal() ? tags : List.of("{key}"));
       }
     }

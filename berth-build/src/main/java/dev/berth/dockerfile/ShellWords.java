@@ -55,7 +55,7 @@ final class ShellWords {
           current.append(c);
         }
       } else if (c == '\'') {
-        current.append(in.until('\'', "a single quote"));
+        current.append(in.until('\'', "single quote"));
       } else if (c == '"') {
         current.append(doubleQuoted(in));
       } else if (c == '$') {
