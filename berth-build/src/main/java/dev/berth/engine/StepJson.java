@@ -25,24 +25,38 @@ final class StepJson {
     } else if (step instanceof StepSpec.Layer layer) {
       out.put("layers", Map.of("src", layer.src(), "dest", layer.dest()));
     } else if (step instanceof StepSpec.Copy copy) {
-      Map<String, Object> fields = new TreeMap<>();
-      fields.put("src", copy.src());
-      fields.put("dest", copy.dest());
-      if (copy.owner() != null) {
-        fields.put("owner", copy.owner());
-      }
-      if (copy.mode() != null) {
-        fields.put("mode", copy.mode());
-      }
-      out.put("copy", fields);
+      out.put("copy", copyFields(copy.src(), copy.dest(), copy.owner(), copy.mode()));
     } else if (step instanceof StepSpec.Env env) {
       out.put("env", new TreeMap<>(env.variables()));
     } else if (step instanceof StepSpec.Workdir workdir) {
       out.put("workdir", workdir.path());
     } else if (step instanceof StepSpec.User user) {
       out.put("user", user.user());
+    } else if (step instanceof StepSpec.CopyFrom copy) {
+      Map<String, Object> fields = copyFields(copy.src(), copy.dest(), copy.owner(), copy.mode());
+      fields.put("image", copy.image());
+      out.put("copyFrom", fields);
+    } else if (step instanceof StepSpec.AddArchive archive) {
+      out.put("addArchive", Map.of("src", archive.src(), "dest", archive.dest()));
+    } else if (step instanceof StepSpec.Shell shell) {
+      out.put("shell", shell.shell());
+    } else if (step instanceof StepSpec.BuildArgs args) {
+      out.put("buildArgs", new TreeMap<>(args.variables()));
     }
     return out;
+  }
+
+  private static Map<String, Object> copyFields(String src, String dest, String owner, String mode) {
+    Map<String, Object> fields = new TreeMap<>();
+    fields.put("src", src);
+    fields.put("dest", dest);
+    if (owner != null) {
+      fields.put("owner", owner);
+    }
+    if (mode != null) {
+      fields.put("mode", mode);
+    }
+    return fields;
   }
 
   static Object command(Command command) {

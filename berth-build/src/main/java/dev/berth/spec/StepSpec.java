@@ -43,4 +43,40 @@ public sealed interface StepSpec {
 
   /** {@code user:} inside {@code steps:}. */
   record User(String user) implements StepSpec {}
+
+  /**
+   * Dockerfile {@code COPY --from=IMAGE}: {@code src} (an absolute path, may hold * ? [] wildcards)
+   * out of another image's file system, with COPY's destination rules. {@code image} is an image of
+   * the tree (a stage of the same Dockerfile, named {@code IMAGE--STAGE}) or a reference.
+   */
+  record CopyFrom(String image, String src, String dest, String owner, String mode) implements StepSpec {
+    public CopyFrom {
+      if (image == null || image.isBlank() || src == null || !src.startsWith("/") || dest == null || dest.isEmpty()) {
+        throw new IllegalArgumentException("COPY --from needs an image, an absolute source and a destination");
+      }
+    }
+  }
+
+  /** Dockerfile {@code ADD} of a local tar archive (plain, gzip, bzip2, xz or zstd): extracted under {@code dest}. */
+  record AddArchive(String src, String dest) implements StepSpec {}
+
+  /** Dockerfile {@code SHELL}: the command that runs shell-form commands of later steps (Docker's config {@code Shell}). */
+  record Shell(List<String> shell) implements StepSpec {
+    public Shell {
+      if (shell == null || shell.isEmpty()) {
+        throw new IllegalArgumentException("SHELL needs at least one argument");
+      }
+      shell = List.copyOf(shell);
+    }
+  }
+
+  /**
+   * Dockerfile {@code ARG} values in force: environment of later run steps of this image (an
+   * {@link Env} of the same name wins), never written to the image's configuration.
+   */
+  record BuildArgs(Map<String, String> variables) implements StepSpec {
+    public BuildArgs {
+      variables = Map.copyOf(variables);
+    }
+  }
 }

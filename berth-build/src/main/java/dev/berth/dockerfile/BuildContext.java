@@ -1,0 +1,118 @@
+package dev.berth.dockerfile;
+
+import dev.berth.layer.IgnoreRules;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The folder COPY and ADD read from: sources are checked to lie inside it, wildcards are expanded
+ * against it (after {@code .dockerignore}), and local tar archives are recognised by their content.
+ */
+final class BuildContext {
+  private final Path folder;
+  private final IgnoreRules ignore;
+
+  BuildContext(Path folder) {
+    this.folder = folder.toAbsolutePath().normalize();
+    try {
+      this.ignore = IgnoreRules.load(this.folder.resolve(".dockerignore"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Path folder() {
+    return folder;
+  }
+
+  /**
+   * The context-relative paths a COPY/ADD source names, sorted; "." for the whole context. A
+   * leading slash is relative to the context, as in Docker.
+   */
+  List<String> expand(String source) {
+    String relative = source;
+    while (relative.startsWith("/")) {
+      relative = relative.substring(1);
+    }
+    Path resolved = folder.resolve(relative.isEmpty() ? "." : relative).normalize();
+    if (!resolved.startsWith(folder)) {
+      throw new IllegalArgumentException("source '" + source + "' is outside the build context " + folder);
+    }
+    String clean = folder.relativize(resolved).toString();
+    if (clean.isEmpty()) {
+      return List.of(".");
+    }
+    if (!hasWildcard(clean)) {
+      if (!Files.exists(resolved, LinkOption.NOFOLLOW_LINKS) || ignore.isExcluded(clean)) {
+        throw new IllegalArgumentException("source '" + source + "' does not exist in the build context " + folder
+            + (Files.exists(resolved, LinkOption.NOFOLLOW_LINKS) ? " (excluded by .dockerignore)" : ""));
+      }
+      return List.of(clean);
+    }
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + clean);
+    int depth = clean.split("/").length;
+    List<String> matches = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(folder, depth)) {
+      walk.map(folder::relativize)
+          .filter(path -> path.getNameCount() == depth && !path.toString().isEmpty())
+          .filter(matcher::matches)
+          .map(Path::toString)
+          .filter(path -> !ignore.isExcluded(path))
+          .sorted()
+          .forEach(matches::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (matches.isEmpty()) {
+      throw new IllegalArgumentException("no file of the build context matches '" + source + "'");
+    }
+    return matches;
+  }
+
+  /** Whether a context file is a tar archive, plain or compressed, as ADD extracts it. */
+  boolean isArchive(String relative) {
+    Path file = folder.resolve(relative);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    byte[] head = new byte[512];
+    int read;
+    try (InputStream in = Files.newInputStream(file)) {
+      read = in.readNBytes(head, 0, head.length);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return startsWith(head, read, 0x1f, 0x8b)                        // gzip
+        || startsWith(head, read, 'B', 'Z', 'h')                     // bzip2
+        || startsWith(head, read, 0xfd, '7', 'z', 'X', 'Z', 0x00)    // xz
+        || startsWith(head, read, 0x28, 0xb5, 0x2f, 0xfd)            // zstd
+        || (read >= 262 && new String(Arrays.copyOfRange(head, 257, 262), java.nio.charset.StandardCharsets.US_ASCII)
+            .equals("ustar"));
+  }
+
+  private static boolean startsWith(byte[] head, int read, int... magic) {
+    if (read < magic.length) {
+      return false;
+    }
+    for (int i = 0; i < magic.length; i++) {
+      if ((head[i] & 0xff) != magic[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean hasWildcard(String path) {
+    return path.contains("*") || path.contains("?") || path.contains("[");
+  }
+}

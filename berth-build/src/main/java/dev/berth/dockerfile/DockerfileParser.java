@@ -1,0 +1,191 @@
+package dev.berth.dockerfile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.spec.SpecException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a Dockerfile into instructions: parser directives ({@code # syntax=}, {@code # escape=}),
+ * comments, line continuations with the escape character, flags and JSON exec form. Every error
+ * names the file and line.
+ */
+public final class DockerfileParser {
+  private static final Pattern DIRECTIVE = Pattern.compile("#\\s*([A-Za-z][A-Za-z0-9_]*)\\s*=\\s*(.*?)\\s*");
+  private static final Pattern INSTRUCTION = Pattern.compile("\\s*(\\S+)(?:\\s+(.*))?", Pattern.DOTALL);
+  private static final Pattern HEREDOC = Pattern.compile("<<-?\\s*[\"']?[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern LOOKS_LIKE_JSON = Pattern.compile("\\[\\s*([\"'\\]]).*", Pattern.DOTALL);
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+  private DockerfileParser() {}
+
+  /** A parsed Dockerfile: its escape character (for later word processing) and its instructions. */
+  public record Parsed(Path file, char escape, List<Instruction> instructions) {
+    public Parsed {
+      instructions = List.copyOf(instructions);
+    }
+  }
+
+  public static Parsed parse(Path file, String text) {
+    String[] lines = text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
+    if (lines.length > 0 && lines[0].startsWith("\uFEFF")) {
+      lines[0] = lines[0].substring(1);
+    }
+    int index = 0;
+    char escape = '\\';
+    Map<String, String> directives = new LinkedHashMap<>();
+    for (; index < lines.length; index++) {
+      Matcher matcher = DIRECTIVE.matcher(lines[index]);
+      if (!matcher.matches()) {
+        break;
+      }
+      String name = matcher.group(1).toLowerCase(Locale.ROOT);
+      String value = matcher.group(2);
+      if (!name.equals("syntax") && !name.equals("escape") && !name.equals("check")) {
+        break;
+      }
+      if (directives.put(name, value) != null) {
+        throw new SpecException(file, index + 1, "parser directive '" + name + "' is given twice");
+      }
+      if (name.equals("escape")) {
+        if (!value.equals("\\") && !value.equals("`")) {
+          throw new SpecException(file, index + 1, "invalid escape character '" + value + "': \\ or ` only");
+        }
+        escape = value.charAt(0);
+      } else if (name.equals("syntax") && !isDockerfileSyntax(value)) {
+        throw new SpecException(file, index + 1, "unsupported syntax '" + value
+            + "': berth reads the standard Dockerfile syntax (docker/dockerfile) only");
+      }
+    }
+    List<Instruction> out = new ArrayList<>();
+    StringBuilder logical = null;
+    int start = 0;
+    for (; index < lines.length; index++) {
+      String line = lines[index];
+      String stripped = line.strip();
+      if (stripped.startsWith("#") || (stripped.isEmpty() && logical != null)) {
+        continue;
+      }
+      if (stripped.isEmpty()) {
+        continue;
+      }
+      if (logical == null) {
+        logical = new StringBuilder();
+        start = index + 1;
+      }
+      String trailing = line.stripTrailing();
+      if (trailing.endsWith(String.valueOf(escape))) {
+        logical.append(trailing, 0, trailing.length() - 1);
+        continue;
+      }
+      logical.append(line);
+      out.add(instruction(file, start, logical.toString()));
+      logical = null;
+    }
+    if (logical != null && !logical.toString().isBlank()) {
+      out.add(instruction(file, start, logical.toString()));
+    }
+    return new Parsed(file, escape, out);
+  }
+
+  private static boolean isDockerfileSyntax(String value) {
+    String image = value.startsWith("docker.io/") ? value.substring("docker.io/".length()) : value;
+    return image.equals("docker/dockerfile") || image.startsWith("docker/dockerfile:")
+        || image.startsWith("docker/dockerfile@");
+  }
+
+  private static Instruction instruction(Path file, int line, String text) {
+    Matcher matcher = INSTRUCTION.matcher(text);
+    if (!matcher.matches()) {
+      throw new SpecException(file, line, "cannot read instruction '" + text.strip() + "'");
+    }
+    String keyword = matcher.group(1).toUpperCase(Locale.ROOT);
+    String rest = matcher.group(2) == null ? "" : matcher.group(2).strip();
+    if (Instruction.UNSUPPORTED.contains(keyword)) {
+      throw new SpecException(file, line, "unsupported instruction " + keyword + " (berth builds FROM, RUN, CMD,"
+          + " LABEL, EXPOSE, ENV, ADD, COPY, ENTRYPOINT, VOLUME, USER, WORKDIR, ARG, SHELL, STOPSIGNAL)");
+    }
+    if (!Instruction.SUPPORTED.contains(keyword)) {
+      throw new SpecException(file, line, "unknown instruction '" + matcher.group(1) + "'");
+    }
+    Map<String, String> flags = new LinkedHashMap<>();
+    while (rest.startsWith("--")) {
+      int space = indexOfWhitespace(rest);
+      String flag = space < 0 ? rest : rest.substring(0, space);
+      rest = space < 0 ? "" : rest.substring(space).strip();
+      if (flag.equals("--")) {
+        break;
+      }
+      int equals = flag.indexOf('=');
+      String name = equals < 0 ? flag.substring(2) : flag.substring(2, equals);
+      String value = equals < 0 ? "" : flag.substring(equals + 1);
+      if (!Instruction.FLAGS.getOrDefault(keyword, java.util.Set.of()).contains(name)) {
+        throw new SpecException(file, line, "unsupported flag --" + name + " for " + keyword
+            + allowedFlags(keyword));
+      }
+      if (flags.put(name, value) != null) {
+        throw new SpecException(file, line, "flag --" + name + " is given twice");
+      }
+    }
+    if (rest.isEmpty()) {
+      throw new SpecException(file, line, keyword + " needs an argument");
+    }
+    if ((keyword.equals("RUN") || keyword.equals("COPY") || keyword.equals("ADD")) && HEREDOC.matcher(rest).find()) {
+      throw new SpecException(file, line, "heredocs (<<WORD) in " + keyword + " are not supported;"
+          + " put the text in a file of the build context and COPY it");
+    }
+    if (Instruction.JSON_CAPABLE.contains(keyword) && LOOKS_LIKE_JSON.matcher(rest).matches()) {
+      return new Instruction(line, keyword, flags, jsonArray(file, line, keyword, rest), true);
+    }
+    if (keyword.equals("SHELL")) {
+      throw new SpecException(file, line, "SHELL takes a JSON array, such as SHELL [\"/bin/bash\", \"-c\"]");
+    }
+    return new Instruction(line, keyword, flags, List.of(rest), false);
+  }
+
+  private static String allowedFlags(String keyword) {
+    var allowed = Instruction.FLAGS.get(keyword);
+    return allowed == null ? " (it takes no flags)"
+        : " (berth supports " + allowed.stream().sorted().map(f -> "--" + f).toList() + ")";
+  }
+
+  private static List<String> jsonArray(Path file, int line, String keyword, String text) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new SpecException(file, line, "malformed JSON in the exec form of " + keyword + ": "
+          + e.getOriginalMessage().lines().findFirst().orElse("") + " (strings need double quotes)");
+    }
+    if (node == null || !node.isArray()) {
+      throw new SpecException(file, line, "malformed JSON in the exec form of " + keyword + ": not an array");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode element : node) {
+      if (!element.isTextual()) {
+        throw new SpecException(file, line, "malformed JSON in the exec form of " + keyword
+            + ": every element must be a string, not " + element);
+      }
+      out.add(element.asText());
+    }
+    return out;
+  }
+
+  private static int indexOfWhitespace(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isWhitespace(text.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.berth.dockerfile;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One Dockerfile instruction after line continuations and comments are resolved, before variables
+ * are substituted.
+ *
+ * @param line the physical line the instruction starts on (1-based)
+ * @param keyword upper case, such as {@code COPY}
+ * @param flags {@code --name=value} options in the order given; a flag without a value maps to ""
+ * @param arguments the JSON array's strings in exec form; otherwise one element, the raw argument text
+ * @param execForm whether the arguments were a JSON array
+ */
+public record Instruction(int line, String keyword, Map<String, String> flags, List<String> arguments,
+    boolean execForm) {
+
+  public Instruction {
+    if (line < 1 || keyword == null || keyword.isEmpty()) {
+      throw new IllegalArgumentException("an instruction needs a line and a keyword");
+    }
+    flags = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(flags));
+    arguments = List.copyOf(arguments);
+  }
+
+  /** Shell-form argument text (exec form: the arguments joined by spaces). */
+  public String text() {
+    return String.join(" ", arguments);
+  }
+
+  /** Instructions the frontend turns into steps or configuration. */
+  static final Set<String> SUPPORTED = Set.of("FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY",
+      "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "SHELL", "STOPSIGNAL");
+
+  /** Real Dockerfile instructions that berth refuses rather than ignores. */
+  static final Set<String> UNSUPPORTED = Set.of("ONBUILD", "HEALTHCHECK", "MAINTAINER");
+
+  /** Flags each instruction accepts; any other flag is an error. */
+  static final Map<String, Set<String>> FLAGS = Map.of(
+      "FROM", Set.of("platform"),
+      "COPY", Set.of("from", "chown", "chmod"),
+      "ADD", Set.of("chown", "chmod"));
+
+  /** Instructions whose arguments may be a JSON array. */
+  static final Set<String> JSON_CAPABLE = Set.of("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME");
+}

@@ -1,0 +1,49 @@
+package dev.berth.dockerfile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ShellWordsTest {
+  private static final Map<String, String> VARIABLES = Map.of("A", "x", "EMPTY", "", "P", "/usr/bin");
+  private final ShellWords words = new ShellWords(VARIABLES::get, '\\');
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "$A|x",
+      "${A}y|xy",
+      "pre$A-post|prex-post",
+      "$UNSET|``",
+      "${UNSET:-def}|def",
+      "${EMPTY:-def}|def",
+      "${EMPTY-def}|``",
+      "${A:-def}|x",
+      "${A:+alt}|alt",
+      "${UNSET:+alt}|``",
+      "${UNSET:-${A}z}|xz",
+      "'$A'|$A",
+      "\"$A b\"|x b",
+      "\\$A|$A",
+      "$P:/bin|/usr/bin:/bin",
+      "cost $-5|cost $-5",
+  })
+  void expands(String text, String expected) {
+    assertThat(words.word(text)).isEqualTo(expected);
+  }
+
+  @org.junit.jupiter.api.Test
+  void splitsOnUnquotedSpace() {
+    assertThat(words.words("a=\"1 2\" b='$A c' d=$A")).containsExactly("a=1 2", "b=$A c", "d=x");
+  }
+
+  @org.junit.jupiter.api.Test
+  void refusesBrokenSubstitutions() {
+    assertThatThrownBy(() -> words.word("${UNSET:?must be set}")).hasMessage("UNSET: must be set");
+    assertThatThrownBy(() -> words.word("${A")).hasMessageContaining("missing '}'");
+    assertThatThrownBy(() -> words.word("'open")).hasMessageContaining("unterminated single quote");
+    assertThatThrownBy(() -> words.word("${A/x/y}")).hasMessageContaining("unsupported substitution");
+  }
+}
