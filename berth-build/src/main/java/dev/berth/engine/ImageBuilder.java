@@ -76,6 +76,8 @@ public final class ImageBuilder {
   private static final class BuildState {
     ImageConfig config;
     final List<LayerBlob> layers;
+    List<String> shell = dev.berth.spec.Command.DEFAULT_SHELL;
+    java.util.Map<String, String> buildArgs = java.util.Map.of();
 
     BuildState(ImageConfig config, List<LayerBlob> layers) {
       this.config = config;
@@ -101,6 +103,18 @@ public final class ImageBuilder {
           .withEmptyLayerHistory("berth workdir " + workdir.path());
       return;
     }
+    if (step instanceof StepSpec.Shell shell) {
+      state.shell = shell.shell();
+      return;
+    }
+    if (step instanceof StepSpec.BuildArgs args) {
+      state.buildArgs = args.variables();
+      return;
+    }
+    if (step instanceof StepSpec.CopyFrom copyFrom) {
+      throw new BuildException(spec.name() + ": " + label + ": COPY --from=" + copyFrom.image()
+          + " is not supported by the native engine yet");
+    }
     if (step instanceof StepSpec.User user) {
       state.config = state.config.withConfig(state.config.config().withUser(user.user()))
           .withEmptyLayerHistory("berth user " + user.user());
@@ -118,9 +132,11 @@ public final class ImageBuilder {
       layer = copyLayer(copy, inputs, state.layers);
     } else if (step instanceof StepSpec.Layer merge) {
       layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
+    } else if (step instanceof StepSpec.AddArchive archive) {
+      layer = MergedLayer.writeArchive(store, settings, inputs.get(0).source(), archive.dest());
     } else {
       StepRunner.Result result = runner.run(new StepRunner.Request(spec, step, label, state.config,
-          List.copyOf(state.layers), settings));
+          List.copyOf(state.layers), settings, state.shell, state.buildArgs));
       if (result.layer().isEmpty()) {
         state.config = state.config.withEmptyLayerHistory("berth " + describe(step));
         return;

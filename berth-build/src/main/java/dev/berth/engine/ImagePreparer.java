@@ -40,10 +40,14 @@ public final class ImagePreparer {
     if (step instanceof StepSpec.Requirements requirements) {
       return requirements.file();
     }
+    if (step instanceof StepSpec.AddArchive archive) {
+      return archive.src();
+    }
     return null;
   }
 
   private static String key(StepSpec step) {
-    return step instanceof StepSpec.Copy ? "copy.src" : step instanceof StepSpec.Layer ? "layers.src" : "requirements";
+    return step instanceof StepSpec.Copy ? "copy.src" : step instanceof StepSpec.Layer ? "layers.src"
+        : step instanceof StepSpec.AddArchive ? "ADD" : "requirements";
   }
 }

@@ -13,9 +13,11 @@ public interface StepRunner {
   /**
    * @param imageSoFar the config with every earlier step applied (env, user, workdir for the command)
    * @param layers the image's layers so far, bottom first
+   * @param shell what runs shell-form commands (Dockerfile SHELL; /bin/sh -c by default)
+   * @param buildArgs Dockerfile ARG values in force: environment of the command, not of the image
    */
   record Request(ImageSpec spec, StepSpec step, String label, ImageConfig imageSoFar, List<LayerBlob> layers,
-      BuildSettings settings) {}
+      BuildSettings settings, List<String> shell, java.util.Map<String, String> buildArgs) {}
 
   /** The step's layer, or empty when it changed no file. */
   record Result(Optional<LayerBlob> layer) {}

@@ -102,8 +102,14 @@ public final class ExecStepRunner implements StepRunner {
     String workdir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
     Files.createDirectories(rootfs.resolve(workdir.substring(1)));
     Users.Ids ids = Users.resolve(rootfs, isPackageStep(request.step()) ? null : config.user());
-    OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(argv(spec, request.step()),
-        environment(request.imageSoFar(), request.step(), spec), ids.uid(), ids.gid(), ids.groups(), workdir);
+    List<String> env = environment(request.imageSoFar(), request.step(), spec);
+    for (var arg : request.buildArgs().entrySet()) {
+      if (env.stream().noneMatch(entry -> entry.startsWith(arg.getKey() + "="))) {
+        env.add(arg.getKey() + "=" + arg.getValue());
+      }
+    }
+    OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(argv(spec, request.step(), request.shell()),
+        env, ids.uid(), ids.gid(), ids.groups(), workdir);
     boolean hostNetwork = isPackageStep(request.step()) || spec.network() == ImageSpec.Network.HOST;
     Path bundle = Files.createDirectories(work.resolve("bundle"));
     Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
@@ -187,7 +193,7 @@ public final class ExecStepRunner implements StepRunner {
   }
 
   /** The argv of a step: apt and pip clean up after themselves in the same step. */
-  static List<String> argv(ImageSpec spec, StepSpec step) {
+  static List<String> argv(ImageSpec spec, StepSpec step, List<String> shell) {
     boolean aptCache = spec.caches().stream().anyMatch(path -> path.startsWith("/var/cache/apt"));
     boolean listsCache = spec.caches().stream().anyMatch(path -> path.startsWith("/var/lib/apt"));
     boolean pipCache = spec.caches().stream().anyMatch(path -> path.endsWith("/.cache/pip") || path.contains("/.cache/pip/"));
@@ -212,7 +218,7 @@ public final class ExecStepRunner implements StepRunner {
       return argv;
     }
     if (step instanceof StepSpec.Run run) {
-      return run.command().argv(Command.DEFAULT_SHELL);
+      return run.command().argv(shell);
     }
     throw new IllegalArgumentException("not a command step: " + step);
   }
