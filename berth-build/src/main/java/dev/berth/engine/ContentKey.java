@@ -13,7 +13,7 @@ import java.util.TreeMap;
  */
 public record ContentKey(Digest digest) {
   /** Bumped whenever berth would build different bytes from the same inputs. */
-  public static final int BUILD_FORMAT = 1;
+  public static final int BUILD_FORMAT = 2;
   /** How many hex digits of the key its tag carries (96 bits). */
   public static final int TAG_LENGTH = 24;
 

@@ -59,7 +59,7 @@ public final class ImageBuilder {
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
       List<InputFile> inputs = prepared.stepInputs().get(i);
-      chain = stepKey(chain, step, inputs, state.config);
+      chain = stepKey(chain, step, inputs, state);
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
       apply(spec, step, inputs, chain, label, state);
     }
@@ -99,8 +99,9 @@ public final class ImageBuilder {
       return;
     }
     if (step instanceof StepSpec.Workdir workdir) {
-      state.config = state.config.withConfig(state.config.config().withWorkingDir(workdir.path()))
-          .withEmptyLayerHistory("berth workdir " + workdir.path());
+      String path = absolute(state, workdir.path());
+      state.config = state.config.withConfig(state.config.config().withWorkingDir(path))
+          .withEmptyLayerHistory("berth workdir " + path);
       return;
     }
     if (step instanceof StepSpec.Shell shell) {
@@ -108,7 +109,9 @@ public final class ImageBuilder {
       return;
     }
     if (step instanceof StepSpec.BuildArgs args) {
-      state.buildArgs = args.variables();
+      java.util.Map<String, String> merged = new TreeMap<>(state.buildArgs);
+      merged.putAll(args.variables());
+      state.buildArgs = java.util.Map.copyOf(merged);
       return;
     }
     if (step instanceof StepSpec.CopyFrom copyFrom) {
@@ -129,7 +132,8 @@ public final class ImageBuilder {
     progress.accept(spec.name() + ": " + label);
     LayerBlob layer;
     if (step instanceof StepSpec.Copy copy) {
-      layer = copyLayer(copy, inputs, state.layers);
+      StepSpec.Copy resolved = new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode());
+      layer = copyLayer(resolved, inputs, state.layers);
     } else if (step instanceof StepSpec.Layer merge) {
       layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
     } else if (step instanceof StepSpec.AddArchive archive) {
@@ -145,6 +149,15 @@ public final class ImageBuilder {
     }
     stepCache.put(stepKey, layer);
     state.addLayer(layer, "berth " + describe(step));
+  }
+
+  /** A Dockerfile path relative to the working directory so far (image.yaml only allows absolute ones). */
+  private static String absolute(BuildState state, String path) {
+    if (path.startsWith("/")) {
+      return path;
+    }
+    String workdir = state.config.config().workingDir();
+    return CopyPaths.join(workdir == null || workdir.isEmpty() ? "/" : workdir, path);
   }
 
   private LayerBlob copyLayer(StepSpec.Copy copy, List<InputFile> inputs, List<LayerBlob> layersSoFar)
@@ -175,7 +188,8 @@ public final class ImageBuilder {
     return layer.writeTo(store);
   }
 
-  private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, ImageConfig configSoFar) {
+  private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, BuildState state) {
+    ImageConfig configSoFar = state.config;
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("previous", previous.toString());
     document.put("step", StepJson.step(step));
@@ -185,6 +199,10 @@ public final class ImageBuilder {
       document.put("env", configSoFar.config().env());
       document.put("user", configSoFar.config().user());
       document.put("workdir", configSoFar.config().workingDir());
+      document.put("shell", state.shell);
+      java.util.Map<String, String> args = new TreeMap<>(state.buildArgs);
+      args.keySet().removeAll(dev.berth.dockerfile.DockerfileFrontend.PROXY_ARGS);
+      document.put("buildArgs", args);
     }
     return Digest.sha256(Json.canonical(document));
   }

@@ -97,6 +97,8 @@ final class MergedLayer {
         }
         new dev.berth.layer.LayerUnpacker(extracted).apply(tar);
       }
+      // The destination directory itself, as ADD makes it; the temporary directory's 0700 is not content.
+      Files.setPosixFilePermissions(extracted, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch());
       layer.addTree(extracted, dest, EntryAttributes.DEFAULT, dev.berth.layer.IgnoreRules.NONE);
       return layer.writeTo(store);

@@ -1,5 +1,7 @@
 package dev.berth.graph;
 
+import dev.berth.dockerfile.DockerPkgTree;
+import dev.berth.dockerfile.DockerfileFrontend;
 import dev.berth.oci.Platform;
 import dev.berth.spec.ImageSpec;
 import dev.berth.spec.ImageSpecParser;
@@ -27,6 +29,8 @@ public final class TreeScanner {
     TreeConfig config = TreeConfig.load(tree);
     ImageSpecParser parser = new ImageSpecParser(platform != null ? platform : config.platform());
     List<ImageSpec> specs = new ArrayList<>();
+    List<Path> dockerfileFolders = new ArrayList<>();
+    boolean[] dockerPkg = {false};
     Files.walkFileTree(tree, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -36,12 +40,28 @@ public final class TreeScanner {
         }
         if (Files.isRegularFile(dir.resolve(ImageSpecParser.FILE_NAME))) {
           specs.add(parser.parse(dir));
+        } else if (Files.isRegularFile(dir.resolve(DockerPkgTree.TEMPLATE))) {
+          dockerPkg[0] = true;
+        } else if (Files.isRegularFile(dir.resolve(DockerfileFrontend.FILE_NAME))) {
+          dockerfileFolders.add(dir);
         }
         return FileVisitResult.CONTINUE;
       }
     });
+    Platform effective = platform != null ? platform : config.platform();
+    DockerfileFrontend frontend = new DockerfileFrontend(effective, DockerfileFrontend.Bases.NONE);
+    for (Path folder : dockerfileFolders) {
+      specs.addAll(frontend.parse(folder, folder.getFileName().toString().toLowerCase(java.util.Locale.ROOT),
+          config.variables()).images());
+    }
+    if (dockerPkg[0]) {
+      Path dockerPkgConfig = tree.resolve("config.yaml");
+      specs.addAll(DockerPkgTree.load(tree, Files.isRegularFile(dockerPkgConfig) ? dockerPkgConfig : null, effective,
+          DockerfileFrontend.Bases.NONE).images());
+    }
     if (specs.isEmpty()) {
-      throw new GraphException("no image folders (with " + ImageSpecParser.FILE_NAME + ") under " + tree);
+      throw new GraphException("no image folders (with " + ImageSpecParser.FILE_NAME + ", a Dockerfile, or a "
+          + "docker-pkg Dockerfile.template) under " + tree);
     }
     return new Tree(tree, config, ImageGraph.of(specs));
   }

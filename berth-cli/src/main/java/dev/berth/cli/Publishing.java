@@ -62,6 +62,9 @@ final class Publishing {
   TreeBuild.Publisher publisher() {
     return (spec, image) -> {
       List<String> pushed = new ArrayList<>();
+      if (dev.berth.dockerfile.DockerfileFrontend.isStage(spec.name())) {
+        return pushed;  // a build stage of a Dockerfile is not published
+      }
       for (String refName : image.refNames()) {
         String tag = refName.substring(refName.lastIndexOf(':') + 1);
         ImageReference target = target(spec.name(), tag);

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.dockerfile.DockerfileFrontend;
 import dev.berth.plan.TreeBuild;
 import dev.berth.runtime.ImageChecks;
 import dev.berth.runtime.Runc;
@@ -17,7 +18,7 @@ final class Verifiers {
     ImageChecks checks = new ImageChecks(store, Runc.onPath(), Duration.ofMinutes(10));
     return (spec, image) -> {
       checks.run(image.manifest(), spec.verify(), line -> log.accept(spec.name() + " | " + line));
-      if (Files.isRegularFile(spec.folder().resolve("test.sh"))) {
+      if (Files.isRegularFile(spec.folder().resolve("test.sh")) && !DockerfileFrontend.isStage(spec.name())) {
         TestScripts.run(store, spec, image, log);
       }
     };

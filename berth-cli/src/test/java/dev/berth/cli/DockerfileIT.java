@@ -1,0 +1,84 @@
+package dev.berth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.oci.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Dockerfiles and docker-pkg trees built natively, as images of a tree. */
+class DockerfileIT {
+  static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+  @TempDir static Path work;
+  static Berth berth;
+
+  @BeforeAll
+  static void base() throws Exception {
+    berth = new Berth(work.resolve("store"));
+    String rootfs = Berth.tool(work, EXAMPLES.resolve("make-busybox-rootfs").toString()).strip();
+    berth.run("import", rootfs, "--as", "examples/busybox:1").succeeded();
+  }
+
+  @Test
+  void aDockerfileFolderBuildsWithItsConfig() throws Exception {
+    Path folder = Files.createDirectories(work.resolve("tree/svc"));
+    Files.writeString(folder.resolve("hello.txt"), "hello");
+    Files.writeString(folder.resolve("Dockerfile"), """
+        # syntax=docker/dockerfile:1
+        FROM examples/busybox:1
+        ARG GREETING=hi
+        ENV APP_HOME=/srv/app \\
+            MODE=prod
+        WORKDIR /srv
+        WORKDIR app
+        COPY hello.txt ./
+        RUN echo "$GREETING from $MODE" > greeting.txt && rm /bin/vi
+        SHELL ["/bin/sh", "-ec"]
+        RUN test -f hello.txt
+        USER 1000:1000
+        EXPOSE 8080/tcp
+        LABEL org.opencontainers.image.title=svc
+        ENTRYPOINT ["/bin/cat"]
+        CMD ["greeting.txt"]
+        """);
+    Berth.Result built = berth.run("build", work.resolve("tree").toString(),
+        "--output", "oci:" + work.resolve("layout") + ":svc").succeeded();
+    assertThat(built.stdout()).containsPattern("verified +svc:");
+    JsonNode config = Json.tree(Berth.tool(work, "skopeo", "inspect", "--config", "oci:" + work.resolve("layout") + ":svc")
+        .getBytes(StandardCharsets.UTF_8)).get("config");
+    assertThat(config.get("WorkingDir").asText()).isEqualTo("/srv/app");
+    assertThat(config.get("User").asText()).isEqualTo("1000:1000");
+    assertThat(config.get("Env").toString()).contains("APP_HOME=/srv/app").contains("MODE=prod").doesNotContain("GREETING");
+    assertThat(config.get("Entrypoint").toString()).isEqualTo("[\"/bin/cat\"]");
+    assertThat(config.get("Cmd").toString()).isEqualTo("[\"greeting.txt\"]");
+    assertThat(config.get("ExposedPorts").has("8080/tcp")).isTrue();
+    Path bundle = work.resolve("bundle");
+    Berth.tool(work, "umoci", "unpack", "--image", work.resolve("layout") + ":svc", bundle.toString());
+    assertThat(bundle.resolve("rootfs/srv/app/hello.txt")).hasContent("hello");
+    assertThat(bundle.resolve("rootfs/srv/app/greeting.txt")).hasContent("hi from prod");
+    assertThat(bundle.resolve("rootfs/bin/vi")).doesNotExist();
+  }
+
+  @Test
+  void aDockerfileErrorNamesFileAndLine() throws Exception {
+    Path folder = Files.createDirectories(work.resolve("bad/broken"));
+    Files.writeString(folder.resolve("Dockerfile"), "FROM examples/busybox:1\nFROBNICATE now\n");
+    berth.run("plan", work.resolve("bad").toString()).failedWithOneLine("Dockerfile:2");
+  }
+
+  @Test
+  void theDockerPkgExampleBuildsAndPassesItsTestScripts() throws Exception {
+    Berth.Result result = berth.run("build", EXAMPLES.resolve("docker-pkg").toString(),
+        "--select", "cron", "--select", "busybox-extra");
+    assertThat(result.stdout()).containsPattern("verified +base:").containsPattern("verified +tools:")
+        .containsPattern("verified +worker:").containsPattern("verified +cron:").containsPattern("verified +busybox-extra:");
+    assertThat(result.exitCode()).isZero();
+    String names = berth.run("store", "ls").succeeded().stdout();
+    assertThat(names).containsPattern("worker:[0-9][^ ]*-[0-9]");
+  }
+}
