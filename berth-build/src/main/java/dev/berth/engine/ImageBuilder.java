@@ -59,9 +59,9 @@ public final class ImageBuilder {
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
       List<InputFile> inputs = prepared.stepInputs().get(i);
-      chain = stepKey(chain, step, inputs, state);
+      chain = stepKey(chain, step, inputs, state, prepared.sources());
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
-      apply(spec, step, inputs, chain, label, state);
+      apply(spec, step, inputs, chain, label, state, prepared.sources());
     }
     ImageConfig finalConfig = RuntimeConfigs.apply(state.config, spec.config());
     byte[] configJson = finalConfig.toJson();
@@ -91,7 +91,7 @@ public final class ImageBuilder {
   }
 
   private void apply(ImageSpec spec, StepSpec step, List<InputFile> inputs, Digest stepKey, String label,
-      BuildState state) throws IOException {
+      BuildState state, java.util.Map<String, ContentKey> sources) throws IOException {
     if (step instanceof StepSpec.Env env) {
       state.config = state.config.withConfig(state.config.config().withEnv(
           RuntimeConfigs.mergeEnv(state.config.config().env(), env.variables())))
@@ -114,9 +114,9 @@ public final class ImageBuilder {
       state.buildArgs = java.util.Map.copyOf(merged);
       return;
     }
-    if (step instanceof StepSpec.CopyFrom copyFrom) {
+    if (step instanceof StepSpec.CopyFrom copyFrom && !sources.containsKey(copyFrom.image())) {
       throw new BuildException(spec.name() + ": " + label + ": COPY --from=" + copyFrom.image()
-          + " is not supported by the native engine yet");
+          + " names no image of the tree (copying from an external reference is not supported yet)");
     }
     if (step instanceof StepSpec.User user) {
       state.config = state.config.withConfig(state.config.config().withUser(user.user()))
@@ -136,6 +136,11 @@ public final class ImageBuilder {
       layer = copyLayer(resolved, inputs, state.layers);
     } else if (step instanceof StepSpec.Layer merge) {
       layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
+    } else if (step instanceof StepSpec.CopyFrom copyFrom) {
+      StepSpec.CopyFrom resolved = new StepSpec.CopyFrom(copyFrom.image(), copyFrom.src(),
+          absolute(state, copyFrom.dest()), copyFrom.owner(), copyFrom.mode());
+      layer = CopyFromImage.write(store, settings, resolved, copyFrom.image() + ":" + sources.get(copyFrom.image()).tag(),
+          resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()));
     } else if (step instanceof StepSpec.AddArchive archive) {
       layer = MergedLayer.writeArchive(store, settings, inputs.get(0).source(), archive.dest());
     } else {
@@ -188,14 +193,19 @@ public final class ImageBuilder {
     return layer.writeTo(store);
   }
 
-  private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, BuildState state) {
+  private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, BuildState state,
+      java.util.Map<String, ContentKey> sources) {
     ImageConfig configSoFar = state.config;
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("previous", previous.toString());
     document.put("step", StepJson.step(step));
     document.put("inputs", inputs);
     document.put("settings", settings.keyFields());
-    if (!(step instanceof StepSpec.Copy) && !(step instanceof StepSpec.Layer)) {
+    if (step instanceof StepSpec.CopyFrom copyFrom && sources.containsKey(copyFrom.image())) {
+      document.put("source", sources.get(copyFrom.image()).toString());
+      document.put("workdir", configSoFar.config().workingDir());
+    }
+    if (!(step instanceof StepSpec.Copy) && !(step instanceof StepSpec.Layer) && !(step instanceof StepSpec.CopyFrom)) {
       document.put("env", configSoFar.config().env());
       document.put("user", configSoFar.config().user());
       document.put("workdir", configSoFar.config().workingDir());
@@ -216,7 +226,16 @@ public final class ImageBuilder {
    * An image with everything its key depends on decided: spec, the base's identity (manifest digest,
    * or the key of a parent in the tree), inputs per step, key.
    */
-  public record PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key) {
+  public record PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key,
+      java.util.Map<String, ContentKey> sources) {
+    public PreparedImage {
+      sources = sources == null ? java.util.Map.of() : java.util.Map.copyOf(sources);
+    }
+
+    public PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key) {
+      this(spec, baseIdentity, stepInputs, key, java.util.Map.of());
+    }
+
     public Path folder() {
       return spec.folder();
     }

@@ -17,6 +17,12 @@ public final class ImagePreparer {
   }
 
   public ImageBuilder.PreparedImage prepare(ImageSpec spec, String baseIdentity) throws IOException {
+    return prepare(spec, baseIdentity, java.util.Map.of());
+  }
+
+  /** {@code sources}: the keys of the tree images the spec copies from (COPY --from), by name. */
+  public ImageBuilder.PreparedImage prepare(ImageSpec spec, String baseIdentity,
+      java.util.Map<String, ContentKey> sources) throws IOException {
     InputCollector collector = new InputCollector(spec, digests);
     List<List<InputFile>> stepInputs = new ArrayList<>();
     for (StepSpec step : spec.steps()) {
@@ -25,9 +31,16 @@ public final class ImagePreparer {
       stepInputs.add(inputs);
     }
     var unkeyed = new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, null);
-    ContentKey key = ContentKey.compute(StepJson.spec(spec), List.copyOf(unkeyed.inputs().values()), baseIdentity,
+    java.util.Map<String, Object> specDocument = StepJson.spec(spec);
+    if (!sources.isEmpty()) {
+      java.util.Map<String, String> copied = new java.util.TreeMap<>();
+      sources.forEach((name, key) -> copied.put(name, key.toString()));
+      specDocument = new java.util.TreeMap<>(specDocument);
+      specDocument.put("copiesFrom", copied);
+    }
+    ContentKey key = ContentKey.compute(specDocument, List.copyOf(unkeyed.inputs().values()), baseIdentity,
         settings);
-    return new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, key);
+    return new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, key, sources);
   }
 
   private static String source(StepSpec step) {

@@ -34,13 +34,24 @@ public final class NativeBuild {
 
   /** Prepares an image whose base is outside the tree: resolving it may import it into the store. */
   public ImageBuilder.PreparedImage prepare(ImageSpec spec) throws IOException {
+    return prepare(spec, java.util.Map.of());
+  }
+
+  /** As {@link #prepare(ImageSpec)}, for an image that copies from the tree images {@code sources}. */
+  public ImageBuilder.PreparedImage prepare(ImageSpec spec, java.util.Map<String, ContentKey> sources)
+      throws IOException {
     BaseImage base = resolver.resolve(spec.base(), spec.platform(), settings.created());
-    return preparer.prepare(spec, base.identity());
+    return preparer.prepare(spec, base.identity(), sources);
   }
 
   /** Prepares an image whose base is the image with key {@code parentKey} of the same tree. */
   public ImageBuilder.PreparedImage prepareOnParent(ImageSpec spec, ContentKey parentKey) throws IOException {
-    return preparer.prepare(spec, "tree:" + parentKey.digest());
+    return prepareOnParent(spec, parentKey, java.util.Map.of());
+  }
+
+  public ImageBuilder.PreparedImage prepareOnParent(ImageSpec spec, ContentKey parentKey,
+      java.util.Map<String, ContentKey> sources) throws IOException {
+    return preparer.prepare(spec, "tree:" + parentKey.digest(), sources);
   }
 
   /** Whether the image's key tag is already in the store. */

@@ -19,11 +19,14 @@ import java.util.TreeSet;
 public final class ImageGraph {
   private final Map<String, ImageSpec> images;
   private final Map<String, String> parents;
+  private final Map<String, List<String>> dependencies;
   private final List<String> order;
 
-  private ImageGraph(Map<String, ImageSpec> images, Map<String, String> parents, List<String> order) {
+  private ImageGraph(Map<String, ImageSpec> images, Map<String, String> parents,
+      Map<String, List<String>> dependencies, List<String> order) {
     this.images = images;
     this.parents = parents;
+    this.dependencies = dependencies;
     this.order = order;
   }
 
@@ -46,7 +49,25 @@ public final class ImageGraph {
         parents.put(spec.name(), spec.base());
       }
     }
-    return new ImageGraph(byName, parents, topologicalOrder(byName.keySet(), parents));
+    Map<String, List<String>> dependencies = new HashMap<>();
+    for (ImageSpec spec : byName.values()) {
+      List<String> needs = new ArrayList<>();
+      if (parents.containsKey(spec.name())) {
+        needs.add(parents.get(spec.name()));
+      }
+      for (dev.berth.spec.StepSpec step : spec.steps()) {
+        if (step instanceof dev.berth.spec.StepSpec.CopyFrom copy && namesTreeImage(copy.image())
+            && !needs.contains(copy.image())) {
+          if (!byName.containsKey(copy.image())) {
+            throw new GraphException("image '" + spec.name() + "' copies from '" + copy.image()
+                + "', which is not an image of the tree");
+          }
+          needs.add(copy.image());
+        }
+      }
+      dependencies.put(spec.name(), List.copyOf(needs));
+    }
+    return new ImageGraph(byName, parents, dependencies, topologicalOrder(byName.keySet(), dependencies));
   }
 
   /** An untagged, hostless, digestless base names an image of the tree; anything else is a reference. */
@@ -54,7 +75,7 @@ public final class ImageGraph {
     return !base.equals("scratch") && !base.contains(":") && !base.contains("@");
   }
 
-  private static List<String> topologicalOrder(Set<String> names, Map<String, String> parents) {
+  private static List<String> topologicalOrder(Set<String> names, Map<String, List<String>> parents) {
     List<String> order = new ArrayList<>();
     Map<String, Integer> state = new HashMap<>();
     for (String name : names) {
@@ -63,8 +84,8 @@ public final class ImageGraph {
     return Collections.unmodifiableList(order);
   }
 
-  private static void visit(String name, Map<String, String> parents, Map<String, Integer> state, List<String> order,
-      List<String> path) {
+  private static void visit(String name, Map<String, List<String>> parents, Map<String, Integer> state,
+      List<String> order, List<String> path) {
     Integer seen = state.get(name);
     if (seen != null && seen == 2) {
       return;
@@ -76,8 +97,7 @@ public final class ImageGraph {
     }
     state.put(name, 1);
     path.add(name);
-    String parent = parents.get(name);
-    if (parent != null) {
+    for (String parent : parents.getOrDefault(name, List.of())) {
       visit(parent, parents, state, order, path);
     }
     path.remove(path.size() - 1);
@@ -102,6 +122,11 @@ public final class ImageGraph {
     return Optional.ofNullable(parents.get(name));
   }
 
+  /** Everything {@code name} needs built first: its parent, then the images it copies from. */
+  public List<String> dependencies(String name) {
+    return dependencies.getOrDefault(name, List.of());
+  }
+
   public List<String> children(String name) {
     List<String> out = new ArrayList<>();
     parents.forEach((child, parent) -> {
@@ -118,7 +143,7 @@ public final class ImageGraph {
     Set<String> found = new TreeSet<>();
     found.add(name);
     for (String candidate : order) {
-      if (parents.containsKey(candidate) && found.contains(parents.get(candidate))) {
+      if (dependencies(candidate).stream().anyMatch(found::contains)) {
         found.add(candidate);
       }
     }
@@ -131,9 +156,11 @@ public final class ImageGraph {
       return order;
     }
     Set<String> chosen = new TreeSet<>();
-    for (String name : matching(globs)) {
-      for (String current = name; current != null; current = parents.get(current)) {
-        chosen.add(current);
+    java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>(matching(globs));
+    while (!pending.isEmpty()) {
+      String current = pending.pop();
+      if (chosen.add(current)) {
+        pending.addAll(dependencies(current));
       }
     }
     return order.stream().filter(chosen::contains).toList();

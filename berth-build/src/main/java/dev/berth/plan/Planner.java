@@ -44,7 +44,13 @@ public final class Planner {
     for (String name : selection) {
       Optional<String> parent = graph.parent(name);
       Prepared parentPrepared = parent.map(prepared::get).orElse(null);
-      prepared.put(name, prepare(graph.spec(name), parent, parentPrepared));
+      Map<String, Prepared> sources = new java.util.TreeMap<>();
+      for (String dependency : graph.dependencies(name)) {
+        if (!parent.map(dependency::equals).orElse(false)) {
+          sources.put(dependency, prepared.get(dependency));
+        }
+      }
+      prepared.put(name, prepare(graph.spec(name), parent, parentPrepared, sources));
     }
     Map<String, Presence> presence = presence(selection, prepared, force);
     Map<String, Plan.Item> byName = new HashMap<>();
@@ -52,19 +58,20 @@ public final class Planner {
     for (String name : selection) {
       ImageSpec spec = graph.spec(name);
       Optional<String> parent = graph.parent(name);
-      List<String> dependsOn = parent.map(List::of).orElse(List.of());
+      List<String> dependsOn = graph.dependencies(name);
       Plan.Item parentItem = parent.map(byName::get).orElse(null);
       Prepared mine = prepared.get(name);
       Plan.Item item;
       if (mine.blocked()) {
-        item = new Plan.Item(name, null, Plan.Action.BLOCKED, "parent " + parent.orElse("?") + " cannot be built",
-            dependsOn, spec, null);
+        item = new Plan.Item(name, null, Plan.Action.BLOCKED, "a dependency (" + String.join(", ", dependsOn)
+            + ") cannot be built", dependsOn, spec, null);
       } else if (mine.error() != null) {
         item = new Plan.Item(name, null, Plan.Action.FAILED, mine.error(), dependsOn, spec, null);
       } else {
         String key = mine.image().key().tag();
         Presence found = presence.get(name);
-        boolean parentBuilds = parentItem != null && parentItem.action() == Plan.Action.BUILD;
+        boolean parentBuilds = dependsOn.stream().map(byName::get)
+            .anyMatch(dependency -> dependency != null && dependency.action() == Plan.Action.BUILD);
         if (found.error() != null) {
           item = new Plan.Item(name, key, Plan.Action.FAILED, found.error(), dependsOn, spec, mine.image());
         } else if (!force && !parentBuilds && found.where() != null) {
@@ -86,14 +93,18 @@ public final class Planner {
   /** Where an image's key was found ("in the store", "in the registry", or null), or why asking failed. */
   private record Presence(String where, String error) {}
 
-  private Prepared prepare(ImageSpec spec, Optional<String> parent, Prepared parentPrepared) {
-    if (parentPrepared != null && parentPrepared.image() == null) {
+  private Prepared prepare(ImageSpec spec, Optional<String> parent, Prepared parentPrepared,
+      Map<String, Prepared> sources) {
+    if (parentPrepared != null && parentPrepared.image() == null
+        || sources.values().stream().anyMatch(source -> source == null || source.image() == null)) {
       return new Prepared(null, null, true);
     }
+    Map<String, dev.berth.engine.ContentKey> sourceKeys = new java.util.TreeMap<>();
+    sources.forEach((name, source) -> sourceKeys.put(name, source.image().key()));
     try {
       return new Prepared(parentPrepared != null
-          ? build.prepareOnParent(spec, parentPrepared.image().key())
-          : build.prepare(spec), null, false);
+          ? build.prepareOnParent(spec, parentPrepared.image().key(), sourceKeys)
+          : build.prepare(spec, sourceKeys), null, false);
     } catch (IOException | RuntimeException e) {
       return new Prepared(null, messageOf(e), false);
     }

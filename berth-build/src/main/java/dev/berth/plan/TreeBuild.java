@@ -50,7 +50,7 @@ public final class TreeBuild {
     };
   }
 
-  /** Pushes an image with its tags; returns the references it pushed. */
+  /** Pushes an image with its tags; returns the references it pushed, none when the image is not published. */
   public interface Publisher {
     List<String> publish(ImageSpec spec, NativeBuild.Outcome image) throws Exception;
   }
@@ -104,12 +104,14 @@ public final class TreeBuild {
     try {
       Map<String, CompletableFuture<Result>> futures = new HashMap<>();
       for (Plan.Item item : plan.images()) {
-        CompletableFuture<Result> parent = item.dependsOn().stream()
+        List<CompletableFuture<Result>> needed = item.dependsOn().stream()
             .map(futures::get)
             .filter(java.util.Objects::nonNull)
-            .findFirst()
-            .orElse(CompletableFuture.completedFuture(null));
-        futures.put(item.name(), parent.thenApplyAsync(parentResult -> runOne(item, parentResult, force), pool));
+            .toList();
+        CompletableFuture<Result> firstFailure = CompletableFuture.allOf(needed.toArray(CompletableFuture[]::new))
+            .thenApply(ignored -> needed.stream().map(CompletableFuture::join)
+                .filter(result -> result.state().isFailure()).findFirst().orElse(null));
+        futures.put(item.name(), firstFailure.thenApplyAsync(failed -> runOne(item, failed, force), pool));
       }
       List<Result> results = new ArrayList<>();
       for (Plan.Item item : plan.images()) {
@@ -179,6 +181,9 @@ public final class TreeBuild {
     journal.transition(item.name(), ImageState.PUBLISHING, key, null, null);
     try {
       List<String> pushed = publisher.publish(prepared.spec(), outcome);
+      if (pushed.isEmpty()) {  // nothing of this image goes to a registry (a Dockerfile build stage)
+        return finish(item, ImageState.VERIFIED, null, outcome.refNames());
+      }
       log.accept(item.name() + ": published " + String.join(", ", pushed));
       return finish(item, ImageState.PUBLISHED, null, pushed);
     } catch (Exception | AssertionError e) {

@@ -72,13 +72,21 @@ class DockerfileIT {
   }
 
   @Test
-  void theDockerPkgExampleBuildsAndPassesItsTestScripts() throws Exception {
-    Berth.Result result = berth.run("build", EXAMPLES.resolve("docker-pkg").toString(),
-        "--select", "cron", "--select", "busybox-extra");
-    assertThat(result.stdout()).containsPattern("verified +base:").containsPattern("verified +tools:")
-        .containsPattern("verified +worker:").containsPattern("verified +cron:").containsPattern("verified +busybox-extra:");
-    assertThat(result.exitCode()).isZero();
-    String names = berth.run("store", "ls").succeeded().stdout();
-    assertThat(names).containsPattern("worker:[0-9][^ ]*-[0-9]");
+  void theDockerPkgExampleBuildsPassesItsTestScriptsAndIsPublished() throws Exception {
+    try (dev.berth.testing.LocalRegistry registry = dev.berth.testing.LocalRegistry.startPlain()) {
+      Berth.Result result = berth.run("build", EXAMPLES.resolve("docker-pkg").toString(), "--push",
+          "--registry", registry.host() + "/docker-pkg");
+      assertThat(result.exitCode()).as(result.stderr()).isZero();
+      for (String image : new String[] {"base", "tools", "worker", "cron", "web", "busybox-extra"}) {
+        assertThat(result.stdout()).containsPattern("published +" + image + ":");
+        String key = result.stdout().lines().filter(l -> l.matches("published +" + image + ":.*")).findFirst()
+            .orElseThrow().split(":")[1].strip();
+        Berth.tool(work, "skopeo", "inspect", "--tls-verify=false",
+            "docker://" + registry.host() + "/docker-pkg/" + image + ":" + key);
+      }
+      assertThat(result.stdout()).containsPattern("verified +web--build:");
+      String names = berth.run("store", "ls").succeeded().stdout();
+      assertThat(names).containsPattern("worker:[0-9][^ ]*-[0-9]");
+    }
   }
 }

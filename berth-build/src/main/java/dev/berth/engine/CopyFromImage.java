@@ -1,0 +1,99 @@
+package dev.berth.engine;
+
+import dev.berth.layer.EntryAttributes;
+import dev.berth.layer.LayerBlob;
+import dev.berth.layer.LayerBuilder;
+import dev.berth.layer.LayerStreams;
+import dev.berth.layer.LayerUnpacker;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.ImageManifest;
+import dev.berth.spec.StepSpec;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Dockerfile {@code COPY --from=IMAGE}: files out of another image's file system (a stage or image of
+ * the tree, already in the store), with COPY's destination rules, keeping their owners and modes
+ * unless the step overrides them.
+ */
+final class CopyFromImage {
+  private CopyFromImage() {}
+
+  static LayerBlob write(ContentStore store, BuildSettings settings, StepSpec.CopyFrom step, String sourceName,
+      Ownership.Ids owner) throws IOException {
+    Descriptor manifest = store.resolve(sourceName).orElseThrow(() -> new BuildException(
+        "COPY --from=" + step.image() + ": " + sourceName + " is not in the store"));
+    Path rootfs = Files.createTempDirectory(store.tempDirectory(), "copy-from-");
+    try {
+      LayerUnpacker unpacker = new LayerUnpacker(rootfs);
+      for (Descriptor layer : ImageManifest.parse(store.readBlob(manifest.digest())).layers()) {
+        try (InputStream blob = store.openBlob(layer.digest());
+             InputStream tar = LayerStreams.decompress(blob, layer.mediaType())) {
+          unpacker.apply(tar);
+        }
+      }
+      List<Path> matches = matches(rootfs, step.src());
+      if (matches.isEmpty()) {
+        throw new BuildException("COPY --from=" + step.image() + ": no file matches " + step.src());
+      }
+      if (matches.size() > 1 && !step.dest().endsWith("/")) {
+        throw new BuildException("COPY --from=" + step.image() + ": several sources need a destination ending in /");
+      }
+      Integer mode = step.mode() == null ? null : Integer.parseInt(step.mode(), 8);
+      LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch());
+      for (Path match : matches) {
+        boolean directory = Files.isDirectory(match, LinkOption.NOFOLLOW_LINKS);
+        String destination = CopyPaths.destination(step.dest(), match.getFileName().toString(), directory);
+        List<Path> entries;
+        try (Stream<Path> walk = directory ? Files.walk(match) : Stream.of(match)) {
+          entries = walk.sorted().toList();
+        }
+        for (Path entry : entries) {
+          String imagePath = CopyPaths.join(destination, match.relativize(entry).toString().replace('\\', '/'));
+          Map<String, Object> stat = Files.readAttributes(entry, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
+          EntryAttributes attributes = new EntryAttributes(
+              owner != null ? owner.uid() : (Integer) stat.get("uid"),
+              owner != null ? owner.gid() : (Integer) stat.get("gid"),
+              mode != null ? mode : (Integer) stat.get("mode") & 07777);
+          if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+            layer.addDirectory(imagePath, attributes);
+          } else {
+            layer.addFile(entry, imagePath, attributes);
+          }
+        }
+      }
+      return layer.writeTo(store);
+    } finally {
+      MergedLayer.deleteTree(rootfs);
+    }
+  }
+
+  /** The paths {@code src} (absolute, maybe with * ? [] wildcards) names inside {@code rootfs}. */
+  private static List<Path> matches(Path rootfs, String src) throws IOException {
+    String relative = src.replaceAll("^/+", "").replaceAll("/+$", "");
+    if (relative.isEmpty()) {
+      return List.of(rootfs);
+    }
+    if (!relative.matches(".*[*?\\[].*")) {
+      Path path = rootfs.resolve(relative).normalize();
+      if (!path.startsWith(rootfs)) {
+        throw new BuildException("COPY --from source " + src + " leads outside the image");
+      }
+      return Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? List.of(path) : List.of();
+    }
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + relative);
+    int depth = relative.split("/").length;
+    try (Stream<Path> walk = Files.walk(rootfs, depth)) {
+      return walk.filter(path -> !path.equals(rootfs) && matcher.matches(rootfs.relativize(path))).sorted().toList();
+    }
+  }
+}
