@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  * Each step's layer is cached under a key chained from the previous step's, so an unchanged step is
  * not done again when a later one changed.
  */
-public final class ImageBuilder {
+public final class ImageBuilder implements Builder {
+  public static final String NAME = "native";
+
   private final ContentStore store;
   private final StepCache stepCache;
   private final BuildSettings settings;
@@ -46,6 +48,12 @@ public final class ImageBuilder {
   /** The image written to the store: its manifest, and the content key it was built under. */
   public record BuiltImage(Descriptor manifest, ContentKey key) {}
 
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
   public BuiltImage build(PreparedImage prepared, BaseImage base) throws IOException {
     ImageSpec spec = prepared.spec();
     ImageConfig config = base.config().withCreated(settings.created());

@@ -3,7 +3,7 @@ package dev.berth.plan;
 import dev.berth.engine.ContentKey;
 import dev.berth.engine.ImageBuilder;
 import dev.berth.engine.InputFile;
-import dev.berth.engine.NativeBuild;
+import dev.berth.engine.KeyedBuild;
 import dev.berth.graph.ImageGraph;
 import dev.berth.spec.ImageSpec;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.TreeSet;
 
 /** Works out each selected image's key and whether it must be built, and why. */
 public final class Planner {
-  private final NativeBuild build;
+  private final KeyedBuild build;
   private final Journal journal;
   private final RemoteCheck remote;
   /** Registry HEAD requests in flight at once while planning. */
@@ -29,7 +29,7 @@ public final class Planner {
     RemoteCheck NONE = (spec, key) -> false;
   }
 
-  public Planner(NativeBuild build, Journal journal, RemoteCheck remote) {
+  public Planner(KeyedBuild build, Journal journal, RemoteCheck remote) {
     this.build = build;
     this.journal = journal;
     this.remote = remote;

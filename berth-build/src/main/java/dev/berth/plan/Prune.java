@@ -1,5 +1,7 @@
 package dev.berth.plan;
 
+import dev.berth.engine.DockerBuilder;
+import dev.berth.engine.docker.DockerEngine;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
@@ -52,17 +54,7 @@ public final class Prune {
     }
     Set<Digest> kept = new HashSet<>();
     for (var image : currentKeys.entrySet()) {
-      List<String> keys = new ArrayList<>();
-      keys.add(image.getValue());
-      for (String older : history.getOrDefault(image.getKey(), List.of())) {
-        if (keys.size() >= keep) {
-          break;
-        }
-        if (!keys.contains(older)) {
-          keys.add(older);
-        }
-      }
-      for (String key : keys) {
+      for (String key : keptKeys(image.getKey(), image.getValue(), history, keep)) {
         Descriptor descriptor = names.get(image.getKey() + ":" + key);
         if (descriptor != null) {
           kept.add(descriptor.digest());
@@ -86,6 +78,51 @@ public final class Prune {
     return new Report(removedTags, gc.removed().size(), removedSteps, removedSnapshots,
         Math.max(0, before - storeBytes()));
   }
+
+  /** The current key of an image and its most recent earlier ones, {@code keep} in all. */
+  private static List<String> keptKeys(String image, String currentKey, Map<String, List<String>> history, int keep) {
+    List<String> keys = new ArrayList<>();
+    keys.add(currentKey);
+    for (String older : history.getOrDefault(image, List.of())) {
+      if (keys.size() >= keep) {
+        break;
+      }
+      if (!keys.contains(older)) {
+        keys.add(older);
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * Removes from a Docker engine the names berth gave there and no longer needs: the tree's images
+   * under key tags that are not kept (built with {@code --builder docker} or put there by
+   * {@code --load}), and the bases berth loaded ({@code berth-base:*}) for its builds. Other images
+   * and names are never touched; an image a container still uses stays, and is reported.
+   *
+   * @return the names removed, and those the engine kept because something uses them (prefixed "in use: ")
+   */
+  public List<String> pruneEngine(DockerEngine engine, Map<String, String> currentKeys,
+      Map<String, List<String>> history, int keep) throws IOException {
+    List<String> removed = new ArrayList<>();
+    for (DockerEngine.ImageSummary image : engine.images()) {
+      for (String reference : image.repoTags()) {
+        int colon = reference.lastIndexOf(':');
+        String repository = reference.substring(0, colon);
+        String tag = reference.substring(colon + 1);
+        boolean loadedBase = repository.equals(DockerBuilder.BASE_REPOSITORY);
+        boolean supersededBuild = currentKeys.containsKey(repository) && KEY_TAG.matcher(tag).matches()
+            && !keptKeys(repository, currentKeys.get(repository), history, keep).contains(tag);
+        if (loadedBase || supersededBuild) {
+          removed.add(engine.untag(reference) ? reference : "in use: " + reference);
+        }
+      }
+    }
+    return removed;
+  }
+
+  private static final java.util.regex.Pattern KEY_TAG =
+      java.util.regex.Pattern.compile("[0-9a-f]{" + dev.berth.engine.ContentKey.TAG_LENGTH + "}");
 
   /** The diff IDs of every layer of every image the store still names. */
   private Set<Digest> liveDiffIds() throws IOException {

@@ -3,7 +3,7 @@ package dev.berth.plan;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.engine.ImageBuilder;
-import dev.berth.engine.NativeBuild;
+import dev.berth.engine.KeyedBuild;
 import dev.berth.spec.Changelog;
 import dev.berth.spec.ImageSpec;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * failed and its dependents blocked; the other branches go on.
  */
 public final class TreeBuild {
-  private final NativeBuild build;
+  private final KeyedBuild build;
   private final Journal journal;
   private final int jobs;
   private final Verifier verifier;
@@ -38,7 +38,7 @@ public final class TreeBuild {
 
   /** Runs an image's checks; throws with the checks' output when one fails or cannot run. */
   public interface Verifier {
-    void verify(ImageSpec spec, NativeBuild.Outcome image) throws Exception;
+    void verify(ImageSpec spec, KeyedBuild.Outcome image) throws Exception;
   }
 
   /** Brings an image the registry has under its key into the store, instead of building it. */
@@ -52,10 +52,10 @@ public final class TreeBuild {
 
   /** Pushes an image with its tags; returns the references it pushed, none when the image is not published. */
   public interface Publisher {
-    List<String> publish(ImageSpec spec, NativeBuild.Outcome image) throws Exception;
+    List<String> publish(ImageSpec spec, KeyedBuild.Outcome image) throws Exception;
   }
 
-  public TreeBuild(NativeBuild build, Journal journal, int jobs, Verifier verifier, Publisher publisher,
+  public TreeBuild(KeyedBuild build, Journal journal, int jobs, Verifier verifier, Publisher publisher,
       Consumer<String> log) {
     if (jobs < 1) {
       throw new IllegalArgumentException("-j must be at least 1");
@@ -136,7 +136,7 @@ public final class TreeBuild {
     if (phase != Phase.BUILD && item.action() == Plan.Action.BUILD) {
       return finish(item, ImageState.FAILED, "not built (" + item.reason() + "); run berth build first", null);
     }
-    NativeBuild.Outcome outcome;
+    KeyedBuild.Outcome outcome;
     boolean builtNow = item.action() == Plan.Action.BUILD;
     try {
       if (builtNow) {

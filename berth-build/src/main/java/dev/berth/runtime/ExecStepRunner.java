@@ -1,6 +1,7 @@
 package dev.berth.runtime;
 
 import dev.berth.engine.BuildException;
+import dev.berth.engine.StepCommands;
 import dev.berth.engine.StepRunner;
 import dev.berth.layer.LayerBuilder;
 import dev.berth.oci.ImageConfig;
@@ -101,16 +102,16 @@ public final class ExecStepRunner implements StepRunner {
     ImageConfig.ContainerConfig config = request.imageSoFar().config();
     String workdir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
     Files.createDirectories(rootfs.resolve(workdir.substring(1)));
-    Users.Ids ids = Users.resolve(rootfs, isPackageStep(request.step()) ? null : config.user());
-    List<String> env = environment(request.imageSoFar(), request.step(), spec);
+    Users.Ids ids = Users.resolve(rootfs, StepCommands.installsPackages(request.step()) ? null : config.user());
+    List<String> env = environment(request.imageSoFar(), request.step());
     for (var arg : request.buildArgs().entrySet()) {
       if (env.stream().noneMatch(entry -> entry.startsWith(arg.getKey() + "="))) {
         env.add(arg.getKey() + "=" + arg.getValue());
       }
     }
-    OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(argv(spec, request.step(), request.shell()),
+    OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(StepCommands.argv(request.step(), request.shell(), spec.caches()),
         env, ids.uid(), ids.gid(), ids.groups(), workdir);
-    boolean hostNetwork = isPackageStep(request.step()) || spec.network() == ImageSpec.Network.HOST;
+    boolean hostNetwork = StepCommands.installsPackages(request.step()) || spec.network() == ImageSpec.Network.HOST;
     Path bundle = Files.createDirectories(work.resolve("bundle"));
     Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
         OciRuntimeConfig.openFilesHardLimit()), timeout, line -> output.accept(spec.name() + " | " + line));
@@ -188,51 +189,12 @@ public final class ExecStepRunner implements StepRunner {
     }
   }
 
-  private static boolean isPackageStep(StepSpec step) {
-    return step instanceof StepSpec.Apt || step instanceof StepSpec.Pip || step instanceof StepSpec.Requirements;
-  }
-
-  /** The argv of a step: apt and pip clean up after themselves in the same step. */
-  static List<String> argv(ImageSpec spec, StepSpec step, List<String> shell) {
-    boolean aptCache = spec.caches().stream().anyMatch(path -> path.startsWith("/var/cache/apt"));
-    boolean listsCache = spec.caches().stream().anyMatch(path -> path.startsWith("/var/lib/apt"));
-    boolean pipCache = spec.caches().stream().anyMatch(path -> path.endsWith("/.cache/pip") || path.contains("/.cache/pip/"));
-    if (step instanceof StepSpec.Apt apt) {
-      String script = "apt-get update -qq && apt-get install -y -qq --no-install-recommends "
-          + String.join(" ", apt.packages())
-          + (aptCache ? "" : " && apt-get clean && rm -rf /var/cache/apt/*.bin")
-          + (listsCache ? "" : " && rm -rf /var/lib/apt/lists/*")
-          + " && rm -rf /var/log/apt/* /var/cache/debconf/*-old";
-      return List.of("/bin/sh", "-c", script);
-    }
-    String pip = "python3 -m pip install --disable-pip-version-check --root-user-action=ignore"
-        + (pipCache ? "" : " --no-cache-dir");
-    if (step instanceof StepSpec.Pip packages) {
-      List<String> argv = new ArrayList<>(List.of(pip.split(" ")));
-      argv.addAll(packages.packages());
-      return argv;
-    }
-    if (step instanceof StepSpec.Requirements) {
-      List<String> argv = new ArrayList<>(List.of(pip.split(" ")));
-      argv.addAll(List.of("-r", "/run/berth/requirements.txt"));
-      return argv;
-    }
-    if (step instanceof StepSpec.Run run) {
-      return run.command().argv(shell);
-    }
-    throw new IllegalArgumentException("not a command step: " + step);
-  }
-
-  private static List<String> environment(ImageConfig image, StepSpec step, ImageSpec spec) {
+  private static List<String> environment(ImageConfig image, StepSpec step) {
     List<String> env = ImageChecks.environment(image);
-    if (step instanceof StepSpec.Apt) {
-      env.add("DEBIAN_FRONTEND=noninteractive");
-    }
-    if (step instanceof StepSpec.Pip || step instanceof StepSpec.Requirements) {
-      env.add("PIP_BREAK_SYSTEM_PACKAGES=1");
-    }
+    StepCommands.extraEnvironment(step).forEach((name, value) -> env.add(name + "=" + value));
     return env;
   }
+
 
   private List<OciRuntimeConfig.Bind> binds(ImageSpec spec, StepSpec step, Path work, List<String> mountPoints)
       throws IOException {
@@ -256,8 +218,8 @@ public final class ExecStepRunner implements StepRunner {
     }
     if (step instanceof StepSpec.Requirements requirements) {
       binds.add(new OciRuntimeConfig.Bind(spec.folder().resolve(requirements.file()).toAbsolutePath(),
-          "/run/berth/requirements.txt", true));
-      mountPoints.add("/run/berth/requirements.txt");
+          StepCommands.REQUIREMENTS_PATH, true));
+      mountPoints.add(StepCommands.REQUIREMENTS_PATH);
     }
     return binds;
   }

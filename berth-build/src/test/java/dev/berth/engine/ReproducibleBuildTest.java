@@ -62,10 +62,10 @@ class ReproducibleBuildTest {
     return folder;
   }
 
-  private NativeBuild.Outcome build(Path folder, Path store) throws Exception {
+  private KeyedBuild.Outcome build(Path folder, Path store) throws Exception {
     ImageSpec spec = new ImageSpecParser(Platform.LINUX_AMD64).parse(folder);
     ContentStore contentStore = ContentStore.open(store);
-    NativeBuild build = new NativeBuild(contentStore, new BuildSettings(Compression.GZIP, 0),
+    KeyedBuild build = new KeyedBuild(contentStore, new BuildSettings(Compression.GZIP, 0),
         new BaseResolver(contentStore, work), InputCollector.FileDigests.UNCACHED,
         request -> {
           throw new AssertionError("no command steps here");
@@ -75,19 +75,19 @@ class ReproducibleBuildTest {
 
   @Test
   void twoCheckoutsWithDifferentMtimesGiveTheSameDigest() throws Exception {
-    NativeBuild.Outcome first = build(checkout("a", 1_600_000_000L), work.resolve("store-a"));
-    NativeBuild.Outcome second = build(checkout("b", 1_700_000_000L), work.resolve("store-b"));
+    KeyedBuild.Outcome first = build(checkout("a", 1_600_000_000L), work.resolve("store-a"));
+    KeyedBuild.Outcome second = build(checkout("b", 1_700_000_000L), work.resolve("store-b"));
     assertThat(second.manifest().digest()).isEqualTo(first.manifest().digest());
     assertThat(second.key()).isEqualTo(first.key());
     assertThat(first.built()).isTrue();
 
-    NativeBuild.Outcome again = build(checkout("c", 1_650_000_000L), work.resolve("store-a"));
+    KeyedBuild.Outcome again = build(checkout("c", 1_650_000_000L), work.resolve("store-a"));
     assertThat(again.built()).as("same key already in the store").isFalse();
   }
 
   @Test
   void layersHoldWhatTheSpecSaysWithFixedMetadata() throws Exception {
-    NativeBuild.Outcome outcome = build(checkout("a", 1_600_000_000L), work.resolve("store"));
+    KeyedBuild.Outcome outcome = build(checkout("a", 1_600_000_000L), work.resolve("store"));
     ContentStore store = ContentStore.open(work.resolve("store"));
     ImageManifest manifest = ImageManifest.parse(store.readBlob(outcome.manifest().digest()));
     assertThat(manifest.layers()).hasSize(3);
@@ -125,9 +125,9 @@ class ReproducibleBuildTest {
   @Test
   void aChangedFileChangesTheKeyAndReusesUnchangedSteps() throws Exception {
     Path folder = checkout("a", 1_600_000_000L);
-    NativeBuild.Outcome first = build(folder, work.resolve("store"));
+    KeyedBuild.Outcome first = build(folder, work.resolve("store"));
     Files.writeString(folder.resolve("run.sh"), "#!/bin/sh\nexec python3 -u main.py\n");
-    NativeBuild.Outcome second = build(folder, work.resolve("store"));
+    KeyedBuild.Outcome second = build(folder, work.resolve("store"));
     assertThat(second.key()).isNotEqualTo(first.key());
     ContentStore store = ContentStore.open(work.resolve("store"));
     ImageManifest one = ImageManifest.parse(store.readBlob(first.manifest().digest()));
@@ -150,7 +150,7 @@ class ReproducibleBuildTest {
           - copy: {src: data.txt, dest: /data/a.txt, owner: app}
           - copy: {src: data.txt, dest: /data/b.txt, owner: "app:staff"}
         """);
-    NativeBuild.Outcome outcome = build(folder, work.resolve("store"));
+    KeyedBuild.Outcome outcome = build(folder, work.resolve("store"));
     ContentStore store = ContentStore.open(work.resolve("store"));
     ImageManifest manifest = ImageManifest.parse(store.readBlob(outcome.manifest().digest()));
     TarArchiveEntry a = entries(store, manifest.layers().get(1)).get(1);
@@ -181,7 +181,7 @@ class ReproducibleBuildTest {
       zip.closeEntry();
     }
     Files.writeString(folder.resolve("image.yaml"), "base: scratch\nlayers:\n  - src: layer.zip\n");
-    NativeBuild.Outcome outcome = build(folder, work.resolve("store"));
+    KeyedBuild.Outcome outcome = build(folder, work.resolve("store"));
     ContentStore store = ContentStore.open(work.resolve("store"));
     ImageManifest manifest = ImageManifest.parse(store.readBlob(outcome.manifest().digest()));
     assertThat(entries(store, manifest.layers().get(0))).extracting(TarArchiveEntry::getName)

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.engine.BaseResolver;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.InputCollector;
-import dev.berth.engine.NativeBuild;
+import dev.berth.engine.KeyedBuild;
 import dev.berth.graph.GraphException;
 import dev.berth.graph.TreeScanner;
 import dev.berth.layer.Compression;
@@ -56,7 +56,7 @@ class TreeBuildTest {
 
   private TreeBuild.RunResult run(TreeBuild.Verifier verifier, TreeBuild.Publisher publisher, int jobs) throws Exception {
     TreeScanner.Tree scanned = TreeScanner.scan(tree, null);
-    NativeBuild build = new NativeBuild(store, new BuildSettings(Compression.GZIP, 0), new BaseResolver(store, tree),
+    KeyedBuild build = new KeyedBuild(store, new BuildSettings(Compression.GZIP, 0), new BaseResolver(store, tree),
         InputCollector.FileDigests.UNCACHED, request -> {
           throw new AssertionError("file-only tree");
         }, line -> { });

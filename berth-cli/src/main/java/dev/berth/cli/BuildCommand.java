@@ -48,6 +48,11 @@ class BuildCommand implements Callable<Integer> {
   @Option(names = "--load", description = "Also load the selected images into the Docker engine (docker load, over its socket).")
   boolean load;
 
+  @Option(names = "--builder", defaultValue = Builders.AUTO, paramLabel = "auto|native|docker",
+      description = {"native (runc, no daemon) or docker (the engine's builder over its socket);",
+          "auto: the first available one, see berth builders (default: ${DEFAULT-VALUE})."})
+  String builder;
+
   @Option(names = "--registry", paramLabel = "HOST[:PORT][/NAMESPACE]",
       description = "Where --push publishes (default: berth.yaml's registry).")
   String registry;
@@ -65,7 +70,7 @@ class BuildCommand implements Callable<Integer> {
       }
     }
     Progress progress = new Progress(System.err);
-    Session session = new Session(treeOptions, global, Compression.parse(compression), progress::line);
+    Session session = new Session(treeOptions, global, Compression.parse(compression), builder, progress::line);
     if (!targets.isEmpty() && session.selection.size() != 1 && requested(session).size() != 1) {
       throw new IllegalArgumentException("--output writes one image; --select exactly one (the tree has "
           + session.selection.size() + " selected)");
@@ -124,7 +129,7 @@ class BuildCommand implements Callable<Integer> {
           names.add(reference);
         }
       }
-      var outcome = new dev.berth.engine.NativeBuild.Outcome(null, null, manifest, names, false);
+      var outcome = new dev.berth.engine.KeyedBuild.Outcome(null, null, manifest, names, false);
       progress.line(image.name() + ": loaded into the engine as " + String.join(", ",
           TestScripts.load(session.store, outcome, engine)));
     }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         BuildCommand.class,
+        BuildersCommand.class,
         PlanCommand.class,
         VerifyCommand.class,
         PublishCommand.class,

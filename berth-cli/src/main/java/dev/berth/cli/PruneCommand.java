@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.engine.docker.DockerEngine;
 import dev.berth.layer.Compression;
 import dev.berth.plan.ImageState;
 import dev.berth.plan.Journal;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 /** {@code berth prune [TREE]}: drop superseded images of the tree from the store. */
 @Command(name = "prune", description = {
     "Remove the tree's superseded images from the store (tags no current key reaches, then unreachable blobs",
-    "and step-cache entries). Names berth did not build for this tree are never touched."})
+    "and step-cache entries), and the Docker engine's images berth made for it (superseded key tags, loaded bases).",
+    "Names berth did not make for this tree are never touched."})
 final class PruneCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin TreeOptions treeOptions;
@@ -26,6 +28,9 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--keep", defaultValue = "1", paramLabel = "N",
       description = "Keep the N most recent builds of each image, the current one included (default: ${DEFAULT-VALUE}).")
   int keep;
+
+  @Option(names = "--no-engine", description = "Leave the Docker engine alone (by default its images berth made are pruned too).")
+  boolean noEngine;
 
   @Option(names = "--compression", defaultValue = "gzip", description = "The compression builds use (it is part of the key).")
   String compression;
@@ -42,11 +47,20 @@ final class PruneCommand implements Callable<Integer> {
         }
         current.put(item.name(), item.key());
       }
-      Prune.Report report = new Prune(session.store).prune(current, history(session.journal), keep);
+      Map<String, List<String>> history = history(session.journal);
+      Prune prune = new Prune(session.store);
+      Prune.Report report = prune.prune(current, history, keep);
       report.removedTags().forEach(tag -> System.out.println("untagged " + tag));
       System.out.printf("removed %d tags, %d blobs, %d step-cache entries, %d snapshots; freed %d bytes%n",
           report.removedTags().size(), report.removedBlobs(), report.removedStepEntries(), report.removedSnapshots(),
           report.bytesFreed());
+      DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
+      if (!noEngine && engine.available()) {
+        List<String> removed = prune.pruneEngine(engine, current, history, keep);
+        removed.forEach(name -> System.out.println("engine: " + (name.startsWith("in use: ") ? "kept, " : "removed ") + name));
+        System.out.printf("removed %d images from the Docker engine at %s%n",
+            removed.stream().filter(name -> !name.startsWith("in use: ")).count(), engine.address());
+      }
     }
     return ExitCodes.OK;
   }

@@ -1,6 +1,6 @@
 package dev.berth.cli;
 
-import dev.berth.engine.NativeBuild;
+import dev.berth.engine.KeyedBuild;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageReference;
 import dev.berth.plan.Planner;
@@ -54,7 +54,7 @@ final class Publishing {
       ImageReference reference = target(prepared.spec().name(), prepared.key().tag());
       PullResult pulled = registries.clientFor(host).pull(reference, prepared.spec().platform(), store);
       Descriptor manifest = pulled.pulled().withoutAnnotations();
-      store.tag(NativeBuild.keyName(prepared), manifest);
+      store.tag(KeyedBuild.keyName(prepared), manifest);
       return manifest;
     };
   }

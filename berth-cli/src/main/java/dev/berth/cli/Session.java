@@ -4,7 +4,7 @@ import dev.berth.engine.BaseResolver;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.FileDigestCache;
 import dev.berth.engine.InputCollector;
-import dev.berth.engine.NativeBuild;
+import dev.berth.engine.KeyedBuild;
 import dev.berth.engine.PullPolicy;
 import dev.berth.graph.TreeScanner;
 import dev.berth.layer.Compression;
@@ -17,8 +17,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import dev.berth.runtime.ExecStepRunner;
-import dev.berth.runtime.Runc;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -30,12 +28,19 @@ final class Session implements AutoCloseable {
   final ContentStore store;
   final Journal journal;
   final BuildSettings settings;
-  final NativeBuild build;
+  final KeyedBuild build;
   final List<String> selection;
   private final FileDigestCache digests;
 
+  /** A session for commands that build nothing themselves (plan, prune): the native builder is never started. */
   Session(TreeOptions options, GlobalOptions global, Compression compression, Consumer<String> progress)
       throws IOException {
+    this(options, global, compression, dev.berth.engine.ImageBuilder.NAME, progress);
+  }
+
+  /** @param builder the builder {@code --builder} names ({@code auto}, native or docker) */
+  Session(TreeOptions options, GlobalOptions global, Compression compression, String builder,
+      Consumer<String> progress) throws IOException {
     this.tree = TreeScanner.scan(options.tree, options.platform == null ? null : Platform.parse(options.platform));
     this.store = global.openStore();
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
@@ -43,8 +48,8 @@ final class Session implements AutoCloseable {
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
     BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(options.pull),
         new Registries(options.registries, store), warning -> progress.accept("warning: " + warning));
-    this.build = new NativeBuild(store, settings, resolver,
-        digests, new ExecStepRunner(store, Runc.onPath(), STEP_TIMEOUT, progress), progress);
+    this.build = new KeyedBuild(store, settings, resolver, digests,
+        Builders.choose(builder, store, settings, progress));
     this.selection = tree.graph().select(options.select);
   }
 

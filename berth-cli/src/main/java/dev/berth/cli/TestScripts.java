@@ -1,6 +1,6 @@
 package dev.berth.cli;
 
-import dev.berth.engine.NativeBuild;
+import dev.berth.engine.KeyedBuild;
 import dev.berth.engine.docker.DockerEngine;
 import dev.berth.spec.ImageSpec;
 import dev.berth.store.ContentStore;
@@ -25,7 +25,7 @@ final class TestScripts {
 
   private TestScripts() {}
 
-  static void run(ContentStore store, ImageSpec spec, NativeBuild.Outcome image, Consumer<String> log)
+  static void run(ContentStore store, ImageSpec spec, KeyedBuild.Outcome image, Consumer<String> log)
       throws IOException, InterruptedException {
     Path script = spec.folder().resolve("test.sh");
     String reference = image.refNames().get(0);
@@ -40,7 +40,7 @@ final class TestScripts {
   }
 
   /** Puts a built image into the engine under all its names (docker load of a docker-archive). */
-  static List<String> load(ContentStore store, NativeBuild.Outcome image, DockerEngine engine) throws IOException {
+  static List<String> load(ContentStore store, KeyedBuild.Outcome image, DockerEngine engine) throws IOException {
     Path archive = Files.createTempFile("berth-load-", ".tar");
     try {
       DockerArchive.write(store, image.manifest(), image.refNames(), archive);

@@ -13,20 +13,26 @@ import java.util.function.Consumer;
  * Builds one image into the store unless its content key is already there: resolve the base,
  * prepare inputs and key, build, then name it {@code NAME:KEYTAG} and its other tags.
  */
-public final class NativeBuild {
+public final class KeyedBuild {
   private final ContentStore store;
   private final BaseResolver resolver;
   private final ImagePreparer preparer;
-  private final ImageBuilder builder;
+  private final Builder builder;
   private final BuildSettings settings;
 
-  public NativeBuild(ContentStore store, BuildSettings settings, BaseResolver resolver,
+  /** Builds with the native engine, running steps with {@code runner}. */
+  public KeyedBuild(ContentStore store, BuildSettings settings, BaseResolver resolver,
       InputCollector.FileDigests digests, StepRunner runner, Consumer<String> progress) {
+    this(store, settings, resolver, digests, new ImageBuilder(store, settings, runner, progress));
+  }
+
+  public KeyedBuild(ContentStore store, BuildSettings settings, BaseResolver resolver,
+      InputCollector.FileDigests digests, Builder builder) {
     this.store = store;
     this.settings = settings;
     this.resolver = resolver;
     this.preparer = new ImagePreparer(settings, digests);
-    this.builder = new ImageBuilder(store, settings, runner, progress);
+    this.builder = builder;
   }
 
   /** What a build did: the image's manifest, its key, the names it has, and whether it was built now. */

@@ -1,0 +1,14 @@
+package dev.berth.engine;
+
+import java.io.IOException;
+
+/**
+ * What turns a prepared image into an image in the store: the native engine ({@link ImageBuilder})
+ * or a Docker engine. The content key does not depend on the builder, so both plan alike.
+ */
+public interface Builder {
+  /** The name {@code --builder} takes. */
+  String name();
+
+  ImageBuilder.BuiltImage build(ImageBuilder.PreparedImage prepared, BaseImage base) throws IOException;
+}

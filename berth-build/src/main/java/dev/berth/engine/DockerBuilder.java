@@ -1,0 +1,178 @@
+package dev.berth.engine;
+
+import dev.berth.engine.docker.DockerBuildException;
+import dev.berth.engine.docker.DockerEngine;
+import dev.berth.layer.EntryAttributes;
+import dev.berth.layer.LayerBlob;
+import dev.berth.layer.LayerBuilder;
+import dev.berth.layer.LayerStreams;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.ImageConfig;
+import dev.berth.oci.ImageManifest;
+import dev.berth.oci.MediaTypes;
+import dev.berth.spec.ImageSpec;
+import dev.berth.store.BlobSink;
+import dev.berth.store.ContentStore;
+import dev.berth.store.DockerArchive;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Builds with a Docker engine's own (legacy) builder: the spec becomes a generated Dockerfile and a
+ * context tar sent to {@code POST /build}; the engine's output streams to progress; an error in the
+ * stream fails the image with the engine's message. The result is saved back from the engine into
+ * the store under the same content key, so verification and publishing are those of a native build.
+ *
+ * <p>Bases and {@code COPY --from} sources go into the engine from the store first, named
+ * {@code berth-base:<manifest digest>}. Images built here carry the labels {@code dev.berth.image}
+ * and {@code dev.berth.key}, by which {@code berth prune} finds them. Docker's output is not
+ * reproducible (it stamps times); its layers are stored gzip-compressed, base layers are shared.
+ */
+public final class DockerBuilder implements Builder {
+  public static final String NAME = "docker";
+  public static final String BASE_REPOSITORY = "berth-base";
+  public static final String IMAGE_LABEL = "dev.berth.image";
+  public static final String KEY_LABEL = "dev.berth.key";
+
+  private final ContentStore store;
+  private final BuildSettings settings;
+  private final DockerEngine engine;
+  private final Consumer<String> progress;
+
+  public DockerBuilder(ContentStore store, BuildSettings settings, DockerEngine engine, Consumer<String> progress) {
+    this.store = store;
+    this.settings = settings;
+    this.engine = engine;
+    this.progress = progress;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ImageBuilder.BuiltImage build(ImageBuilder.PreparedImage prepared, BaseImage base) throws IOException {
+    ImageSpec spec = prepared.spec();
+    String baseReference = base.isScratch() ? "scratch" : inEngine(base.manifestDescriptor());
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (var source : prepared.sources().entrySet()) {
+      String refName = source.getKey() + ":" + source.getValue().tag();
+      Descriptor manifest = store.resolve(refName).orElseThrow(() -> new BuildException(spec.name()
+          + ": COPY --from=" + source.getKey() + ": " + refName + " is not in the store"));
+      sources.put(source.getKey(), inEngine(manifest.withoutAnnotations()));
+    }
+    GeneratedDockerfile.Result generated = GeneratedDockerfile.of(prepared, base, baseReference, sources, store, settings);
+    String tag = spec.name() + ":" + prepared.key().tag();
+    Path work = Files.createTempDirectory(store.tempDirectory(), "docker-build-");
+    try {
+      Path dockerfile = Files.writeString(work.resolve("Dockerfile"), generated.dockerfile(), StandardCharsets.UTF_8);
+      LayerBuilder context = generated.context().addFile(dockerfile, "Dockerfile", new EntryAttributes(0, 0, 0644));
+      Path contextTar = work.resolve("context.tar");
+      try (OutputStream out = Files.newOutputStream(contextTar)) {
+        context.writeTo(out);
+      }
+      progress.accept(spec.name() + ": docker build (engine at " + engine.address() + ")");
+      try {
+        engine.build(contextTar, new DockerEngine.BuildRequest(tag, generated.needsNetwork() ? "host" : "none",
+            Map.of(IMAGE_LABEL, spec.name(), KEY_LABEL, prepared.key().toString())),
+            line -> {
+              if (!line.startsWith(" ---> ") && !line.startsWith("Removing intermediate container")) {
+                progress.accept(spec.name() + " | " + line);
+              }
+            });
+      } catch (DockerBuildException e) {
+        throw new BuildException(spec.name() + ": docker engine: " + e.getMessage());
+      }
+      Path archive = work.resolve("image.tar");
+      engine.save(tag, archive);
+      Descriptor saved = DockerArchive.read(archive, tag, store);
+      return new ImageBuilder.BuiltImage(compressed(saved, base), prepared.key());
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /** The engine's name for an image of the store, loading it first when the engine lacks it. */
+  private String inEngine(Descriptor manifest) throws IOException {
+    String reference = BASE_REPOSITORY + ":" + manifest.digest().hex();
+    if (engine.inspect(reference) == null) {
+      Path archive = Files.createTempFile(store.tempDirectory(), "engine-load-", ".tar");
+      try {
+        DockerArchive.write(store, manifest, List.of(reference), archive);
+        engine.load(archive);
+      } finally {
+        Files.deleteIfExists(archive);
+      }
+    }
+    return reference;
+  }
+
+  /**
+   * The saved image with the base's own layer blobs where the engine kept them unchanged, and gzip
+   * for the layers it made: {@code docker save} hands out uncompressed tars.
+   */
+  private Descriptor compressed(Descriptor saved, BaseImage base) throws IOException {
+    ImageManifest manifest = ImageManifest.parse(store.readBlob(saved.digest()));
+    ImageConfig config = ImageConfig.parse(store.readBlob(manifest.config().digest()));
+    List<LayerBlob> baseLayers = base.layers();
+    List<Descriptor> layers = new ArrayList<>();
+    for (int i = 0; i < manifest.layers().size(); i++) {
+      Descriptor layer = manifest.layers().get(i);
+      var diffId = config.rootfs().diffIds().get(i);
+      if (i < baseLayers.size() && baseLayers.get(i).diffId().equals(diffId)) {
+        layers.add(baseLayers.get(i).descriptor());
+      } else if (layer.mediaType().equals(MediaTypes.OCI_LAYER_TAR)) {
+        layers.add(gzip(layer));
+      } else {
+        layers.add(layer);
+      }
+    }
+    return store.writeBlob(MediaTypes.OCI_MANIFEST, ImageManifest.oci(manifest.config(), layers).toJson());
+  }
+
+  private Descriptor gzip(Descriptor tar) throws IOException {
+    try (BlobSink sink = store.newBlob()) {
+      try (InputStream in = store.openBlob(tar.digest());
+           OutputStream out = LayerStreams.compress(new NonClosing(sink), dev.berth.layer.Compression.GZIP)) {
+        in.transferTo(out);
+      }
+      long size = sink.size();
+      return new Descriptor(MediaTypes.OCI_LAYER_GZIP, sink.commit(null), size);
+    }
+  }
+
+  /** Lets a compressor finish its stream without closing the blob it writes to. */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}

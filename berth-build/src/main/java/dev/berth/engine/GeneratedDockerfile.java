@@ -1,0 +1,243 @@
+package dev.berth.engine;
+
+import dev.berth.layer.Compression;
+import dev.berth.layer.EntryAttributes;
+import dev.berth.layer.LayerBlob;
+import dev.berth.layer.LayerBuilder;
+import dev.berth.oci.ImageConfig;
+import dev.berth.oci.Json;
+import dev.berth.spec.Command;
+import dev.berth.spec.ImageSpec;
+import dev.berth.spec.StepSpec;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A prepared image as a Dockerfile for Docker's own builder, and the context that goes with it:
+ * each step's files under {@code sN/}, with the modes the spec asks for already set in the context
+ * (the legacy builder has no {@code --chmod}). Layers merged under /opt travel as the very tar the
+ * native engine writes, extracted by {@code ADD}.
+ *
+ * <p>Where Docker's legacy builder cannot do what a spec says, the build is refused rather than done
+ * differently: secrets (no per-step mounts: a secret would stay in a layer) and {@code COPY --from}
+ * with a mode. Build-time cache mounts are not available there; the steps clean up as without them.
+ */
+final class GeneratedDockerfile {
+  /** The Dockerfile, the context's files, and whether a step needs the network. */
+  record Result(String dockerfile, LayerBuilder context, boolean needsNetwork) {}
+
+  private final ContentStore store;
+  private final BuildSettings settings;
+  private final StringBuilder dockerfile = new StringBuilder();
+  private final LayerBuilder context = new LayerBuilder(Compression.NONE, 0);
+  private String workdir;
+  private String user;
+  private List<String> shell = Command.DEFAULT_SHELL;
+
+  private GeneratedDockerfile(ContentStore store, BuildSettings settings) {
+    this.store = store;
+    this.settings = settings;
+  }
+
+  /**
+   * @param baseReference the engine's name of the base, or {@code scratch}
+   * @param sourceReferences the engine's names of the tree images {@code COPY --from} copies from
+   */
+  static Result of(ImageBuilder.PreparedImage prepared, BaseImage base, String baseReference,
+      Map<String, String> sourceReferences, ContentStore store, BuildSettings settings) throws IOException {
+    GeneratedDockerfile generated = new GeneratedDockerfile(store, settings);
+    ImageSpec spec = prepared.spec();
+    ImageConfig.ContainerConfig baseConfig = base.config().config();
+    generated.workdir = baseConfig.workingDir();
+    generated.user = baseConfig.user();
+    generated.line("FROM " + baseReference);
+    boolean needsNetwork = false;
+    for (int i = 0; i < spec.steps().size(); i++) {
+      StepSpec step = spec.steps().get(i);
+      needsNetwork |= StepCommands.installsPackages(step)
+          || step instanceof StepSpec.Run && spec.network() == ImageSpec.Network.HOST;
+      generated.step(spec, step, "s" + (i + 1), prepared.stepInputs().get(i), sourceReferences);
+    }
+    generated.runtimeConfig(spec, base.config());
+    return new Result(generated.dockerfile.toString(), generated.context, needsNetwork);
+  }
+
+  private void step(ImageSpec spec, StepSpec step, String directory, List<InputFile> inputs,
+      Map<String, String> sourceReferences) throws IOException {
+    if (step instanceof StepSpec.Env env) {
+      line("ENV " + pairs(env.variables(), false, spec));
+    } else if (step instanceof StepSpec.Workdir change) {
+      workdir = absolute(change.path());
+      line("WORKDIR " + quoted(workdir, spec));
+    } else if (step instanceof StepSpec.User change) {
+      user = change.user();
+      line("USER " + quoted(user, spec));
+    } else if (step instanceof StepSpec.Shell change) {
+      shell = change.shell();
+      line("SHELL " + json(shell));
+    } else if (step instanceof StepSpec.BuildArgs args) {
+      new TreeMap<>(args.variables()).forEach((name, value) -> line("ARG " + name + "=" + quoted(value, spec)));
+    } else if (step instanceof StepSpec.Copy copy) {
+      copy(spec, copy, directory, inputs);
+    } else if (step instanceof StepSpec.Layer merge) {
+      LayerBlob layer = MergedLayer.write(store, new BuildSettings(Compression.NONE, settings.sourceDateEpoch()),
+          spec.folder(), merge, inputs);
+      context.addFile(store.blobPath(layer.descriptor().digest()), directory + ".tar", EntryAttributes.DEFAULT);
+      line("ADD " + json(List.of(directory + ".tar", "/")));
+    } else if (step instanceof StepSpec.AddArchive archive) {
+      String name = directory + "/" + inputs.get(0).source().getFileName();
+      context.addFile(inputs.get(0).source(), name, EntryAttributes.DEFAULT);
+      line("ADD " + json(List.of(name, absolute(archive.dest()))));
+    } else if (step instanceof StepSpec.CopyFrom copy) {
+      copyFrom(spec, copy, sourceReferences);
+    } else {
+      run(spec, step);
+    }
+  }
+
+  private void copyFrom(ImageSpec spec, StepSpec.CopyFrom copy, Map<String, String> sourceReferences) {
+    if (copy.mode() != null) {
+      throw new BuildException(spec.name() + ": COPY --from with a mode needs the native builder "
+          + "(Docker's legacy builder has no --chmod)");
+    }
+    String source = sourceReferences.get(copy.image());
+    if (source == null) {
+      throw new BuildException(spec.name() + ": COPY --from=" + copy.image() + " names no image of the tree");
+    }
+    line("COPY --from=" + source + chown(copy.owner()) + " " + json(List.of(copy.src(), absolute(copy.dest()))));
+  }
+
+  private void copy(ImageSpec spec, StepSpec.Copy copy, String directory, List<InputFile> inputs) throws IOException {
+    Integer mode = copy.mode() == null ? null : Integer.parseInt(copy.mode(), 8);
+    InputFile top = inputs.get(0);
+    boolean directorySource = top.kind() == InputFile.Kind.DIRECTORY;
+    String destination = CopyPaths.destination(absolute(copy.dest()), top.path(), directorySource);
+    for (InputFile input : inputs) {
+      String contextPath = directorySource
+          ? CopyPaths.join(directory, CopyPaths.relativeTo(top.path(), input.path()))
+          : directory + "/" + top.source().getFileName();
+      EntryAttributes attributes = new EntryAttributes(0, 0, mode != null ? mode : input.mode() & 07777);
+      switch (input.kind()) {
+        case DIRECTORY -> context.addDirectory(contextPath, attributes);
+        case FILE -> context.addFile(input.source(), contextPath, attributes);
+        case SYMLINK -> context.addSymlink(contextPath, input.linkTarget(), new EntryAttributes(0, 0, null));
+      }
+    }
+    String source = directorySource ? directory + "/" : directory + "/" + top.source().getFileName();
+    requireLiteral(spec, destination);
+    line("COPY" + chown(copy.owner()) + " " + json(List.of(source, destination)));
+  }
+
+  /** A command step: package steps run as root with their extra environment, as natively. */
+  private void run(ImageSpec spec, StepSpec step) throws IOException {
+    if (!spec.secrets().isEmpty()) {
+      throw new BuildException(spec.name() + ": secrets need the native builder (Docker's legacy builder cannot "
+          + "mount a file for one step without leaving it in a layer)");
+    }
+    boolean asRoot = StepCommands.installsPackages(step) && user != null && !user.isEmpty();
+    if (asRoot) {
+      line("USER root");
+    }
+    List<String> argv = new ArrayList<>();
+    Map<String, String> extra = new TreeMap<>(StepCommands.extraEnvironment(step));
+    if (!extra.isEmpty()) {
+      argv.add("env");
+      extra.forEach((name, value) -> argv.add(name + "=" + value));
+    }
+    if (step instanceof StepSpec.Requirements requirements) {
+      String content = java.nio.file.Files.readString(spec.folder().resolve(requirements.file()));
+      String parent = StepCommands.REQUIREMENTS_PATH.substring(0, StepCommands.REQUIREMENTS_PATH.lastIndexOf('/'));
+      argv.addAll(List.of("/bin/sh", "-c", "mkdir -p " + parent + " && printf '%s' " + shellQuoted(content) + " > "
+          + StepCommands.REQUIREMENTS_PATH + " && \"$@\"; status=$?; rm -rf " + parent + "; exit $status", "sh"));
+    }
+    argv.addAll(StepCommands.argv(step, shell, List.of()));
+    line("RUN " + json(argv));
+    if (asRoot) {
+      line("USER " + quoted(user, spec));
+    }
+  }
+
+  /** The spec's runtime configuration; ENTRYPOINT and CMD as berth resolves them, since Docker resets CMD on ENTRYPOINT. */
+  private void runtimeConfig(ImageSpec spec, ImageConfig baseConfig) {
+    ImageSpec.RuntimeConfig wanted = spec.config();
+    if (!wanted.env().isEmpty()) {
+      line("ENV " + pairs(wanted.env(), false, spec));
+    }
+    if (wanted.workdir() != null) {
+      line("WORKDIR " + quoted(wanted.workdir(), spec));
+    }
+    if (wanted.user() != null) {
+      line("USER " + quoted(wanted.user(), spec));
+    }
+    if (wanted.entrypoint() != null || wanted.cmd() != null) {
+      ImageConfig.ContainerConfig expected = RuntimeConfigs.apply(baseConfig, wanted).config();
+      line("ENTRYPOINT " + json(expected.entrypoint() == null ? List.of() : expected.entrypoint()));
+      if (expected.cmd() != null) {
+        line("CMD " + json(expected.cmd()));
+      }
+    }
+    if (!wanted.expose().isEmpty()) {
+      line("EXPOSE " + String.join(" ", wanted.expose()));
+    }
+    if (!wanted.labels().isEmpty()) {
+      line("LABEL " + pairs(wanted.labels(), true, spec));
+    }
+    if (!wanted.volumes().isEmpty()) {
+      line("VOLUME " + json(wanted.volumes()));
+    }
+    if (wanted.stopSignal() != null) {
+      line("STOPSIGNAL " + wanted.stopSignal());
+    }
+  }
+
+  private String absolute(String path) {
+    if (path.startsWith("/")) {
+      return path;
+    }
+    return CopyPaths.join(workdir == null || workdir.isEmpty() ? "/" : workdir, path);
+  }
+
+  private void line(String instruction) {
+    dockerfile.append(instruction).append('\n');
+  }
+
+  /** {@code NAME="VALUE" ...} in name order, for one ENV or LABEL instruction. */
+  private static String pairs(Map<String, String> values, boolean quoteNames, ImageSpec spec) {
+    StringBuilder out = new StringBuilder();
+    new TreeMap<>(values).forEach((name, value) -> out.append(out.length() == 0 ? "" : " ")
+        .append(quoteNames ? quoted(name, spec) : name).append('=').append(quoted(value, spec)));
+    return out.toString();
+  }
+
+  private static String chown(String owner) {
+    return owner == null ? "" : " --chown=" + owner;
+  }
+
+  private static String json(List<String> words) {
+    return new String(Json.canonical(words), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** A double-quoted Dockerfile word: no variable expansion, no line breaks. */
+  private static String quoted(String value, ImageSpec spec) {
+    if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+      throw new BuildException(spec.name() + ": a value with a line break cannot be written for Docker's builder: "
+          + value.lines().findFirst().orElse("") + "…");
+    }
+    return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$") + '"';
+  }
+
+  /** COPY's JSON form still expands variables, so a path with {@code $} cannot be said literally. */
+  private static void requireLiteral(ImageSpec spec, String path) {
+    if (path.contains("$")) {
+      throw new BuildException(spec.name() + ": the path " + path + " has a '$', which Docker's builder would expand");
+    }
+  }
+
+  private static String shellQuoted(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
+  }
+}
