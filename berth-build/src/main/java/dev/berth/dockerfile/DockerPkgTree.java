@@ -57,6 +57,12 @@ public final class DockerPkgTree {
 
   /** As {@link #load(Path, Path)}; {@code external} gives the environment of bases outside the tree. */
   public static Tree load(Path root, Path configFile, Platform platform, DockerfileFrontend.Bases external) {
+    return load(root, configFile, platform, external, Map.of());
+  }
+
+  /** As {@link #load(Path, Path, Platform, DockerfileFrontend.Bases)}; {@code buildArgs} win over the config's. */
+  public static Tree load(Path root, Path configFile, Platform platform, DockerfileFrontend.Bases external,
+      Map<String, String> buildArgs) {
     Path tree = root.toAbsolutePath().normalize();
     Path defaultConfig = tree.resolve(DockerPkgConfig.FILE_NAME);
     DockerPkgConfig config = configFile != null ? DockerPkgConfig.load(configFile)
@@ -78,12 +84,14 @@ public final class DockerPkgTree {
     images.forEach((name, changelog) -> rendered.put(name, render(jinjava, config, template(changelog))));
 
     List<String> tags = List.of("{key}", "{version}");
+    Map<String, String> arguments = new TreeMap<>(config.buildArgs());
+    arguments.putAll(buildArgs);
     DockerfileFrontend firstPass = new DockerfileFrontend(platform,
         bases(config, namesByReference, name -> Optional.empty(), external, warnings));
     Map<String, Set<String>> dependencies = new TreeMap<>();
     images.forEach((name, changelog) -> {
       var result = firstPass.parse(changelog.file().getParent(), template(changelog), rendered.get(name), name,
-          config.buildArgs(), tags);
+          arguments, tags);
       Set<String> needs = new TreeSet<>();
       result.images().forEach(spec -> needs.addAll(DockerfileFrontend.dependencies(spec)));
       result.images().forEach(spec -> needs.remove(spec.name()));
@@ -98,7 +106,7 @@ public final class DockerPkgTree {
     for (String name : order) {
       Changelog changelog = images.get(name);
       var result = frontend.parse(changelog.file().getParent(), template(changelog), rendered.get(name), name,
-          config.buildArgs(), tags);
+          arguments, tags);
       environments.put(name, result.environment());
       specs.addAll(result.images());
       warnings.addAll(result.warnings());

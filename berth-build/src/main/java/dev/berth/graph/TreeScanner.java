@@ -13,15 +13,42 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Finds every image folder under a tree (a folder holding image.yaml) and parses it. */
 public final class TreeScanner {
   private TreeScanner() {}
 
-  public record Tree(Path root, TreeConfig config, ImageGraph graph) {}
+  /** A scanned tree; {@code warnings} are what a user should hear about (e.g. a control file that disagrees). */
+  public record Tree(Path root, TreeConfig config, ImageGraph graph, List<String> warnings) {
+    public Tree {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /**
+   * How to read a tree besides its own files.
+   *
+   * @param platform when not null, overrides berth.yaml's default platform
+   * @param dockerPkgConfig docker-pkg's config.yaml when it is not at the tree's root (null: the root's, if any)
+   * @param buildArgs Dockerfile ARG values ({@code --build-arg}); they win over berth.yaml's variables
+   */
+  public record Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs) {
+    public static final Options DEFAULT = new Options(null, null, Map.of());
+
+    public Options {
+      buildArgs = Map.copyOf(buildArgs);
+    }
+  }
 
   /** Scans {@code root}; {@code platform}, when not null, overrides berth.yaml's default platform. */
   public static Tree scan(Path root, Platform platform) throws IOException {
+    return scan(root, new Options(platform, null, Map.of()));
+  }
+
+  public static Tree scan(Path root, Options options) throws IOException {
+    Platform platform = options.platform();
     Path tree = root.toAbsolutePath().normalize();
     if (!Files.isDirectory(tree)) {
       throw new GraphException("no such directory: " + tree);
@@ -50,19 +77,28 @@ public final class TreeScanner {
     });
     Platform effective = platform != null ? platform : config.platform();
     DockerfileFrontend frontend = new DockerfileFrontend(effective, DockerfileFrontend.Bases.NONE);
+    Map<String, String> buildArgs = new TreeMap<>(config.variables());
+    buildArgs.putAll(options.buildArgs());
+    List<String> warnings = new ArrayList<>();
     for (Path folder : dockerfileFolders) {
-      specs.addAll(frontend.parse(folder, folder.getFileName().toString().toLowerCase(java.util.Locale.ROOT),
-          config.variables()).images());
+      var result = frontend.parse(folder, folder.getFileName().toString().toLowerCase(java.util.Locale.ROOT), buildArgs);
+      specs.addAll(result.images());
+      warnings.addAll(result.warnings());
     }
     if (dockerPkg[0]) {
-      Path dockerPkgConfig = tree.resolve("config.yaml");
-      specs.addAll(DockerPkgTree.load(tree, Files.isRegularFile(dockerPkgConfig) ? dockerPkgConfig : null, effective,
-          DockerfileFrontend.Bases.NONE).images());
+      Path dockerPkgConfig = options.dockerPkgConfig() != null ? options.dockerPkgConfig() : tree.resolve("config.yaml");
+      if (options.dockerPkgConfig() != null && !Files.isRegularFile(dockerPkgConfig)) {
+        throw new GraphException("no docker-pkg config at " + dockerPkgConfig);
+      }
+      var dockerPkgTree = DockerPkgTree.load(tree, Files.isRegularFile(dockerPkgConfig) ? dockerPkgConfig : null,
+          effective, DockerfileFrontend.Bases.NONE, options.buildArgs());
+      specs.addAll(dockerPkgTree.images());
+      warnings.addAll(dockerPkgTree.warnings());
     }
     if (specs.isEmpty()) {
       throw new GraphException("no image folders (with " + ImageSpecParser.FILE_NAME + ", a Dockerfile, or a "
           + "docker-pkg Dockerfile.template) under " + tree);
     }
-    return new Tree(tree, config, ImageGraph.of(specs));
+    return new Tree(tree, config, ImageGraph.of(specs), warnings);
   }
 }

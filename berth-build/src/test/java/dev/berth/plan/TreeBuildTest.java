@@ -55,7 +55,7 @@ class TreeBuildTest {
   }
 
   private TreeBuild.RunResult run(TreeBuild.Verifier verifier, TreeBuild.Publisher publisher, int jobs) throws Exception {
-    TreeScanner.Tree scanned = TreeScanner.scan(tree, null);
+    TreeScanner.Tree scanned = TreeScanner.scan(tree, TreeScanner.Options.DEFAULT);
     KeyedBuild build = new KeyedBuild(store, new BuildSettings(Compression.GZIP, 0), new BaseResolver(store, tree),
         InputCollector.FileDigests.UNCACHED, request -> {
           throw new AssertionError("file-only tree");
@@ -190,18 +190,18 @@ class TreeBuildTest {
   void cyclesDuplicatesAndMissingParentsAreRefused() throws Exception {
     image("x", "y");
     image("y", "x");
-    assertThatThrownBy(() -> TreeScanner.scan(tree, null)).isInstanceOf(GraphException.class)
+    assertThatThrownBy(() -> TreeScanner.scan(tree, TreeScanner.Options.DEFAULT)).isInstanceOf(GraphException.class)
         .hasMessageMatching("dependency cycle: (x -> y -> x|y -> x -> y)");
     Files.writeString(tree.resolve("y/image.yaml"), "base: ghost\n");
-    assertThatThrownBy(() -> TreeScanner.scan(tree, null)).hasMessageContaining("image 'y'")
+    assertThatThrownBy(() -> TreeScanner.scan(tree, TreeScanner.Options.DEFAULT)).hasMessageContaining("image 'y'")
         .hasMessageContaining("base 'ghost', which is not an image of the tree");
     Files.writeString(tree.resolve("y/image.yaml"), "name: x\nbase: scratch\n");
-    assertThatThrownBy(() -> TreeScanner.scan(tree, null)).hasMessageContaining("two images are named 'x'");
+    assertThatThrownBy(() -> TreeScanner.scan(tree, TreeScanner.Options.DEFAULT)).hasMessageContaining("two images are named 'x'");
   }
 
   @Test
   void selectTakesTheParentsItNeeds() throws Exception {
-    TreeScanner.Tree scanned = TreeScanner.scan(tree, null);
+    TreeScanner.Tree scanned = TreeScanner.scan(tree, TreeScanner.Options.DEFAULT);
     assertThat(scanned.graph().select(List.of("left-*"))).containsExactly("base", "left", "left-a", "left-b");
     assertThat(scanned.graph().withDependents("right")).containsExactly("right", "right-a");
     assertThatThrownBy(() -> scanned.graph().select(List.of("nothing*"))).hasMessageContaining("matches no image");

@@ -41,7 +41,7 @@ final class Session implements AutoCloseable {
   /** @param builder the builder {@code --builder} names ({@code auto}, native or docker) */
   Session(TreeOptions options, GlobalOptions global, Compression compression, String builder,
       Consumer<String> progress) throws IOException {
-    this.tree = TreeScanner.scan(options.tree, options.platform == null ? null : Platform.parse(options.platform));
+    this.tree = options.scan(progress);
     this.store = global.openStore();
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
     this.settings = BuildSettings.fromEnvironment(System.getenv(), compression);

@@ -1,6 +1,12 @@
 package dev.berth.cli;
 
+import dev.berth.graph.TreeScanner;
+import dev.berth.oci.Platform;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -25,5 +31,21 @@ final class TreeOptions {
           "always (refresh a moved tag; a registry error fails), never (default: ${DEFAULT-VALUE})."})
   String pull;
 
+  @Option(names = "--build-arg", paramLabel = "NAME=VALUE",
+      description = "A Dockerfile ARG value (repeatable); wins over berth.yaml's variables and docker-pkg's config.")
+  Map<String, String> buildArgs = new LinkedHashMap<>();
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "docker-pkg's config.yaml for a docker-pkg tree (default: the one at the tree's root, if any).")
+  Path dockerPkgConfig;
+
   @picocli.CommandLine.Mixin RegistryOptions registries;
+
+  /** Scans the tree as these options say; warnings (e.g. a control file that disagrees) go to {@code warn}. */
+  TreeScanner.Tree scan(Consumer<String> warn) throws IOException {
+    TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
+        platform == null ? null : Platform.parse(platform), dockerPkgConfig, buildArgs));
+    scanned.warnings().forEach(warning -> warn.accept("warning: " + warning));
+    return scanned;
+  }
 }

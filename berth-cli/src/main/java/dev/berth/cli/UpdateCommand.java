@@ -37,7 +37,7 @@ final class UpdateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ImageGraph graph = TreeScanner.scan(tree, null).graph();
+    ImageGraph graph = TreeScanner.scan(tree, TreeScanner.Options.DEFAULT).graph();
     graph.spec(name);
     String who = maintainer != null ? maintainer : defaultMaintainer();
     ZonedDateTime now = ZonedDateTime.now();

@@ -89,4 +89,38 @@ class DockerfileIT {
       assertThat(names).containsPattern("worker:[0-9][^ ]*-[0-9]");
     }
   }
+
+  @Test
+  void aBuildArgReachesTheRunStepsAndTheKey() throws Exception {
+    Path folder = Files.createDirectories(work.resolve("args/greet"));
+    Files.writeString(folder.resolve("Dockerfile"), """
+        FROM examples/busybox:1
+        ARG GREETING=hi
+        RUN echo "$GREETING" > /greeting.txt
+        """);
+    Path tree = work.resolve("args");
+    String defaultKey = berth.run("plan", tree.toString()).succeeded().stdout();
+    String argumentKey = berth.run("plan", tree.toString(), "--build-arg", "GREETING=hello").succeeded().stdout();
+    assertThat(argumentKey.lines().findFirst()).isNotEqualTo(defaultKey.lines().findFirst());
+    berth.run("build", tree.toString(), "--build-arg", "GREETING=hello",
+        "--output", "oci:" + work.resolve("args-layout") + ":greet").succeeded();
+    Path bundle = work.resolve("args-bundle");
+    Berth.tool(work, "umoci", "unpack", "--image", work.resolve("args-layout") + ":greet", bundle.toString());
+    assertThat(bundle.resolve("rootfs/greeting.txt")).hasContent("hello");
+  }
+
+  @Test
+  void aControlFileThatDisagreesIsReportedAndAConfigElsewhereIsRead() throws Exception {
+    Path copy = work.resolve("pkg-copy");
+    Berth.tool(work, "cp", "-r", EXAMPLES.resolve("docker-pkg").toString(), copy.toString());
+    Files.writeString(copy.resolve("images/cron/control"), "Package: cron\nDepends: base\n");
+    Path config = work.resolve("elsewhere.yaml");
+    Files.move(copy.resolve("config.yaml"), config);
+    Berth.Result missing = berth.run("plan", copy.toString(), "--config", work.resolve("nowhere.yaml").toString());
+    missing.failedWithOneLine("nowhere.yaml");
+    Berth.Result planned = berth.run("plan", copy.toString(), "--config", config.toString()).succeeded();
+    assertThat(planned.stderr()).contains("warning: ").contains("cron/control")
+        .contains("Depends does not list 'worker'");
+    assertThat(planned.stdout()).contains("cron").contains("web");
+  }
 }
