@@ -11,4 +11,10 @@ public interface Builder {
   String name();
 
   ImageBuilder.BuiltImage build(ImageBuilder.PreparedImage prepared, BaseImage base) throws IOException;
+
+  /**
+   * A hint that {@code prepared} will be built: a builder may start on work that depends only on the
+   * image's own inputs (file layers) while earlier images are still building.
+   */
+  default void prefetch(ImageBuilder.PreparedImage prepared) {}
 }

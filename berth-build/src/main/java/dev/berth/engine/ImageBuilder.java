@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -27,6 +28,10 @@ import java.util.function.Consumer;
  * the store. File steps become reproducible tar layers; run-like steps go to a {@link StepRunner}.
  * Each step's layer is cached under a key chained from the previous step's, so an unchanged step is
  * not done again when a later one changed.
+ *
+ * <p>A file layer that depends only on its own inputs (a copy to an absolute path with no owner
+ * names, a merged layer) is also cached under a content key, and {@link #prefetch} writes such
+ * layers on a background thread while earlier steps and images still run.
  */
 public final class ImageBuilder implements Builder {
   public static final String NAME = "native";
@@ -36,6 +41,9 @@ public final class ImageBuilder implements Builder {
   private final BuildSettings settings;
   private final StepRunner runner;
   private final Consumer<String> progress;
+  private final Map<Digest, java.util.concurrent.CompletableFuture<LayerBlob>> prefetched =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private java.util.concurrent.ExecutorService prefetcher;
 
   public ImageBuilder(ContentStore store, BuildSettings settings, StepRunner runner, Consumer<String> progress) {
     this.store = store;
@@ -137,6 +145,14 @@ public final class ImageBuilder implements Builder {
       state.addLayer(cached.get(), "berth " + describe(step));
       return;
     }
+    Digest contentKey = fileLayerKey(step, inputs);
+    Optional<LayerBlob> ready = contentKey == null ? Optional.empty() : fileLayer(contentKey);
+    if (ready.isPresent()) {
+      progress.accept(spec.name() + ": " + label + " (prepared)");
+      stepCache.put(stepKey, ready.get());
+      state.addLayer(ready.get(), "berth " + describe(step));
+      return;
+    }
     progress.accept(spec.name() + ": " + label);
     LayerBlob layer;
     if (step instanceof StepSpec.Copy copy) {
@@ -161,7 +177,84 @@ public final class ImageBuilder implements Builder {
       layer = result.layer().get();
     }
     stepCache.put(stepKey, layer);
+    if (contentKey != null) {
+      stepCache.put(contentKey, layer);
+    }
     state.addLayer(layer, "berth " + describe(step));
+  }
+
+  @Override
+  public void prefetch(PreparedImage prepared) {
+    ImageSpec spec = prepared.spec();
+    for (int i = 0; i < spec.steps().size(); i++) {
+      StepSpec step = spec.steps().get(i);
+      List<InputFile> inputs = prepared.stepInputs().get(i);
+      Digest key = fileLayerKey(step, inputs);
+      if (key == null) {
+        continue;
+      }
+      try {
+        if (stepCache.find(key).isPresent()) {
+          continue;
+        }
+      } catch (IOException unreadable) {
+        continue;
+      }
+      prefetched.computeIfAbsent(key, ignored -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          LayerBlob layer = step instanceof StepSpec.Copy copy
+              ? copyLayer(copy, inputs, List.of())
+              : MergedLayer.write(store, settings, spec.folder(), (StepSpec.Layer) step, inputs);
+          stepCache.put(key, layer);
+          return layer;
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }, prefetcher()));
+    }
+  }
+
+  private synchronized java.util.concurrent.ExecutorService prefetcher() {
+    if (prefetcher == null) {
+      prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "berth-prefetch");
+        thread.setDaemon(true);
+        return thread;
+      });
+    }
+    return prefetcher;
+  }
+
+  /** A layer written ahead by {@link #prefetch}, or cached under its content key; empty when it must be written now. */
+  private Optional<LayerBlob> fileLayer(Digest contentKey) throws IOException {
+    var future = prefetched.get(contentKey);
+    if (future != null) {
+      try {
+        return Optional.of(future.join());
+      } catch (java.util.concurrent.CompletionException failed) {
+        prefetched.remove(contentKey, future);
+        return Optional.empty();  // written again in the build's own thread, where an error is reported
+      }
+    }
+    return stepCache.find(contentKey);
+  }
+
+  /**
+   * The content key of a file layer that depends on nothing but its own inputs, or null: copies to
+   * a relative path depend on the working directory, and owner names on the image's /etc/passwd.
+   */
+  private Digest fileLayerKey(StepSpec step, List<InputFile> inputs) {
+    boolean selfContained = step instanceof StepSpec.Layer
+        || step instanceof StepSpec.Copy copy && copy.dest().startsWith("/")
+            && (copy.owner() == null || copy.owner().matches("[0-9]+(:[0-9]+)?"));
+    if (!selfContained) {
+      return null;
+    }
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("fileLayer", StepJson.step(step));
+    document.put("inputs", inputs);
+    document.put("settings", settings.keyFields());
+    return Digest.sha256(Json.canonical(document));
   }
 
   /** A Dockerfile path relative to the working directory so far (image.yaml only allows absolute ones). */

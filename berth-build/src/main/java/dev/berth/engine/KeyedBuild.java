@@ -60,6 +60,11 @@ public final class KeyedBuild {
     return preparer.prepare(spec, "tree:" + parentKey.digest(), sources);
   }
 
+  /** Lets the builder start on the image's file layers now; see {@link Builder#prefetch}. */
+  public void prefetch(ImageBuilder.PreparedImage prepared) {
+    builder.prefetch(prepared);
+  }
+
   /** Whether the image's key tag is already in the store. */
   public Optional<Descriptor> existing(ImageBuilder.PreparedImage prepared) throws IOException {
     return store.resolve(keyName(prepared));

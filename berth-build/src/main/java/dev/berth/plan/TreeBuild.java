@@ -100,6 +100,10 @@ public final class TreeBuild {
         return thread;
       }
     };
+    if (phase == Phase.BUILD) {
+      plan.images().stream().filter(item -> item.action() == Plan.Action.BUILD)
+          .forEach(item -> build.prefetch(item.prepared()));
+    }
     ExecutorService pool = Executors.newFixedThreadPool(jobs, threads);
     try {
       Map<String, CompletableFuture<Result>> futures = new HashMap<>();

@@ -55,11 +55,16 @@ class TreeBuildTest {
   }
 
   private TreeBuild.RunResult run(TreeBuild.Verifier verifier, TreeBuild.Publisher publisher, int jobs) throws Exception {
+    return run(verifier, publisher, jobs, line -> { });
+  }
+
+  private TreeBuild.RunResult run(TreeBuild.Verifier verifier, TreeBuild.Publisher publisher, int jobs,
+      java.util.function.Consumer<String> progress) throws Exception {
     TreeScanner.Tree scanned = TreeScanner.scan(tree, TreeScanner.Options.DEFAULT);
     KeyedBuild build = new KeyedBuild(store, new BuildSettings(Compression.GZIP, 0), new BaseResolver(store, tree),
         InputCollector.FileDigests.UNCACHED, request -> {
           throw new AssertionError("file-only tree");
-        }, line -> { });
+        }, progress);
     Journal journal = Journal.open(tree, Clock.systemUTC());
     Plan plan = new Planner(build, journal, Planner.RemoteCheck.NONE).plan(scanned.graph(), scanned.graph().order(), false);
     try (journal) {
@@ -97,6 +102,23 @@ class TreeBuildTest {
     assertThat(built(second)).hasSize(6);
     assertThat(second.images()).filteredOn(i -> i.name().equals("left-a")).first()
         .extracting(TreeBuild.Result::reason).isEqualTo("parent left changed");
+  }
+
+  @Test
+  void fileLayersOfEveryImageToBuildAreWrittenAheadAndMakeTheSameImages() throws Exception {
+    List<String> progress = Collections.synchronizedList(new ArrayList<>());
+    TreeBuild.RunResult result = run(PASS, null, 1, progress::add);
+    assertThat(built(result)).hasSize(6);
+    assertThat(progress).filteredOn(line -> line.contains("step 1/1 copy") && line.endsWith("(prepared)")).hasSize(6);
+
+    ContentStore alone = ContentStore.open(work.resolve("alone"));
+    KeyedBuild unhinted = new KeyedBuild(alone, new BuildSettings(Compression.GZIP, 0), new BaseResolver(alone, tree),
+        InputCollector.FileDigests.UNCACHED, request -> {
+          throw new AssertionError("file-only tree");
+        }, line -> { });
+    var spec = TreeScanner.scan(tree, TreeScanner.Options.DEFAULT).graph().spec("base");
+    var outcome = unhinted.build(unhinted.prepare(spec), false, null);
+    assertThat(store.resolve("base:" + outcome.key().tag()).orElseThrow().digest()).isEqualTo(outcome.manifest().digest());
   }
 
   @Test
