@@ -2,16 +2,15 @@ package dev.berth.engine;
 
 import dev.berth.engine.docker.DockerBuildException;
 import dev.berth.engine.docker.DockerEngine;
+import dev.berth.layer.Compression;
 import dev.berth.layer.EntryAttributes;
 import dev.berth.layer.LayerBlob;
 import dev.berth.layer.LayerBuilder;
-import dev.berth.layer.LayerStreams;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageConfig;
 import dev.berth.oci.ImageManifest;
 import dev.berth.oci.MediaTypes;
 import dev.berth.spec.ImageSpec;
-import dev.berth.store.BlobSink;
 import dev.berth.store.ContentStore;
 import dev.berth.store.DockerArchive;
 import java.io.IOException;
@@ -98,7 +97,7 @@ public final class DockerBuilder implements Builder {
       Descriptor saved = DockerArchive.read(archive, tag, store);
       return new ImageBuilder.BuiltImage(compressed(saved, base), prepared.key());
     } finally {
-      deleteTree(work);
+      MergedLayer.deleteTree(work);
     }
   }
 
@@ -141,38 +140,8 @@ public final class DockerBuilder implements Builder {
   }
 
   private Descriptor gzip(Descriptor tar) throws IOException {
-    try (BlobSink sink = store.newBlob()) {
-      try (InputStream in = store.openBlob(tar.digest());
-           OutputStream out = LayerStreams.compress(new NonClosing(sink), dev.berth.layer.Compression.GZIP)) {
-        in.transferTo(out);
-      }
-      long size = sink.size();
-      return new Descriptor(MediaTypes.OCI_LAYER_GZIP, sink.commit(null), size);
-    }
-  }
-
-  /** Lets a compressor finish its stream without closing the blob it writes to. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
+    try (InputStream in = store.openBlob(tar.digest())) {
+      return RootfsImport.compress(store, in, Compression.GZIP).descriptor();
     }
   }
 }

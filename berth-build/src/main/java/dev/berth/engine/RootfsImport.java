@@ -1,5 +1,7 @@
 package dev.berth.engine;
 
+import dev.berth.layer.Compression;
+import dev.berth.layer.LayerBlob;
 import dev.berth.layer.LayerStreams;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
@@ -32,21 +34,13 @@ public final class RootfsImport {
   public static Descriptor importTarball(ContentStore store, Path tarball, String refName, Platform platform,
       BuildSettings settings) throws IOException {
     validate(tarball);
-    MessageDigest diffId = Digest.newSha256();
-    Digest layerDigest;
-    long layerSize;
-    try (BlobSink sink = store.newBlob()) {
-      try (OutputStream compressed = LayerStreams.compress(nonClosing(sink), settings.compression());
-           OutputStream hashed = new DigestOutputStream(compressed, diffId);
-           InputStream in = Files.newInputStream(tarball)) {
-        in.transferTo(hashed);
-      }
-      layerSize = sink.size();
-      layerDigest = sink.commit(null);
+    LayerBlob compressed;
+    try (InputStream in = Files.newInputStream(tarball)) {
+      compressed = compress(store, in, settings.compression());
     }
-    Descriptor layer = new Descriptor(settings.compression().mediaType(), layerDigest, layerSize);
+    Descriptor layer = compressed.descriptor();
     ImageConfig config = ImageConfig.empty(platform, settings.created())
-        .withLayer(Digest.fromHash("sha256", diffId.digest()), "berth import " + tarball.getFileName());
+        .withLayer(compressed.diffId(), "berth import " + tarball.getFileName());
     Descriptor configDescriptor = store.writeBlob(MediaTypes.OCI_CONFIG, config.toJson());
     Descriptor manifest = store.writeBlob(MediaTypes.OCI_MANIFEST,
         ImageManifest.oci(configDescriptor, java.util.List.of(layer)).toJson());
@@ -95,6 +89,20 @@ public final class RootfsImport {
       }
     }
     return false;
+  }
+
+  /** Compresses a tar stream into a blob of the store, with its diff ID from the same pass. */
+  static LayerBlob compress(ContentStore store, InputStream tar, Compression compression) throws IOException {
+    MessageDigest diffId = Digest.newSha256();
+    try (BlobSink sink = store.newBlob()) {
+      try (OutputStream compressed = LayerStreams.compress(nonClosing(sink), compression);
+           OutputStream hashed = new DigestOutputStream(compressed, diffId)) {
+        tar.transferTo(hashed);
+      }
+      long size = sink.size();
+      return new LayerBlob(new Descriptor(compression.mediaType(), sink.commit(null), size),
+          Digest.fromHash("sha256", diffId.digest()));
+    }
   }
 
   private static OutputStream nonClosing(OutputStream out) {

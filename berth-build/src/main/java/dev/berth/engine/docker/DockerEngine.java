@@ -344,20 +344,23 @@ public final class DockerEngine {
     return out.toString();
   }
 
+  /** A response body, read in blocks; single bytes are read through the block method. */
+  private abstract static class Body extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+  }
+
   /** A body with a Content-Length: ends after that many bytes. */
-  private static final class LimitedBody extends InputStream {
+  private static final class LimitedBody extends Body {
     private final InputStream in;
     private long left;
 
     LimitedBody(InputStream in, long length) {
       this.in = in;
       this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -374,19 +377,13 @@ public final class DockerEngine {
   }
 
   /** A body in HTTP/1.1 chunked transfer encoding, decoded as it is read. */
-  private static final class ChunkedBody extends InputStream {
+  private static final class ChunkedBody extends Body {
     private final InputStream in;
     private long chunkLeft;
     private boolean done;
 
     ChunkedBody(InputStream in) {
       this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
