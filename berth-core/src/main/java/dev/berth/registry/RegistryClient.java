@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Talks the OCI Distribution API to one registry host, with no daemon: manifests, blobs, pull into
@@ -208,6 +209,7 @@ public final class RegistryClient {
           .connectTimeout(requestTimeout)
           .followRedirects(HttpClient.Redirect.NORMAL)
           .sslContext(TrustedCertificates.sslContext(trusted))
+          .sslParameters(new SSLParameters())
           .build();
       Authenticator authenticator = new Authenticator(host, credentials, http, requestTimeout, clock);
       RegistryTransport transport = new RegistryTransport(host, http, authenticator, retryPolicy,
