@@ -29,7 +29,7 @@ if [ ! -f "$LAYOUT/index.json" ]; then
 fi
 echo "image: $(du -sm "$LAYOUT/blobs" | cut -f1) MB of blobs in $LAYOUT" >&2
 
-start_registry() {  # $1 = name; prints the port
+start_registry() {  # $1 = name; sets PORT (not in a subshell, so that PIDS keeps the registry for cleanup)
   local dir=$WORK/$1 port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   mkdir -p "$dir"
@@ -42,7 +42,7 @@ YAML
   docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
-  echo "$port"
+  PORT=$port
 }
 
 now() { date +%s.%N; }
@@ -55,8 +55,8 @@ echo "berth's own transfer time (printed by berth copy) is in brackets"
 printf '%-8s %-6s %10s %10s\n' tool round first_s second_s
 for round in $(seq "$ROUNDS"); do
   for tool in skopeo berth; do
-    port=$(start_registry "$tool-$round")
-    dest="docker://127.0.0.1:$port/bench/$tool:1"
+    start_registry "$tool-$round"
+    dest="docker://127.0.0.1:$PORT/bench/$tool:1"
     times=(); transfer=
     for pass in first second; do
       s=$(now)

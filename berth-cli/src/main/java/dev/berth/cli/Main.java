@@ -61,7 +61,27 @@ public final class Main implements Runnable {
     }
     cli.setExecutionExceptionHandler(new ErrorReporter());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } finally {
+      for (CommandLine.ParseResult ran = cli.getParseResult(); ran != null; ran = ran.subcommand()) {
+        closeMixins(ran.commandSpec());
+      }
+    }
+  }
+
+  /** Closes what a command's mixins (and theirs) hold open, such as registry connections. */
+  private static void closeMixins(CommandLine.Model.CommandSpec command) {
+    for (CommandLine.Model.CommandSpec mixin : command.mixins().values()) {
+      closeMixins(mixin);
+      if (mixin.userObject() instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          // The command has finished; what is left open ends with the process.
+        }
+      }
+    }
   }
 
   @Override

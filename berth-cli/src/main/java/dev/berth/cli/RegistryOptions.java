@@ -11,8 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** How to reach registries: credentials, CAs, plain HTTP. One client per host per command. */
-public final class RegistryOptions {
+/**
+ * How to reach registries: credentials, CAs, plain HTTP. One client per host per command, closed
+ * with the command ({@link Main} closes a command's closeable mixins after it ran).
+ */
+public final class RegistryOptions implements AutoCloseable {
   @Option(names = "--creds", paramLabel = "USER:PASSWORD",
       description = "Credentials for the registry (default: from ~/.docker/config.json or $DOCKER_CONFIG).")
   String creds;
@@ -42,6 +45,12 @@ public final class RegistryOptions {
     RegistryClient client = builder.build();
     clients.put(host, client);
     return client;
+  }
+
+  @Override
+  public synchronized void close() {
+    clients.values().forEach(RegistryClient::close);
+    clients.clear();
   }
 
   /** The platform to pick from an index: {@code --all} means null (every platform). */

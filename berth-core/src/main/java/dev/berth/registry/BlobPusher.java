@@ -8,11 +8,8 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -126,7 +123,7 @@ final class BlobPusher {
         return HttpRequest.newBuilder(withDigest(location[0], blob.digest()))
             .timeout(uploadTimeout(blob.size()))
             .header("Content-Type", "application/octet-stream")
-            .PUT(HttpRequest.BodyPublishers.ofFile(file));
+            .PUT(FileRangePublisher.whole(file, blob.size()));
       }
 
       @Override
@@ -212,8 +209,7 @@ final class BlobPusher {
           .timeout(uploadTimeout(length))
           .header("Content-Type", "application/octet-stream")
           .header("Content-Range", start + "-" + (start + length - 1))
-          .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
-              HttpRequest.BodyPublishers.ofInputStream(() -> openRange(file, start, length)), length));
+          .method("PATCH", FileRangePublisher.range(file, start, length));
     }
 
     @Override
@@ -271,42 +267,5 @@ final class BlobPusher {
 
   private static String encode(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
-  }
-
-  private static InputStream openRange(Path file, long start, long length) {
-    try {
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-      channel.position(start);
-      InputStream whole = Channels.newInputStream(channel);
-      return new java.io.FilterInputStream(whole) {
-        private long left = length;
-
-        @Override
-        public int read() throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int b = super.read();
-          if (b >= 0) {
-            left--;
-          }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int off, int len) throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int n = super.read(buffer, off, (int) Math.min(len, left));
-          if (n > 0) {
-            left -= n;
-          }
-          return n;
-        }
-      };
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

@@ -34,6 +34,11 @@ final class TrustedCertificates {
     return out;
   }
 
+  /**
+   * The TLS context for a registry client. Nothing of the JDK's TLS stack is set up until a TLS
+   * connection is made: a plain-HTTP loopback registry never pays for it. Give the HttpClient
+   * explicit {@link javax.net.ssl.SSLParameters}, or it asks the context for its defaults at once.
+   */
   static SSLContext sslContext(List<Path> directories) throws IOException {
     List<X509Certificate> extra = new ArrayList<>();
     for (Path directory : directories) {
@@ -46,13 +51,16 @@ final class TrustedCertificates {
         }
       }
     }
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {new LazyTrustManager(extra)}, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot set up TLS: " + e.getMessage(), e);
-    }
+    TrustManager[] trust = {new LazyTrustManager(extra)};
+    return new LazySslContext(() -> {
+      try {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust, null);
+        return context;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+      }
+    });
   }
 
   private static List<X509Certificate> read(Path file) throws IOException {

@@ -165,4 +165,28 @@ class PlainRegistryTest {
         .isInstanceOf(RegistryException.class)
         .hasMessage("unknown registry host no-such-host.invalid");
   }
+
+  @Test
+  void closingTheClientStopsItsSelectorThread() throws Exception {
+    List<Thread> before = selectorThreads();
+    RegistryClient client = client();
+    assertThat(client.hasBlob("team/none", Digest.parse("sha256:" + "0".repeat(64)))).isFalse();
+    List<Thread> started = selectorThreads();
+    started.removeAll(before);
+    assertThat(started).hasSize(1);
+
+    client.close();
+
+    assertThat(started.get(0).isAlive()).isFalse();
+  }
+
+  private static List<Thread> selectorThreads() {
+    List<Thread> out = new java.util.ArrayList<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().startsWith("HttpClient-") && thread.getName().endsWith("-SelectorManager")) {
+        out.add(thread);
+      }
+    }
+    return out;
+  }
 }
