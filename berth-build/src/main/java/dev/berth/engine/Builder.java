@@ -17,4 +17,7 @@ public interface Builder {
    * image's own inputs (file layers) while earlier images are still building.
    */
   default void prefetch(ImageBuilder.PreparedImage prepared) {}
+
+  /** Drops work {@link #prefetch} queued and has not started, and waits for what it started. */
+  default void stopPrefetching() {}
 }

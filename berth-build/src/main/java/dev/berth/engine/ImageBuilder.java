@@ -41,8 +41,7 @@ public final class ImageBuilder implements Builder {
   private final BuildSettings settings;
   private final StepRunner runner;
   private final Consumer<String> progress;
-  private final Map<Digest, java.util.concurrent.CompletableFuture<LayerBlob>> prefetched =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Digest, Prefetch> prefetched = new java.util.concurrent.ConcurrentHashMap<>();
   private java.util.concurrent.ExecutorService prefetcher;
 
   public ImageBuilder(ContentStore store, BuildSettings settings, StepRunner runner, Consumer<String> progress) {
@@ -200,18 +199,49 @@ public final class ImageBuilder implements Builder {
       } catch (IOException unreadable) {
         continue;
       }
-      prefetched.computeIfAbsent(key, ignored -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-        try {
-          LayerBlob layer = step instanceof StepSpec.Copy copy
-              ? copyLayer(copy, inputs, List.of())
-              : MergedLayer.write(store, settings, spec.folder(), (StepSpec.Layer) step, inputs);
-          stepCache.put(key, layer);
-          return layer;
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }, prefetcher()));
+      prefetched.computeIfAbsent(key, ignored -> {
+        Prefetch prefetch = new Prefetch();
+        prefetcher().execute(() -> {
+          if (!prefetch.claimed.compareAndSet(false, true)) {
+            return;  // the build got there first and writes the layer itself
+          }
+          try {
+            LayerBlob layer = writeFileLayer(spec, step, inputs);
+            stepCache.put(key, layer);
+            prefetch.result.complete(layer);
+          } catch (IOException | RuntimeException e) {
+            prefetch.result.completeExceptionally(e);
+          }
+        });
+        return prefetch;
+      });
     }
+  }
+
+  @Override
+  public void stopPrefetching() {
+    for (Prefetch prefetch : prefetched.values()) {
+      if (!prefetch.claimed.compareAndSet(false, true)) {
+        try {
+          prefetch.result.join();  // started: let it finish its blob rather than leave it half-written
+        } catch (java.util.concurrent.CompletionException ignored) {
+          // a failed write ahead leaves nothing in the store
+        }
+      }
+    }
+    prefetched.clear();
+  }
+
+  /** A file layer queued to be written ahead; whoever claims it first (prefetcher or build) writes it. */
+  private static final class Prefetch {
+    final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+    final java.util.concurrent.CompletableFuture<LayerBlob> result = new java.util.concurrent.CompletableFuture<>();
+  }
+
+  private LayerBlob writeFileLayer(ImageSpec spec, StepSpec step, List<InputFile> inputs) throws IOException {
+    return step instanceof StepSpec.Copy copy
+        ? copyLayer(copy, inputs, List.of())
+        : MergedLayer.write(store, settings, spec.folder(), (StepSpec.Layer) step, inputs);
   }
 
   private synchronized java.util.concurrent.ExecutorService prefetcher() {
@@ -227,14 +257,17 @@ public final class ImageBuilder implements Builder {
 
   /** A layer written ahead by {@link #prefetch}, or cached under its content key; empty when it must be written now. */
   private Optional<LayerBlob> fileLayer(Digest contentKey) throws IOException {
-    var future = prefetched.get(contentKey);
-    if (future != null) {
+    Prefetch prefetch = prefetched.get(contentKey);
+    if (prefetch != null && !prefetch.claimed.compareAndSet(false, true)) {
       try {
-        return Optional.of(future.join());
+        return Optional.of(prefetch.result.join());
       } catch (java.util.concurrent.CompletionException failed) {
-        prefetched.remove(contentKey, future);
+        prefetched.remove(contentKey, prefetch);
         return Optional.empty();  // written again in the build's own thread, where an error is reported
       }
+    }
+    if (prefetch != null) {
+      prefetched.remove(contentKey, prefetch);  // not started yet: the build writes it now
     }
     return stepCache.find(contentKey);
   }

@@ -65,6 +65,11 @@ public final class KeyedBuild {
     builder.prefetch(prepared);
   }
 
+  /** Ends the builder's work ahead; see {@link Builder#stopPrefetching}. */
+  public void stopPrefetching() {
+    builder.stopPrefetching();
+  }
+
   /** Whether the image's key tag is already in the store. */
   public Optional<Descriptor> existing(ImageBuilder.PreparedImage prepared) throws IOException {
     return store.resolve(keyName(prepared));

@@ -124,6 +124,7 @@ public final class TreeBuild {
       return new RunResult(results);
     } finally {
       pool.shutdownNow();
+      build.stopPrefetching();
     }
   }
 

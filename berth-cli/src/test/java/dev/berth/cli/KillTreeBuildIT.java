@@ -20,7 +20,7 @@ class KillTreeBuildIT {
     Path tree = Files.createDirectories(work.resolve("tree"));
     image(tree, "base", "scratch", 1);
     image(tree, "small", "base", 1);
-    image(tree, "huge", "base", 120);
+    image(tree, "huge", "base", 250);  // its layer is written ahead from the start, for seconds
     image(tree, "huge-child", "huge", 1);
     Berth berth = new Berth(work.resolve("store"));
 
@@ -28,7 +28,6 @@ class KillTreeBuildIT {
     Path log = tree.resolve(".berth/journal.log");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     waitFor(log, "\"image\":\"huge\"", "\"state\":\"BUILDING\"", deadline);
-    Thread.sleep(500);
     assertThat(build.isAlive()).as("killed while building 'huge'").isTrue();
     build.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
