@@ -391,6 +391,12 @@ public final class DockerfileFrontend {
       }
 
       void start() {
+        if (!baseEnvironment.containsKey("PATH")) {
+          Map<String, String> withPath = new LinkedHashMap<>(envMap(DEFAULT_PATH_ENV));
+          withPath.putAll(baseEnvironment);
+          baseEnvironment = withPath;
+        }
+        steps.add(new StepSpec.DefaultEnv(envMap(DEFAULT_PATH_ENV)));  // FROM gives PATH a default, as Docker's does
         Map<String, String> proxies = new LinkedHashMap<>();
         buildArgs.forEach((key, value) -> {
           if (PROXY_ARGS.contains(key)) {

@@ -37,6 +37,7 @@ final class GeneratedDockerfile {
   private String workdir;
   private String user;
   private List<String> shell = Command.DEFAULT_SHELL;
+  private final Map<String, String> environment = new TreeMap<>();
 
   private GeneratedDockerfile(ContentStore store, BuildSettings settings) {
     this.store = store;
@@ -54,6 +55,10 @@ final class GeneratedDockerfile {
     ImageConfig.ContainerConfig baseConfig = base.config().config();
     generated.workdir = baseConfig.workingDir();
     generated.user = baseConfig.user();
+    if (baseConfig.env() != null) {
+      baseConfig.env().forEach(entry -> generated.environment.put(
+          entry.contains("=") ? entry.substring(0, entry.indexOf('=')) : entry, ""));
+    }
     generated.line("FROM " + baseReference);
     boolean needsNetwork = false;
     for (int i = 0; i < spec.steps().size(); i++) {
@@ -68,7 +73,15 @@ final class GeneratedDockerfile {
 
   private void step(ImageSpec spec, StepSpec step, String directory, List<InputFile> inputs,
       Map<String, String> sourceReferences) throws IOException {
-    if (step instanceof StepSpec.Env env) {
+    if (step instanceof StepSpec.DefaultEnv defaults) {
+      Map<String, String> missing = new TreeMap<>(defaults.variables());
+      missing.keySet().removeAll(environment.keySet());
+      if (!missing.isEmpty()) {
+        line("ENV " + pairs(missing, false, spec));
+        environment.putAll(missing);
+      }
+    } else if (step instanceof StepSpec.Env env) {
+      environment.putAll(env.variables());
       line("ENV " + pairs(env.variables(), false, spec));
     } else if (step instanceof StepSpec.Workdir change) {
       workdir = absolute(change.path());

@@ -113,6 +113,16 @@ public final class ImageBuilder implements Builder {
           .withEmptyLayerHistory("berth env " + new TreeMap<>(env.variables()));
       return;
     }
+    if (step instanceof StepSpec.DefaultEnv defaults) {
+      Map<String, String> missing = new TreeMap<>(defaults.variables());
+      List<String> env = state.config.config().env() == null ? List.of() : state.config.config().env();
+      env.forEach(entry -> missing.remove(entry.contains("=") ? entry.substring(0, entry.indexOf('=')) : entry));
+      if (!missing.isEmpty()) {
+        state.config = state.config.withConfig(state.config.config().withEnv(
+            RuntimeConfigs.mergeEnv(state.config.config().env(), missing)));
+      }
+      return;
+    }
     if (step instanceof StepSpec.Workdir workdir) {
       String path = absolute(state, workdir.path());
       state.config = state.config.withConfig(state.config.config().withWorkingDir(path))

@@ -28,6 +28,8 @@ final class StepJson {
       out.put("copy", copyFields(copy.src(), copy.dest(), copy.owner(), copy.mode()));
     } else if (step instanceof StepSpec.Env env) {
       out.put("env", new TreeMap<>(env.variables()));
+    } else if (step instanceof StepSpec.DefaultEnv defaults) {
+      out.put("defaultEnv", new TreeMap<>(defaults.variables()));
     } else if (step instanceof StepSpec.Workdir workdir) {
       out.put("workdir", workdir.path());
     } else if (step instanceof StepSpec.User user) {

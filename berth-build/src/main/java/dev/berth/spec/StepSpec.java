@@ -38,6 +38,16 @@ public sealed interface StepSpec {
     }
   }
 
+  /**
+   * Variables set only where the image so far lacks them: a Dockerfile's FROM gives PATH its default
+   * this way, as Docker's builders do.
+   */
+  record DefaultEnv(Map<String, String> variables) implements StepSpec {
+    public DefaultEnv {
+      variables = Map.copyOf(variables);
+    }
+  }
+
   /** {@code workdir:} inside {@code steps:}. */
   record Workdir(String path) implements StepSpec {}
 

@@ -49,33 +49,33 @@ class DockerPkgTreeTest {
   @Test
   void rendersTemplatesWithDockerPkgFilters() {
     Map<String, ImageSpec> images = ImageGraph.of(DockerPkgTree.load(EXAMPLE, null).images()).images();
-    assertThat(images.get("base").steps()).contains(new StepSpec.Run(new Command.Shell(
+    assertThat(DockerfileFrontendTest.instructions(images.get("base"))).contains(new StepSpec.Run(new Command.Shell(
         "mkdir -p $SERVICE_ROOT /var/lib/app && chown 1000:1000 /var/lib/app")));
     assertThat(images.get("base").config().labels())
         .containsEntry("org.opencontainers.image.source", "https://registry.example.org/examples");
-    assertThat(images.get("tools").steps()).contains(
+    assertThat(DockerfileFrontendTest.instructions(images.get("tools"))).contains(
         new StepSpec.Copy("bin", "/usr/local/bin/", null, "0755"),
         new StepSpec.Env(Map.of("GREETING", "hello from docker-pkg")),
         new StepSpec.Run(new Command.Shell("for tool in greet hello-tools; do test -x /usr/local/bin/$tool; done")));
-    assertThat(images.get("web").steps()).containsExactly(
+    assertThat(DockerfileFrontendTest.instructions(images.get("web"))).containsExactly(
         new StepSpec.CopyFrom("web--build", "/build", "/srv/www/", "1000:1000", null),
         new StepSpec.User("1000"),
         new StepSpec.Workdir("/srv/www"));
     assertThat(images.get("web").config().cmd()).containsExactly("-h", "/srv/www");
-    assertThat(images.get("web--build").steps()).startsWith(new StepSpec.Workdir("/build"),
+    assertThat(DockerfileFrontendTest.instructions(images.get("web--build"))).startsWith(new StepSpec.Workdir("/build"),
         new StepSpec.Copy("site", "/build/", null, null));
     ImageSpec worker = images.get("worker");
-    assertThat(worker.steps()).contains(
+    assertThat(DockerfileFrontendTest.instructions(worker)).contains(
         new StepSpec.BuildArgs(Map.of("UPSTREAM_VERSION", "1.63.0")),
         new StepSpec.AddArchive("payload.tar.gz", "/opt/worker/"),
         new StepSpec.Env(Map.of("WORKER_NAME", "worker-demo")));
     assertThat(worker.config().labels()).containsEntry("example.registry", "registry.example.org/examples");
     assertThat(worker.config().volumes()).containsExactly("/var/lib/worker");
     ImageSpec cron = images.get("cron");
-    assertThat(cron.steps()).contains(new StepSpec.Shell(List.of("/bin/sh", "-ec")),
+    assertThat(DockerfileFrontendTest.instructions(cron)).contains(new StepSpec.Shell(List.of("/bin/sh", "-ec")),
         new StepSpec.Env(Map.of("JOB_MESSAGE", "job done by cron")), new StepSpec.User("65534"));
     assertThat(cron.config().entrypoint()).containsExactly("/bin/sh", "-ec", "/usr/local/bin/cron-job");
-    assertThat(images.get("busybox-extra").steps()).contains(
+    assertThat(DockerfileFrontendTest.instructions(images.get("busybox-extra"))).contains(
         new StepSpec.Workdir("/usr/local/share/extra"), new StepSpec.Copy("README", "/usr/local/share/extra/", null, null));
   }
 

@@ -37,7 +37,7 @@ class DockerfileFrontendTest {
     ImageSpec spec = parse("ARG BASE=examples/busybox\nARG TAG=1\nFROM ${BASE}:${TAG}\n"
         + "ARG TAG\nARG MODE=fast\nENV MODE=env-$MODE TAGGED=$TAG\nRUN echo $MODE\n", Map.of("TAG", "2")).get(0);
     assertThat(spec.base()).isEqualTo("examples/busybox:2");
-    assertThat(spec.steps()).containsExactly(
+    assertThat(instructions(spec)).containsExactly(
         new StepSpec.BuildArgs(Map.of("TAG", "2")),
         new StepSpec.BuildArgs(Map.of("MODE", "fast")),
         new StepSpec.Env(Map.of("MODE", "env-fast", "TAGGED", "2")),
@@ -47,27 +47,27 @@ class DockerfileFrontendTest {
   @Test
   void globalArgsAreNotVisibleInAStageUntilDeclared() throws IOException {
     ImageSpec spec = single("ARG V=1\nFROM scratch\nENV A=${V:-unset}\nARG V\nENV B=${V:+set}\n");
-    assertThat(spec.steps()).contains(new StepSpec.Env(Map.of("A", "unset")), new StepSpec.Env(Map.of("B", "set")));
+    assertThat(instructions(spec)).contains(new StepSpec.Env(Map.of("A", "unset")), new StepSpec.Env(Map.of("B", "set")));
   }
 
   @Test
   void envOverridesArgAndUsesTheValueBeforeTheInstruction() throws IOException {
     ImageSpec spec = single("FROM scratch\nARG X=arg\nENV X=env\nENV Y=$X Z=1 X=2\nWORKDIR /w/$X\n");
-    assertThat(spec.steps()).contains(new StepSpec.Env(Map.of("Y", "env", "Z", "1", "X", "2")),
+    assertThat(instructions(spec)).contains(new StepSpec.Env(Map.of("Y", "env", "Z", "1", "X", "2")),
         new StepSpec.Workdir("/w/2"));
   }
 
   @Test
   void proxyBuildArgsReachRunWithoutArg() throws IOException {
     ImageSpec spec = parse("FROM scratch\nRUN true\n", Map.of("http_proxy", "http://proxy:3128")).get(0);
-    assertThat(spec.steps().get(0)).isEqualTo(new StepSpec.BuildArgs(Map.of("http_proxy", "http://proxy:3128")));
+    assertThat(instructions(spec).get(0)).isEqualTo(new StepSpec.BuildArgs(Map.of("http_proxy", "http://proxy:3128")));
   }
 
   @Test
   void shellAppliesToLaterShellForms() throws IOException {
     ImageSpec spec = single("FROM scratch\nRUN a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN b | c\n"
         + "RUN [\"d\"]\nCMD e\n");
-    assertThat(spec.steps()).containsExactly(
+    assertThat(instructions(spec)).containsExactly(
         new StepSpec.Run(new Command.Shell("a")),
         new StepSpec.Shell(List.of("/bin/bash", "-o", "pipefail", "-c")),
         new StepSpec.Run(new Command.Exec(List.of("/bin/bash", "-o", "pipefail", "-c", "b | c"))),
@@ -87,7 +87,7 @@ class DockerfileFrontendTest {
         .containsEntry("old", "value with spaces");
     assertThat(spec.config().volumes()).containsExactly("/data", "/logs", "/cache");
     assertThat(spec.config().stopSignal()).isEqualTo("SIGQUIT");
-    assertThat(spec.steps()).containsExactly(new StepSpec.User("app:app"));
+    assertThat(instructions(spec)).containsExactly(new StepSpec.User("app:app"));
     assertThat(spec.network()).isEqualTo(ImageSpec.Network.HOST);
     assertThat(spec.tags()).containsExactly("{key}");
   }
@@ -105,7 +105,7 @@ class DockerfileFrontendTest {
     }
     ImageSpec spec = single("FROM scratch\nWORKDIR /app\nCOPY conf/*.conf ./etc/\nCOPY --chown=app:app --chmod=0640 "
         + "/plain.txt notes.txt\nADD data.tgz /opt/data\nADD plain.txt .\nCOPY . /all/\n");
-    assertThat(spec.steps()).containsExactly(
+    assertThat(instructions(spec)).containsExactly(
         new StepSpec.Workdir("/app"),
         new StepSpec.Copy("conf/a.conf", "/app/etc/", null, null),
         new StepSpec.Copy("conf/b.conf", "/app/etc/", null, null),
@@ -119,7 +119,7 @@ class DockerfileFrontendTest {
   void relativeDestinationWithoutKnownWorkdirStaysRelative() throws IOException {
     Files.writeString(context.resolve("f"), "x");
     ImageSpec spec = single("FROM examples/busybox:1\nCOPY f sub/\nWORKDIR rel\n");
-    assertThat(spec.steps()).containsExactly(new StepSpec.Copy("f", "sub/", null, null), new StepSpec.Workdir("rel"));
+    assertThat(instructions(spec)).containsExactly(new StepSpec.Copy("f", "sub/", null, null), new StepSpec.Workdir("rel"));
   }
 
   @Test
@@ -133,7 +133,7 @@ class DockerfileFrontendTest {
     assertThat(images.get(1).base()).isEqualTo("app--deps");
     assertThat(images.get(0).tags()).containsExactly("{key}");
     ImageSpec last = images.get(2);
-    assertThat(last.steps()).containsExactly(
+    assertThat(instructions(last)).containsExactly(
         new StepSpec.CopyFrom("app--build", "/out/app", "/usr/bin/", null, null),
         new StepSpec.CopyFrom("app--deps", "/lib", "/lib/", null, null),
         new StepSpec.CopyFrom("examples/tools:1", "/bin/tool", "/bin/", null, null));
@@ -157,12 +157,22 @@ class DockerfileFrontendTest {
     };
     var result = new DockerfileFrontend(Platform.LINUX_AMD64, bases).parse(context, "app", Map.of());
     assertThat(result.images()).hasSize(1);
-    assertThat(result.image().steps()).containsExactly(new StepSpec.Env(Map.of("X", "")));
+    assertThat(instructions(result.image())).containsExactly(new StepSpec.Env(Map.of("X", "")));
     assertThat(result.warnings()).anyMatch(w -> w.contains(":4: the environment of base 'other' is unknown; [$HOME]"));
     Files.writeString(context.resolve("Dockerfile"), "FROM parent\nENV PATH=/go/bin:$PATH\n");
     var first = new DockerfileFrontend(Platform.LINUX_AMD64, bases).parse(context, "app", Map.of());
-    assertThat(first.image().steps()).containsExactly(new StepSpec.Env(Map.of("PATH", "/go/bin:/usr/bin")));
+    assertThat(instructions(first.image())).containsExactly(new StepSpec.Env(Map.of("PATH", "/go/bin:/usr/bin")));
     assertThat(first.environment()).containsEntry("PATH", "/go/bin:/usr/bin");
+  }
+
+  @Test
+  void fromGivesPathItsDefaultWhereTheBaseHasNone() throws IOException {
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nENV BIN=/opt/bin:$PATH\n");
+    var spec = new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE)
+        .parse(context, "app", Map.of()).image();
+    String path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    assertThat(spec.steps().get(0)).isEqualTo(new StepSpec.DefaultEnv(Map.of("PATH", path)));
+    assertThat(spec.steps()).contains(new StepSpec.Env(Map.of("BIN", "/opt/bin:" + path)));
   }
 
   @Test
@@ -186,5 +196,10 @@ class DockerfileFrontendTest {
   private void assertError(String dockerfile, String message) {
     assertThatThrownBy(() -> parse(dockerfile, Map.of())).isInstanceOf(SpecException.class)
         .hasMessageStartingWith(message);
+  }
+
+  /** The steps the instructions made, without the PATH default every FROM adds (tested on its own). */
+  static java.util.List<StepSpec> instructions(dev.berth.spec.ImageSpec spec) {
+    return spec.steps().stream().filter(step -> !(step instanceof StepSpec.DefaultEnv)).toList();
   }
 }

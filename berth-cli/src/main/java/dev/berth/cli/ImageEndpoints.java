@@ -18,8 +18,16 @@ import java.nio.file.Files;
 
 /** Reading an image from, and writing it to, any {@link ImageLocation}; shared by pull, push and copy. */
 final class ImageEndpoints {
-  /** An image held in some content store, ready to be copied or pushed. */
-  record Source(ContentStore store, Descriptor top) {}
+  /**
+   * An image held in some content store, ready to be copied or pushed.
+   *
+   * @param name what the image is called where it came from (a store name or registry reference), or null
+   */
+  record Source(ContentStore store, Descriptor top, String name) {
+    Source(ContentStore store, Descriptor top) {
+      this(store, top, null);
+    }
+  }
 
   private final GlobalOptions global;
   private final RegistryOptions registries;
@@ -49,7 +57,7 @@ final class ImageEndpoints {
   /** Finds or fetches {@code location}; registry images are pulled into {@code cache}. */
   Source read(ImageLocation location, Platform platform, ContentStore cache) throws IOException {
     if (location instanceof ImageLocation.StoreLocation store) {
-      return new Source(localStore(), findIn(localStore(), store.reference()));
+      return new Source(localStore(), findIn(localStore(), store.reference()), store.reference().localName());
     }
     if (location instanceof ImageLocation.OciLayoutLocation oci) {
       if (!Files.isRegularFile(oci.directory().resolve("index.json"))) {
@@ -64,7 +72,7 @@ final class ImageEndpoints {
       PullResult pulled = registries.clientFor(reference.registry()).pull(reference, platform, cache);
       out.printf("pulled %s: %d blobs downloaded, %d already present%n", reference,
           pulled.downloaded().size(), pulled.skipped().size());
-      return new Source(cache, pulled.pulled());
+      return new Source(cache, pulled.pulled(), storeName(reference));
     }
     ImageLocation.DockerArchiveLocation archive = (ImageLocation.DockerArchiveLocation) location;
     return new Source(cache, DockerArchive.read(archive.file(), null, cache));
@@ -94,7 +102,9 @@ final class ImageEndpoints {
             .orElseThrow(() -> new IOException("the index has no image for " + Platform.host()
                 + "; a docker archive holds one platform"));
       }
-      DockerArchive.write(source.store(), manifest, List.of(), archive.file());
+      // Named as docker save names it, so that docker load tags it.
+      DockerArchive.write(source.store(), manifest, source.name() == null ? List.of() : List.of(source.name()),
+          archive.file());
     }
   }
 

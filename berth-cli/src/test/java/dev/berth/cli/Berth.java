@@ -104,4 +104,40 @@ final class Berth {
     assertThat(process.exitValue()).as("%s failed: %s", List.of(command), new String(err, StandardCharsets.UTF_8)).isZero();
     return new String(out, StandardCharsets.UTF_8);
   }
+
+  /** Every path under {@code root} with its type, mode, owner and content digest or link target; times left out. */
+  static Map<String, String> fileTree(Path root) throws IOException {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var walk = Files.walk(root)) {
+      for (Path path : walk.toList()) {
+        var attributes = Files.readAttributes(path, "unix:mode,uid,gid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        String what;
+        if (Files.isSymbolicLink(path)) {
+          what = "link " + Files.readSymbolicLink(path);
+        } else if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          what = "dir";
+        } else if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          what = "file " + sha256(path);
+        } else {
+          what = "special " + Files.readAttributes(path, "unix:rdev", java.nio.file.LinkOption.NOFOLLOW_LINKS).get("rdev");
+        }
+        out.put("/" + root.relativize(path), what + " " + Integer.toOctalString((int) attributes.get("mode"))
+            + " " + attributes.get("uid") + ":" + attributes.get("gid"));
+      }
+    }
+    return out;
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      var digest = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -7,10 +7,7 @@ import dev.berth.oci.Json;
 import dev.berth.testing.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -102,7 +99,7 @@ class DockerBuilderIT {
         rootfs.put(builder, bundle.resolve("rootfs"));
         rootfs.put(builder + "-config", bundle.resolve("config.json"));
       }
-      assertThat(listing(rootfs.get("docker"))).isEqualTo(listing(rootfs.get("native")));
+      assertThat(Berth.fileTree(rootfs.get("docker"))).isEqualTo(Berth.fileTree(rootfs.get("native")));
       assertThat(runtime(rootfs.get("docker-config"))).isEqualTo(runtime(rootfs.get("native-config")));
       assertThat((String) runtime(rootfs.get("native-config")).get("args")).contains("--loud");
     }
@@ -170,27 +167,6 @@ class DockerBuilderIT {
     return keys;
   }
 
-  /** Every path with its type, mode, owner and content digest or link target; times left out. */
-  private static Map<String, String> listing(Path root) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path path : walk.toList()) {
-        var attributes = Files.readAttributes(path, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
-        String what;
-        if (Files.isSymbolicLink(path)) {
-          what = "link " + Files.readSymbolicLink(path);
-        } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-          what = "dir";
-        } else {
-          what = "file " + sha256(path);
-        }
-        out.put("/" + root.relativize(path), what + " " + Integer.toOctalString((int) attributes.get("mode"))
-            + " " + attributes.get("uid") + ":" + attributes.get("gid"));
-      }
-    }
-    return out;
-  }
-
   /** What umoci's runtime config takes from the image config: env, args, user, cwd. */
   private static Map<String, Object> runtime(Path configJson) throws IOException {
     JsonNode config = Json.tree(Files.readAllBytes(configJson));
@@ -209,14 +185,6 @@ class DockerBuilderIT {
     });
     out.put("annotations", kept);
     return out;
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private boolean engineHas(String image) throws Exception {
