@@ -36,10 +36,17 @@ public final class Planner {
   }
 
   /**
-   * Plans in three passes: keys in dependency order (each needs its parent's), then the registry asked
-   * about every key the store lacks, at once, then each image's action, parents first.
+   * Plans in two passes: keys in dependency order (each needs its parent's), the registry asked about
+   * each key the store lacks as soon as it is known, while the next keys are worked out; then each
+   * image's action, parents first.
    */
   public Plan plan(ImageGraph graph, List<String> selection, boolean force) {
+    try (PresenceChecks checks = new PresenceChecks(force)) {
+      return plan(graph, selection, force, checks);
+    }
+  }
+
+  private Plan plan(ImageGraph graph, List<String> selection, boolean force, PresenceChecks checks) {
     Map<String, Prepared> prepared = new HashMap<>();
     for (String name : selection) {
       Optional<String> parent = graph.parent(name);
@@ -51,8 +58,9 @@ public final class Planner {
         }
       }
       prepared.put(name, prepare(graph.spec(name), parent, parentPrepared, sources));
+      checks.start(name, prepared.get(name).image());
     }
-    Map<String, Presence> presence = presence(selection, prepared, force);
+    Map<String, Presence> presence = checks.results();
     Map<String, Plan.Item> byName = new HashMap<>();
     List<Plan.Item> items = new ArrayList<>();
     for (String name : selection) {
@@ -110,55 +118,63 @@ public final class Planner {
     }
   }
 
-  private Map<String, Presence> presence(List<String> selection, Map<String, Prepared> prepared, boolean force) {
-    Map<String, Presence> out = new java.util.concurrent.ConcurrentHashMap<>();
-    List<java.util.concurrent.Callable<Void>> remoteChecks = new ArrayList<>();
-    for (String name : selection) {
-      ImageBuilder.PreparedImage image = prepared.get(name).image();
-      if (image == null || force) {
-        out.put(name, new Presence(null, null));
-        continue;
-      }
+  /** Where each key is: the store first, else the registry, asked on a few threads while planning goes on. */
+  private final class PresenceChecks implements AutoCloseable {
+    private final boolean force;
+    private final Map<String, java.util.concurrent.CompletableFuture<Presence>> found = new HashMap<>();
+    private java.util.concurrent.ExecutorService pool;
+
+    PresenceChecks(boolean force) {
+      this.force = force;
+    }
+
+    void start(String name, ImageBuilder.PreparedImage image) {
+      found.put(name, image == null || force ? done(new Presence(null, null)) : check(image));
+    }
+
+    private java.util.concurrent.CompletableFuture<Presence> check(ImageBuilder.PreparedImage image) {
       try {
         if (build.existing(image).isPresent()) {
-          out.put(name, new Presence("in the store", null));
-          continue;
+          return done(new Presence("in the store", null));
         }
       } catch (IOException | RuntimeException e) {
-        out.put(name, new Presence(null, messageOf(e)));
-        continue;
+        return done(new Presence(null, messageOf(e)));
       }
-      remoteChecks.add(() -> {
+      if (remote == RemoteCheck.NONE) {
+        return done(new Presence(null, null));
+      }
+      if (pool == null) {
+        pool = java.util.concurrent.Executors.newFixedThreadPool(REMOTE_CHECKS, runnable -> {
+          Thread thread = new Thread(runnable, "berth-registry-check");
+          thread.setDaemon(true);
+          return thread;
+        });
+      }
+      return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
         try {
-          out.put(name, new Presence(remote.has(image.spec(), image.key()) ? "in the registry" : null, null));
+          return new Presence(remote.has(image.spec(), image.key()) ? "in the registry" : null, null);
         } catch (IOException | RuntimeException e) {
-          out.put(name, new Presence(null, "cannot ask the registry: " + messageOf(e)));
+          return new Presence(null, "cannot ask the registry: " + messageOf(e));
         }
-        return null;
-      });
+      }, pool);
     }
-    if (remoteChecks.size() == 1) {
-      try {
-        remoteChecks.get(0).call();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    } else if (!remoteChecks.isEmpty()) {
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(REMOTE_CHECKS);
-      try {
-        for (var future : pool.invokeAll(remoteChecks)) {
-          future.get();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while asking the registry", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException(e.getCause());
-      } finally {
+
+    Map<String, Presence> results() {
+      Map<String, Presence> out = new HashMap<>();
+      found.forEach((name, presence) -> out.put(name, presence.join()));
+      return out;
+    }
+
+    private static java.util.concurrent.CompletableFuture<Presence> done(Presence presence) {
+      return java.util.concurrent.CompletableFuture.completedFuture(presence);
+    }
+
+    @Override
+    public void close() {
+      if (pool != null) {
         pool.shutdownNow();
       }
     }
-    return out;
   }
 
   private String reason(ImageSpec spec, ImageBuilder.PreparedImage prepared, Optional<String> parent, boolean force) {
