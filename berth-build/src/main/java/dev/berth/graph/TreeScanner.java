@@ -1,5 +1,6 @@
 package dev.berth.graph;
 
+import dev.berth.dockerfile.DockerPkgConfig;
 import dev.berth.dockerfile.DockerPkgTree;
 import dev.berth.dockerfile.DockerfileFrontend;
 import dev.berth.oci.Platform;
@@ -47,6 +48,19 @@ public final class TreeScanner {
     return scan(root, new Options(platform, null, Map.of()));
   }
 
+  /**
+   * The root of the docker-pkg tree a template folder belongs to: the nearest folder up to the
+   * scanned tree that holds docker-pkg's config.yaml, else the scanned tree itself.
+   */
+  private static Path dockerPkgRoot(Path tree, Path templateFolder) {
+    for (Path dir = templateFolder; dir != null && dir.startsWith(tree); dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve(DockerPkgConfig.FILE_NAME))) {
+        return dir;
+      }
+    }
+    return tree;
+  }
+
   public static Tree scan(Path root, Options options) throws IOException {
     Platform platform = options.platform();
     Path tree = root.toAbsolutePath().normalize();
@@ -57,7 +71,7 @@ public final class TreeScanner {
     ImageSpecParser parser = new ImageSpecParser(platform != null ? platform : config.platform());
     List<ImageSpec> specs = new ArrayList<>();
     List<Path> dockerfileFolders = new ArrayList<>();
-    boolean[] dockerPkg = {false};
+    java.util.Set<Path> dockerPkgRoots = new java.util.TreeSet<>();
     Files.walkFileTree(tree, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -68,7 +82,7 @@ public final class TreeScanner {
         if (Files.isRegularFile(dir.resolve(ImageSpecParser.FILE_NAME))) {
           specs.add(parser.parse(dir));
         } else if (Files.isRegularFile(dir.resolve(DockerPkgTree.TEMPLATE))) {
-          dockerPkg[0] = true;
+          dockerPkgRoots.add(dockerPkgRoot(tree, dir));
         } else if (Files.isRegularFile(dir.resolve(DockerfileFrontend.FILE_NAME))) {
           dockerfileFolders.add(dir);
         }
@@ -85,12 +99,13 @@ public final class TreeScanner {
       specs.addAll(result.images());
       warnings.addAll(result.warnings());
     }
-    if (dockerPkg[0]) {
-      Path dockerPkgConfig = options.dockerPkgConfig() != null ? options.dockerPkgConfig() : tree.resolve("config.yaml");
+    for (Path dockerPkgRoot : dockerPkgRoots) {
+      Path found = dockerPkgRoot.resolve(DockerPkgConfig.FILE_NAME);
+      Path dockerPkgConfig = options.dockerPkgConfig() != null ? options.dockerPkgConfig() : found;
       if (options.dockerPkgConfig() != null && !Files.isRegularFile(dockerPkgConfig)) {
         throw new GraphException("no docker-pkg config at " + dockerPkgConfig);
       }
-      var dockerPkgTree = DockerPkgTree.load(tree, Files.isRegularFile(dockerPkgConfig) ? dockerPkgConfig : null,
+      var dockerPkgTree = DockerPkgTree.load(dockerPkgRoot, Files.isRegularFile(dockerPkgConfig) ? dockerPkgConfig : null,
           effective, DockerfileFrontend.Bases.NONE, options.buildArgs());
       specs.addAll(dockerPkgTree.images());
       warnings.addAll(dockerPkgTree.warnings());

@@ -123,4 +123,10 @@ class DockerfileIT {
         .contains("Depends does not list 'worker'");
     assertThat(planned.stdout()).contains("cron").contains("web");
   }
+
+  @Test
+  void aDockerPkgTreeInsideALargerTreeReadsItsOwnConfig() throws Exception {
+    String plan = berth.run("plan", EXAMPLES.toString()).succeeded().stdout();
+    assertThat(plan).contains("examples/hello").contains("cron").contains("web--build");
+  }
 }

@@ -89,4 +89,17 @@ class ExampleImageIT {
     assertThat(again.stdout().lines().findFirst()).contains("cached     " + keyName);
     assertThat(berth.run("store", "fsck").succeeded().stdout()).contains("all intact");
   }
+
+  @Test
+  void theQuickStartCommandBuildsTheExampleAndASecondRunBuildsNothing() throws Exception {
+    for (String expected : new String[] {"verified", "cached"}) {
+      ProcessBuilder quickStart = new ProcessBuilder(EXAMPLES.resolve("build").toString())
+          .redirectErrorStream(true);
+      quickStart.environment().put("BERTH_STORE", work.resolve("quick-start-store").toString());
+      Process process = quickStart.start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor()).as(output).isZero();
+      assertThat(output).containsPattern(expected + " +examples/hello:[0-9a-f]{24}");
+    }
+  }
 }
