@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -37,7 +38,7 @@ public final class NamedLock implements AutoCloseable {
     try {
       Files.createDirectories(file.getParent());
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock ignored = channel.lock();
+      lockFile(channel, file);
       return new NamedLock(threadLock, channel);
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
@@ -45,6 +46,30 @@ public final class NamedLock implements AutoCloseable {
       }
       threadLock.unlock();
       throw e;
+    }
+  }
+
+  /**
+   * Waits for the file lock. The kernel tracks file locks per process, not per thread, so when two
+   * processes each have a thread waiting for a lock the other holds (different files, no real
+   * cycle), it may refuse with EDEADLK ("Resource deadlock avoided"): then wait a moment and ask again.
+   */
+  private static void lockFile(FileChannel channel, Path file) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        FileLock ignored = channel.lock();
+        return;
+      } catch (IOException e) {
+        if (e.getMessage() == null || !e.getMessage().contains("deadlock") || attempt >= 1000) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(ThreadLocalRandom.current().nextInt(2, 20));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting for " + file);
+      }
     }
   }
 
