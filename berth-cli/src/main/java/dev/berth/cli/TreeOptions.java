@@ -39,14 +39,18 @@ final class TreeOptions {
       description = "docker-pkg's config.yaml for a docker-pkg tree (default: the one at the tree's root, if any).")
   Path dockerPkgConfig;
 
+  @Option(names = "--registry-mirror", paramLabel = "URL",
+      description = "A Docker Hub mirror, tried before Docker Hub (repeatable; after berth.yaml's registryMirrors).")
+  List<String> registryMirrors = new ArrayList<>();
+
   @picocli.CommandLine.Mixin RegistryOptions registries;
 
   /** Registry access for bases: Docker Hub mirrors from berth.yaml, then from --registry-mirror. */
   Registries registries(dev.berth.graph.TreeConfig config, dev.berth.store.ContentStore store,
       Consumer<String> progress) {
     List<String> mirrors = new ArrayList<>(config.registryMirrors());
-    mirrors.addAll(registries.registryMirrors);
-    registries.registryMirrors = mirrors;
+    mirrors.addAll(registryMirrors);
+    registries.registryMirrors = List.copyOf(mirrors);
     return new Registries(registries, store, mirrors, warning -> progress.accept("warning: " + warning));
   }
 
