@@ -96,7 +96,7 @@ public final class KeyedBuild {
       built = false;
     } else {
       BaseImage base = prepared.baseIdentity().startsWith("tree:")
-          ? resolver.resolve(spec.base() + ":" + treeParentTag(prepared), spec.platform(), settings.created())
+          ? resolver.resolveStored(spec.base() + ":" + treeParentTag(prepared), spec.platform())
           : resolver.resolve(spec.base(), spec.platform(), settings.created());
       manifest = builder.build(prepared, base).manifest();
       built = true;

@@ -15,14 +15,21 @@ import java.util.Map;
 
 /**
  * {@code berth.yaml} at a tree's root: where images are published, the default platform, how many
- * images build at once, and template variables.
+ * images build at once, template variables, and Docker Hub mirrors ({@code registryMirrors}, as
+ * dockerd's {@code registry-mirrors}: URLs tried in order before Docker Hub).
  */
 public record TreeConfig(String registry, Platform platform, Integer jobs, Map<String, String> variables,
-    boolean insecure) {
+    boolean insecure, java.util.List<String> registryMirrors) {
   public static final String FILE_NAME = "berth.yaml";
 
   public TreeConfig {
     variables = variables == null ? Map.of() : Map.copyOf(variables);
+    registryMirrors = registryMirrors == null ? java.util.List.of() : java.util.List.copyOf(registryMirrors);
+  }
+
+  public TreeConfig(String registry, Platform platform, Integer jobs, Map<String, String> variables,
+      boolean insecure) {
+    this(registry, platform, jobs, variables, insecure, java.util.List.of());
   }
 
   public static TreeConfig defaults() {
@@ -35,6 +42,7 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
     @JsonProperty Integer jobs;
     @JsonProperty Map<String, String> variables;
     @JsonProperty Boolean insecure;
+    @JsonProperty java.util.List<String> registryMirrors;
   }
 
   public static TreeConfig load(Path tree) {
@@ -48,7 +56,7 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
       yaml = mapper.readValue(file.toFile(), Yaml.class);
     } catch (UnrecognizedPropertyException e) {
       throw new SpecException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-          "unknown key '" + e.getPropertyName() + "' (known: registry, platform, jobs, variables, insecure)");
+          "unknown key '" + e.getPropertyName() + "' (known: registry, platform, jobs, variables, insecure, registryMirrors)");
     } catch (JsonProcessingException e) {
       throw new SpecException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
           e.getOriginalMessage().lines().findFirst().orElse("invalid YAML"));
@@ -72,7 +80,15 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
     if (yaml.registry != null && (yaml.registry.isBlank() || yaml.registry.contains("://"))) {
       throw new SpecException(file, "'registry' is HOST[:PORT][/NAMESPACE], without a scheme: '" + yaml.registry + "'");
     }
+    if (yaml.registryMirrors != null) {
+      for (String mirror : yaml.registryMirrors) {
+        if (mirror == null || !mirror.matches("(https?://)?[A-Za-z0-9.\\[\\]:-]+/?")) {
+          throw new SpecException(file, "'registryMirrors' holds URLs such as http://127.0.0.1:5000, not '"
+              + mirror + "'");
+        }
+      }
+    }
     return new TreeConfig(yaml.registry, platform, yaml.jobs, yaml.variables,
-        yaml.insecure != null && yaml.insecure);
+        yaml.insecure != null && yaml.insecure, yaml.registryMirrors);
   }
 }

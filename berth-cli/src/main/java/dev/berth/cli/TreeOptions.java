@@ -41,6 +41,15 @@ final class TreeOptions {
 
   @picocli.CommandLine.Mixin RegistryOptions registries;
 
+  /** Registry access for bases: Docker Hub mirrors from berth.yaml, then from --registry-mirror. */
+  Registries registries(dev.berth.graph.TreeConfig config, dev.berth.store.ContentStore store,
+      Consumer<String> progress) {
+    List<String> mirrors = new ArrayList<>(config.registryMirrors());
+    mirrors.addAll(registries.registryMirrors);
+    registries.registryMirrors = mirrors;
+    return new Registries(registries, store, mirrors, warning -> progress.accept("warning: " + warning));
+  }
+
   /** Scans the tree as these options say; warnings (e.g. a control file that disagrees) go to {@code warn}. */
   TreeScanner.Tree scan(Consumer<String> warn) throws IOException {
     TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
