@@ -55,7 +55,7 @@ final class DockerfileStage {
   }
 
   boolean isFinal() {
-    return index == conversion.stages.size() - 1;
+    return index == conversion.finalIndex();
   }
 
   void inheritFrom(DockerfileStage parent) {
