@@ -281,6 +281,9 @@ public final class DockerfileFrontend {
         stage.base = "scratch";
         stage.baseEnvironment = Map.of();
       } else {
+        dev.berth.spec.BaseReference.problem(reference).ifPresent(problem -> {
+          throw new IllegalArgumentException(problem);
+        });
         stage.base = bases.treeImage(reference).orElse(reference);
         Optional<Map<String, String>> environment = bases.environment(stage.base);
         stage.baseKnown = environment.isPresent();
@@ -470,7 +473,12 @@ public final class DockerfileFrontend {
               volumes.add(path);
             }
           }
-          case "STOPSIGNAL" -> stopSignal = words().word(instruction.text());
+          case "STOPSIGNAL" -> {
+            stopSignal = words().word(instruction.text());
+            if (!dev.berth.spec.StopSignal.isValid(stopSignal)) {
+              throw new IllegalArgumentException(dev.berth.spec.StopSignal.problem(stopSignal));
+            }
+          }
           case "COPY", "ADD" -> copy(instruction);
           default -> throw new IllegalArgumentException("unexpected instruction " + instruction.keyword());
         }

@@ -41,7 +41,7 @@ public final class InputCollector {
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
       throw new BuildException("'" + key + "' source '" + relative + "' does not exist in " + folder);
     }
-    Path realParent = source.getParent().toRealPath();
+    Path realParent = source.equals(folder) ? realFolder : source.getParent().toRealPath();
     if (!realParent.startsWith(realFolder)) {
       throw new BuildException("'" + key + "' path '" + relative + "' leads outside the image folder through a symlink");
     }

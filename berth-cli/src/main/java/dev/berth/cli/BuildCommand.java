@@ -72,7 +72,7 @@ class BuildCommand implements Callable<Integer> {
     Progress progress = new Progress(System.err);
     Session session = new Session(treeOptions, global, Compression.parse(compression), builder, progress::line);
     if (!targets.isEmpty() && session.selection.size() != 1 && requested(session).size() != 1) {
-      throw new IllegalArgumentException("--output writes one image; --select exactly one (the tree has "
+      throw new UsageException("--output writes one image; --select exactly one (the tree has "
           + session.selection.size() + " selected)");
     }
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
@@ -81,7 +81,7 @@ class BuildCommand implements Callable<Integer> {
     try (ContentStore.Lease lease = session.store.lease(); session) {
       Optional<Publishing> publishing = push
           ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries, session.store)
-              .orElseThrow(() -> new IllegalArgumentException("--push needs a registry: berth.yaml's registry or --registry")))
+              .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
       Plan plan = session.plan(force, publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE));
       TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, progress::line),
