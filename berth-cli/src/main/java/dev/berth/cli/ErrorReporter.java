@@ -71,12 +71,12 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
   }
 
   private static String describe(FileSystemException e) {
-    String what = e instanceof NoSuchFileException ? "no such file or directory"
+    String what = e.getReason() != null ? e.getReason().toLowerCase(java.util.Locale.ROOT)
+        : e instanceof NoSuchFileException ? "no such file or directory"
         : e instanceof AccessDeniedException ? "permission denied"
         : e instanceof FileAlreadyExistsException ? "already exists"
         : e instanceof DirectoryNotEmptyException ? "directory not empty"
         : e instanceof NotDirectoryException ? "not a directory"
-        : e.getReason() != null ? e.getReason().toLowerCase(java.util.Locale.ROOT)
         : "cannot be used";
     String where = e.getFile() == null ? "" : e.getFile()
         + (e.getOtherFile() == null ? "" : " -> " + e.getOtherFile());

@@ -28,6 +28,10 @@ sealed interface ImageOutput {
       if (file.isEmpty()) {
         throw new UsageException("invalid --output '" + text + "': docker-archive:FILE");
       }
+      Path directory = Path.of(file).toAbsolutePath().getParent();
+      if (!java.nio.file.Files.isDirectory(directory)) {
+        throw new UsageException("invalid --output '" + text + "': the directory " + directory + " does not exist");
+      }
       return new DockerArchiveFile(Path.of(file));
     }
     throw new UsageException("invalid --output '" + text + "': oci:DIR[:TAG] or docker-archive:FILE");
