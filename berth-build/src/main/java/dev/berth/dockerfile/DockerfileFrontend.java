@@ -102,14 +102,7 @@ public final class DockerfileFrontend {
   /** {@code folder/Dockerfile} as the image {@code name}. */
   public Result parse(Path folder, String name, Map<String, String> buildArgs) {
     Path file = folder.resolve(FILE_NAME);
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new SpecException(file, "no such file");
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot read: " + e.getMessage());
-    }
+    String text = dev.berth.text.TextFiles.read(file);
     boolean changelog = Files.isRegularFile(folder.resolve(Changelog.FILE_NAME));
     return parse(folder, file, text, name, buildArgs,
         changelog ? List.of("{key}", "{version}") : List.of("{key}"));

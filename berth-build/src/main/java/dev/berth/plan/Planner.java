@@ -225,8 +225,7 @@ public final class Planner {
   }
 
   static String messageOf(Throwable e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+    return dev.berth.text.ErrorText.of(e);
   }
 
   /** Input lists for the journal's build records. */

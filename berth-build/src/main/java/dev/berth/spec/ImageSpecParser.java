@@ -242,7 +242,12 @@ public final class ImageSpecParser {
     }
 
     private void absolute(String imagePath, String key) {
-      if (imagePath == null || !imagePath.startsWith("/")) {
+      if (imagePath == null) {
+        String field = key.substring(key.lastIndexOf('.') + 1);
+        throw error(field.equals(key) ? key + ":" : key.substring(0, key.indexOf('.')) + ":",
+            "'" + key + "' is missing");
+      }
+      if (!imagePath.startsWith("/")) {
         throw error(imagePath == null ? key + ":" : imagePath,
             "'" + key + "' must be an absolute path in the image, not '" + imagePath + "'");
       }

@@ -7,13 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -30,25 +23,7 @@ public final class YamlErrors {
 
   /** The file as UTF-8 text; binary content is refused with the line it starts on. */
   public static String readText(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new SpecException(file, "no such file");
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot be read");
-    }
-    try {
-      String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-      int control = firstControlCharacter(text);
-      if (control >= 0) {
-        throw new SpecException(file, lineOf(text, control), "not a text file: it holds control characters");
-      }
-      return text;
-    } catch (CharacterCodingException e) {
-      throw new SpecException(file, firstBadLine(bytes), "not a text file: it is not UTF-8");
-    }
+    return dev.berth.text.TextFiles.read(file);
   }
 
   /** Jackson's error for {@code file} as a {@link SpecException} at the line it happened. */
@@ -159,43 +134,5 @@ public final class YamlErrors {
     }
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);
-  }
-
-  private static int firstControlCharacter(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static int lineOf(String text, int index) {
-    int line = 1;
-    for (int i = 0; i < index; i++) {
-      if (text.charAt(i) == '\n') {
-        line++;
-      }
-    }
-    return line;
-  }
-
-  private static int firstBadLine(byte[] bytes) {
-    var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
-    int line = 1;
-    int start = 0;
-    for (int i = 0; i <= bytes.length; i++) {
-      if (i == bytes.length || bytes[i] == '\n') {
-        try {
-          decoder.reset().decode(ByteBuffer.wrap(bytes, start, i - start));
-        } catch (CharacterCodingException bad) {
-          return line;
-        }
-        line++;
-        start = i + 1;
-      }
-    }
-    return 0;
   }
 }

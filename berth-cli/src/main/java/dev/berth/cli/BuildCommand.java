@@ -70,6 +70,9 @@ class BuildCommand implements Callable<Integer> {
         targets.add(ImageOutput.parse(output));
       }
     }
+    if (jobs != null && jobs < 1) {
+      throw new UsageException("-j must be at least 1, not " + jobs);
+    }
     Progress progress = new Progress(System.err);
     Session session = new Session(treeOptions, global, Compression.parse(compression), builder, progress::line);
     if (!targets.isEmpty() && session.selection.size() != 1 && requested(session).size() != 1) {

@@ -1,12 +1,6 @@
 package dev.berth.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 
 /**
@@ -51,41 +45,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     return report.exitCode();
   }
 
-  /**
-   * The message of {@code e} (or of its first cause that has one). File-system errors, whose JDK
-   * message is just a path, get what went wrong said in words.
-   */
+  /** {@code e} as one line for people (see {@link dev.berth.text.ErrorText}). */
   static String describe(Throwable e) {
-    Throwable cause = e;
-    while ((cause.getMessage() == null || cause.getMessage().isBlank()) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof FileSystemException files) {
-      return firstLine(describe(files));
-    }
-    String message = cause.getMessage();
-    if (message == null || message.isBlank()) {
-      return "internal error (" + words(cause.getClass().getSimpleName()) + "); run again with --debug for details";
-    }
-    return firstLine(message);
-  }
-
-  private static String describe(FileSystemException e) {
-    String what = e.getReason() != null ? e.getReason().toLowerCase(java.util.Locale.ROOT)
-        : e instanceof NoSuchFileException ? "no such file or directory"
-        : e instanceof AccessDeniedException ? "permission denied"
-        : e instanceof FileAlreadyExistsException ? "already exists"
-        : e instanceof DirectoryNotEmptyException ? "directory not empty"
-        : e instanceof NotDirectoryException ? "not a directory"
-        : "cannot be used";
-    String where = e.getFile() == null ? "" : e.getFile()
-        + (e.getOtherFile() == null ? "" : " -> " + e.getOtherFile());
-    return where.isEmpty() ? what : where + ": " + what;
-  }
-
-  /** {@code NullPointerException} as "null pointer": a bug is named without Java's class names. */
-  private static String words(String className) {
-    return className.replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT).strip();
+    return dev.berth.text.ErrorText.of(e);
   }
 
   private static String firstLine(String message) {

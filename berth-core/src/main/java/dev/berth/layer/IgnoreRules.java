@@ -23,7 +23,7 @@ public final class IgnoreRules {
     if (!Files.isRegularFile(file)) {
       return NONE;
     }
-    return parse(file, Files.readAllLines(file));
+    return parse(file, dev.berth.text.TextFiles.readLines(file));
   }
 
   public static IgnoreRules parse(List<String> lines) {
@@ -52,7 +52,7 @@ public final class IgnoreRules {
       try {
         rules.add(new Rule(Pattern.compile(toRegex(cleaned)), exclude, cleaned));
       } catch (IllegalArgumentException e) {
-        throw new InvalidPatternException(source, number, "invalid pattern '" + raw.strip() + "': " + e.getMessage());
+        throw new dev.berth.text.TextFileException(source, number, "invalid pattern '" + raw.strip() + "': " + e.getMessage());
       }
     }
     return new IgnoreRules(rules);
