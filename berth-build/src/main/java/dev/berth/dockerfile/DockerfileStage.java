@@ -148,7 +148,12 @@ final class DockerfileStage {
           volumes.add(path);
         }
       }
-      case "STOPSIGNAL" -> stopSignal = words().word(instruction.text());
+      case "STOPSIGNAL" -> {
+        stopSignal = words().word(instruction.text());
+        if (!dev.berth.spec.StopSignal.isValid(stopSignal)) {
+          throw new IllegalArgumentException(dev.berth.spec.StopSignal.problem(stopSignal));
+        }
+      }
       case "COPY", "ADD" -> CopyInstruction.apply(this, instruction);
       default -> throw new IllegalArgumentException("unexpected instruction " + instruction.keyword());
     }

@@ -223,8 +223,8 @@ final class RegistryTransport {
     if (e instanceof java.net.http.HttpTimeoutException) {
       return new RegistryException("registry " + host + " timed out", e);
     }
-    return new RegistryException("talking to registry " + host + " failed: "
-        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    return new RegistryException("talking to registry " + host + " failed"
+        + (e.getMessage() == null ? " (the connection broke)" : ": " + e.getMessage()), e);
   }
 
   private static boolean isUnknownHost(Throwable e) {
