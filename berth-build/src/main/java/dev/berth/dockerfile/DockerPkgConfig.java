@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.spec.SpecException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,13 +45,11 @@ public record DockerPkgConfig(
   /** Reads {@code file}; a missing file is an error (callers decide whether one is needed). */
   public static DockerPkgConfig load(Path file) {
     Map<String, Object> raw;
+    String text = dev.berth.spec.YamlErrors.readText(file);
     try {
-      raw = new YAMLMapper().readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
+      raw = text.isBlank() ? null : new YAMLMapper().readValue(text, new TypeReference<LinkedHashMap<String, Object>>() {});
     } catch (JsonProcessingException e) {
-      throw new SpecException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-          "invalid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot read: " + e.getMessage());
+      throw dev.berth.spec.YamlErrors.translate(file, e);
     }
     if (raw == null) {
       raw = new LinkedHashMap<>();

@@ -148,7 +148,7 @@ public final class DockerPkgTree {
       try {
         read = Changelog.read(folder).orElseThrow();
       } catch (IOException e) {
-        throw new SpecException(folder.resolve(Changelog.FILE_NAME), "cannot read: " + e.getMessage());
+        throw new SpecException(folder.resolve(Changelog.FILE_NAME), "cannot be read");
       }
       Changelog previous = images.put(read.packageName(), read);
       if (previous != null) {
@@ -163,12 +163,7 @@ public final class DockerPkgTree {
   }
 
   private static String render(Jinjava jinjava, DockerPkgConfig config, Path template) {
-    String text;
-    try {
-      text = Files.readString(template, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SpecException(template, "cannot read: " + e.getMessage());
-    }
+    String text = dev.berth.text.TextFiles.read(template);
     RenderResult result = jinjava.renderForResult(text, new LinkedHashMap<>(config.templateVariables()));
     for (TemplateError error : result.getErrors()) {
       if (error.getSeverity() != TemplateError.ErrorType.WARNING) {

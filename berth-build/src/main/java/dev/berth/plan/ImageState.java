@@ -17,7 +17,15 @@ public enum ImageState {
     return this == FAILED || this == BLOCKED;
   }
 
+  /** The state as the documentation and every output (text, JSON, the journal) write it: {@code verified}. */
+  @com.fasterxml.jackson.annotation.JsonValue
   public String label() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Reads a label; journals written before states were lowercase said {@code VERIFIED}. */
+  @com.fasterxml.jackson.annotation.JsonCreator
+  public static ImageState fromLabel(String label) {
+    return valueOf(label.toUpperCase(Locale.ROOT));
   }
 }

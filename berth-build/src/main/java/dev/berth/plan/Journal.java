@@ -98,7 +98,7 @@ public final class Journal implements AutoCloseable {
         }
         offset = document.logOffset();
       } catch (RuntimeException corrupt) {
-        throw new IOException(snapshot + " is unreadable (" + corrupt.getMessage() + "); remove it to start afresh");
+        throw new IOException(snapshot + " is unreadable; remove it to start afresh");
       }
     }
     Journal journal = new Journal(directory, clock, entries);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -28,13 +29,15 @@ public record Changelog(Path file, String packageName, String version) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    List<String> lines = dev.berth.text.TextFiles.readLines(file);
+    for (int number = 1; number <= lines.size(); number++) {
+      String line = lines.get(number - 1);
       if (line.isBlank()) {
         continue;
       }
       Matcher matcher = HEADER.matcher(line);
       if (!matcher.matches()) {
-        throw new SpecException(file, 1, "not a Debian changelog entry header: '" + line + "'");
+        throw new SpecException(file, number, "not a Debian changelog entry header: '" + line + "'");
       }
       return Optional.of(new Changelog(file, matcher.group(1), matcher.group(2)));
     }

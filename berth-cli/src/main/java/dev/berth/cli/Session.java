@@ -51,7 +51,7 @@ final class Session implements AutoCloseable {
     this.settings = BuildSettings.fromEnvironment(System.getenv(), compression);
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
     BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(options.pull),
-        new Registries(options.registries, store), warning -> progress.accept("warning: " + warning));
+        options.registries(tree.config(), store, progress), warning -> progress.accept("warning: " + warning));
     this.build = new KeyedBuild(store, settings, resolver, digests,
         Builders.choose(builder, store, run, settings, progress));
     this.selection = tree.graph().select(options.select);

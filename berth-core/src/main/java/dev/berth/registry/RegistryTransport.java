@@ -59,7 +59,12 @@ final class RegistryTransport {
 
   /** The absolute URI of {@code path} (which starts with {@code /v2/}) on this registry. */
   URI uri(String path) throws IOException {
-    return URI.create(scheme() + "://" + host + path);
+    return URI.create(scheme() + "://" + apiHost() + path);
+  }
+
+  /** Where the registry's API answers: Docker Hub's {@code docker.io} at {@code registry-1.docker.io}. */
+  private String apiHost() {
+    return host.equals(dev.berth.oci.ImageReference.DOCKER_HUB) ? dev.berth.oci.ImageReference.DOCKER_HUB_API : host;
   }
 
   /** Resolves a Location header, which may be relative, against this registry. */
@@ -174,7 +179,7 @@ final class RegistryTransport {
       attempts++;
       HttpResponse<InputStream> response;
       try {
-        response = send(HttpRequest.newBuilder(URI.create(candidate + "://" + host + "/v2/"))
+        response = send(HttpRequest.newBuilder(URI.create(candidate + "://" + apiHost() + "/v2/"))
             .timeout(requestTimeout).GET().build());
       } catch (IOException e) {
         if (!isUnknownHost(e) && !(e instanceof javax.net.ssl.SSLException) && !(e instanceof ConnectException)
@@ -224,8 +229,8 @@ final class RegistryTransport {
     if (e instanceof java.net.http.HttpTimeoutException) {
       return new RegistryException("registry " + host + " timed out", e);
     }
-    return new RegistryException("talking to registry " + host + " failed: "
-        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    return new RegistryException("talking to registry " + host + " failed"
+        + (e.getMessage() == null ? " (the connection broke)" : ": " + e.getMessage()), e);
   }
 
   private static boolean isUnknownHost(Throwable e) {
