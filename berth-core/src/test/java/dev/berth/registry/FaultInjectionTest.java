@@ -153,7 +153,7 @@ class FaultInjectionTest {
         Platform.LINUX_AMD64, target))
         .isInstanceOf(InvalidContentException.class)
         .hasMessage("blob " + layer + " of faults/corrupt from " + registry.host()
-            + " has the wrong digest; nothing was stored");
+            + " has the wrong digest; the blob was not stored");
     assertThat(target.hasBlob(layer)).isFalse();
     assertThat(target.hasBlob(image.digest())).isFalse();
     assertThat(target.root().resolve(".berth-tmp")).isEmptyDirectory();
