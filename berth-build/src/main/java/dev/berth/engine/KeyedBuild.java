@@ -84,8 +84,12 @@ public final class KeyedBuild {
     return prepared.spec().name() + ":" + prepared.key().tag();
   }
 
-  /** Builds unless present; the base is resolved now: a parent in the tree by its key tag. */
-  public Outcome build(ImageBuilder.PreparedImage prepared, boolean force, String version) throws IOException {
+  /**
+   * Builds unless present; the base is resolved now: a parent in the tree by its key tag. The image
+   * is named by its key tag and its other tags ({@code {version}}: the prepared image's version).
+   */
+  public Outcome build(ImageBuilder.PreparedImage prepared, boolean force) throws IOException {
+    String version = prepared.version();
     ImageSpec spec = prepared.spec();
     String keyName = keyName(prepared);
     Optional<Descriptor> existing = store.resolve(keyName);
