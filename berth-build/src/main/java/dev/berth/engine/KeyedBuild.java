@@ -35,8 +35,12 @@ public final class KeyedBuild {
     this.builder = builder;
   }
 
-  /** What a build did: the image's manifest, its key, the names it has, and whether it was built now. */
-  public record Outcome(ImageSpec spec, ContentKey key, Descriptor manifest, List<String> refNames, boolean built) {}
+  /**
+   * What a build did: the image's manifest, its key, the names it has, whether it was built now, and
+   * its changelog version (null: none).
+   */
+  public record Outcome(ImageSpec spec, ContentKey key, Descriptor manifest, List<String> refNames, boolean built,
+      String version) {}
 
   /** Prepares an image whose base is outside the tree: resolving it may import it into the store. */
   public ImageBuilder.PreparedImage prepare(ImageSpec spec) throws IOException {
@@ -122,6 +126,6 @@ public final class KeyedBuild {
     }
     names.remove(keyName);
     names.add(0, keyName);
-    return new Outcome(spec, prepared.key(), manifest, names, built);
+    return new Outcome(spec, prepared.key(), manifest, names, built, version);
   }
 }

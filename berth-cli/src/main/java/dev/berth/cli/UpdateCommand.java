@@ -46,11 +46,15 @@ final class UpdateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return update(tree, config, name, reason, version);
+    for (ChangelogUpdate.Planned entry : update(tree, config, name, reason, version)) {
+      System.out.println(entry.image() + " " + entry.entry().version());
+    }
+    return ExitCodes.OK;
   }
 
-  /** Shared with {@code berth docker-pkg update}: prints docker-pkg's lines, writes the entries. */
-  static int update(Path tree, Path configFile, String name, String reason, String version) throws IOException {
+  /** Writes the entries (shared with {@code berth docker-pkg update}) and returns them. */
+  static List<ChangelogUpdate.Planned> update(Path tree, Path configFile, String name, String reason, String version)
+      throws IOException {
     Path root = tree.toAbsolutePath().normalize();
     Path found = configFile != null ? configFile : root.resolve(DockerPkgConfig.FILE_NAME);
     DockerPkgConfig config = Files.isRegularFile(found) ? DockerPkgConfig.load(found) : DockerPkgConfig.empty();
@@ -60,10 +64,7 @@ final class UpdateCommand implements Callable<Integer> {
     List<ChangelogUpdate.Planned> entries = ChangelogUpdate.plan(graph, name, reason, version, settings,
         ZonedDateTime.now(), warning -> System.err.println("warning: " + warning));
     ChangelogUpdate.write(entries);
-    for (ChangelogUpdate.Planned entry : entries) {
-      System.out.println(entry.image() + " " + entry.entry().version());
-    }
-    return ExitCodes.OK;
+    return entries;
   }
 
   /** {@code git config --get KEY}, as docker-pkg asks it for the author; empty when git has no answer. */
