@@ -57,7 +57,8 @@ public final class Planner {
           sources.put(dependency, prepared.get(dependency));
         }
       }
-      prepared.put(name, prepare(graph.spec(name), parent, parentPrepared, sources));
+      prepared.put(name, graph.refusal(name).map(error -> new Prepared(null, error, false))
+          .orElseGet(() -> prepare(graph.spec(name), parent, parentPrepared, sources)));
       checks.start(name, prepared.get(name).image());
     }
     Map<String, Presence> presence = checks.results();
