@@ -32,7 +32,7 @@ def main():
             fh.write(f"Package: {name}\n" + ("" if i == 0 else "Depends: img%02d\n" % ((i - 1) // 2)))
         with open(os.path.join(folder, "test.sh"), "w") as fh:
             fh.write("#!/bin/sh\nset -e\n"
-                     f'test "$(docker run --rm "$1" cat /srv/{name}/{name}.txt)" = "{name} data"\n'
+                     f'test "$(docker run --rm "$1" head -n 1 /srv/{name}/{name}.txt)" = "{name} data"\n'
                      'test "$(docker run --rm "$1" id -u)" = 65534\n')
         os.chmod(os.path.join(folder, "test.sh"), 0o755)
     print(count)

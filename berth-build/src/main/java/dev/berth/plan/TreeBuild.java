@@ -155,7 +155,8 @@ public final class TreeBuild {
       if (outcome.built()) {
         journal.transition(item.name(), ImageState.BUILT, key, null, null);
         journal.recordBuild(item.name(), new Journal.BuildRecord(prepared.key().digest().toString(),
-            prepared.baseIdentity(), Planner.BuildRecords.specDigest(prepared), Planner.BuildRecords.inputDigests(prepared)));
+            prepared.baseIdentity(), Planner.BuildRecords.specDigest(prepared), Planner.BuildRecords.inputDigests(prepared),
+            prepared.version()));
         log.accept(item.name() + ": built " + outcome.manifest().digest());
       }
     } catch (Exception | AssertionError e) {
