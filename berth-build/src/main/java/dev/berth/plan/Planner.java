@@ -57,7 +57,8 @@ public final class Planner {
           sources.put(dependency, prepared.get(dependency));
         }
       }
-      prepared.put(name, prepare(graph.spec(name), parent, parentPrepared, sources));
+      prepared.put(name, graph.refusal(name).map(error -> new Prepared(null, error, false))
+          .orElseGet(() -> prepare(graph.spec(name), parent, parentPrepared, sources)));
       checks.start(name, prepared.get(name).image());
     }
     Map<String, Presence> presence = checks.results();
@@ -197,6 +198,9 @@ public final class Planner {
     }
     if (last.key().equals(prepared.key().digest().toString())) {
       return "not in the store";
+    }
+    if (prepared.version() != null && !prepared.version().equals(last.version())) {
+      return "version " + (last.version() == null ? "set to " : last.version() + " -> ") + prepared.version();
     }
     if (!last.base().equals(prepared.baseIdentity())) {
       return parent.map(name -> "parent " + name + " changed").orElse("base digest moved");
