@@ -38,8 +38,11 @@ public record DockerPkgConfig(
     templateVariables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(templateVariables));
   }
 
+  /** docker-pkg's default {@code known_uid_mappings} (Debian's system users), used when config.yaml has none. */
+  public static final Map<String, String> DEFAULT_UIDS = Map.of("root", "0", "www-data", "33", "nobody", "65534");
+
   public static DockerPkgConfig empty() {
-    return new DockerPkgConfig(null, null, null, null, List.of(), Map.of(), "", null, null, Map.of("apt_options", ""));
+    return new DockerPkgConfig(null, null, null, null, List.of(), DEFAULT_UIDS, "", null, null, Map.of("apt_options", ""));
   }
 
   /** Reads {@code file}; a missing file is an error (callers decide whether one is needed). */
@@ -63,7 +66,9 @@ public record DockerPkgConfig(
     });
     Map<String, String> uids = new LinkedHashMap<>();
     Object mappings = raw.get("known_uid_mappings");
-    if (mappings != null) {
+    if (mappings == null) {
+      uids.putAll(DEFAULT_UIDS);
+    } else {
       if (!(mappings instanceof Map<?, ?> map)) {
         throw new SpecException(file, "'known_uid_mappings' must be a mapping of user name to uid");
       }

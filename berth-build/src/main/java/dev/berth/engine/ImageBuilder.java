@@ -74,7 +74,7 @@ public final class ImageBuilder implements Builder {
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
       List<InputFile> inputs = prepared.stepInputs().get(i);
-      chain = stepKey(chain, step, inputs, state, prepared.sources());
+      chain = stepKey(chain, step, inputs, state, prepared);
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
       apply(spec, step, inputs, chain, label, state, prepared.sources());
     }
@@ -148,13 +148,17 @@ public final class ImageBuilder implements Builder {
           .withEmptyLayerHistory("berth user " + user.user());
       return;
     }
-    var cached = stepCache.find(stepKey);
+    var cached = settings.stepReuse() == StepReuse.NEVER ? Optional.<LayerBlob>empty() : stepCache.find(stepKey);
     if (cached.isPresent()) {
       progress.accept(spec.name() + ": " + label + " (cached)");
       state.addLayer(cached.get(), "berth " + describe(step));
       return;
     }
     Digest contentKey = fileLayerKey(step, inputs);
+    if (contentKey != null && step instanceof StepSpec.Copy copy && !ContextCopy.independentOfLower(store,
+        new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode()), inputs, state.layers)) {
+      contentKey = null;  // what the image below holds shapes this layer: written now, not ahead
+    }
     Optional<LayerBlob> ready = contentKey == null ? Optional.empty() : fileLayer(contentKey);
     if (ready.isPresent()) {
       progress.accept(spec.name() + ": " + label + " (prepared)");
@@ -166,7 +170,7 @@ public final class ImageBuilder implements Builder {
     LayerBlob layer;
     if (step instanceof StepSpec.Copy copy) {
       StepSpec.Copy resolved = new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode());
-      layer = copyLayer(resolved, inputs, state.layers);
+      layer = ContextCopy.write(store, settings, resolved, inputs, state.layers);
     } else if (step instanceof StepSpec.Layer merge) {
       layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
     } else if (step instanceof StepSpec.CopyFrom copyFrom) {
@@ -203,7 +207,7 @@ public final class ImageBuilder implements Builder {
         continue;
       }
       try {
-        if (stepCache.find(key).isPresent()) {
+        if (settings.stepReuse() != StepReuse.NEVER && stepCache.find(key).isPresent()) {
           continue;
         }
       } catch (IOException unreadable) {
@@ -250,7 +254,7 @@ public final class ImageBuilder implements Builder {
 
   private LayerBlob writeFileLayer(ImageSpec spec, StepSpec step, List<InputFile> inputs) throws IOException {
     return step instanceof StepSpec.Copy copy
-        ? copyLayer(copy, inputs, List.of())
+        ? ContextCopy.write(store, settings, copy, inputs, List.of())
         : MergedLayer.write(store, settings, spec.folder(), (StepSpec.Layer) step, inputs);
   }
 
@@ -279,7 +283,7 @@ public final class ImageBuilder implements Builder {
     if (prefetch != null) {
       prefetched.remove(contentKey, prefetch);  // not started yet: the build writes it now
     }
-    return stepCache.find(contentKey);
+    return settings.stepReuse() == StepReuse.NEVER ? Optional.empty() : stepCache.find(contentKey);
   }
 
   /**
@@ -309,36 +313,9 @@ public final class ImageBuilder implements Builder {
     return CopyPaths.join(workdir == null || workdir.isEmpty() ? "/" : workdir, path);
   }
 
-  private LayerBlob copyLayer(StepSpec.Copy copy, List<InputFile> inputs, List<LayerBlob> layersSoFar)
-      throws IOException {
-    Integer uid = null;
-    Integer gid = null;
-    if (copy.owner() != null) {
-      Ownership.Ids ids = new Ownership(store, layersSoFar).resolve(copy.owner());
-      uid = ids.uid();
-      gid = ids.gid();
-    }
-    Integer mode = copy.mode() == null ? null : Integer.parseInt(copy.mode(), 8);
-    LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch());
-    InputFile top = inputs.get(0);
-    boolean directorySource = top.kind() == InputFile.Kind.DIRECTORY;
-    String destination = CopyPaths.destination(copy.dest(), top.path(), directorySource);
-    for (InputFile input : inputs) {
-      String imagePath = directorySource
-          ? CopyPaths.join(destination, CopyPaths.relativeTo(top.path(), input.path()))
-          : destination;
-      EntryAttributes attributes = new EntryAttributes(uid, gid, mode);
-      switch (input.kind()) {
-        case DIRECTORY -> layer.addDirectory(imagePath, attributes);
-        case FILE -> layer.addFile(input.source(), imagePath, attributes);
-        case SYMLINK -> layer.addSymlink(imagePath, input.linkTarget(), new EntryAttributes(uid, gid, null));
-      }
-    }
-    return layer.writeTo(store);
-  }
-
   private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, BuildState state,
-      java.util.Map<String, ContentKey> sources) {
+      PreparedImage prepared) {
+    java.util.Map<String, ContentKey> sources = prepared.sources();
     ImageConfig configSoFar = state.config;
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("previous", previous.toString());
@@ -357,6 +334,9 @@ public final class ImageBuilder implements Builder {
       java.util.Map<String, String> args = new TreeMap<>(state.buildArgs);
       args.keySet().removeAll(dev.berth.dockerfile.DockerfileFrontend.PROXY_ARGS);
       document.put("buildArgs", args);
+      if (settings.stepReuse() == StepReuse.VERSIONED && prepared.version() != null) {
+        document.put("version", prepared.version());  // a new version runs its commands again: fresh packages
+      }
     }
     return Digest.sha256(Json.canonical(document));
   }
@@ -368,16 +348,16 @@ public final class ImageBuilder implements Builder {
 
   /**
    * An image with everything its key depends on decided: spec, the base's identity (manifest digest,
-   * or the key of a parent in the tree), inputs per step, key.
+   * or the key of a parent in the tree), inputs per step, key, and its changelog version (null: none).
    */
   public record PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key,
-      java.util.Map<String, ContentKey> sources) {
+      java.util.Map<String, ContentKey> sources, String version) {
     public PreparedImage {
       sources = sources == null ? java.util.Map.of() : java.util.Map.copyOf(sources);
     }
 
     public PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key) {
-      this(spec, baseIdentity, stepInputs, key, java.util.Map.of());
+      this(spec, baseIdentity, stepInputs, key, java.util.Map.of(), null);
     }
 
     public Path folder() {

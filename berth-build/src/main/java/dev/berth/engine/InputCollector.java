@@ -28,7 +28,7 @@ public final class InputCollector {
   public InputCollector(ImageSpec spec, FileDigests digests) throws IOException {
     this.folder = spec.folder().toAbsolutePath().normalize();
     this.realFolder = folder.toRealPath();
-    this.ignore = IgnoreRules.load(folder.resolve(".dockerignore"));
+    this.ignore = IgnoreRules.load(spec.ignoreFile());
     this.digests = digests;
   }
 
@@ -50,13 +50,21 @@ public final class InputCollector {
       throw new BuildException("'" + key + "' source '" + relative + "' is excluded by .dockerignore");
     }
     List<InputFile> out = new ArrayList<>();
-    walk(source, out);
+    if (Files.isSymbolicLink(source)) {  // a symlink named as a source is followed, as Docker does
+      Path target = source.toRealPath();
+      if (!target.startsWith(realFolder)) {
+        throw new BuildException("'" + key + "' source '" + relative + "' is a symlink leading outside the image folder");
+      }
+      walk(folder.resolve(realFolder.relativize(target)), base, out);
+    } else {
+      walk(source, base, out);
+    }
     out.sort((a, b) -> a.path().compareTo(b.path()));
     return out;
   }
 
-  private void walk(Path path, List<InputFile> out) throws IOException {
-    String relative = folder.relativize(path).toString().replace('\\', '/');
+  /** {@code path} and what is below it, named {@code relative} (the path, or the symlink that led to it). */
+  private void walk(Path path, String relative, List<InputFile> out) throws IOException {
     PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     int mode = permissionBits(path);
     if (attributes.isSymbolicLink()) {
@@ -81,7 +89,7 @@ public final class InputCollector {
           }
           continue;
         }
-        walk(child, out);
+        walk(child, relative.isEmpty() ? child.getFileName().toString() : relative + "/" + child.getFileName(), out);
       }
     } else if (attributes.isRegularFile()) {
       out.add(new InputFile(relative, InputFile.Kind.FILE, mode, digests.digestOf(path, attributes), null, path));
@@ -97,7 +105,7 @@ public final class InputCollector {
       for (Path child : list.sorted().toList()) {
         String childRelative = folder.relativize(child).toString().replace('\\', '/');
         if (!ignore.isExcluded(childRelative)) {
-          walk(child, found);
+          walk(child, childRelative, found);
         } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && ignore.mayHaveIncludedChildren(childRelative)) {
           walkExcludedDirectory(child, found);
         }

@@ -35,8 +35,12 @@ public final class KeyedBuild {
     this.builder = builder;
   }
 
-  /** What a build did: the image's manifest, its key, the names it has, and whether it was built now. */
-  public record Outcome(ImageSpec spec, ContentKey key, Descriptor manifest, List<String> refNames, boolean built) {}
+  /**
+   * What a build did: the image's manifest, its key, the names it has, whether it was built now, and
+   * its changelog version (null: none).
+   */
+  public record Outcome(ImageSpec spec, ContentKey key, Descriptor manifest, List<String> refNames, boolean built,
+      String version) {}
 
   /** Prepares an image whose base is outside the tree: resolving it may import it into the store. */
   public ImageBuilder.PreparedImage prepare(ImageSpec spec) throws IOException {
@@ -58,6 +62,20 @@ public final class KeyedBuild {
   public ImageBuilder.PreparedImage prepareOnParent(ImageSpec spec, ContentKey parentKey,
       java.util.Map<String, ContentKey> sources) throws IOException {
     return preparer.prepare(spec, "tree:" + parentKey.digest(), sources);
+  }
+
+  /**
+   * The Docker reference a tree image's bare name also means ({@code busybox}:
+   * {@code docker.io/library/busybox:latest}), when the store holds such an image: the tree's image
+   * wins, and a plan says so.
+   */
+  public Optional<String> shadowedReference(String treeName) {
+    try {
+      dev.berth.oci.ImageReference reference = dev.berth.oci.ImageReference.parseDocker(treeName);
+      return resolver.findInStore(reference).map(found -> reference.toString());
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   /** Lets the builder start on the image's file layers now; see {@link Builder#prefetch}. */
@@ -84,8 +102,12 @@ public final class KeyedBuild {
     return prepared.spec().name() + ":" + prepared.key().tag();
   }
 
-  /** Builds unless present; the base is resolved now: a parent in the tree by its key tag. */
-  public Outcome build(ImageBuilder.PreparedImage prepared, boolean force, String version) throws IOException {
+  /**
+   * Builds unless present; the base is resolved now: a parent in the tree by its key tag. The image
+   * is named by its key tag and its other tags ({@code {version}}: the prepared image's version).
+   */
+  public Outcome build(ImageBuilder.PreparedImage prepared, boolean force) throws IOException {
+    String version = prepared.version();
     ImageSpec spec = prepared.spec();
     String keyName = keyName(prepared);
     Optional<Descriptor> existing = store.resolve(keyName);
@@ -96,7 +118,7 @@ public final class KeyedBuild {
       built = false;
     } else {
       BaseImage base = prepared.baseIdentity().startsWith("tree:")
-          ? resolver.resolve(spec.base() + ":" + treeParentTag(prepared), spec.platform(), settings.created())
+          ? resolver.resolveStored(spec.base() + ":" + treeParentTag(prepared), spec.platform())
           : resolver.resolve(spec.base(), spec.platform(), settings.created());
       manifest = builder.build(prepared, base).manifest();
       built = true;
@@ -118,6 +140,6 @@ public final class KeyedBuild {
     }
     names.remove(keyName);
     names.add(0, keyName);
-    return new Outcome(spec, prepared.key(), manifest, names, built);
+    return new Outcome(spec, prepared.key(), manifest, names, built, version);
   }
 }

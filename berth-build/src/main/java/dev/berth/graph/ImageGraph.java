@@ -15,22 +15,34 @@ import java.util.TreeSet;
 /**
  * The images of a tree and which builds on which: an image whose {@code base:} names another image
  * of the tree depends on it. Built only from validated specs; a cycle or a duplicate name is refused.
+ *
+ * <p>The rule for names: a base (or {@code COPY --from}) written as a bare name, without registry,
+ * tag or digest, that is the name of an image of the tree is that image. Every other name is a
+ * Docker reference ({@code busybox} means {@code docker.io/library/busybox:latest}), found in the
+ * store or pulled.
  */
 public final class ImageGraph {
   private final Map<String, ImageSpec> images;
   private final Map<String, String> parents;
   private final Map<String, List<String>> dependencies;
   private final List<String> order;
+  private final Map<String, String> refused;
 
   private ImageGraph(Map<String, ImageSpec> images, Map<String, String> parents,
-      Map<String, List<String>> dependencies, List<String> order) {
+      Map<String, List<String>> dependencies, List<String> order, Map<String, String> refused) {
     this.images = images;
     this.parents = parents;
     this.dependencies = dependencies;
     this.order = order;
+    this.refused = Map.copyOf(refused);
   }
 
   public static ImageGraph of(List<ImageSpec> specs) {
+    return of(specs, Map.of());
+  }
+
+  /** @param refused images whose definition is refused (name → file:line error): they fail alone when planned */
+  public static ImageGraph of(List<ImageSpec> specs, Map<String, String> refused) {
     Map<String, ImageSpec> byName = new TreeMap<>();
     for (ImageSpec spec : specs) {
       ImageSpec previous = byName.put(spec.name(), spec);
@@ -41,11 +53,7 @@ public final class ImageGraph {
     }
     Map<String, String> parents = new HashMap<>();
     for (ImageSpec spec : byName.values()) {
-      if (namesTreeImage(spec.base())) {
-        if (!byName.containsKey(spec.base())) {
-          throw new GraphException("image '" + spec.name() + "' (" + spec.file() + ") has base '" + spec.base()
-              + "', which is not an image of the tree (an untagged base names one; tag it to use the store)");
-        }
+      if (namesTreeImage(spec.base()) && byName.containsKey(spec.base())) {
         parents.put(spec.name(), spec.base());
       }
     }
@@ -57,20 +65,19 @@ public final class ImageGraph {
       }
       for (dev.berth.spec.StepSpec step : spec.steps()) {
         if (step instanceof dev.berth.spec.StepSpec.CopyFrom copy && namesTreeImage(copy.image())
-            && !needs.contains(copy.image())) {
-          if (!byName.containsKey(copy.image())) {
-            throw new GraphException("image '" + spec.name() + "' copies from '" + copy.image()
-                + "', which is not an image of the tree");
-          }
+            && byName.containsKey(copy.image()) && !needs.contains(copy.image())) {
           needs.add(copy.image());
         }
       }
       dependencies.put(spec.name(), List.copyOf(needs));
     }
-    return new ImageGraph(byName, parents, dependencies, topologicalOrder(byName.keySet(), dependencies));
+    return new ImageGraph(byName, parents, dependencies, topologicalOrder(byName.keySet(), dependencies), refused);
   }
 
-  /** An untagged, hostless, digestless base names an image of the tree; anything else is a reference. */
+  /**
+   * Whether {@code base} may name an image of the tree: it is bare (no host, tag or digest). It does
+   * when the tree has an image of that name; otherwise it is a Docker reference.
+   */
   public static boolean namesTreeImage(String base) {
     return !base.equals("scratch") && !base.contains(":") && !base.contains("@");
   }
@@ -116,6 +123,16 @@ public final class ImageGraph {
       throw new GraphException("no image named '" + name + "' in the tree");
     }
     return spec;
+  }
+
+  /** Whether {@code reference}, as written in a base or COPY --from, is an image of this tree. */
+  public boolean isTreeImage(String reference) {
+    return namesTreeImage(reference) && images.containsKey(reference);
+  }
+
+  /** Why the image's definition is refused ({@code file:line: …}), if it is. */
+  public Optional<String> refusal(String name) {
+    return Optional.ofNullable(refused.get(name));
   }
 
   public Optional<String> parent(String name) {

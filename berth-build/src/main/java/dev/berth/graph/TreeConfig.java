@@ -16,14 +16,29 @@ import java.util.Optional;
 
 /**
  * {@code berth.yaml} at a tree's root: where images are published, the default platform, how many
- * images build at once, and template variables.
+ * images build at once, template variables, and Docker Hub mirrors ({@code registryMirrors}, as
+ * dockerd's {@code registry-mirrors}: URLs tried in order before Docker Hub).
  */
 public record TreeConfig(String registry, Platform platform, Integer jobs, Map<String, String> variables,
-    boolean insecure) {
+    boolean insecure, java.util.List<String> registryMirrors, java.util.List<DockerfileImage> dockerfiles) {
   public static final String FILE_NAME = "berth.yaml";
 
   public TreeConfig {
     variables = variables == null ? Map.of() : Map.copyOf(variables);
+    registryMirrors = registryMirrors == null ? java.util.List.of() : java.util.List.copyOf(registryMirrors);
+    dockerfiles = dockerfiles == null ? java.util.List.of() : java.util.List.copyOf(dockerfiles);
+  }
+
+  /**
+   * An image built from a Dockerfile that is not {@code FOLDER/Dockerfile}, as a bake target: its
+   * build {@code context} and {@code dockerfile}, both relative to the tree, and an optional {@code target} stage.
+   */
+  public record DockerfileImage(@JsonProperty("name") String name, @JsonProperty("context") String context,
+      @JsonProperty("dockerfile") String dockerfile, @JsonProperty("target") String target) {}
+
+  public TreeConfig(String registry, Platform platform, Integer jobs, Map<String, String> variables,
+      boolean insecure) {
+    this(registry, platform, jobs, variables, insecure, java.util.List.of(), java.util.List.of());
   }
 
   public static TreeConfig defaults() {
@@ -36,6 +51,8 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
     @JsonProperty Integer jobs;
     @JsonProperty Map<String, String> variables;
     @JsonProperty Boolean insecure;
+    @JsonProperty java.util.List<String> registryMirrors;
+    @JsonProperty java.util.List<DockerfileImage> dockerfiles;
   }
 
   public static TreeConfig load(Path tree) {
@@ -70,8 +87,25 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
         throw new SpecException(file, lineOf(text, "registry"), problem);
       });
     }
+    if (yaml.registryMirrors != null) {
+      for (String mirror : yaml.registryMirrors) {
+        if (mirror == null || !mirror.matches("(https?://)?[A-Za-z0-9.\\[\\]:-]+/?")) {
+          throw new SpecException(file, "'registryMirrors' holds URLs such as http://127.0.0.1:5000, not '"
+              + mirror + "'");
+        }
+      }
+    }
+    if (yaml.dockerfiles != null) {
+      for (DockerfileImage image : yaml.dockerfiles) {
+        if (image == null || image.name() == null || image.dockerfile() == null) {
+          throw new SpecException(file, "each of 'dockerfiles' needs a name and a dockerfile (context defaults to .)");
+        }
+      }
+      yaml.dockerfiles = yaml.dockerfiles.stream().map(image -> new DockerfileImage(image.name(),
+          image.context() == null ? "." : image.context(), image.dockerfile(), image.target())).toList();
+    }
     return new TreeConfig(yaml.registry, platform, yaml.jobs, yaml.variables,
-        yaml.insecure != null && yaml.insecure);
+        yaml.insecure != null && yaml.insecure, yaml.registryMirrors, yaml.dockerfiles);
   }
 
   /** Why {@code registry} (HOST[:PORT][/NAMESPACE]) cannot prefix image names, if it cannot. */

@@ -57,7 +57,8 @@ public final class Planner {
           sources.put(dependency, prepared.get(dependency));
         }
       }
-      prepared.put(name, prepare(graph.spec(name), parent, parentPrepared, sources));
+      prepared.put(name, graph.refusal(name).map(error -> new Prepared(null, error, false))
+          .orElseGet(() -> prepare(graph.spec(name), parent, parentPrepared, sources)));
       checks.start(name, prepared.get(name).image());
     }
     Map<String, Presence> presence = checks.results();
@@ -88,6 +89,12 @@ public final class Planner {
           item = new Plan.Item(name, key, Plan.Action.BUILD, reason(spec, mine.image(), parent, force), dependsOn,
               spec, mine.image());
         }
+      }
+      String shadowed = parent.flatMap(build::shadowedReference).orElse(null);
+      if (shadowed != null) {
+        item = new Plan.Item(item.name(), item.key(), item.action(), item.reason() + "; base '" + parent.get()
+            + "' is the tree's image, not " + shadowed + " of the store", item.dependsOn(), item.spec(),
+            item.prepared());
       }
       byName.put(name, item);
       items.add(item);
@@ -191,6 +198,9 @@ public final class Planner {
     }
     if (last.key().equals(prepared.key().digest().toString())) {
       return "not in the store";
+    }
+    if (prepared.version() != null && !prepared.version().equals(last.version())) {
+      return "version " + (last.version() == null ? "set to " : last.version() + " -> ") + prepared.version();
     }
     if (!last.base().equals(prepared.baseIdentity())) {
       return parent.map(name -> "parent " + name + " changed").orElse("base digest moved");

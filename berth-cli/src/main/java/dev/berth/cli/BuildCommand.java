@@ -1,6 +1,8 @@
 package dev.berth.cli;
 
 import dev.berth.engine.BuildException;
+import dev.berth.engine.BuildSettings;
+import dev.berth.engine.StepReuse;
 import dev.berth.engine.docker.DockerEngine;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Descriptor;
@@ -40,7 +42,8 @@ class BuildCommand implements Callable<Integer> {
       description = "Layer compression: gzip, zstd or none (default: ${DEFAULT-VALUE}).")
   String compression;
 
-  @Option(names = "--force", description = "Build even when the content key is already in the store.")
+  @Option(names = "--force", description = {"Build even when the content key is already in the store,",
+      "and run every step again (nothing from the step cache)."})
   boolean force;
 
   @Option(names = "--push", description = "Publish verified images (key tag and tags:) to the registry.")
@@ -74,22 +77,25 @@ class BuildCommand implements Callable<Integer> {
       throw new UsageException("-j must be at least 1, not " + jobs);
     }
     Progress progress = new Progress(System.err);
-    Session session = new Session(treeOptions, global, Compression.parse(compression), builder, progress::line);
-    if (!targets.isEmpty() && session.selection.size() != 1 && requested(session).size() != 1) {
+    BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
+    Session session = new Session(treeOptions, global, builder, progress::line,
+        force ? settings.withStepReuse(StepReuse.NEVER) : settings);
+    if (!targets.isEmpty() && requested(session).size() != 1) {
       throw new UsageException("--output writes one image; --select exactly one (the tree has "
-          + session.selection.size() + " selected)");
+          + requested(session).size() + " selected)");
     }
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
         : Runtime.getRuntime().availableProcessors();
     TreeBuild.RunResult result;
-    try (ContentStore.Lease lease = session.store.lease(); session) {
+    try (ContentStore.Lease lease = session.store.lease(); session;
+         Interruption onSignal = Interruption.install(session.run, session.journal, session.store)) {
       Optional<Publishing> publishing = push
           ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries, session.store)
               .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
       Plan plan = session.plan(force, publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE));
       refuseInvalid(plan, session);
-      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, progress::line),
+      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, session.run, progress::line),
           publishing.map(Publishing::publisher).orElse(null), progress::line)
           .debugging(global.debug)
           .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE))
@@ -151,14 +157,16 @@ class BuildCommand implements Callable<Integer> {
           names.add(reference);
         }
       }
-      var outcome = new dev.berth.engine.KeyedBuild.Outcome(null, null, manifest, names, false);
+      var outcome = new dev.berth.engine.KeyedBuild.Outcome(null, null, manifest, names, false, null);
       progress.line(image.name() + ": loaded into the engine as " + String.join(", ",
           TestScripts.load(session.store, outcome, engine)));
     }
   }
 
+  /** The selected images, without Dockerfile build stages (they are built, never written or published). */
   private List<String> requested(Session session) {
-    return session.tree.graph().matching(treeOptions.select);
+    return session.tree.graph().matching(treeOptions.select).stream()
+        .filter(name -> !dev.berth.dockerfile.DockerfileFrontend.isStage(name)).toList();
   }
 
   private void print(TreeBuild.RunResult result) {
