@@ -103,6 +103,10 @@ class ErrorTypesTest {
             client.pull(ImageReference.parse(registry.host() + "/team/x:1"), Platform.LINUX_AMD64, store);
           }
         }),
+        new Trigger(dev.berth.store.StoreFullException.class, store.root().toString(), () -> {
+          throw dev.berth.store.StoreFullException.translate(
+              new IOException("/x/.berth-tmp/blob-1: No space left on device"), store.root(), "a layer");
+        }),
         new Trigger(UsageException.class, "tarball:x", () -> ImageOutput.parse("tarball:x")),
         // JDK types that berth's code lets through to the CLI
         new Trigger(IllegalArgumentException.class, "Bad:Ref::x", () -> ImageReference.parse("Bad:Ref::x")),
@@ -112,9 +116,15 @@ class ErrorTypesTest {
             () -> ImageManifest.parse("{\"layers\": 3}".getBytes())));
   }
 
+  /** Types that never reach the CLI as they are: berth's code turns them into one of the types above. */
+  private static final Map<String, String> WRAPPED = Map.of(
+      "dev.berth.registry.BodyWatchdog$Stalled",
+      "a mid-body stall; RegistryTransport retries it and reports a RegistryException naming the registry");
+
   @Test
   void everyErrorThatReachesTheCliSaysWhereWithoutJavaWording() throws Exception {
     Set<String> covered = new TreeSet<>(NEEDS_A_RUNTIME.keySet());
+    covered.addAll(WRAPPED.keySet());
     List<String> problems = new ArrayList<>();
     for (Trigger trigger : triggers()) {
       Throwable thrown = null;
