@@ -98,7 +98,7 @@ class BadInputIT {
 
   @Test
   void baseNotInTheStore() throws Exception {
-    buildWith("base: nowhere/base:1\n").failedWithOneLine("base image 'nowhere/base:1' is not in the store");
+    buildWith("base: nowhere/base:1\n").failedWithOneLine("nowhere/base:1 is not in the store");
     storeUnchanged();
   }
 
