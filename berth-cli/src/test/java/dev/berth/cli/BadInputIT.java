@@ -85,6 +85,14 @@ class BadInputIT {
   }
 
   @Test
+  void theWholeImageFolderCanBeCopied() throws Exception {
+    for (String source : List.of(".", "./")) {
+      assertThat(buildWith("base: scratch\ncopy:\n  - {src: \"" + source + "\", dest: /app}\n").succeeded().stdout())
+          .as("copy of '%s'", source).startsWith("verified   img:");
+    }
+  }
+
+  @Test
   void invalidName() throws Exception {
     buildWith("name: Bad Name\nbase: scratch\n").failedWithOneLine("image.yaml:1: invalid image name 'Bad Name'");
     storeUnchanged();
