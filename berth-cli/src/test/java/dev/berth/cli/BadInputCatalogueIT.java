@@ -37,7 +37,7 @@ class BadInputCatalogueIT {
   /** Wording that belongs to the JVM or a library, never to berth's users. */
   static final Pattern JAVA_WORDING = Pattern.compile("java\\.|javax\\.|com\\.fasterxml|org\\.yaml|org\\.apache"
       + "|\\b[A-Z][A-Za-z]+(Exception|Error)\\b|LinkedHashMap|ArrayList|Illegal character|out of range:"
-      + "|Input length|Cannot deserialize|\\tat |\\(through reference chain|`[A-Za-z.]+`|Source: \\(");
+      + "|Input length|Cannot deserialize|not an int\\b|not a long\\b|\\tat |\\(through reference chain|`[A-Za-z.]+`|Source: \\(");
 
   /** Makes a case's files in its own directory {@code dir}. */
   interface Setup {
@@ -293,7 +293,7 @@ class BadInputCatalogueIT {
         usage("unknown option", List.of("build", "--bogus"), "build", "unknown option: '--bogus'"),
         usage("missing parameter", List.of("import"), "import", "missing required"),
         usage("unknown subcommand", List.of("bild"), "", "bild"),
-        usage("jobs not a number", List.of("build", "{dir}", "-j", "abc"), "build", "'abc'"),
+        usage("jobs not a number", List.of("build", "{dir}", "-j", "abc"), "build", "'abc' is not a whole number"),
         usage("jobs zero", List.of("build", "{dir}", "-j", "0"), "build", "-j must be at least 1"),
         usage("output into a missing directory", List.of("build", "{dir}", "--output", "docker-archive:{dir}/no/x.tar"),
             "{dir}/no", "does not exist"),
