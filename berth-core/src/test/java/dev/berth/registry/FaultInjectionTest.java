@@ -155,6 +155,9 @@ class FaultInjectionTest {
         .hasMessage("blob " + layer + " of faults/corrupt from " + registry.host()
             + " has the wrong digest; the blob was not stored");
     assertThat(target.hasBlob(layer)).isFalse();
+    try (var blobs = java.nio.file.Files.walk(target.root().resolve("blobs"))) {
+      assertThat(blobs.filter(java.nio.file.Files::isRegularFile)).as("no config or layer blob left").isEmpty();
+    }
     assertThat(target.hasBlob(image.digest())).isFalse();
     assertThat(target.root().resolve(".berth-tmp")).isEmptyDirectory();
   }
