@@ -176,6 +176,7 @@ final class DockerfileConversion {
       stage.baseEnvironment = environment.orElse(DockerfileFrontend.envMap(DockerfileFrontend.DEFAULT_PATH_ENV));
     }
     stage.start();
+    OnBuildTriggers.run(stage, parent != null ? parent.onBuild : bases.onBuild(stage.base), parsed);
     return stage;
   }
 

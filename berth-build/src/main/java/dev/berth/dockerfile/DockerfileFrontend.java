@@ -50,6 +50,11 @@ public final class DockerfileFrontend {
      */
     Optional<Map<String, String>> environment(String base);
 
+    /** The ONBUILD triggers of a base (a tree image's name, or a reference), run after its FROM. */
+    default List<String> onBuild(String base) {
+      return List.of();
+    }
+
     Bases NONE = new Bases() {
       @Override
       public Optional<String> treeImage(String reference) {

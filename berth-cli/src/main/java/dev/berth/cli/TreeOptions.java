@@ -64,8 +64,16 @@ final class TreeOptions {
 
   /** Scans the tree as these options say; warnings (e.g. a control file that disagrees) go to {@code warn}. */
   TreeScanner.Tree scan(Consumer<String> warn) throws IOException {
+    return scan(warn, null);
+  }
+
+  /** As {@link #scan(Consumer)}; Dockerfiles learn the environment and ONBUILD triggers of bases {@code store} holds. */
+  TreeScanner.Tree scan(Consumer<String> warn, dev.berth.store.ContentStore store) throws IOException {
+    Platform chosen = platform == null ? null : Platform.parse(platform);
+    var bases = store == null ? null : new dev.berth.engine.StoreBases(store, chosen != null ? chosen
+        : dev.berth.graph.TreeConfig.load(tree.toAbsolutePath().normalize()).platform());
     TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
-        platform == null ? null : Platform.parse(platform), dockerPkgConfig, buildArgs, dockerfile, target));
+        chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases));
     scanned.warnings().forEach(warning -> warn.accept("warning: " + warning));
     return scanned;
   }
