@@ -209,9 +209,8 @@ final class DockerfileConversion {
   Map<String, String> nameValues(Instruction instruction, ShellWords words, boolean valueOptional) {
     Map<String, String> out = new LinkedHashMap<>();
     String text = instruction.text();
-    String firstToken = text.split("\\s+", 2)[0];
-    if (!firstToken.contains("=") && !valueOptional) {
-      String[] split = text.split("\\s+", 2);
+    String[] split = ShellWords.firstRawWord(text, parsed.escape());
+    if (!split[0].contains("=") && !valueOptional) {
       if (split.length < 2) {
         throw new IllegalArgumentException(instruction.keyword() + " " + split[0] + " needs a value (KEY=VALUE)");
       }

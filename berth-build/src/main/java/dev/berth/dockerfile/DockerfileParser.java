@@ -145,7 +145,14 @@ public final class DockerfileParser {
           + " put the text in a file of the build context and COPY it");
     }
     if (Instruction.JSON_CAPABLE.contains(keyword) && LOOKS_LIKE_JSON.matcher(rest).matches()) {
-      return new Instruction(line, keyword, flags, jsonArray(file, line, keyword, rest), true);
+      List<String> array = jsonArray(rest);
+      if (array != null) {
+        return new Instruction(line, keyword, flags, array, true);
+      }
+      if (keyword.equals("SHELL")) {
+        throw new SpecException(file, line, "SHELL takes a JSON array of strings, such as SHELL [\"/bin/bash\", \"-c\"]");
+      }
+      // not a JSON array of strings (CMD [ 'a' ], RUN [ "$X" = y ]): shell form, as Docker reads it
     }
     if (keyword.equals("SHELL")) {
       throw new SpecException(file, line, "SHELL takes a JSON array, such as SHELL [\"/bin/bash\", \"-c\"]");
@@ -159,22 +166,21 @@ public final class DockerfileParser {
         : " (berth supports " + allowed.stream().sorted().map(f -> "--" + f).toList() + ")";
   }
 
-  private static List<String> jsonArray(Path file, int line, String keyword, String text) {
+  /** {@code text} as a JSON array of strings, or null when it is not one. */
+  private static List<String> jsonArray(String text) {
     JsonNode node;
     try {
       node = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new SpecException(file, line, "malformed JSON in the exec form of " + keyword + ": "
-          + e.getOriginalMessage().lines().findFirst().orElse("") + " (strings need double quotes)");
+      return null;
     }
     if (node == null || !node.isArray()) {
-      throw new SpecException(file, line, "malformed JSON in the exec form of " + keyword + ": not an array");
+      return null;
     }
     List<String> out = new ArrayList<>();
     for (JsonNode element : node) {
       if (!element.isTextual()) {
-        throw new SpecException(file, line, "malformed JSON in the exec form of " + keyword
-            + ": every element must be a string, not " + element);
+        return null;
       }
       out.add(element.asText());
     }

@@ -233,7 +233,7 @@ final class DockerfileStage {
     if (path.isBlank()) {
       throw new IllegalArgumentException("WORKDIR names no directory (a variable it uses may be unset)");
     }
-    String resolved = path.startsWith("/") ? ImagePaths.normalize(path)
+    String resolved = path.startsWith("/") ? path  // kept as written, trailing slash too, as Docker 20.10 does
         : workdir != null ? ImagePaths.normalize(workdir + "/" + path) : path;
     workdir = resolved.startsWith("/") ? resolved : null;
     steps.add(new StepSpec.Workdir(resolved));

@@ -29,7 +29,7 @@ final class CopyFromImage {
   private CopyFromImage() {}
 
   static LayerBlob write(ContentStore store, BuildSettings settings, StepSpec.CopyFrom step, String sourceName,
-      Ownership.Ids owner) throws IOException {
+      Ownership.Ids owner, List<LayerBlob> layersSoFar) throws IOException {
     Descriptor manifest = store.resolve(sourceName).orElseThrow(() -> new BuildException(
         "COPY --from=" + step.image() + ": " + sourceName + " is not in the store"));
     Path rootfs = Files.createTempDirectory(store.tempDirectory(), "copy-from-");
@@ -49,22 +49,29 @@ final class CopyFromImage {
         throw new BuildException("COPY --from=" + step.image() + ": several sources need a destination ending in /");
       }
       Integer mode = step.mode() == null ? null : Integer.parseInt(step.mode(), 8);
-      LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch());
+      LowerTree lower = LowerTree.of(store, layersSoFar);
+      EntryAttributes created = new EntryAttributes(owner == null ? null : owner.uid(),
+          owner == null ? null : owner.gid(), 0755);
+      LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch())
+          .parentAttributes(path -> lower.existingDirectory(path).orElse(created));
       for (Path match : matches) {
         boolean directory = Files.isDirectory(match, LinkOption.NOFOLLOW_LINKS);
-        String destination = CopyPaths.destination(step.dest(), match.getFileName().toString(), directory);
+        String destination = lower.resolve(
+            CopyPaths.destination(step.dest(), match.getFileName().toString(), directory), true);
         List<Path> entries;
         try (Stream<Path> walk = directory ? Files.walk(match) : Stream.of(match)) {
           entries = walk.sorted().toList();
         }
         for (Path entry : entries) {
-          String imagePath = CopyPaths.join(destination, match.relativize(entry).toString().replace('\\', '/'));
+          String imagePath = CopyPaths.join(destination, match.relativize(entry).toString());
           Map<String, Object> stat = Files.readAttributes(entry, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
           EntryAttributes attributes = new EntryAttributes(
               owner != null ? owner.uid() : (Integer) stat.get("uid"),
               owner != null ? owner.gid() : (Integer) stat.get("gid"),
               mode != null ? mode : (Integer) stat.get("mode") & 07777);
-          if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+          if (entry.equals(match) && directory) {  // the destination: as it was, or made 0755
+            layer.addDirectory(imagePath, lower.existingDirectory(LowerTree.clean(imagePath)).orElse(created));
+          } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
             layer.addDirectory(imagePath, attributes);
           } else {
             layer.addFile(entry, imagePath, attributes);

@@ -125,8 +125,17 @@ public final class ImageBuilder implements Builder {
     }
     if (step instanceof StepSpec.Workdir workdir) {
       String path = absolute(state, workdir.path());
-      state.config = state.config.withConfig(state.config.config().withWorkingDir(path))
-          .withEmptyLayerHistory("berth workdir " + path);
+      state.config = state.config.withConfig(state.config.config().withWorkingDir(path));
+      LowerTree lower = LowerTree.of(store, state.layers);
+      String directory = lower.resolve(path, true);
+      if (lower.isDirectory(directory) || directory.equals("/")) {
+        state.config = state.config.withEmptyLayerHistory("berth workdir " + path);
+      } else {  // WORKDIR makes its directory, as Docker's builders do
+        LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch())
+            .parentAttributes(parent -> lower.existingDirectory(parent).orElse(new EntryAttributes(null, null, 0755)));
+        layer.addDirectory(directory, new EntryAttributes(null, null, 0755));
+        state.addLayer(layer.writeTo(store), "berth workdir " + path);
+      }
       return;
     }
     if (step instanceof StepSpec.Shell shell) {
@@ -177,7 +186,7 @@ public final class ImageBuilder implements Builder {
       StepSpec.CopyFrom resolved = new StepSpec.CopyFrom(copyFrom.image(), copyFrom.src(),
           absolute(state, copyFrom.dest()), copyFrom.owner(), copyFrom.mode());
       layer = CopyFromImage.write(store, settings, resolved, copyFrom.image() + ":" + sources.get(copyFrom.image()).tag(),
-          resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()));
+          resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()), state.layers);
     } else if (step instanceof StepSpec.AddArchive archive) {
       layer = MergedLayer.writeArchive(store, settings, inputs.get(0).source(), archive.dest());
     } else {

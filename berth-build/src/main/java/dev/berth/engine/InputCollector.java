@@ -45,7 +45,7 @@ public final class InputCollector {
     if (!realParent.startsWith(realFolder)) {
       throw new BuildException("'" + key + "' path '" + relative + "' leads outside the image folder through a symlink");
     }
-    String base = folder.relativize(source).toString().replace('\\', '/');
+    String base = folder.relativize(source).toString();
     if (!base.isEmpty() && ignore.isExcluded(base)) {
       throw new BuildException("'" + key + "' source '" + relative + "' is excluded by .dockerignore");
     }
@@ -81,7 +81,7 @@ public final class InputCollector {
         children = list.sorted().toList();
       }
       for (Path child : children) {
-        String childRelative = folder.relativize(child).toString().replace('\\', '/');
+        String childRelative = folder.relativize(child).toString();
         boolean directory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
         if (ignore.isExcluded(childRelative)) {
           if (directory && ignore.mayHaveIncludedChildren(childRelative)) {
@@ -103,7 +103,7 @@ public final class InputCollector {
     List<InputFile> found = new ArrayList<>();
     try (Stream<Path> list = Files.list(directory)) {
       for (Path child : list.sorted().toList()) {
-        String childRelative = folder.relativize(child).toString().replace('\\', '/');
+        String childRelative = folder.relativize(child).toString();
         if (!ignore.isExcluded(childRelative)) {
           walk(child, childRelative, found);
         } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && ignore.mayHaveIncludedChildren(childRelative)) {
@@ -112,7 +112,7 @@ public final class InputCollector {
       }
     }
     if (!found.isEmpty()) {
-      String relative = folder.relativize(directory).toString().replace('\\', '/');
+      String relative = folder.relativize(directory).toString();
       out.add(new InputFile(relative, InputFile.Kind.DIRECTORY, 0755, null, null, directory));
       out.addAll(found);
     }

@@ -30,7 +30,7 @@ public final class UpperDirDiff {
       paths = walk.filter(path -> !path.equals(upper)).sorted().toList();
     }
     for (Path path : paths) {
-      String imagePath = "/" + upper.relativize(path).toString().replace('\\', '/');
+      String imagePath = "/" + upper.relativize(path).toString();
       if (ignored.contains(imagePath)) {
         continue;
       }

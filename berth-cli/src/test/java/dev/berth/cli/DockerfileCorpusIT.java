@@ -35,8 +35,10 @@ class DockerfileCorpusIT {
   static final Path CORPUS = Path.of("src/test/corpus").toAbsolutePath();
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final String TAG_PREFIX = "berth-corpus/";
-  private static final Pattern LINE_ERROR = Pattern.compile("Dockerfile:\\d+");
+  private static final Pattern LINE_ERROR = Pattern.compile("(Dockerfile|\\.dockerignore):\\d+");
   private static final Set<String> dockerTags = ConcurrentHashMap.newKeySet();
+  /** For working on berth: leave dockerd's images in place and reuse them in the next run. */
+  private static final boolean KEEP_DOCKER_IMAGES = "1".equals(System.getenv("BERTH_CORPUS_KEEP_DOCKER"));
 
   @TempDir static Path work;
 
@@ -49,7 +51,7 @@ class DockerfileCorpusIT {
 
   @AfterAll
   static void removeFromTheEngine() throws Exception {
-    if (!dockerTags.isEmpty()) {
+    if (!dockerTags.isEmpty() && !KEEP_DOCKER_IMAGES) {
       docker(false, Stream.concat(Stream.of("image", "rm", "-f"), dockerTags.stream()).toArray(String[]::new));
     }
   }
@@ -61,7 +63,7 @@ class DockerfileCorpusIT {
     berth.run("import", busybox, "--as", "busybox:latest").succeeded();
     Path archive = work.resolve("busybox.tar");
     berth.run("copy", "busybox:latest", "docker-archive:" + archive).succeeded();
-    docker(false, "load", "-i", archive.toString());
+    docker(true, "load", "-i", archive.toString());
 
     List<String> cases;
     try (Stream<Path> folders = Files.list(CORPUS)) {
@@ -78,12 +80,11 @@ class DockerfileCorpusIT {
     start = System.nanoTime();
     Map<String, Outcome> ours = berthBuilds(berth, cases, tree);
     long berthMillis = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("corpus built: docker " + dockerMillis + " ms, berth " + berthMillis + " ms");
 
-    List<String> built = cases.stream().filter(c -> docker.get(c) instanceof Outcome.Built).toList();
-    Path saved = work.resolve("docker-images.tar");
-    docker(true, Stream.concat(Stream.of("save", "-o", saved.toString()), built.stream().map(c -> TAG_PREFIX + c + ":1"))
-        .toArray(String[]::new));
-    Map<String, CorpusImages.Image> theirImages = CorpusImages.fromDockerSave(saved);
+    List<String> built = cases.stream().filter(c -> docker.get(c) instanceof Outcome.Built)
+        .map(c -> TAG_PREFIX + c + ":1").toList();
+    Map<String, CorpusImages.Image> theirImages = dockerImages(built);
     Map<String, CorpusImages.Image> ourImages = CorpusImages.fromStore(work.resolve("store"));
 
     Map<String, String> verdicts = new TreeMap<>();
@@ -114,6 +115,7 @@ class DockerfileCorpusIT {
 
   /** Copies a case into the tree and runs its setup.sh there (then removes it): links, modes, archives git cannot hold. */
   private static void prepare(String name, Path folder) throws Exception {
+    Files.createDirectories(folder.getParent());
     Berth.tool(work, "cp", "-a", CORPUS.resolve(name).toString(), folder.toString());
     Path setup = folder.resolve("setup.sh");
     if (Files.exists(setup)) {
@@ -132,6 +134,10 @@ class DockerfileCorpusIT {
           Path folder = tree.resolve(name);
           boolean buildkit = Files.readString(folder.resolve("Dockerfile")).contains("# oracle: buildkit");
           String tag = TAG_PREFIX + name + ":1";
+          if (KEEP_DOCKER_IMAGES && dockerIn(false, "image", "inspect", tag).exitCode() == 0) {
+            out.put(name, new Outcome.Built());
+            return null;
+          }
           ProcessOutput result = dockerIn(buildkit, "build", "-q", "--force-rm", "--network", "host", "-t", tag,
               folder.toString());
           if (result.exitCode() == 0) {
@@ -188,6 +194,33 @@ class DockerfileCorpusIT {
     throw new AssertionError("berth kept refusing the tree");
   }
 
+  /**
+   * The images dockerd built: one {@code docker save} of them all, except those without a layer,
+   * which docker cannot save; their config comes from {@code docker image inspect}.
+   */
+  private static Map<String, CorpusImages.Image> dockerImages(List<String> tags) throws Exception {
+    ProcessOutput inspected = dockerIn(false, Stream.concat(Stream.of("image", "inspect"), tags.stream())
+        .toArray(String[]::new));
+    assertThat(inspected.exitCode()).as(inspected.output()).isZero();
+    Map<String, CorpusImages.Image> out = new TreeMap<>();
+    List<String> withLayers = new ArrayList<>();
+    for (var image : dev.berth.oci.Json.tree(inspected.output().getBytes(StandardCharsets.UTF_8))) {
+      String tag = image.path("RepoTags").get(0).asText();
+      if (image.path("RootFS").path("Layers").isEmpty()) {
+        var config = dev.berth.oci.Json.mapper().createObjectNode();
+        config.set("config", image.path("Config"));
+        config.set("author", image.path("Author"));
+        out.put(tag, new CorpusImages.Image(Map.of(), CorpusImages.config(config)));
+      } else {
+        withLayers.add(tag);
+      }
+    }
+    Path saved = work.resolve("docker-images.tar");
+    docker(true, Stream.concat(Stream.of("save", "-o", saved.toString()), withLayers.stream()).toArray(String[]::new));
+    out.putAll(CorpusImages.fromDockerSave(saved));
+    return out;
+  }
+
   private static String verdict(Outcome theirs, Outcome ours, CorpusImages.Image theirImage,
       CorpusImages.Image ourImage) {
     if (theirs instanceof Outcome.Refused && ours instanceof Outcome.Refused) {
@@ -198,6 +231,9 @@ class DockerfileCorpusIT {
     }
     if (ours instanceof Outcome.Refused refused) {
       return "differing: berth refused (" + refused.message() + "), docker built it";
+    }
+    if (ourImage == null || theirImage == null) {
+      return "differing: no image from " + (ourImage == null ? "berth" : "docker") + " to compare";
     }
     List<String> differences = new ArrayList<>();
     compare("file", theirImage.files(), ourImage.files(), differences);
