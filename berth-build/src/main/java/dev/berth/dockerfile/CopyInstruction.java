@@ -21,6 +21,10 @@ final class CopyInstruction {
 
   private void copy(Instruction instruction) {
     String keyword = instruction.keyword();
+    if (!instruction.heredocs().isEmpty()) {
+      throw new IllegalArgumentException(keyword + " of a here-document (<<" + instruction.heredocs().get(0).name()
+          + ") is not supported yet; put the text in a file of the build context");
+    }
     ShellWords words = stage.words();
     List<String> parts = instruction.execForm()
         ? instruction.arguments().stream().map(words::word).toList()

@@ -211,12 +211,17 @@ final class DockerfileStage {
       }
       return new Command.Exec(instruction.arguments());
     }
+    String script = instruction.heredocs().isEmpty() ? instruction.text() : HeredocRun.script(instruction);
+    List<String> shebang = instruction.heredocs().isEmpty() ? null : HeredocRun.shebangCommand(instruction);
+    if (shebang != null) {
+      return new Command.Exec(shebang);
+    }
     if (shell != null) {
       List<String> argv = new ArrayList<>(shell);
-      argv.add(instruction.text());
+      argv.add(script);
       return new Command.Exec(argv);
     }
-    return new Command.Shell(instruction.text());
+    return new Command.Shell(script);
   }
 
   private List<String> commandList(Instruction instruction) {
