@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * Walks what a step reads from its image folder, after {@code .dockerignore}, refusing anything that
- * leads outside the folder (a {@code ..} path, a symlinked parent, a symlink whose target is outside).
+ * leads outside the folder (a {@code ..} path, a symlinked parent, a named symlink whose target is outside);
+ * symlinks below a named directory are copied as links.
  */
 public final class InputCollector {
   private final Path folder;
@@ -68,11 +69,7 @@ public final class InputCollector {
     PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     int mode = permissionBits(path);
     if (attributes.isSymbolicLink()) {
-      String target = Files.readSymbolicLink(path).toString();
-      Path resolved = path.getParent().resolve(target).normalize();
-      if (!resolved.startsWith(folder)) {
-        throw new BuildException("symlink '" + relative + "' points outside the image folder (to " + target + ")");
-      }
+      String target = Files.readSymbolicLink(path).toString();  // copied as a link, wherever it points, as Docker does
       out.add(new InputFile(relative, InputFile.Kind.SYMLINK, mode, null, target, path));
     } else if (attributes.isDirectory()) {
       out.add(new InputFile(relative, InputFile.Kind.DIRECTORY, mode, null, null, path));
