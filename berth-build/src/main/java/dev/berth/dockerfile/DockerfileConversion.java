@@ -24,13 +24,17 @@ final class DockerfileConversion {
   final List<String> tags;
   final Platform platform;
   final DockerfileFrontend.Bases bases;
+  private final String target;
   final Map<String, String> globalArgs = new LinkedHashMap<>();
   final Set<String> usedBuildArgs = new TreeSet<>();
   final List<DockerfileStage> stages = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
+  /** The stage built as the image: --target's, else the last; -1 until every stage is read. */
+  private int finalIndex = -1;
 
   DockerfileConversion(DockerfileParser.Parsed parsed, BuildContext context, String name, Map<String, String> buildArgs,
-      List<String> tags, Platform platform, DockerfileFrontend.Bases bases) {
+      List<String> tags, Platform platform, DockerfileFrontend.Bases bases, String target) {
+    this.target = target == null ? null : target.toLowerCase(Locale.ROOT);
     this.platform = platform;
     this.bases = bases;
     this.parsed = parsed;
@@ -64,6 +68,15 @@ final class DockerfileConversion {
     if (stage == null) {
       throw new SpecException(parsed.file(), "no FROM instruction");
     }
+    finalIndex = stages.size() - 1;
+    if (target != null) {
+      DockerfileStage targeted = stageNamed(target);
+      if (targeted == null) {
+        throw new SpecException(parsed.file(), "target stage '" + target + "' could not be found");
+      }
+      finalIndex = targeted.index;
+      stage = targeted;
+    }
     Set<String> unused = new TreeSet<>(buildArgs.keySet());
     unused.removeAll(usedBuildArgs);
     unused.removeAll(DockerfileFrontend.PROXY_ARGS);
@@ -72,11 +85,16 @@ final class DockerfileConversion {
     }
     List<ImageSpec> images = new ArrayList<>();
     Set<Integer> needed = new TreeSet<>();
-    need(stages.size() - 1, needed);
+    need(finalIndex, needed);
     for (int index : needed) {
       images.add(stages.get(index).spec());
     }
     return new DockerfileFrontend.Result(images, stage.knownEnvironment(), warnings);
+  }
+
+  /** The index of the stage built as the image (the last one while stages are still read). */
+  int finalIndex() {
+    return finalIndex >= 0 ? finalIndex : stages.size() - 1;
   }
 
   private void need(int index, Set<Integer> needed) {
@@ -158,6 +176,7 @@ final class DockerfileConversion {
       stage.baseEnvironment = environment.orElse(DockerfileFrontend.envMap(DockerfileFrontend.DEFAULT_PATH_ENV));
     }
     stage.start();
+    OnBuildTriggers.run(stage, parent != null ? parent.onBuild : bases.onBuild(stage.base), parsed);
     return stage;
   }
 

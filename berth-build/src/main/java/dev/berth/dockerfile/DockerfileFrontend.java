@@ -37,6 +37,7 @@ public final class DockerfileFrontend {
 
   private final Platform platform;
   private final Bases bases;
+  private final String target;
 
   /** What the frontend needs to know about images a Dockerfile names. */
   public interface Bases {
@@ -48,6 +49,11 @@ public final class DockerfileFrontend {
      * instructions after FROM; empty when unknown.
      */
     Optional<Map<String, String>> environment(String base);
+
+    /** The ONBUILD triggers of a base (a tree image's name, or a reference), run after its FROM. */
+    default List<String> onBuild(String base) {
+      return List.of();
+    }
 
     Bases NONE = new Bases() {
       @Override
@@ -79,8 +85,14 @@ public final class DockerfileFrontend {
   }
 
   public DockerfileFrontend(Platform platform, Bases bases) {
+    this(platform, bases, null);
+  }
+
+  /** @param target the stage built as the image ({@code --target}); null: the last */
+  public DockerfileFrontend(Platform platform, Bases bases, String target) {
     this.platform = platform;
     this.bases = bases;
+    this.target = target;
   }
 
   /** {@code folder/Dockerfile} as the image named after the folder, for linux/amd64. */
@@ -93,17 +105,18 @@ public final class DockerfileFrontend {
   /** {@code folder/Dockerfile} as the image {@code name}. */
   public Result parse(Path folder, String name, Map<String, String> buildArgs) {
     Path file = folder.resolve(FILE_NAME);
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new SpecException(file, "no such file");
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot read: " + e.getMessage());
-    }
     boolean changelog = Files.isRegularFile(folder.resolve(Changelog.FILE_NAME));
-    return parse(folder, file, text, name, buildArgs,
+    return parse(folder, file, read(file), name, buildArgs,
         changelog ? List.of("{key}", "{version}") : List.of("{key}"));
+  }
+
+  /** The Dockerfile {@code file} (any name, anywhere) with {@code context} as its build context, as bake's. */
+  public Result parse(Path context, Path file, String name, Map<String, String> buildArgs) {
+    String text = read(file);
+    if (!Files.isDirectory(context)) {
+      throw new SpecException(file, "the build context " + context + " is not a directory");
+    }
+    return parse(context, file, text, name, buildArgs, List.of("{key}"));
   }
 
   /**
@@ -116,8 +129,18 @@ public final class DockerfileFrontend {
       throw new SpecException(file, "invalid image name '" + name + "'");
     }
     DockerfileParser.Parsed parsed = DockerfileParser.parse(file, text);
-    BuildContext context = new BuildContext(folder);
-    return new DockerfileConversion(parsed, context, name, buildArgs, tags, platform, bases).run();
+    BuildContext context = new BuildContext(folder, ImageSpec.ignoreFile(folder, file));
+    return new DockerfileConversion(parsed, context, name, buildArgs, tags, platform, bases, target).run();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new SpecException(file, "no such file");
+    } catch (IOException e) {
+      throw new SpecException(file, "cannot read: " + e.getMessage());
+    }
   }
 
   /** The images {@code spec} needs built first: its base and every COPY --from image of the tree. */

@@ -36,12 +36,17 @@ public final class DockerfileParser {
   }
 
   public static Parsed parse(Path file, String text) {
+    return parse(file, text, '\\');
+  }
+
+  /** As {@link #parse(Path, String)}, with {@code escape} until an escape directive says otherwise. */
+  static Parsed parse(Path file, String text, char defaultEscape) {
     String[] lines = text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
     if (lines.length > 0 && lines[0].startsWith("\uFEFF")) {
       lines[0] = lines[0].substring(1);
     }
     int index = 0;
-    char escape = '\\';
+    char escape = defaultEscape;
     Map<String, String> directives = new LinkedHashMap<>();
     for (; index < lines.length; index++) {
       Matcher matcher = DIRECTIVE.matcher(lines[index]);
@@ -120,10 +125,6 @@ public final class DockerfileParser {
     }
     String keyword = matcher.group(1).toUpperCase(Locale.ROOT);
     String rest = matcher.group(2) == null ? "" : matcher.group(2).strip();
-    if (Instruction.UNSUPPORTED.contains(keyword)) {
-      throw new SpecException(file, line, "unsupported instruction " + keyword + " (berth builds FROM, RUN, CMD,"
-          + " LABEL, EXPOSE, ENV, ADD, COPY, ENTRYPOINT, VOLUME, USER, WORKDIR, ARG, SHELL, STOPSIGNAL)");
-    }
     if (!Instruction.SUPPORTED.contains(keyword)) {
       throw new SpecException(file, line, "unknown instruction '" + matcher.group(1) + "'");
     }
@@ -194,6 +195,26 @@ public final class DockerfileParser {
       out.add(element.asText());
     }
     return out;
+  }
+
+  /** {@code text} as a JSON array of strings, or null when it is not one (then it is shell form, as Docker reads it). */
+  static List<String> jsonArrayOrNull(String text) {
+    try {
+      JsonNode node = JSON.readTree(text);
+      if (node == null || !node.isArray()) {
+        return null;
+      }
+      List<String> out = new ArrayList<>();
+      for (JsonNode element : node) {
+        if (!element.isTextual()) {
+          return null;
+        }
+        out.add(element.asText());
+      }
+      return out;
+    } catch (JsonProcessingException e) {
+      return null;
+    }
   }
 
   private static int indexOfWhitespace(String text) {

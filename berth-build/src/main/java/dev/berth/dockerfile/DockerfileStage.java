@@ -40,6 +40,10 @@ final class DockerfileStage {
   final Map<String, String> labels = new LinkedHashMap<>();
   final List<String> volumes = new ArrayList<>();
   String stopSignal;
+  String author;
+  dev.berth.oci.ImageConfig.Healthcheck healthcheck;
+  /** This stage's own ONBUILD triggers, for images built on it (a base's are run, never passed on). */
+  final List<String> onBuild = new ArrayList<>();
 
   DockerfileStage(DockerfileConversion conversion, int index, String stageName, int line, Platform stagePlatform) {
     this.conversion = conversion;
@@ -55,7 +59,7 @@ final class DockerfileStage {
   }
 
   boolean isFinal() {
-    return index == conversion.stages.size() - 1;
+    return index == conversion.finalIndex();
   }
 
   void inheritFrom(DockerfileStage parent) {
@@ -153,6 +157,9 @@ final class DockerfileStage {
         }
       }
       case "STOPSIGNAL" -> stopSignal = words().word(instruction.text());
+      case "MAINTAINER" -> author = instruction.text();
+      case "HEALTHCHECK" -> healthcheck = HealthcheckInstruction.parse(instruction);
+      case "ONBUILD" -> onBuild.add(OnBuildTriggers.validated(instruction, conversion.parsed));
       case "COPY", "ADD" -> CopyInstruction.apply(this, instruction);
       default -> throw new IllegalArgumentException("unexpected instruction " + instruction.keyword());
     }
@@ -261,7 +268,7 @@ final class DockerfileStage {
 
   ImageSpec spec() {
     ImageSpec.RuntimeConfig config = new ImageSpec.RuntimeConfig(Map.of(), null, null, entrypoint, cmd,
-        expose, labels, volumes, stopSignal);
+        expose, labels, volumes, stopSignal, healthcheck, onBuild, shell, author);
     return new ImageSpec(conversion.context.folder(), conversion.parsed.file(), imageName(), baseName(),
         stagePlatform, steps, config,
         ImageSpec.Network.HOST, List.of(), List.of(), List.of(), isFinal() ? conversion.tags : List.of("{key}"));

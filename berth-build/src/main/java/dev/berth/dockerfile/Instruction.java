@@ -32,14 +32,14 @@ public record Instruction(int line, String keyword, Map<String, String> flags, L
 
   /** Instructions the frontend turns into steps or configuration. */
   static final Set<String> SUPPORTED = Set.of("FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY",
-      "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "SHELL", "STOPSIGNAL");
+      "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "SHELL", "STOPSIGNAL", "ONBUILD", "HEALTHCHECK",
+      "MAINTAINER");
 
-  /** Real Dockerfile instructions that berth refuses rather than ignores. */
-  static final Set<String> UNSUPPORTED = Set.of("ONBUILD", "HEALTHCHECK", "MAINTAINER");
 
   /** Flags each instruction accepts; any other flag is an error. */
   static final Map<String, Set<String>> FLAGS = Map.of(
       "FROM", Set.of("platform"),
+      "HEALTHCHECK", Set.of("interval", "timeout", "start-period", "start-interval", "retries"),
       "COPY", Set.of("from", "chown", "chmod"),
       "ADD", Set.of("chown", "chmod"));
 

@@ -29,7 +29,7 @@ public final class InputCollector {
   public InputCollector(ImageSpec spec, FileDigests digests) throws IOException {
     this.folder = spec.folder().toAbsolutePath().normalize();
     this.realFolder = folder.toRealPath();
-    this.ignore = IgnoreRules.load(folder.resolve(".dockerignore"));
+    this.ignore = IgnoreRules.load(spec.ignoreFile());
     this.digests = digests;
   }
 

@@ -19,17 +19,25 @@ import java.util.Map;
  * dockerd's {@code registry-mirrors}: URLs tried in order before Docker Hub).
  */
 public record TreeConfig(String registry, Platform platform, Integer jobs, Map<String, String> variables,
-    boolean insecure, java.util.List<String> registryMirrors) {
+    boolean insecure, java.util.List<String> registryMirrors, java.util.List<DockerfileImage> dockerfiles) {
   public static final String FILE_NAME = "berth.yaml";
 
   public TreeConfig {
     variables = variables == null ? Map.of() : Map.copyOf(variables);
     registryMirrors = registryMirrors == null ? java.util.List.of() : java.util.List.copyOf(registryMirrors);
+    dockerfiles = dockerfiles == null ? java.util.List.of() : java.util.List.copyOf(dockerfiles);
   }
+
+  /**
+   * An image built from a Dockerfile that is not {@code FOLDER/Dockerfile}, as a bake target: its
+   * build {@code context} and {@code dockerfile}, both relative to the tree, and an optional {@code target} stage.
+   */
+  public record DockerfileImage(@JsonProperty("name") String name, @JsonProperty("context") String context,
+      @JsonProperty("dockerfile") String dockerfile, @JsonProperty("target") String target) {}
 
   public TreeConfig(String registry, Platform platform, Integer jobs, Map<String, String> variables,
       boolean insecure) {
-    this(registry, platform, jobs, variables, insecure, java.util.List.of());
+    this(registry, platform, jobs, variables, insecure, java.util.List.of(), java.util.List.of());
   }
 
   public static TreeConfig defaults() {
@@ -43,6 +51,7 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
     @JsonProperty Map<String, String> variables;
     @JsonProperty Boolean insecure;
     @JsonProperty java.util.List<String> registryMirrors;
+    @JsonProperty java.util.List<DockerfileImage> dockerfiles;
   }
 
   public static TreeConfig load(Path tree) {
@@ -56,7 +65,7 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
       yaml = mapper.readValue(file.toFile(), Yaml.class);
     } catch (UnrecognizedPropertyException e) {
       throw new SpecException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-          "unknown key '" + e.getPropertyName() + "' (known: registry, platform, jobs, variables, insecure, registryMirrors)");
+          "unknown key '" + e.getPropertyName() + "' (known: registry, platform, jobs, variables, insecure, registryMirrors, dockerfiles)");
     } catch (JsonProcessingException e) {
       throw new SpecException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
           e.getOriginalMessage().lines().findFirst().orElse("invalid YAML"));
@@ -88,7 +97,16 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
         }
       }
     }
+    if (yaml.dockerfiles != null) {
+      for (DockerfileImage image : yaml.dockerfiles) {
+        if (image == null || image.name() == null || image.dockerfile() == null) {
+          throw new SpecException(file, "each of 'dockerfiles' needs a name and a dockerfile (context defaults to .)");
+        }
+      }
+      yaml.dockerfiles = yaml.dockerfiles.stream().map(image -> new DockerfileImage(image.name(),
+          image.context() == null ? "." : image.context(), image.dockerfile(), image.target())).toList();
+    }
     return new TreeConfig(yaml.registry, platform, yaml.jobs, yaml.variables,
-        yaml.insecure != null && yaml.insecure, yaml.registryMirrors);
+        yaml.insecure != null && yaml.insecure, yaml.registryMirrors, yaml.dockerfiles);
   }
 }

@@ -89,6 +89,12 @@ public final class Planner {
               spec, mine.image());
         }
       }
+      String shadowed = parent.flatMap(build::shadowedReference).orElse(null);
+      if (shadowed != null) {
+        item = new Plan.Item(item.name(), item.key(), item.action(), item.reason() + "; base '" + parent.get()
+            + "' is the tree's image, not " + shadowed + " of the store", item.dependsOn(), item.spec(),
+            item.prepared());
+      }
       byName.put(name, item);
       items.add(item);
     }

@@ -55,8 +55,6 @@ class DockerfileParserTest {
         Arguments.of("FROM a\nCOPY <<EOF /x\nhi\nEOF", ":2: heredocs"),
         Arguments.of("FROM a\nRUN --mount=type=cache,target=/x make", ":2: unsupported flag --mount for RUN"),
         Arguments.of("FROM a\nCOPY --link a /b", ":2: unsupported flag --link for COPY"),
-        Arguments.of("FROM a\nHEALTHCHECK CMD true", ":2: unsupported instruction HEALTHCHECK"),
-        Arguments.of("FROM a\nONBUILD RUN x", ":2: unsupported instruction ONBUILD"),
         Arguments.of("FROM a\nWORKDIR", ":2: WORKDIR needs an argument"),
         Arguments.of("# escape=x\nFROM a", ":1: invalid escape character"),
         Arguments.of("# syntax=example.org/custom-frontend\nFROM a", ":1: unsupported syntax"),

@@ -71,9 +71,9 @@ class BuildCommand implements Callable<Integer> {
     }
     Progress progress = new Progress(System.err);
     Session session = new Session(treeOptions, global, Compression.parse(compression), builder, progress::line);
-    if (!targets.isEmpty() && session.selection.size() != 1 && requested(session).size() != 1) {
+    if (!targets.isEmpty() && requested(session).size() != 1) {
       throw new IllegalArgumentException("--output writes one image; --select exactly one (the tree has "
-          + session.selection.size() + " selected)");
+          + requested(session).size() + " selected)");
     }
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
         : Runtime.getRuntime().availableProcessors();
@@ -135,8 +135,10 @@ class BuildCommand implements Callable<Integer> {
     }
   }
 
+  /** The selected images, without Dockerfile build stages (they are built, never written or published). */
   private List<String> requested(Session session) {
-    return session.tree.graph().matching(treeOptions.select);
+    return session.tree.graph().matching(treeOptions.select).stream()
+        .filter(name -> !dev.berth.dockerfile.DockerfileFrontend.isStage(name)).toList();
   }
 
   private void print(TreeBuild.RunResult result) {

@@ -27,9 +27,8 @@ public final class RegistryOptions implements AutoCloseable {
   @Option(names = "--insecure", description = "Allow plain HTTP to a registry that is not on loopback.")
   boolean insecure;
 
-  @Option(names = "--registry-mirror", paramLabel = "URL",
-      description = "A Docker Hub mirror, tried before Docker Hub (repeatable; after berth.yaml's registryMirrors).")
-  java.util.List<String> registryMirrors = new java.util.ArrayList<>();
+  /** Docker Hub mirrors in use (set by tree commands): one given as http:// may use plain HTTP. */
+  java.util.List<String> registryMirrors = java.util.List.of();
 
   private final Map<String, RegistryClient> clients = new HashMap<>();
 

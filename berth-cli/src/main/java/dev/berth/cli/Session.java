@@ -41,8 +41,8 @@ final class Session implements AutoCloseable {
   /** @param builder the builder {@code --builder} names ({@code auto}, native or docker) */
   Session(TreeOptions options, GlobalOptions global, Compression compression, String builder,
       Consumer<String> progress) throws IOException {
-    this.tree = options.scan(progress);
     this.store = global.openStore();
+    this.tree = options.scan(progress, store);
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
     this.settings = BuildSettings.fromEnvironment(System.getenv(), compression);
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
