@@ -17,20 +17,23 @@ import java.util.stream.Stream;
 
 /**
  * Walks what a step reads from its image folder, after {@code .dockerignore}, refusing anything that
- * leads outside the folder (a {@code ..} path, a symlinked parent, a named symlink whose target is outside);
- * symlinks below a named directory are copied as links.
+ * leads outside the folder (a {@code ..} path, a symlinked parent, a named symlink whose target is outside,
+ * for image.yaml any symlink pointing outside).
  */
 public final class InputCollector {
   private final Path folder;
   private final Path realFolder;
   private final IgnoreRules ignore;
   private final FileDigests digests;
+  /** A Dockerfile's context copies a symlink as a link wherever it points, as Docker does; image.yaml refuses. */
+  private final boolean linksMayPointOutside;
 
   public InputCollector(ImageSpec spec, FileDigests digests) throws IOException {
     this.folder = spec.folder().toAbsolutePath().normalize();
     this.realFolder = folder.toRealPath();
     this.ignore = IgnoreRules.load(spec.ignoreFile());
     this.digests = digests;
+    this.linksMayPointOutside = spec.file() != null && !spec.file().getFileName().toString().endsWith(".yaml");
   }
 
   /** Everything under {@code relative} (a file, a symlink or a directory tree), sorted by path. */
@@ -69,7 +72,11 @@ public final class InputCollector {
     PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     int mode = permissionBits(path);
     if (attributes.isSymbolicLink()) {
-      String target = Files.readSymbolicLink(path).toString();  // copied as a link, wherever it points, as Docker does
+      String target = Files.readSymbolicLink(path).toString();
+      Path resolved = path.getParent().resolve(target).normalize();
+      if (!linksMayPointOutside && !resolved.startsWith(folder)) {
+        throw new BuildException("symlink '" + relative + "' points outside the image folder (to " + target + ")");
+      }
       out.add(new InputFile(relative, InputFile.Kind.SYMLINK, mode, null, target, path));
     } else if (attributes.isDirectory()) {
       out.add(new InputFile(relative, InputFile.Kind.DIRECTORY, mode, null, null, path));
