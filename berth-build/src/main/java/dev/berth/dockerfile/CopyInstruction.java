@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /** COPY and ADD of one stage: sources from the context or another image, into the stage's steps. */
 final class CopyInstruction {
-  private static final Pattern MODE = Pattern.compile("0?[0-7]{3,4}");
+  private static final Pattern MODE = Pattern.compile("[0-7]{1,4}");
 
   private final DockerfileStage stage;
 
@@ -51,16 +51,15 @@ final class CopyInstruction {
         throw new IllegalArgumentException(keyword + " of a URL ('" + source + "') is not supported: berth builds"
             + " from local files only; download it in a RUN step or into the build context");
       }
-      expanded.addAll(stage.conversion.context.expand(source));
+      expanded.addAll(stage.conversion.context.expand(source, sources.size() > 1));
+    }
+    if (expanded.isEmpty()) {
+      throw new IllegalArgumentException("no file of the build context matches " + sources);
     }
     String resolvedDest = destination(dest, expanded.size() > 1, keyword);
     for (String source : expanded) {
       if (keyword.equals("ADD") && stage.conversion.context.isArchive(source)) {
-        if (owner != null || mode != null) {
-          throw new IllegalArgumentException("ADD --chown/--chmod of a tar archive ('" + source
-              + "') is not supported; set ownership in a RUN step");
-        }
-        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest)));
+        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest), owner));  // --chmod: not for archives
       } else {
         stage.steps.add(new StepSpec.Copy(source, resolvedDest, owner, mode));
       }
@@ -92,7 +91,7 @@ final class CopyInstruction {
   /** The destination, made absolute against a known WORKDIR; a directory keeps its trailing slash. */
   private String destination(String dest, boolean severalSources, String keyword) {
     if (dest.isEmpty()) {
-      throw new IllegalArgumentException(keyword + " has an empty destination");
+      dest = ".";  // an empty destination (a variable that expands to nothing) is the working directory
     }
     boolean directory = dest.endsWith("/") || dest.equals(".") || dest.endsWith("/.") || dest.equals("..")
         || dest.endsWith("/..");

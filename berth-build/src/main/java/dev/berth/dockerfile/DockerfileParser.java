@@ -87,7 +87,7 @@ public final class DockerfileParser {
         start = index + 1;
       }
       String trailing = line.stripTrailing();
-      if (trailing.endsWith(String.valueOf(escape))) {
+      if (continues(trailing, escape)) {
         logical.append(trailing, 0, trailing.length() - 1);
         continue;
       }
@@ -133,6 +133,16 @@ public final class DockerfileParser {
       return List.of();
     }
     return Heredoc.openings(text);
+  }
+
+  /**
+   * Whether a line goes on in the next: it ends with the escape character, and that character is
+   * not itself escaped ({@code ENV X a\\\\} ends there, as in Docker).
+   */
+  private static boolean continues(String trailing, char escape) {
+    int length = trailing.length();
+    return length > 0 && trailing.charAt(length - 1) == escape
+        && (length == 1 || trailing.charAt(length - 2) != escape);
   }
 
   private static boolean isDockerfileSyntax(String value) {

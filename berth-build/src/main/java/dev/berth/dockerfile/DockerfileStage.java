@@ -137,8 +137,12 @@ final class DockerfileStage {
       }
       case "LABEL" -> labels.putAll(conversion.nameValues(instruction, words(), false));
       case "EXPOSE" -> {
-        for (String port : words().words(instruction.text())) {
-          expose.addAll(ports(port));
+        for (String word : words().words(instruction.text())) {
+          for (String port : word.strip().split("\\s+")) {  // EXPOSE $PORTS may hold several
+            if (!port.isEmpty()) {
+              expose.addAll(ports(port.toLowerCase(java.util.Locale.ROOT)));
+            }
+          }
         }
       }
       case "VOLUME" -> {

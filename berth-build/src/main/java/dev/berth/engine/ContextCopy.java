@@ -38,6 +38,9 @@ final class ContextCopy {
     InputFile top = inputs.get(0);
     boolean directorySource = top.kind() == InputFile.Kind.DIRECTORY;
     String destination = lower.resolve(CopyPaths.destination(copy.dest(), top.path(), directorySource), true);
+    if (!directorySource && lower.isDirectory(destination)) {  // a file copied onto a directory goes into it
+      destination = CopyPaths.join(destination, top.path().substring(top.path().lastIndexOf('/') + 1));
+    }
     Map<Object, String> firstPathOfInode = new HashMap<>();
     for (InputFile input : inputs) {
       String relative = CopyPaths.relativeTo(top.path(), input.path());

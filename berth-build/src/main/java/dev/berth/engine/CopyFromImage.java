@@ -58,6 +58,9 @@ final class CopyFromImage {
         boolean directory = Files.isDirectory(match, LinkOption.NOFOLLOW_LINKS);
         String destination = lower.resolve(
             CopyPaths.destination(step.dest(), match.getFileName().toString(), directory), true);
+        if (!directory && lower.isDirectory(destination)) {  // a file copied onto a directory goes into it
+          destination = CopyPaths.join(destination, match.getFileName().toString());
+        }
         List<Path> entries;
         try (Stream<Path> walk = directory ? Files.walk(match) : Stream.of(match)) {
           entries = walk.sorted().toList();

@@ -104,7 +104,8 @@ final class GeneratedDockerfile {
     } else if (step instanceof StepSpec.AddArchive archive) {
       String name = directory + "/" + inputs.get(0).source().getFileName();
       context.addFile(inputs.get(0).source(), name, EntryAttributes.DEFAULT);
-      line("ADD " + json(List.of(name, absolute(archive.dest()))));
+      line("ADD " + (archive.owner() == null ? "" : "--chown=" + archive.owner() + " ")
+          + json(List.of(name, absolute(archive.dest()))));
     } else if (step instanceof StepSpec.CopyFrom copy) {
       copyFrom(spec, copy, sourceReferences);
     } else {

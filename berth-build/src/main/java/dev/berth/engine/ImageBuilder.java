@@ -188,7 +188,8 @@ public final class ImageBuilder implements Builder {
       layer = CopyFromImage.write(store, settings, resolved, copyFrom.image() + ":" + sources.get(copyFrom.image()).tag(),
           resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()), state.layers);
     } else if (step instanceof StepSpec.AddArchive archive) {
-      layer = MergedLayer.writeArchive(store, settings, inputs.get(0).source(), archive.dest());
+      layer = ArchiveLayer.write(store, settings, inputs.get(0).source(), absolute(state, archive.dest()),
+          archive.owner(), state.layers);
     } else {
       StepRunner.Result result = runner.run(new StepRunner.Request(spec, step, label, state.config,
           List.copyOf(state.layers), settings, state.shell, state.buildArgs));

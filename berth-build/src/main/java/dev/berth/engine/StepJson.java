@@ -39,7 +39,11 @@ final class StepJson {
       fields.put("image", copy.image());
       out.put("copyFrom", fields);
     } else if (step instanceof StepSpec.AddArchive archive) {
-      out.put("addArchive", Map.of("src", archive.src(), "dest", archive.dest()));
+      Map<String, Object> fields = new TreeMap<>(Map.of("src", archive.src(), "dest", archive.dest()));
+      if (archive.owner() != null) {
+        fields.put("owner", archive.owner());
+      }
+      out.put("addArchive", fields);
     } else if (step instanceof StepSpec.Shell shell) {
       out.put("shell", shell.shell());
     } else if (step instanceof StepSpec.BuildArgs args) {
