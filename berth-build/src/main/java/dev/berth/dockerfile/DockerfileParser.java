@@ -176,7 +176,9 @@ public final class DockerfileParser {
         throw new SpecException(file, line, "unsupported flag --" + name + " for " + keyword
             + allowedFlags(keyword));
       }
-      if (flags.put(name, value) != null) {
+      if (flags.containsKey(name) && Instruction.REPEATABLE_FLAGS.contains(name)) {
+        flags.put(name, flags.get(name) + "\n" + value);
+      } else if (flags.put(name, value) != null) {
         throw new SpecException(file, line, "flag --" + name + " is given twice");
       }
     }

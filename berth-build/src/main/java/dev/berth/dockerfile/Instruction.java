@@ -50,8 +50,12 @@ public record Instruction(int line, String keyword, Map<String, String> flags, L
   static final Map<String, Set<String>> FLAGS = Map.of(
       "FROM", Set.of("platform"),
       "HEALTHCHECK", Set.of("interval", "timeout", "start-period", "start-interval", "retries"),
-      "COPY", Set.of("from", "chown", "chmod"),
-      "ADD", Set.of("chown", "chmod"));
+      "RUN", Set.of("mount", "network", "security"),
+      "COPY", Set.of("from", "chown", "chmod", "link", "parents", "exclude"),
+      "ADD", Set.of("chown", "chmod", "link", "checksum", "keep-git-dir", "exclude"));
+
+  /** Flags that may be given more than once; their values are kept joined by newlines. */
+  static final Set<String> REPEATABLE_FLAGS = Set.of("mount", "exclude");
 
   /** Instructions whose arguments may be a JSON array. */
   static final Set<String> JSON_CAPABLE = Set.of("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME");
