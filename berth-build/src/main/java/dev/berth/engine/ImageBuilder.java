@@ -150,7 +150,7 @@ public final class ImageBuilder implements Builder {
     }
     if (step instanceof StepSpec.CopyFrom copyFrom && !sources.containsKey(copyFrom.image())) {
       throw new BuildException(spec.name() + ": " + label + ": COPY --from=" + copyFrom.image()
-          + " names no image of the tree (copying from an external reference is not supported yet)");
+          + " was not resolved before the build");
     }
     if (step instanceof StepSpec.User user) {
       state.config = state.config.withConfig(state.config.config().withUser(user.user()))
@@ -185,7 +185,7 @@ public final class ImageBuilder implements Builder {
     } else if (step instanceof StepSpec.CopyFrom copyFrom) {
       StepSpec.CopyFrom resolved = new StepSpec.CopyFrom(copyFrom.image(), copyFrom.src(),
           absolute(state, copyFrom.dest()), copyFrom.owner(), copyFrom.mode());
-      layer = CopyFromImage.write(store, settings, resolved, copyFrom.image() + ":" + sources.get(copyFrom.image()).tag(),
+      layer = CopyFromImage.write(store, settings, resolved, sourceName(copyFrom.image(), sources.get(copyFrom.image())),
           resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()), state.layers);
     } else if (step instanceof StepSpec.AddArchive archive) {
       layer = ArchiveLayer.write(store, settings, inputs.get(0).source(), absolute(state, archive.dest()),
@@ -376,5 +376,12 @@ public final class ImageBuilder implements Builder {
       stepInputs.forEach(list -> list.forEach(input -> out.put(input.path(), input)));
       return out;
     }
+  }
+
+  /** A tree image by its key tag; an image from outside the tree ({@code @DIGEST}) by its manifest digest. */
+  private String sourceName(String image, ContentKey key) throws IOException {
+    String treeName = image + ":" + key.tag();
+    return dev.berth.oci.ImageReference.isValidRepository(image) && store.resolve(treeName).isPresent() ? treeName
+        : "@" + key.digest();
   }
 }
