@@ -21,6 +21,20 @@ final class CopyInstruction {
 
   private void copy(Instruction instruction) {
     String keyword = instruction.keyword();
+    for (String flag : new String[] {"parents", "exclude", "keep-git-dir"}) {
+      if (instruction.flags().containsKey(flag)) {
+        throw new IllegalArgumentException(keyword + " --" + flag + " is not supported yet");
+      }
+    }
+    if (instruction.flags().containsKey("checksum")) {
+      throw new IllegalArgumentException("checksum can't be specified for non-HTTP(S) sources"
+          + " (and berth does not ADD URLs yet)");
+    }
+    // --link: berth's COPY layers hold the copied files only, as --link's do; the result is the same.
+    if (!instruction.heredocs().isEmpty()) {
+      throw new IllegalArgumentException(keyword + " of a here-document (<<" + instruction.heredocs().get(0).name()
+          + ") is not supported yet; put the text in a file of the build context");
+    }
     ShellWords words = stage.words();
     List<String> parts = instruction.execForm()
         ? instruction.arguments().stream().map(words::word).toList()

@@ -24,6 +24,8 @@ final class DockerfileConversion {
   final List<String> tags;
   final Platform platform;
   final DockerfileFrontend.Bases bases;
+  /** Secret files by id, for RUN --mount=type=secret ({@code --secret id=ID,src=FILE}). */
+  final Map<String, java.nio.file.Path> secrets;
   private final String target;
   final Map<String, String> globalArgs = new LinkedHashMap<>();
   final Set<String> usedBuildArgs = new TreeSet<>();
@@ -33,7 +35,9 @@ final class DockerfileConversion {
   private int finalIndex = -1;
 
   DockerfileConversion(DockerfileParser.Parsed parsed, BuildContext context, String name, Map<String, String> buildArgs,
-      List<String> tags, Platform platform, DockerfileFrontend.Bases bases, String target) {
+      List<String> tags, Platform platform, DockerfileFrontend.Bases bases, String target,
+      Map<String, java.nio.file.Path> secrets) {
+    this.secrets = secrets;
     this.target = target == null ? null : target.toLowerCase(Locale.ROOT);
     this.platform = platform;
     this.bases = bases;

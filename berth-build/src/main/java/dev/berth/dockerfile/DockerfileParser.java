@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
 public final class DockerfileParser {
   private static final Pattern DIRECTIVE = Pattern.compile("#\\s*([A-Za-z][A-Za-z0-9_]*)\\s*=\\s*(.*?)\\s*");
   private static final Pattern INSTRUCTION = Pattern.compile("\\s*(\\S+)(?:\\s+(.*))?", Pattern.DOTALL);
-  private static final Pattern HEREDOC = Pattern.compile("<<-?\\s*[\"']?[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern LOOKS_LIKE_JSON = Pattern.compile("\\[\\s*([\"'\\]]).*", Pattern.DOTALL);
   /** Reads the first JSON value and ignores what follows it, as Docker does ({@code RUN ["a"] > x} is exec form). */
   private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
@@ -93,13 +92,47 @@ public final class DockerfileParser {
         continue;
       }
       logical.append(line);
-      out.add(instruction(file, start, logical.toString()));
+      Instruction instruction = instruction(file, start, logical.toString());
       logical = null;
+      List<Heredoc.Opening> openings = heredocOpenings(instruction);
+      List<Heredoc> heredocs = new ArrayList<>();
+      for (Heredoc.Opening opening : openings) {
+        StringBuilder content = new StringBuilder();
+        boolean terminated = false;
+        while (++index < lines.length) {
+          String candidate = opening.chomp() ? lines[index].replaceFirst("^\t+", "") : lines[index];
+          if (candidate.equals(opening.name())) {
+            terminated = true;
+            break;
+          }
+          content.append(lines[index]).append('\n');
+        }
+        if (!terminated) {
+          throw new SpecException(file, start, "unterminated heredoc <<" + opening.name());
+        }
+        heredocs.add(new Heredoc(opening.name(), content.toString(), opening.chomp(), opening.expand()));
+      }
+      out.add(heredocs.isEmpty() ? instruction : instruction.withHeredocs(heredocs));
     }
     if (logical != null && !logical.toString().isBlank()) {
       out.add(instruction(file, start, logical.toString()));
     }
     return new Parsed(file, escape, out);
+  }
+
+  /** The heredocs an instruction's line opens: RUN, COPY, ADD, and ONBUILD of those. */
+  private static List<Heredoc.Opening> heredocOpenings(Instruction instruction) {
+    String keyword = instruction.keyword();
+    String text = instruction.text();
+    if (keyword.equals("ONBUILD")) {
+      String[] split = text.strip().split("\\s+", 2);
+      keyword = split[0].toUpperCase(Locale.ROOT);
+      text = split.length > 1 ? split[1] : "";
+    }
+    if (instruction.execForm() || !Heredoc.KEYWORDS.contains(keyword) || !text.contains("<<")) {
+      return List.of();
+    }
+    return Heredoc.openings(text);
   }
 
   /**
@@ -143,16 +176,14 @@ public final class DockerfileParser {
         throw new SpecException(file, line, "unsupported flag --" + name + " for " + keyword
             + allowedFlags(keyword));
       }
-      if (flags.put(name, value) != null) {
+      if (flags.containsKey(name) && Instruction.REPEATABLE_FLAGS.contains(name)) {
+        flags.put(name, flags.get(name) + "\n" + value);
+      } else if (flags.put(name, value) != null) {
         throw new SpecException(file, line, "flag --" + name + " is given twice");
       }
     }
     if (rest.isEmpty()) {
       throw new SpecException(file, line, keyword + " needs an argument");
-    }
-    if ((keyword.equals("RUN") || keyword.equals("COPY") || keyword.equals("ADD")) && HEREDOC.matcher(rest).find()) {
-      throw new SpecException(file, line, "heredocs (<<WORD) in " + keyword + " are not supported;"
-          + " put the text in a file of the build context and COPY it");
     }
     if (Instruction.JSON_CAPABLE.contains(keyword) && LOOKS_LIKE_JSON.matcher(rest).matches()) {
       List<String> array = jsonArray(rest);

@@ -24,8 +24,12 @@ final class OnBuildTriggers {
     if (NOT_TRIGGERS.contains(keyword)) {
       throw new IllegalArgumentException(keyword + " isn't allowed as an ONBUILD trigger");
     }
-    parse(trigger, parsed);
-    return trigger;
+    StringBuilder stored = new StringBuilder(trigger);
+    for (Heredoc heredoc : instruction.heredocs()) {
+      stored.append('\n').append(heredoc.content()).append(heredoc.name());
+    }
+    parse(stored.toString(), parsed);
+    return stored.toString();
   }
 
   /** Runs a base's triggers in {@code stage}, before its own instructions. */
@@ -38,7 +42,7 @@ final class OnBuildTriggers {
   private static Instruction parse(String trigger, DockerfileParser.Parsed parsed) {
     try {
       List<Instruction> instructions = DockerfileParser.parse(parsed.file(), trigger, parsed.escape()).instructions();
-      if (instructions.size() != 1) {
+      if (instructions.size() != 1) {  // heredoc lines belong to the one instruction
         throw new IllegalArgumentException("ONBUILD needs one instruction, not '" + trigger + "'");
       }
       return instructions.get(0);

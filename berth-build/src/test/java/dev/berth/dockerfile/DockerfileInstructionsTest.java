@@ -130,4 +130,35 @@ class DockerfileInstructionsTest {
     refused("FROM scratch\nONBUILD MAINTAINER me\n", "MAINTAINER isn't allowed as an ONBUILD trigger");
     refused("FROM scratch\nONBUILD FROBNICATE\n", "Dockerfile:2: ONBUILD trigger 'FROBNICATE': unknown instruction");
   }
+
+  @Test
+  void runMountsOfCacheAndSecretBecomeTheStagesMounts() throws IOException {
+    Path token = Files.writeString(context.resolve("token.txt"), "s3cret");
+    Files.writeString(context.resolve("Dockerfile"), """
+        FROM busybox
+        WORKDIR /src
+        RUN --mount=type=cache,target=/root/.cache --mount=type=cache,target=build \
+            --mount=type=secret,id=token,required=true --mount=type=secret,id=absent make
+        RUN --network=host --mount=type=secret,target=/run/secrets/token true
+        """);
+    ImageSpec spec = new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE, null,
+        Map.of("token", token)).parse(context, "app", Map.of()).image();
+    assertThat(spec.caches()).containsExactly("/root/.cache", "/src/build");
+    assertThat(spec.secrets()).containsExactly(new ImageSpec.Secret("token", token));
+    assertThat(spec.steps()).filteredOn(step -> step instanceof StepSpec.Run).hasSize(2);
+  }
+
+  @Test
+  void runAndCopyFlagsBerthCannotHonourAreRefused() {
+    refused("FROM scratch\nRUN --mount=type=secret,id=x,required=true true\n",
+        "Dockerfile:2: secret 'x' is required; give it with --secret id=x,src=FILE");
+    refused("FROM scratch\nRUN --mount=type=tmpfs,target=/t true\n", "Dockerfile:2: RUN --mount=type=tmpfs is not supported yet");
+    refused("FROM scratch\nRUN --mount=target=/src true\n", "RUN --mount=type=bind is not supported yet");
+    refused("FROM scratch\nRUN --mount=type=cache true\n", "Dockerfile:2: RUN --mount=type=cache needs a target");
+    refused("FROM scratch\nRUN --mount=type=cache,target=/c,colour=red true\n", "unexpected key 'colour'");
+    refused("FROM scratch\nRUN --network=bridge true\n", "Dockerfile:2: invalid RUN --network 'bridge'");
+    refused("FROM scratch\nRUN --network=none true\n", "RUN --network=none is not supported yet");
+    refused("FROM scratch\nCOPY --parents a /b/\n", "Dockerfile:2: COPY --parents is not supported yet");
+    refused("FROM scratch\nADD --checksum=sha256:00 a /b\n", "checksum can't be specified for non-HTTP(S) sources");
+  }
 }
