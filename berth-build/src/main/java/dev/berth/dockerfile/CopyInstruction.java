@@ -69,7 +69,9 @@ final class CopyInstruction {
     String resolvedDest = destination(dest, expanded.size() > 1, keyword);
     for (String source : expanded) {
       if (keyword.equals("ADD") && stage.conversion.context.isArchive(source)) {
-        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest), owner));  // --chmod: not for archives
+        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest)));
+        // Docker 20.10's builders (legacy and BuildKit) extract an archive with its entries' own owners,
+        // --chown notwithstanding, and --chmod does not apply to archives
       } else {
         stage.steps.add(new StepSpec.Copy(source, resolvedDest, owner, mode));
       }

@@ -22,8 +22,8 @@ public final class DockerfileParser {
   private static final Pattern DIRECTIVE = Pattern.compile("#\\s*([A-Za-z][A-Za-z0-9_]*)\\s*=\\s*(.*?)\\s*");
   private static final Pattern INSTRUCTION = Pattern.compile("\\s*(\\S+)(?:\\s+(.*))?", Pattern.DOTALL);
   private static final Pattern LOOKS_LIKE_JSON = Pattern.compile("\\[\\s*([\"'\\]]).*", Pattern.DOTALL);
-  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  /** Reads the first JSON value and ignores what follows it, as Docker does ({@code RUN ["a"] > x} is exec form). */
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
 
   private DockerfileParser() {}
 

@@ -72,9 +72,7 @@ final class ShellWords {
       if (c == escape) {
         if (!in.done()) {
           current.append(in.next());
-        } else {
-          current.append(c);
-        }
+        }  // an escape character that ends the text is dropped, as Docker does
       } else if (c == '\'') {
         current.append(in.until('\'', "single quote"));
       } else if (c == '"') {

@@ -30,7 +30,7 @@ final class ContextCopy {
       uid = ids.uid();
       gid = ids.gid();
     }
-    Integer mode = copy.mode() == null ? null : Integer.parseInt(copy.mode(), 8);
+    Integer mode = copy.mode() == null ? null : Integer.parseInt(copy.mode(), 8) & 0777;  // --chmod sets permission bits only, as BuildKit does
     LowerTree lower = LowerTree.of(store, layersSoFar);
     EntryAttributes created = new EntryAttributes(uid, gid, 0755);
     LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch())

@@ -50,7 +50,7 @@ final class CopyFromImage {
       if (matches.size() > 1 && !step.dest().endsWith("/")) {
         throw new BuildException("COPY --from=" + step.image() + ": several sources need a destination ending in /");
       }
-      Integer mode = step.mode() == null ? null : Integer.parseInt(step.mode(), 8);
+      Integer mode = step.mode() == null ? null : Integer.parseInt(step.mode(), 8) & 0777;  // --chmod sets permission bits only, as BuildKit does
       LowerTree lower = LowerTree.of(store, layersSoFar);
       EntryAttributes created = new EntryAttributes(owner == null ? null : owner.uid(),
           owner == null ? null : owner.gid(), 0755);

@@ -78,6 +78,7 @@ public final class ImageBuilder implements Builder {
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
       apply(spec, step, inputs, chain, label, state, prepared.sources());
     }
+    VolumeCheck.check(store, spec, state.layers);
     ImageConfig finalConfig = RuntimeConfigs.apply(state.config, spec.config());
     byte[] configJson = finalConfig.toJson();
     Descriptor configDescriptor = store.writeBlob(MediaTypes.OCI_CONFIG, configJson);

@@ -63,11 +63,11 @@ final class CorpusImages {
     for (JsonNode descriptor : index.path("manifests")) {
       String ref = descriptor.path("annotations").path("org.opencontainers.image.ref.name").asText();
       JsonNode manifest = Json.tree(blob(store, descriptor.get("digest").asText()));
-      if (!manifest.has("layers") || ref.isEmpty()) {
+      if (!manifest.has("config") || ref.isEmpty()) {
         continue;  // an index, or an untagged entry
       }
       RootfsTree tree = new RootfsTree();
-      for (JsonNode layer : manifest.get("layers")) {
+      for (JsonNode layer : manifest.path("layers")) {
         try (InputStream in = LayerStreams.decompress(Files.newInputStream(blobPath(store,
             layer.get("digest").asText())), layer.get("mediaType").asText())) {
           tree.apply(in);
