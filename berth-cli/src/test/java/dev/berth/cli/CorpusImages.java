@@ -30,13 +30,18 @@ final class CorpusImages {
   /** Every image a {@code docker save} archive holds, by its first repo tag. */
   static Map<String, Image> fromDockerSave(Path archive) throws IOException {
     Map<String, byte[]> members = new HashMap<>();
+    Map<String, String> links = new HashMap<>();  // docker save links a layer two images share to one copy
     try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(archive))) {
       for (TarArchiveEntry entry = tar.getNextTarEntry(); entry != null; entry = tar.getNextTarEntry()) {
-        if (entry.isFile()) {
+        if (entry.isSymbolicLink()) {
+          String directory = entry.getName().contains("/") ? entry.getName().substring(0, entry.getName().lastIndexOf('/')) : "";
+          links.put(entry.getName(), Path.of(directory).resolve(entry.getLinkName()).normalize().toString());
+        } else if (entry.isFile()) {
           members.put(entry.getName(), tar.readAllBytes());
         }
       }
     }
+    links.forEach((name, target) -> members.put(name, members.get(target)));
     Map<String, Image> out = new TreeMap<>();
     for (JsonNode image : Json.tree(members.get("manifest.json"))) {
       RootfsTree tree = new RootfsTree();
@@ -58,8 +63,11 @@ final class CorpusImages {
     for (JsonNode descriptor : index.path("manifests")) {
       String ref = descriptor.path("annotations").path("org.opencontainers.image.ref.name").asText();
       JsonNode manifest = Json.tree(blob(store, descriptor.get("digest").asText()));
+      if (!manifest.has("config") || ref.isEmpty()) {
+        continue;  // an index, or an untagged entry
+      }
       RootfsTree tree = new RootfsTree();
-      for (JsonNode layer : manifest.get("layers")) {
+      for (JsonNode layer : manifest.path("layers")) {
         try (InputStream in = LayerStreams.decompress(Files.newInputStream(blobPath(store,
             layer.get("digest").asText())), layer.get("mediaType").asText())) {
           tree.apply(in);

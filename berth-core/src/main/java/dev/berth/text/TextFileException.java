@@ -7,7 +7,15 @@ import java.nio.file.Path;
  * message is {@code FILE:LINE: problem}, or {@code FILE: problem} when no line applies.
  */
 public class TextFileException extends RuntimeException {
+  private final String reason;
+
   public TextFileException(Path file, int line, String problem) {
     super(file + (line > 0 ? ":" + line : "") + ": " + problem);
+    this.reason = problem;
+  }
+
+  /** What is wrong, without the file and line. */
+  public String reason() {
+    return reason;
   }
 }
