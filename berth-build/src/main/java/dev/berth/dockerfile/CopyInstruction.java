@@ -87,6 +87,11 @@ final class CopyInstruction {
       throw new IllegalArgumentException("COPY --from names no stage or image");
     } else {
       image = stage.conversion.bases.treeImage(from).orElse(from);
+      try {
+        dev.berth.oci.ImageReference.parseDocker(image);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("COPY --from=" + from + " names no stage, and " + e.getMessage());
+      }
     }
     for (String path : sources) {
       String absolute = ImagePaths.normalize("/" + path);

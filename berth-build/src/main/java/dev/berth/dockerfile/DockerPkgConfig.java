@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.spec.SpecException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,20 +38,21 @@ public record DockerPkgConfig(
     templateVariables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(templateVariables));
   }
 
+  /** docker-pkg's default {@code known_uid_mappings} (Debian's system users), used when config.yaml has none. */
+  public static final Map<String, String> DEFAULT_UIDS = Map.of("root", "0", "www-data", "33", "nobody", "65534");
+
   public static DockerPkgConfig empty() {
-    return new DockerPkgConfig(null, null, null, null, List.of(), Map.of(), "", null, null, Map.of("apt_options", ""));
+    return new DockerPkgConfig(null, null, null, null, List.of(), DEFAULT_UIDS, "", null, null, Map.of("apt_options", ""));
   }
 
   /** Reads {@code file}; a missing file is an error (callers decide whether one is needed). */
   public static DockerPkgConfig load(Path file) {
     Map<String, Object> raw;
+    String text = dev.berth.spec.YamlErrors.readText(file);
     try {
-      raw = new YAMLMapper().readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
+      raw = text.isBlank() ? null : new YAMLMapper().readValue(text, new TypeReference<LinkedHashMap<String, Object>>() {});
     } catch (JsonProcessingException e) {
-      throw new SpecException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-          "invalid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot read: " + e.getMessage());
+      throw dev.berth.spec.YamlErrors.translate(file, e);
     }
     if (raw == null) {
       raw = new LinkedHashMap<>();
@@ -66,7 +66,9 @@ public record DockerPkgConfig(
     });
     Map<String, String> uids = new LinkedHashMap<>();
     Object mappings = raw.get("known_uid_mappings");
-    if (mappings != null) {
+    if (mappings == null) {
+      uids.putAll(DEFAULT_UIDS);
+    } else {
       if (!(mappings instanceof Map<?, ?> map)) {
         throw new SpecException(file, "'known_uid_mappings' must be a mapping of user name to uid");
       }

@@ -39,14 +39,17 @@ public final class DockerPkgTree {
 
   /**
    * The tree's images in build order (each image's stages before it), the tree images each image
-   * depends on, and report lines (control files that disagree, unknown uids, unused arguments).
+   * depends on, report lines (control files that disagree, unknown uids, unused arguments), and the
+   * images whose rendered Dockerfile berth refuses, with the {@code file:line} error: they stay in
+   * the tree (so that they fail alone and their dependents are blocked) as images with no steps.
    */
   public record Tree(DockerPkgConfig config, List<ImageSpec> images, Map<String, Set<String>> dependencies,
-      List<String> warnings) {
+      List<String> warnings, Map<String, String> refused) {
     public Tree {
       images = List.copyOf(images);
       dependencies = Map.copyOf(dependencies);
       warnings = List.copyOf(warnings);
+      refused = Map.copyOf(refused);
     }
   }
 
@@ -89,9 +92,17 @@ public final class DockerPkgTree {
     DockerfileFrontend firstPass = new DockerfileFrontend(platform,
         bases(config, namesByReference, name -> Optional.empty(), external, warnings));
     Map<String, Set<String>> dependencies = new TreeMap<>();
+    Map<String, String> refused = new TreeMap<>();
     images.forEach((name, changelog) -> {
-      var result = firstPass.parse(changelog.file().getParent(), template(changelog), rendered.get(name), name,
-          arguments, tags);
+      DockerfileFrontend.Result result;
+      try {
+        result = firstPass.parse(changelog.file().getParent(), template(changelog), rendered.get(name), name,
+            arguments, tags);
+      } catch (SpecException e) {  // this image fails alone; the rest of the tree is built
+        refused.put(name, e.getMessage());
+        dependencies.put(name, Set.of());
+        return;
+      }
       Set<String> needs = new TreeSet<>();
       result.images().forEach(spec -> needs.addAll(DockerfileFrontend.dependencies(spec)));
       result.images().forEach(spec -> needs.remove(spec.name()));
@@ -105,6 +116,10 @@ public final class DockerPkgTree {
     List<ImageSpec> specs = new ArrayList<>();
     for (String name : order) {
       Changelog changelog = images.get(name);
+      if (refused.containsKey(name)) {
+        specs.add(refusedImage(name, changelog, platform, tags));
+        continue;
+      }
       var result = frontend.parse(changelog.file().getParent(), template(changelog), rendered.get(name), name,
           arguments, tags);
       environments.put(name, result.environment());
@@ -113,7 +128,14 @@ public final class DockerPkgTree {
       ControlFile.read(changelog.file().getParent())
           .ifPresent(control -> compare(control, dependencies.get(name), images.keySet(), warnings));
     }
-    return new Tree(config, specs, dependencies, warnings);
+    return new Tree(config, specs, dependencies, warnings, refused);
+  }
+
+  /** The stand-in for an image whose Dockerfile is refused: no steps; the plan marks it failed. */
+  private static ImageSpec refusedImage(String name, Changelog changelog, Platform platform, List<String> tags) {
+    return new ImageSpec(changelog.file().getParent(), template(changelog), name, "scratch", platform, List.of(),
+        new ImageSpec.RuntimeConfig(null, null, null, null, null, null, null, null, null), ImageSpec.Network.NONE,
+        List.of(), List.of(), List.of(), tags);
   }
 
   private static Path template(Changelog changelog) {
@@ -148,7 +170,7 @@ public final class DockerPkgTree {
       try {
         read = Changelog.read(folder).orElseThrow();
       } catch (IOException e) {
-        throw new SpecException(folder.resolve(Changelog.FILE_NAME), "cannot read: " + e.getMessage());
+        throw new SpecException(folder.resolve(Changelog.FILE_NAME), "cannot be read");
       }
       Changelog previous = images.put(read.packageName(), read);
       if (previous != null) {
@@ -163,12 +185,7 @@ public final class DockerPkgTree {
   }
 
   private static String render(Jinjava jinjava, DockerPkgConfig config, Path template) {
-    String text;
-    try {
-      text = Files.readString(template, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SpecException(template, "cannot read: " + e.getMessage());
-    }
+    String text = dev.berth.text.TextFiles.read(template);
     RenderResult result = jinjava.renderForResult(text, new LinkedHashMap<>(config.templateVariables()));
     for (TemplateError error : result.getErrors()) {
       if (error.getSeverity() != TemplateError.ErrorType.WARNING) {

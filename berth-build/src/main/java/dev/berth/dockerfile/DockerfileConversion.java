@@ -174,6 +174,9 @@ final class DockerfileConversion {
       stage.base = "scratch";
       stage.baseEnvironment = Map.of();
     } else {
+      dev.berth.spec.BaseReference.problem(reference).ifPresent(problem -> {
+        throw new IllegalArgumentException(problem);
+      });
       stage.base = bases.treeImage(reference).orElse(reference);
       Optional<Map<String, String>> environment = bases.environment(stage.base);
       stage.baseKnown = environment.isPresent();

@@ -7,10 +7,7 @@ import dev.berth.spec.Changelog;
 import dev.berth.spec.ImageSpec;
 import dev.berth.spec.SpecException;
 import dev.berth.spec.StepSpec;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,13 +138,7 @@ public final class DockerfileFrontend {
   }
 
   private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new SpecException(file, "no such file");
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot read: " + e.getMessage());
-    }
+    return dev.berth.text.TextFiles.read(file);
   }
 
   /** The images {@code spec} needs built first: its base and every COPY --from image of the tree. */

@@ -159,7 +159,12 @@ final class DockerfileStage {
           volumes.add(path);
         }
       }
-      case "STOPSIGNAL" -> stopSignal = words().word(instruction.text());
+      case "STOPSIGNAL" -> {
+        stopSignal = words().word(instruction.text());
+        if (!dev.berth.spec.StopSignal.isValid(stopSignal)) {
+          throw new IllegalArgumentException(dev.berth.spec.StopSignal.problem(stopSignal));
+        }
+      }
       case "MAINTAINER" -> author = instruction.text();
       case "HEALTHCHECK" -> healthcheck = HealthcheckInstruction.parse(instruction);
       case "ONBUILD" -> onBuild.add(OnBuildTriggers.validated(instruction, conversion.parsed));

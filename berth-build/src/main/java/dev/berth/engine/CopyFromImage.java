@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * Dockerfile {@code COPY --from=IMAGE}: files out of another image's file system (a stage or image of
- * the tree, already in the store), with COPY's destination rules, keeping their owners and modes
+ * the tree by its name and key tag, or an outside image by its manifest digest, {@code @sha256:…}), with COPY's destination rules, keeping their owners and modes
  * unless the step overrides them.
  */
 final class CopyFromImage {
@@ -30,8 +30,10 @@ final class CopyFromImage {
 
   static LayerBlob write(ContentStore store, BuildSettings settings, StepSpec.CopyFrom step, String sourceName,
       Ownership.Ids owner, List<LayerBlob> layersSoFar) throws IOException {
-    Descriptor manifest = store.resolve(sourceName).orElseThrow(() -> new BuildException(
-        "COPY --from=" + step.image() + ": " + sourceName + " is not in the store"));
+    Descriptor manifest = sourceName.startsWith("@")
+        ? new Descriptor(dev.berth.oci.MediaTypes.OCI_MANIFEST, dev.berth.oci.Digest.parse(sourceName.substring(1)), 0)
+        : store.resolve(sourceName).orElseThrow(() -> new BuildException(
+            "COPY --from=" + step.image() + ": " + sourceName + " is not in the store"));
     Path rootfs = Files.createTempDirectory(store.tempDirectory(), "copy-from-");
     try {
       LayerUnpacker unpacker = new LayerUnpacker(rootfs);

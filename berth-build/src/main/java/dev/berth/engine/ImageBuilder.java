@@ -74,7 +74,7 @@ public final class ImageBuilder implements Builder {
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
       List<InputFile> inputs = prepared.stepInputs().get(i);
-      chain = stepKey(chain, step, inputs, state, prepared.sources());
+      chain = stepKey(chain, step, inputs, state, prepared);
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
       apply(spec, step, inputs, chain, label, state, prepared.sources());
     }
@@ -151,14 +151,14 @@ public final class ImageBuilder implements Builder {
     }
     if (step instanceof StepSpec.CopyFrom copyFrom && !sources.containsKey(copyFrom.image())) {
       throw new BuildException(spec.name() + ": " + label + ": COPY --from=" + copyFrom.image()
-          + " names no image of the tree (copying from an external reference is not supported yet)");
+          + " was not resolved before the build");
     }
     if (step instanceof StepSpec.User user) {
       state.config = state.config.withConfig(state.config.config().withUser(user.user()))
           .withEmptyLayerHistory("berth user " + user.user());
       return;
     }
-    var cached = stepCache.find(stepKey);
+    var cached = settings.stepReuse() == StepReuse.NEVER ? Optional.<LayerBlob>empty() : stepCache.find(stepKey);
     if (cached.isPresent()) {
       progress.accept(spec.name() + ": " + label + " (cached)");
       state.addLayer(cached.get(), "berth " + describe(step));
@@ -186,7 +186,7 @@ public final class ImageBuilder implements Builder {
     } else if (step instanceof StepSpec.CopyFrom copyFrom) {
       StepSpec.CopyFrom resolved = new StepSpec.CopyFrom(copyFrom.image(), copyFrom.src(),
           absolute(state, copyFrom.dest()), copyFrom.owner(), copyFrom.mode());
-      layer = CopyFromImage.write(store, settings, resolved, copyFrom.image() + ":" + sources.get(copyFrom.image()).tag(),
+      layer = CopyFromImage.write(store, settings, resolved, sourceName(copyFrom.image(), sources.get(copyFrom.image())),
           resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()), state.layers);
     } else if (step instanceof StepSpec.AddArchive archive) {
       layer = ArchiveLayer.write(store, settings, inputs.get(0).source(), absolute(state, archive.dest()),
@@ -218,7 +218,7 @@ public final class ImageBuilder implements Builder {
         continue;
       }
       try {
-        if (stepCache.find(key).isPresent()) {
+        if (settings.stepReuse() != StepReuse.NEVER && stepCache.find(key).isPresent()) {
           continue;
         }
       } catch (IOException unreadable) {
@@ -294,7 +294,7 @@ public final class ImageBuilder implements Builder {
     if (prefetch != null) {
       prefetched.remove(contentKey, prefetch);  // not started yet: the build writes it now
     }
-    return stepCache.find(contentKey);
+    return settings.stepReuse() == StepReuse.NEVER ? Optional.empty() : stepCache.find(contentKey);
   }
 
   /**
@@ -325,7 +325,8 @@ public final class ImageBuilder implements Builder {
   }
 
   private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, BuildState state,
-      java.util.Map<String, ContentKey> sources) {
+      PreparedImage prepared) {
+    java.util.Map<String, ContentKey> sources = prepared.sources();
     ImageConfig configSoFar = state.config;
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("previous", previous.toString());
@@ -344,6 +345,9 @@ public final class ImageBuilder implements Builder {
       java.util.Map<String, String> args = new TreeMap<>(state.buildArgs);
       args.keySet().removeAll(dev.berth.dockerfile.DockerfileFrontend.PROXY_ARGS);
       document.put("buildArgs", args);
+      if (settings.stepReuse() == StepReuse.VERSIONED && prepared.version() != null) {
+        document.put("version", prepared.version());  // a new version runs its commands again: fresh packages
+      }
     }
     return Digest.sha256(Json.canonical(document));
   }
@@ -355,16 +359,16 @@ public final class ImageBuilder implements Builder {
 
   /**
    * An image with everything its key depends on decided: spec, the base's identity (manifest digest,
-   * or the key of a parent in the tree), inputs per step, key.
+   * or the key of a parent in the tree), inputs per step, key, and its changelog version (null: none).
    */
   public record PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key,
-      java.util.Map<String, ContentKey> sources) {
+      java.util.Map<String, ContentKey> sources, String version) {
     public PreparedImage {
       sources = sources == null ? java.util.Map.of() : java.util.Map.copyOf(sources);
     }
 
     public PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key) {
-      this(spec, baseIdentity, stepInputs, key, java.util.Map.of());
+      this(spec, baseIdentity, stepInputs, key, java.util.Map.of(), null);
     }
 
     public Path folder() {
@@ -377,5 +381,12 @@ public final class ImageBuilder implements Builder {
       stepInputs.forEach(list -> list.forEach(input -> out.put(input.path(), input)));
       return out;
     }
+  }
+
+  /** A tree image by its key tag; an image from outside the tree ({@code @DIGEST}) by its manifest digest. */
+  private String sourceName(String image, ContentKey key) throws IOException {
+    String treeName = image + ":" + key.tag();
+    return dev.berth.oci.ImageReference.isValidRepository(image) && store.resolve(treeName).isPresent() ? treeName
+        : "@" + key.digest();
   }
 }

@@ -35,8 +35,12 @@ public final class KeyedBuild {
     this.builder = builder;
   }
 
-  /** What a build did: the image's manifest, its key, the names it has, and whether it was built now. */
-  public record Outcome(ImageSpec spec, ContentKey key, Descriptor manifest, List<String> refNames, boolean built) {}
+  /**
+   * What a build did: the image's manifest, its key, the names it has, whether it was built now, and
+   * its changelog version (null: none).
+   */
+  public record Outcome(ImageSpec spec, ContentKey key, Descriptor manifest, List<String> refNames, boolean built,
+      String version) {}
 
   /** Prepares an image whose base is outside the tree: resolving it may import it into the store. */
   public ImageBuilder.PreparedImage prepare(ImageSpec spec) throws IOException {
@@ -47,7 +51,7 @@ public final class KeyedBuild {
   public ImageBuilder.PreparedImage prepare(ImageSpec spec, java.util.Map<String, ContentKey> sources)
       throws IOException {
     BaseImage base = resolver.resolve(spec.base(), spec.platform(), settings.created());
-    return preparer.prepare(spec, base.identity(), sources);
+    return preparer.prepare(spec, base.identity(), withExternalSources(spec, sources));
   }
 
   /** Prepares an image whose base is the image with key {@code parentKey} of the same tree. */
@@ -57,7 +61,7 @@ public final class KeyedBuild {
 
   public ImageBuilder.PreparedImage prepareOnParent(ImageSpec spec, ContentKey parentKey,
       java.util.Map<String, ContentKey> sources) throws IOException {
-    return preparer.prepare(spec, "tree:" + parentKey.digest(), sources);
+    return preparer.prepare(spec, "tree:" + parentKey.digest(), withExternalSources(spec, sources));
   }
 
   /**
@@ -72,6 +76,22 @@ public final class KeyedBuild {
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * {@code sources} plus each {@code COPY --from} image outside the tree, resolved as a base is (the
+   * store, then the registry per the pull policy) and keyed by its manifest digest.
+   */
+  private java.util.Map<String, ContentKey> withExternalSources(ImageSpec spec, java.util.Map<String, ContentKey> sources)
+      throws IOException {
+    java.util.Map<String, ContentKey> out = new java.util.TreeMap<>(sources);
+    for (dev.berth.spec.StepSpec step : spec.steps()) {
+      if (step instanceof dev.berth.spec.StepSpec.CopyFrom copy && !out.containsKey(copy.image())) {
+        BaseImage image = resolver.resolve(copy.image(), spec.platform(), settings.created());
+        out.put(copy.image(), new ContentKey(image.manifestDescriptor().digest()));
+      }
+    }
+    return out;
   }
 
   /** Lets the builder start on the image's file layers now; see {@link Builder#prefetch}. */
@@ -98,8 +118,12 @@ public final class KeyedBuild {
     return prepared.spec().name() + ":" + prepared.key().tag();
   }
 
-  /** Builds unless present; the base is resolved now: a parent in the tree by its key tag. */
-  public Outcome build(ImageBuilder.PreparedImage prepared, boolean force, String version) throws IOException {
+  /**
+   * Builds unless present; the base is resolved now: a parent in the tree by its key tag. The image
+   * is named by its key tag and its other tags ({@code {version}}: the prepared image's version).
+   */
+  public Outcome build(ImageBuilder.PreparedImage prepared, boolean force) throws IOException {
+    String version = prepared.version();
     ImageSpec spec = prepared.spec();
     String keyName = keyName(prepared);
     Optional<Descriptor> existing = store.resolve(keyName);
@@ -132,6 +156,6 @@ public final class KeyedBuild {
     }
     names.remove(keyName);
     names.add(0, keyName);
-    return new Outcome(spec, prepared.key(), manifest, names, built);
+    return new Outcome(spec, prepared.key(), manifest, names, built, version);
   }
 }

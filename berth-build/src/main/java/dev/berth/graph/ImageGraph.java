@@ -26,16 +26,23 @@ public final class ImageGraph {
   private final Map<String, String> parents;
   private final Map<String, List<String>> dependencies;
   private final List<String> order;
+  private final Map<String, String> refused;
 
   private ImageGraph(Map<String, ImageSpec> images, Map<String, String> parents,
-      Map<String, List<String>> dependencies, List<String> order) {
+      Map<String, List<String>> dependencies, List<String> order, Map<String, String> refused) {
     this.images = images;
     this.parents = parents;
     this.dependencies = dependencies;
     this.order = order;
+    this.refused = Map.copyOf(refused);
   }
 
   public static ImageGraph of(List<ImageSpec> specs) {
+    return of(specs, Map.of());
+  }
+
+  /** @param refused images whose definition is refused (name → file:line error): they fail alone when planned */
+  public static ImageGraph of(List<ImageSpec> specs, Map<String, String> refused) {
     Map<String, ImageSpec> byName = new TreeMap<>();
     for (ImageSpec spec : specs) {
       ImageSpec previous = byName.put(spec.name(), spec);
@@ -64,7 +71,7 @@ public final class ImageGraph {
       }
       dependencies.put(spec.name(), List.copyOf(needs));
     }
-    return new ImageGraph(byName, parents, dependencies, topologicalOrder(byName.keySet(), dependencies));
+    return new ImageGraph(byName, parents, dependencies, topologicalOrder(byName.keySet(), dependencies), refused);
   }
 
   /**
@@ -121,6 +128,11 @@ public final class ImageGraph {
   /** Whether {@code reference}, as written in a base or COPY --from, is an image of this tree. */
   public boolean isTreeImage(String reference) {
     return namesTreeImage(reference) && images.containsKey(reference);
+  }
+
+  /** Why the image's definition is refused ({@code file:line: …}), if it is. */
+  public Optional<String> refusal(String name) {
+    return Optional.ofNullable(refused.get(name));
   }
 
   public Optional<String> parent(String name) {

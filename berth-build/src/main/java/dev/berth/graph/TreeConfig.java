@@ -4,14 +4,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.berth.oci.ImageReference;
 import dev.berth.oci.Platform;
 import dev.berth.spec.SpecException;
-import java.io.IOException;
+import dev.berth.spec.YamlErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code berth.yaml} at a tree's root: where images are published, the default platform, how many
@@ -59,18 +60,13 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
     if (!Files.isRegularFile(file)) {
       return defaults();
     }
+    String text = YamlErrors.readText(file);
     ObjectMapper mapper = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     Yaml yaml;
     try {
-      yaml = mapper.readValue(file.toFile(), Yaml.class);
-    } catch (UnrecognizedPropertyException e) {
-      throw new SpecException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-          "unknown key '" + e.getPropertyName() + "' (known: registry, platform, jobs, variables, insecure, registryMirrors, dockerfiles)");
+      yaml = text.isBlank() ? null : mapper.readValue(text, Yaml.class);
     } catch (JsonProcessingException e) {
-      throw new SpecException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-          e.getOriginalMessage().lines().findFirst().orElse("invalid YAML"));
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot read: " + e.getMessage());
+      throw YamlErrors.translate(file, e);
     }
     if (yaml == null) {
       return defaults();
@@ -80,14 +76,16 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
       try {
         platform = Platform.parse(yaml.platform);
       } catch (IllegalArgumentException e) {
-        throw new SpecException(file, e.getMessage());
+        throw new SpecException(file, lineOf(text, "platform"), e.getMessage());
       }
     }
     if (yaml.jobs != null && yaml.jobs < 1) {
-      throw new SpecException(file, "'jobs' must be at least 1");
+      throw new SpecException(file, lineOf(text, "jobs"), "'jobs' must be at least 1");
     }
-    if (yaml.registry != null && (yaml.registry.isBlank() || yaml.registry.contains("://"))) {
-      throw new SpecException(file, "'registry' is HOST[:PORT][/NAMESPACE], without a scheme: '" + yaml.registry + "'");
+    if (yaml.registry != null) {
+      registryProblem(yaml.registry).ifPresent(problem -> {
+        throw new SpecException(file, lineOf(text, "registry"), problem);
+      });
     }
     if (yaml.registryMirrors != null) {
       for (String mirror : yaml.registryMirrors) {
@@ -108,5 +106,34 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
     }
     return new TreeConfig(yaml.registry, platform, yaml.jobs, yaml.variables,
         yaml.insecure != null && yaml.insecure, yaml.registryMirrors, yaml.dockerfiles);
+  }
+
+  /** Why {@code registry} (HOST[:PORT][/NAMESPACE]) cannot prefix image names, if it cannot. */
+  public static Optional<String> registryProblem(String registry) {
+    String hint = "'registry' is HOST[:PORT][/NAMESPACE] without a scheme, not '" + registry + "'";
+    if (registry.isBlank() || registry.contains("://")) {
+      return Optional.of(hint);
+    }
+    String trimmed = registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry;
+    try {
+      ImageReference reference = ImageReference.parse(trimmed + "/example:latest");
+      if (reference.registry() == null) {
+        return Optional.of(hint + ": the first part must be a host (with a dot or a port, or localhost)");
+      }
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of(hint + ": " + e.getMessage());
+    }
+  }
+
+  /** The line where {@code key:} is set at the top level (bound values carry no location). */
+  private static int lineOf(String text, String key) {
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].startsWith(key + ":")) {
+        return i + 1;
+      }
+    }
+    return 0;
   }
 }

@@ -108,6 +108,7 @@ public final class TreeScanner {
         options.secrets());
     Map<String, String> buildArgs = buildArgs(config, options);
     List<String> warnings = new ArrayList<>();
+    Map<String, String> refused = new TreeMap<>();
     for (Path folder : dockerfileFolders) {
       var result = frontend.parse(folder, folder.getFileName().toString().toLowerCase(java.util.Locale.ROOT), buildArgs);
       specs.addAll(result.images());
@@ -129,12 +130,13 @@ public final class TreeScanner {
           effective, DockerfileFrontend.Bases.NONE, options.buildArgs());
       specs.addAll(dockerPkgTree.images());
       warnings.addAll(dockerPkgTree.warnings());
+      refused.putAll(dockerPkgTree.refused());
     }
     if (specs.isEmpty()) {
       throw new GraphException("no image folders (with " + ImageSpecParser.FILE_NAME + ", a Dockerfile, or a "
           + "docker-pkg Dockerfile.template) under " + tree);
     }
-    return new Tree(tree, config, ImageGraph.of(specs), warnings);
+    return new Tree(tree, config, ImageGraph.of(specs, refused), warnings);
   }
 
   private static Map<String, String> buildArgs(TreeConfig config, Options options) {

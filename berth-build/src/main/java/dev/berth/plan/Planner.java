@@ -57,7 +57,8 @@ public final class Planner {
           sources.put(dependency, prepared.get(dependency));
         }
       }
-      prepared.put(name, prepare(graph.spec(name), parent, parentPrepared, sources));
+      prepared.put(name, graph.refusal(name).map(error -> new Prepared(null, error, false))
+          .orElseGet(() -> prepare(graph.spec(name), parent, parentPrepared, sources)));
       checks.start(name, prepared.get(name).image());
     }
     Map<String, Presence> presence = checks.results();
@@ -116,9 +117,13 @@ public final class Planner {
     Map<String, dev.berth.engine.ContentKey> sourceKeys = new java.util.TreeMap<>();
     sources.forEach((name, source) -> sourceKeys.put(name, source.image().key()));
     try {
-      return new Prepared(parentPrepared != null
+      ImageBuilder.PreparedImage image = parentPrepared != null
           ? build.prepareOnParent(spec, parentPrepared.image().key(), sourceKeys)
-          : build.prepare(spec, sourceKeys), null, false);
+          : build.prepare(spec, sourceKeys);
+      // Tags that cannot be made (a changelog version such as 1.0~rc1) fail now, before anything is stored.
+      dev.berth.engine.Tags.expand(spec, image.key(),
+          dev.berth.spec.Changelog.read(spec.folder()).map(dev.berth.spec.Changelog::version).orElse(null));
+      return new Prepared(image, null, false);
     } catch (IOException | RuntimeException e) {
       return new Prepared(null, messageOf(e), false);
     }
@@ -194,6 +199,9 @@ public final class Planner {
     if (last.key().equals(prepared.key().digest().toString())) {
       return "not in the store";
     }
+    if (prepared.version() != null && !prepared.version().equals(last.version())) {
+      return "version " + (last.version() == null ? "set to " : last.version() + " -> ") + prepared.version();
+    }
     if (!last.base().equals(prepared.baseIdentity())) {
       return parent.map(name -> "parent " + name + " changed").orElse("base digest moved");
     }
@@ -227,8 +235,7 @@ public final class Planner {
   }
 
   static String messageOf(Throwable e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+    return dev.berth.text.ErrorText.of(e);
   }
 
   /** Input lists for the journal's build records. */

@@ -38,6 +38,7 @@ public final class Main implements Runnable {
     commands.put("status", StatusCommand::new);
     commands.put("graph", GraphCommand::new);
     commands.put("update", UpdateCommand::new);
+    commands.put("docker-pkg", DockerPkgCommand::new);
     commands.put("prune", PruneCommand::new);
     commands.put("layered", LayeredCommand::new);
     commands.put("import", ImportCommand::new);
@@ -59,7 +60,9 @@ public final class Main implements Runnable {
     } else if (!versionOnly) {
       COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
     }
-    cli.setExecutionExceptionHandler(new ErrorReporter());
+    ErrorReporter reporter = new ErrorReporter();
+    cli.setExecutionExceptionHandler(reporter);
+    cli.setParameterExceptionHandler(reporter);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     try {
       return cli.execute(args);

@@ -25,16 +25,21 @@ final class TestScripts {
 
   private TestScripts() {}
 
-  static void run(ContentStore store, ImageSpec spec, KeyedBuild.Outcome image, Consumer<String> log)
+  /** Runs the folder's test.sh with {@code reference} as $1; the image is loaded under that name and its own. */
+  static void run(ContentStore store, ImageSpec spec, KeyedBuild.Outcome image, String reference, Consumer<String> log)
       throws IOException, InterruptedException {
     Path script = spec.folder().resolve("test.sh");
-    String reference = image.refNames().get(0);
     DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
     if (!engine.available()) {
       throw new IOException("test.sh needs a Docker engine to load the image into, and none answers at "
           + engine.address());
     }
-    load(store, image, engine);
+    List<String> names = new java.util.ArrayList<>(image.refNames());
+    if (!names.contains(reference)) {
+      names.add(reference);
+    }
+    load(store, new KeyedBuild.Outcome(image.spec(), image.key(), image.manifest(), names, image.built(), image.version()),
+        engine);
     run(List.of("/bin/sh", script.toString(), reference), spec.folder(), line -> log.accept(spec.name() + " | " + line),
         "test.sh");
   }

@@ -27,6 +27,9 @@ public record ImageReference(String registry, String repository, String tag, Dig
     if (registry != null && !REGISTRY.matcher(registry).matches()) {
       throw new IllegalArgumentException("invalid registry host '" + registry + "'");
     }
+    if (registry != null && registry.matches(".*:[0-9]+") && Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1)) > 65535) {
+      throw new IllegalArgumentException("invalid registry host '" + registry + "': the port is above 65535");
+    }
     if (repository == null || !REPOSITORY.matcher(repository).matches() || repository.length() > 255) {
       throw new IllegalArgumentException("invalid repository name '" + repository
           + "': lowercase letters, digits and . _ - separators, components joined by /");
