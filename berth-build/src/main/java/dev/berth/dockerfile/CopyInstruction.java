@@ -69,9 +69,8 @@ final class CopyInstruction {
     String resolvedDest = destination(dest, expanded.size() > 1, keyword);
     for (String source : expanded) {
       if (keyword.equals("ADD") && stage.conversion.context.isArchive(source)) {
-        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest)));
-        // Docker 20.10's builders (legacy and BuildKit) extract an archive with its entries' own owners,
-        // --chown notwithstanding, and --chmod does not apply to archives
+        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest), owner));
+        // --chown: for the directories ADD makes, entries keep their own (BuildKit 20.10); --chmod: not for archives
       } else {
         stage.steps.add(new StepSpec.Copy(source, resolvedDest, owner, mode));
       }

@@ -17,7 +17,8 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
 /**
  * Dockerfile {@code ADD} of a local tar archive, extracted as Docker extracts it, into one layer:
- * entries keep their owners (or all get {@code --chown}'s), modes and hard links; the destination
+ * entries keep their owners (as with BuildKit 20.10, {@code --chown} owns only the directories ADD
+ * makes), modes and hard links; the destination
  * is followed through the image's symlinks; directories that exist keep their owner and mode; an
  * archive cut short after a whole entry gives the entries before the cut.
  */
@@ -52,8 +53,8 @@ public final class ArchiveLayer {
               + "' leads outside the destination");
         }
         String path = CopyPaths.join(root, name);
-        EntryAttributes attributes = new EntryAttributes(ids != null ? ids.uid() : (int) entry.getLongUserId(),
-            ids != null ? ids.gid() : (int) entry.getLongGroupId(), entry.getMode() & 07777);
+        EntryAttributes attributes = new EntryAttributes((int) entry.getLongUserId(), (int) entry.getLongGroupId(),
+            entry.getMode() & 07777);
         if (entry.isDirectory()) {
           layer.addDirectory(path, attributes);
         } else if (entry.isSymbolicLink()) {

@@ -141,8 +141,8 @@ class DockerPkgTreeTest {
     image("a", "FROM scratch\n{% set x = 1 %}\nFOO bar\n", "");
     assertError("a", 3, "unknown instruction 'FOO'");
 
-    image("a", "FROM scratch\nCMD [\"x\", \"y]\n", "");
-    assertError("a", 2, "malformed JSON in the exec form of CMD");
+    image("a", "FROM scratch\nSHELL [\"x\", \"y]\n", "");
+    assertError("a", 2, "SHELL takes a JSON array");
 
     image("a", "FROM scratch\nCOPY ../b/Dockerfile.template /x\n", "");
     image("b", "FROM scratch\n", "");
