@@ -24,8 +24,14 @@ public final class InputCollector {
   private final Path realFolder;
   private final IgnoreRules ignore;
   private final FileDigests digests;
+  /**
+   * docker-pkg copies an image folder with Python's {@code shutil.copytree}, which follows symlinks:
+   * for its images ({@code Dockerfile.template}) a symlink is what it points to, wherever that is.
+   */
+  private final boolean followSymlinks;
 
   public InputCollector(ImageSpec spec, FileDigests digests) throws IOException {
+    this.followSymlinks = spec.file() != null && spec.file().getFileName().toString().equals("Dockerfile.template");
     this.folder = spec.folder().toAbsolutePath().normalize();
     this.realFolder = folder.toRealPath();
     this.ignore = IgnoreRules.load(folder.resolve(".dockerignore"));
@@ -42,7 +48,7 @@ public final class InputCollector {
       throw new BuildException("'" + key + "' source '" + relative + "' does not exist in " + folder);
     }
     Path realParent = source.getParent().toRealPath();
-    if (!realParent.startsWith(realFolder)) {
+    if (!followSymlinks && !realParent.startsWith(realFolder)) {
       throw new BuildException("'" + key + "' path '" + relative + "' leads outside the image folder through a symlink");
     }
     String base = folder.relativize(source).toString().replace('\\', '/');
@@ -58,7 +64,17 @@ public final class InputCollector {
   private void walk(Path path, List<InputFile> out) throws IOException {
     String relative = folder.relativize(path).toString().replace('\\', '/');
     PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    int mode = permissionBits(path);
+    int mode = permissionBits(path, LinkOption.NOFOLLOW_LINKS);
+    Path content = path;
+    if (attributes.isSymbolicLink() && followSymlinks) {
+      if (!Files.exists(path)) {
+        throw new BuildException("symlink '" + relative + "' in " + folder + " points to nothing ("
+            + Files.readSymbolicLink(path) + "); docker-pkg copies what symlinks point to");
+      }
+      content = path.toRealPath();
+      attributes = Files.readAttributes(content, PosixFileAttributes.class);
+      mode = permissionBits(content);
+    }
     if (attributes.isSymbolicLink()) {
       String target = Files.readSymbolicLink(path).toString();
       Path resolved = path.getParent().resolve(target).normalize();
@@ -84,7 +100,7 @@ public final class InputCollector {
         walk(child, out);
       }
     } else if (attributes.isRegularFile()) {
-      out.add(new InputFile(relative, InputFile.Kind.FILE, mode, digests.digestOf(path, attributes), null, path));
+      out.add(new InputFile(relative, InputFile.Kind.FILE, mode, digests.digestOf(content, attributes), null, content));
     } else {
       throw new BuildException("'" + relative + "' in " + folder + " is neither a file, a directory nor a symlink");
     }
@@ -110,8 +126,8 @@ public final class InputCollector {
     }
   }
 
-  private static int permissionBits(Path path) throws IOException {
-    Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+  private static int permissionBits(Path path, LinkOption... options) throws IOException {
+    Object mode = Files.getAttribute(path, "unix:mode", options);
     return ((Integer) mode) & 07777;
   }
 
