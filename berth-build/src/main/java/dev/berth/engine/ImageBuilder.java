@@ -74,7 +74,7 @@ public final class ImageBuilder implements Builder {
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
       List<InputFile> inputs = prepared.stepInputs().get(i);
-      chain = stepKey(chain, step, inputs, state, prepared.sources());
+      chain = stepKey(chain, step, inputs, state, prepared);
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
       apply(spec, step, inputs, chain, label, state, prepared.sources());
     }
@@ -148,7 +148,7 @@ public final class ImageBuilder implements Builder {
           .withEmptyLayerHistory("berth user " + user.user());
       return;
     }
-    var cached = stepCache.find(stepKey);
+    var cached = settings.stepReuse() == StepReuse.NEVER ? Optional.<LayerBlob>empty() : stepCache.find(stepKey);
     if (cached.isPresent()) {
       progress.accept(spec.name() + ": " + label + " (cached)");
       state.addLayer(cached.get(), "berth " + describe(step));
@@ -203,7 +203,7 @@ public final class ImageBuilder implements Builder {
         continue;
       }
       try {
-        if (stepCache.find(key).isPresent()) {
+        if (settings.stepReuse() != StepReuse.NEVER && stepCache.find(key).isPresent()) {
           continue;
         }
       } catch (IOException unreadable) {
@@ -279,7 +279,7 @@ public final class ImageBuilder implements Builder {
     if (prefetch != null) {
       prefetched.remove(contentKey, prefetch);  // not started yet: the build writes it now
     }
-    return stepCache.find(contentKey);
+    return settings.stepReuse() == StepReuse.NEVER ? Optional.empty() : stepCache.find(contentKey);
   }
 
   /**
@@ -338,7 +338,8 @@ public final class ImageBuilder implements Builder {
   }
 
   private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, BuildState state,
-      java.util.Map<String, ContentKey> sources) {
+      PreparedImage prepared) {
+    java.util.Map<String, ContentKey> sources = prepared.sources();
     ImageConfig configSoFar = state.config;
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("previous", previous.toString());
@@ -357,6 +358,9 @@ public final class ImageBuilder implements Builder {
       java.util.Map<String, String> args = new TreeMap<>(state.buildArgs);
       args.keySet().removeAll(dev.berth.dockerfile.DockerfileFrontend.PROXY_ARGS);
       document.put("buildArgs", args);
+      if (settings.stepReuse() == StepReuse.VERSIONED && prepared.version() != null) {
+        document.put("version", prepared.version());  // a new version runs its commands again: fresh packages
+      }
     }
     return Digest.sha256(Json.canonical(document));
   }
@@ -368,16 +372,16 @@ public final class ImageBuilder implements Builder {
 
   /**
    * An image with everything its key depends on decided: spec, the base's identity (manifest digest,
-   * or the key of a parent in the tree), inputs per step, key.
+   * or the key of a parent in the tree), inputs per step, key, and its changelog version (null: none).
    */
   public record PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key,
-      java.util.Map<String, ContentKey> sources) {
+      java.util.Map<String, ContentKey> sources, String version) {
     public PreparedImage {
       sources = sources == null ? java.util.Map.of() : java.util.Map.copyOf(sources);
     }
 
     public PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key) {
-      this(spec, baseIdentity, stepInputs, key, java.util.Map.of());
+      this(spec, baseIdentity, stepInputs, key, java.util.Map.of(), null);
     }
 
     public Path folder() {

@@ -32,6 +32,11 @@ public final class ImagePreparer {
     }
     var unkeyed = new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, null);
     java.util.Map<String, Object> specDocument = StepJson.spec(spec);
+    String version = version(spec);
+    if (version != null) {  // a new changelog version is a new image: `update` means a rebuild
+      specDocument = new java.util.TreeMap<>(specDocument);
+      specDocument.put("version", version);
+    }
     if (!sources.isEmpty()) {
       java.util.Map<String, String> copied = new java.util.TreeMap<>();
       sources.forEach((name, key) -> copied.put(name, key.toString()));
@@ -40,7 +45,13 @@ public final class ImagePreparer {
     }
     ContentKey key = ContentKey.compute(specDocument, List.copyOf(unkeyed.inputs().values()), baseIdentity,
         settings);
-    return new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, key, sources);
+    return new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, key, sources, version);
+  }
+
+  /** The image's {@code {version}}: its changelog's top version plus the run's suffix; null without a changelog. */
+  private String version(ImageSpec spec) throws IOException {
+    return dev.berth.spec.Changelog.read(spec.folder())
+        .map(changelog -> changelog.version() + settings.versionSuffix()).orElse(null);
   }
 
   private static String source(StepSpec step) {

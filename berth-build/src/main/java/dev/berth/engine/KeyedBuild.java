@@ -35,8 +35,12 @@ public final class KeyedBuild {
     this.builder = builder;
   }
 
-  /** What a build did: the image's manifest, its key, the names it has, and whether it was built now. */
-  public record Outcome(ImageSpec spec, ContentKey key, Descriptor manifest, List<String> refNames, boolean built) {}
+  /**
+   * What a build did: the image's manifest, its key, the names it has, whether it was built now, and
+   * its changelog version (null: none).
+   */
+  public record Outcome(ImageSpec spec, ContentKey key, Descriptor manifest, List<String> refNames, boolean built,
+      String version) {}
 
   /** Prepares an image whose base is outside the tree: resolving it may import it into the store. */
   public ImageBuilder.PreparedImage prepare(ImageSpec spec) throws IOException {
@@ -84,8 +88,12 @@ public final class KeyedBuild {
     return prepared.spec().name() + ":" + prepared.key().tag();
   }
 
-  /** Builds unless present; the base is resolved now: a parent in the tree by its key tag. */
-  public Outcome build(ImageBuilder.PreparedImage prepared, boolean force, String version) throws IOException {
+  /**
+   * Builds unless present; the base is resolved now: a parent in the tree by its key tag. The image
+   * is named by its key tag and its other tags ({@code {version}}: the prepared image's version).
+   */
+  public Outcome build(ImageBuilder.PreparedImage prepared, boolean force) throws IOException {
+    String version = prepared.version();
     ImageSpec spec = prepared.spec();
     String keyName = keyName(prepared);
     Optional<Descriptor> existing = store.resolve(keyName);
@@ -118,6 +126,6 @@ public final class KeyedBuild {
     }
     names.remove(keyName);
     names.add(0, keyName);
-    return new Outcome(spec, prepared.key(), manifest, names, built);
+    return new Outcome(spec, prepared.key(), manifest, names, built, version);
   }
 }

@@ -60,7 +60,8 @@ public final class Journal implements AutoCloseable {
       @JsonProperty("key") String key,
       @JsonProperty("base") String base,
       @JsonProperty("spec") String specDigest,
-      @JsonProperty("inputs") Map<String, String> inputs) {}
+      @JsonProperty("inputs") Map<String, String> inputs,
+      @JsonProperty("version") String version) {}
 
   /** One line of the log: a transition, or a build record. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

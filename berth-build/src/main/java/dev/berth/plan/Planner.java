@@ -190,6 +190,9 @@ public final class Planner {
     if (last.key().equals(prepared.key().digest().toString())) {
       return "not in the store";
     }
+    if (prepared.version() != null && !prepared.version().equals(last.version())) {
+      return "version " + (last.version() == null ? "set to " : last.version() + " -> ") + prepared.version();
+    }
     if (!last.base().equals(prepared.baseIdentity())) {
       return parent.map(name -> "parent " + name + " changed").orElse("base digest moved");
     }

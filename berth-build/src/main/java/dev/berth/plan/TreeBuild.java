@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.engine.ImageBuilder;
 import dev.berth.engine.KeyedBuild;
-import dev.berth.spec.Changelog;
 import dev.berth.spec.ImageSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,12 +151,12 @@ public final class TreeBuild {
         log.accept(item.name() + ": fetching from the registry");
         fetcher.fetch(prepared);
       }
-      String version = Changelog.read(prepared.spec().folder()).map(Changelog::version).orElse(null);
-      outcome = build.build(prepared, force && builtNow, version);
+      outcome = build.build(prepared, force && builtNow);
       if (outcome.built()) {
         journal.transition(item.name(), ImageState.BUILT, key, null, null);
         journal.recordBuild(item.name(), new Journal.BuildRecord(prepared.key().digest().toString(),
-            prepared.baseIdentity(), Planner.BuildRecords.specDigest(prepared), Planner.BuildRecords.inputDigests(prepared)));
+            prepared.baseIdentity(), Planner.BuildRecords.specDigest(prepared), Planner.BuildRecords.inputDigests(prepared),
+            prepared.version()));
         log.accept(item.name() + ": built " + outcome.manifest().digest());
       }
     } catch (Exception | AssertionError e) {

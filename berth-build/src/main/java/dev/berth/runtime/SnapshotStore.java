@@ -67,6 +67,11 @@ public final class SnapshotStore {
         ImageChecks.deleteTree(temp);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("cannot rename a snapshot into place in " + root, e);
+      } catch (java.nio.file.FileSystemException raced) {
+        if (!Files.isDirectory(target)) {  // ENOTEMPTY arrives as a plain FileSystemException: another build won
+          throw raced;
+        }
+        ImageChecks.deleteTree(temp);
       }
       return target;
     } finally {

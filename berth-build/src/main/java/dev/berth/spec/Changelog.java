@@ -7,20 +7,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A Debian-format {@code changelog} in an image folder, as docker-pkg keeps them: the top entry's
- * version is the image's {@code {version}}; {@link #prepend} adds an entry.
+ * version is the image's {@code {version}}; {@link #prepend} adds an entry the way docker-pkg's
+ * {@code update} writes one.
  */
 public record Changelog(Path file, String packageName, String version) {
   public static final String FILE_NAME = "changelog";
   private static final Pattern HEADER = Pattern.compile("^([a-z0-9][a-z0-9.+-]*) \\(([^)\\s]+)\\) ([^;]+);.*$");
-  private static final DateTimeFormatter RFC_2822 =
-      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
+  /** docker-pkg's {@code %a, %e %b %Y %H:%M:%S %z}: the day of the month padded with a space. */
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, ppd MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
 
   /** The folder's changelog, if it has one. */
   public static Optional<Changelog> read(Path folder) throws IOException {
@@ -48,28 +52,73 @@ public record Changelog(Path file, String packageName, String version) {
     throw new SpecException(file, "the changelog is empty");
   }
 
-  /** The next version after {@code version}: its last number plus one (1.0-3 → 1.0-4, 2.1 → 2.2). */
-  public static String bump(String version) {
-    Matcher matcher = Pattern.compile("(\\d+)(\\D*)$").matcher(version);
-    if (!matcher.find()) {
-      return version + "-1";
+  /**
+   * The version docker-pkg's {@code update} gives an image after {@code version}: {@code 1.2.3} becomes
+   * {@code 1.2.3-s1}, {@code 1.2.3-s1} becomes {@code 1.2.3-s2} ({@code s} being config's update_id).
+   * Like docker-pkg, only versions of digits, dots and dashes are understood.
+   */
+  public static String nextVersion(String version, String updateId) {
+    String id = updateId == null ? "" : updateId;
+    Matcher matcher = Pattern.compile("^([\\d.-]+?)(-" + Pattern.quote(id) + "(\\d+))?$").matcher(version);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("cannot work out the version after '" + version
+          + "' (as docker-pkg, only digits, dots and dashes, optionally ending in -" + id + "N); give --version");
     }
-    long next = Long.parseLong(matcher.group(1)) + 1;
-    return version.substring(0, matcher.start(1)) + next + matcher.group(2);
+    long next = matcher.group(3) == null ? 1 : Long.parseLong(matcher.group(3)) + 1;
+    return matcher.group(1) + "-" + id + next;
   }
 
-  /** Writes a new top entry (atomically) and returns the changelog it makes. */
-  public static Changelog prepend(Path folder, String packageName, String version, String reason, String maintainer,
-      ZonedDateTime when) throws IOException {
+  /** One new changelog entry; {@code reason} may span lines. */
+  public record Entry(String packageName, String version, String distribution, String urgency, String reason,
+      String author, ZonedDateTime when) {
+    /** The entry as docker-pkg writes it: each reason line indented by three spaces, between blank lines. */
+    public String text() {
+      StringBuilder out = new StringBuilder();
+      out.append(packageName).append(" (").append(version).append(") ").append(distribution)
+          .append("; urgency=").append(urgency).append("\n\n");
+      for (String line : reason.split("\n", -1)) {
+        out.append("   ").append(line).append('\n');
+      }
+      out.append('\n').append(" -- ").append(author).append("  ").append(DATE.format(when)).append('\n');
+      return out.toString();
+    }
+  }
+
+  /** Writes {@code entry} on top of the folder's changelog (atomically) and returns the changelog it makes. */
+  public static Changelog prepend(Path folder, Entry entry) throws IOException {
     Path file = folder.resolve(FILE_NAME);
     String existing = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    String entry = packageName + " (" + version + ") unstable; urgency=medium\n\n"
-        + "  * " + reason.strip().replace("\n", "\n    ") + "\n\n"
-        + " -- " + maintainer + "  " + RFC_2822.format(when) + "\n";
-    String content = existing.isEmpty() ? entry : entry + "\n" + existing;
+    String content = existing.isEmpty() ? entry.text() : entry.text() + "\n" + existing;
     Path temp = file.resolveSibling(FILE_NAME + ".tmp-" + ProcessHandle.current().pid());
     Files.writeString(temp, content, StandardCharsets.UTF_8);
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return new Changelog(file, packageName, version);
+    return new Changelog(file, entry.packageName(), entry.version());
+  }
+
+  /**
+   * {@code Name <email>} of a new entry, found as docker-pkg finds it: DEBFULLNAME, else git's
+   * user.name, else the fallback; DEBEMAIL, else git's user.email (when git answered for the name
+   * or DEBFULLNAME was set), else the fallback.
+   *
+   * @param git the value of a git config key, empty when git has none
+   */
+  public static String author(Map<String, String> environment, Function<String, Optional<String>> git,
+      String fallbackName, String fallbackEmail) {
+    String name = fallbackName;
+    String email = fallbackEmail;
+    boolean gitFailed = false;
+    if (environment.containsKey("DEBFULLNAME")) {
+      name = environment.get("DEBFULLNAME");
+    } else {
+      Optional<String> fromGit = git.apply("user.name");
+      gitFailed = fromGit.isEmpty();
+      name = fromGit.orElse(name);
+    }
+    if (environment.containsKey("DEBEMAIL")) {
+      email = environment.get("DEBEMAIL");
+    } else if (!gitFailed) {
+      email = git.apply("user.email").orElse(email);
+    }
+    return name + " <" + email + ">";
   }
 }

@@ -70,7 +70,7 @@ class ReproducibleBuildTest {
         request -> {
           throw new AssertionError("no command steps here");
         }, line -> { });
-    return build.build(build.prepare(spec), false, null);
+    return build.build(build.prepare(spec), false);
   }
 
   @Test

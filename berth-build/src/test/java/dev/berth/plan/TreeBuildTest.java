@@ -116,13 +116,13 @@ class TreeBuildTest {
     while (store.allBlobs().size() == blobsBefore && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    var ahead = hinted.build(prepared, false, null);
+    var ahead = hinted.build(prepared, false);
     assertThat(progress).anyMatch(line -> line.contains("step 1/1 copy") && line.endsWith("(prepared)"));
 
     ContentStore alone = ContentStore.open(work.resolve("alone"));
     List<String> unhintedProgress = new ArrayList<>();
     KeyedBuild unhinted = keyedBuild(alone, unhintedProgress::add);
-    var outcome = unhinted.build(unhinted.prepare(spec), false, null);
+    var outcome = unhinted.build(unhinted.prepare(spec), false);
     assertThat(unhintedProgress).noneMatch(line -> line.endsWith("(prepared)"));
     assertThat(outcome.manifest().digest()).isEqualTo(ahead.manifest().digest());
   }

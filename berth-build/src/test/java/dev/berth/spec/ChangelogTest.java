@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,37 +16,59 @@ class ChangelogTest {
   @TempDir Path folder;
 
   @Test
-  void bumpsTheLastNumber() {
-    assertThat(Changelog.bump("1.0-3")).isEqualTo("1.0-4");
-    assertThat(Changelog.bump("2.1")).isEqualTo("2.2");
-    assertThat(Changelog.bump("0.9.9-1~bpo")).isEqualTo("0.9.9-2~bpo");
-    assertThat(Changelog.bump("latest")).isEqualTo("latest-1");
+  void nextVersionsAreDockerPkgs() {
+    assertThat(Changelog.nextVersion("1.0.0", "s")).isEqualTo("1.0.0-s1");
+    assertThat(Changelog.nextVersion("0.2.0-s3", "s")).isEqualTo("0.2.0-s4");
+    assertThat(Changelog.nextVersion("1.0-2", "s")).isEqualTo("1.0-2-s1");
+    assertThat(Changelog.nextVersion("2.1-7", "")).isEqualTo("2.1-8");
+    assertThat(Changelog.nextVersion("3.9-u1", "u")).isEqualTo("3.9-u2");
+    assertThatThrownBy(() -> Changelog.nextVersion("1.2~bpo1", "s")).hasMessageContaining("give --version");
   }
 
+  /** Byte for byte what docker-pkg's update wrote for the same entry (python-debian, %e day padding). */
   @Test
-  void prependsEntriesInDebianFormat() throws Exception {
-    ZonedDateTime when = ZonedDateTime.of(2026, 11, 22, 10, 0, 0, 0, ZoneOffset.UTC);
-    Changelog.prepend(folder, "python3", "3.11-1", "Initial image", "Jane <jane@example.org>", when);
-    Changelog.prepend(folder, "python3", "3.11-2", "Security update", "Jane <jane@example.org>", when);
-    assertThat(Changelog.read(folder)).map(Changelog::version).contains("3.11-2");
+  void entriesAreWrittenAsDockerPkgWritesThem() throws Exception {
+    Files.writeString(folder.resolve("changelog"), """
+        child (0.2.0-s3) wikimedia; urgency=medium
+
+          * Initial.
+
+         -- A B <a@b.c>  Mon, 01 Jan 2024 00:00:00 +0000
+        """);
+    ZonedDateTime when = ZonedDateTime.of(2026, 12, 3, 12, 48, 58, 0, ZoneOffset.UTC);
+    Changelog.prepend(folder, new Changelog.Entry("child", "0.2.0-s4", "wikimedia", "high",
+        "Refresh for update in parent image base:\nLine one\nline two", "Jane Doe <jane@example.org>", when));
+    assertThat(Changelog.read(folder)).map(Changelog::version).contains("0.2.0-s4");
     assertThat(Files.readString(folder.resolve("changelog"))).isEqualTo("""
-        python3 (3.11-2) unstable; urgency=medium
+        child (0.2.0-s4) wikimedia; urgency=high
 
-          * Security update
+           Refresh for update in parent image base:
+           Line one
+           line two
 
-         -- Jane <jane@example.org>  Sun, 22 Nov 2026 10:00:00 +0000
+         -- Jane Doe <jane@example.org>  Thu,  3 Dec 2026 12:48:58 +0000
 
-        python3 (3.11-1) unstable; urgency=medium
+        child (0.2.0-s3) wikimedia; urgency=medium
 
-          * Initial image
+          * Initial.
 
-         -- Jane <jane@example.org>  Sun, 22 Nov 2026 10:00:00 +0000
+         -- A B <a@b.c>  Mon, 01 Jan 2024 00:00:00 +0000
         """);
   }
 
   @Test
-  void aMalformedHeaderIsAnError() throws Exception {
-    Files.writeString(folder.resolve("changelog"), "not a changelog\n");
-    assertThatThrownBy(() -> Changelog.read(folder)).hasMessageContaining("changelog:1: not a Debian changelog");
+  void theAuthorComesFromDebianVariablesThenGitThenTheFallback() {
+    Map<String, Optional<String>> git = Map.of("user.name", Optional.of("Git Name"), "user.email", Optional.of("g@it"));
+    assertThat(Changelog.author(Map.of("DEBFULLNAME", "Deb", "DEBEMAIL", "d@eb"), git::get, "Author", "email@domain"))
+        .isEqualTo("Deb <d@eb>");
+    assertThat(Changelog.author(Map.of(), git::get, "Author", "email@domain")).isEqualTo("Git Name <g@it>");
+    assertThat(Changelog.author(Map.of(), key -> Optional.empty(), "Author", "email@domain"))
+        .isEqualTo("Author <email@domain>");
+  }
+
+  @Test
+  void aMalformedHeaderIsAnErrorOnItsLine() throws Exception {
+    Files.writeString(folder.resolve("changelog"), "\nnot a changelog\n");
+    assertThatThrownBy(() -> Changelog.read(folder)).hasMessageContaining("changelog:2: not a Debian changelog");
   }
 }

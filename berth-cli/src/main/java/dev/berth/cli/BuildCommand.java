@@ -1,5 +1,7 @@
 package dev.berth.cli;
 
+import dev.berth.engine.BuildSettings;
+import dev.berth.engine.StepReuse;
 import dev.berth.engine.docker.DockerEngine;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Descriptor;
@@ -39,7 +41,8 @@ class BuildCommand implements Callable<Integer> {
       description = "Layer compression: gzip, zstd or none (default: ${DEFAULT-VALUE}).")
   String compression;
 
-  @Option(names = "--force", description = "Build even when the content key is already in the store.")
+  @Option(names = "--force", description = {"Build even when the content key is already in the store,",
+      "and run every step again (nothing from the step cache)."})
   boolean force;
 
   @Option(names = "--push", description = "Publish verified images (key tag and tags:) to the registry.")
@@ -70,7 +73,9 @@ class BuildCommand implements Callable<Integer> {
       }
     }
     Progress progress = new Progress(System.err);
-    Session session = new Session(treeOptions, global, Compression.parse(compression), builder, progress::line);
+    BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
+    Session session = new Session(treeOptions, global, builder, progress::line,
+        force ? settings.withStepReuse(StepReuse.NEVER) : settings);
     if (!targets.isEmpty() && session.selection.size() != 1 && requested(session).size() != 1) {
       throw new IllegalArgumentException("--output writes one image; --select exactly one (the tree has "
           + session.selection.size() + " selected)");
@@ -129,7 +134,7 @@ class BuildCommand implements Callable<Integer> {
           names.add(reference);
         }
       }
-      var outcome = new dev.berth.engine.KeyedBuild.Outcome(null, null, manifest, names, false);
+      var outcome = new dev.berth.engine.KeyedBuild.Outcome(null, null, manifest, names, false, null);
       progress.line(image.name() + ": loaded into the engine as " + String.join(", ",
           TestScripts.load(session.store, outcome, engine)));
     }

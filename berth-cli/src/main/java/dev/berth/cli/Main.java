@@ -39,6 +39,7 @@ public final class Main implements Runnable {
     commands.put("status", StatusCommand::new);
     commands.put("graph", GraphCommand::new);
     commands.put("update", UpdateCommand::new);
+    commands.put("docker-pkg", DockerPkgCommand::new);
     commands.put("prune", PruneCommand::new);
     commands.put("layered", LayeredCommand::new);
     commands.put("import", ImportCommand::new);

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.dockerfile.DockerPkgTree;
 import dev.berth.engine.KeyedBuild;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageReference;
@@ -7,6 +8,8 @@ import dev.berth.plan.Planner;
 import dev.berth.plan.TreeBuild;
 import dev.berth.registry.PullResult;
 import dev.berth.registry.PushResult;
+import dev.berth.registry.RegistryClient;
+import dev.berth.spec.ImageSpec;
 import dev.berth.store.ContentStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -59,20 +62,49 @@ final class Publishing {
     };
   }
 
+  /**
+   * Pushes an image under all its names: its key tag, its other tags and, for a docker-pkg image,
+   * {@code latest} too, as docker-pkg publishes. A version tag the registry already has with other
+   * content is never overwritten (nor is {@code latest} moved then): that is docker-pkg's "already
+   * published", reported in the references.
+   */
   TreeBuild.Publisher publisher() {
     return (spec, image) -> {
       List<String> pushed = new ArrayList<>();
       if (dev.berth.dockerfile.DockerfileFrontend.isStage(spec.name())) {
         return pushed;  // a build stage of a Dockerfile is not published
       }
-      for (String refName : image.refNames()) {
-        String tag = refName.substring(refName.lastIndexOf(':') + 1);
+      RegistryClient client = registries.clientFor(host);
+      Optional<Descriptor> versionThere = image.version() == null ? Optional.empty()
+          : client.headManifest(namespace + spec.name(), image.version())
+              .filter(there -> !there.digest().equals(image.manifest().digest()));
+      for (String tag : tags(spec, image)) {
+        if (versionThere.isPresent() && (tag.equals(image.version()) || tag.equals(LATEST))) {
+          continue;
+        }
         ImageReference target = target(spec.name(), tag);
-        PushResult result = registries.clientFor(host).push(store, image.manifest(), target);
+        PushResult result = client.push(store, image.manifest(), target);
         pushed.add(target + "@" + result.pushed().digest());
       }
+      versionThere.ifPresent(there -> pushed.add(target(spec.name(), image.version()) + " already published as "
+          + there.digest() + " (other content; not overwritten: run update for a new version)"));
       return pushed;
     };
+  }
+
+  static final String LATEST = "latest";
+
+  /** The tags an image is published under: those it has in the store, and latest for a docker-pkg image. */
+  static List<String> tags(ImageSpec spec, KeyedBuild.Outcome image) {
+    List<String> tags = new ArrayList<>();
+    for (String refName : image.refNames()) {
+      tags.add(refName.substring(refName.lastIndexOf(':') + 1));
+    }
+    boolean dockerPkg = java.nio.file.Files.isRegularFile(spec.folder().resolve(DockerPkgTree.TEMPLATE));
+    if (dockerPkg && image.version() != null && !tags.contains(LATEST)) {
+      tags.add(LATEST);
+    }
+    return tags;
   }
 
   static Optional<Publishing> from(String option, String treeRegistry, RegistryOptions registries, ContentStore store) {

@@ -41,10 +41,16 @@ final class Session implements AutoCloseable {
   /** @param builder the builder {@code --builder} names ({@code auto}, native or docker) */
   Session(TreeOptions options, GlobalOptions global, Compression compression, String builder,
       Consumer<String> progress) throws IOException {
+    this(options, global, builder, progress, BuildSettings.fromEnvironment(System.getenv(), compression));
+  }
+
+  /** @param settings the run's build settings (step reuse, version suffix) */
+  Session(TreeOptions options, GlobalOptions global, String builder, Consumer<String> progress,
+      BuildSettings settings) throws IOException {
     this.tree = options.scan(progress);
     this.store = global.openStore();
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
-    this.settings = BuildSettings.fromEnvironment(System.getenv(), compression);
+    this.settings = settings;
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
     BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(options.pull),
         new Registries(options.registries, store), warning -> progress.accept("warning: " + warning));
@@ -54,7 +60,12 @@ final class Session implements AutoCloseable {
   }
 
   Plan plan(boolean force, Planner.RemoteCheck remote) {
-    return new Planner(build, journal, remote).plan(tree.graph(), selection, force);
+    return plan(force, remote, selection);
+  }
+
+  /** Plans {@code images} (in build order, with the images they need) instead of the options' selection. */
+  Plan plan(boolean force, Planner.RemoteCheck remote, List<String> images) {
+    return new Planner(build, journal, remote).plan(tree.graph(), images, force);
   }
 
   /** A progress sink for commands that build nothing: only warnings reach stderr. */

@@ -1,0 +1,114 @@
+package dev.berth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.testing.LocalRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code berth docker-pkg} on the generated 6-image docker-pkg tree (busybox, USER {{ "nobody" | uid }},
+ * a test.sh each, run against dockerd): update means a rebuild with fresh run steps, one refused
+ * Dockerfile fails alone, and publishing never moves a version tag.
+ */
+class DockerPkgFlowIT {
+  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  @TempDir Path work;
+  Berth berth;
+
+  @BeforeEach
+  void base() throws Exception {
+    berth = new Berth(work.resolve("store"));
+    String rootfs = Berth.tool(REPO, REPO.resolve("examples/make-busybox-rootfs").toString()).strip();
+    berth.run("import", rootfs, "--as", "bench/busybox:1").succeeded();
+  }
+
+  private Path tree(int images) throws Exception {
+    Path tree = work.resolve("tree");
+    Berth.tool(REPO, "python3", REPO.resolve("bench/scripts/make-dockerpkg-tree.py").toString(), tree.toString(),
+        String.valueOf(images), "bench/busybox:1");
+    return tree;
+  }
+
+  private Berth.Result dockerPkg(Path tree, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("docker-pkg", "-c", tree.resolve("config.yaml").toString(),
+        "--info"));
+    command.addAll(List.of(args));
+    command.add(tree.toString());
+    return berth.run(command.toArray(String[]::new));
+  }
+
+  private static List<String> built(Berth.Result result) {
+    return result.stdout().lines().filter(line -> line.startsWith("* Built image ")).map(line -> line.substring(14))
+        .sorted().toList();
+  }
+
+  private static String stamp(String image, String name) throws Exception {
+    return Berth.tool(REPO, "/usr/bin/docker", "run", "--rm", image, "cat", "/srv/" + name + "/stamp");
+  }
+
+  @Test
+  void thePeerTreePassesAndUpdateRebuildsTheImageAndItsDependentsWithFreshRunSteps() throws Exception {
+    Path tree = tree(6);
+    assertThat(built(dockerPkg(tree, "build").succeeded())).hasSize(6);
+    String before = stamp("img01:1.0.0", "img01");
+    assertThat(built(dockerPkg(tree, "build").succeeded())).isEmpty();
+
+    Berth.Result update = dockerPkg(tree, "update", "img01").succeeded();
+    assertThat(update.stdout()).contains("* img01\n", "* img03\n", "* img04\n").doesNotContain("img00", "img02");
+    assertThat(Files.readString(tree.resolve("img03/changelog"))).startsWith(
+        "img03 (1.0.0-s1) wikimedia; urgency=high\n\n   Refresh for update in parent image img01:\n   Security update\n");
+
+    assertThat(built(dockerPkg(tree, "build", "--select", "*img0[3]:*").succeeded()))
+        .containsExactly("img01:1.0.0-s1", "img03:1.0.0-s1");
+    assertThat(built(dockerPkg(tree, "build").succeeded())).containsExactly("img04:1.0.0-s1");
+    assertThat(stamp("img01:1.0.0-s1", "img01")).as("the run step ran again").isNotEqualTo(before);
+
+    String unforced = stamp("img00:1.0.0", "img00");
+    berth.run("build", tree.toString(), "--select", "img00", "--force", "--load").succeeded();
+    assertThat(stamp("img00:1.0.0", "img00")).as("--force takes nothing from the step cache").isNotEqualTo(unforced);
+  }
+
+  @Test
+  void aRefusedDockerfileFailsAloneWithItsLineAndBlocksItsDependents() throws Exception {
+    Path tree = tree(6);
+    Path template = tree.resolve("img01/Dockerfile.template");
+    Files.writeString(template, "ADD data.txt /\n" + Files.readString(template));
+    Berth.Result run = dockerPkg(tree, "build");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(built(run)).containsExactly("img00:1.0.0", "img02:1.0.0", "img05:1.0.0");
+    assertThat(run.stdout()).contains(" ERROR: image img01 failed to build: failed: " + template + ":1: ")
+        .contains(" ERROR: image img03 failed to build: blocked")
+        .contains(" ERROR: image img04 failed to build: blocked");
+  }
+
+  @Test
+  void publishesVersionKeyAndLatestAndNeverOverwritesAPublishedVersion() throws Exception {
+    try (LocalRegistry registry = LocalRegistry.startPlain()) {
+      Path tree = tree(1);
+      Files.writeString(tree.resolve("config.yaml"), "registry: " + registry.host() + "\nnamespace: team\n"
+          + "username: ci\npassword: secret\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+      Berth.Result first = dockerPkg(tree, "build").succeeded();
+      String label = registry.host() + "/team/img00:1.0.0";
+      assertThat(first.stdout()).contains("Successfully published image " + label);
+      String published = digest(registry.host() + "/team/img00:1.0.0");
+      assertThat(digest(registry.host() + "/team/img00:latest")).isEqualTo(published);
+
+      Files.writeString(tree.resolve("img00/data.txt"), "img00 data\n\n");  // new content, same version
+      Berth.Result second = dockerPkg(tree, "build").succeeded();
+      assertThat(second.stdout()).contains(label + " already published as " + published);
+      assertThat(digest(registry.host() + "/team/img00:1.0.0")).isEqualTo(published);
+      assertThat(digest(registry.host() + "/team/img00:latest")).isEqualTo(published);
+    }
+  }
+
+  private static String digest(String reference) throws Exception {
+    return Berth.tool(REPO, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://" + reference)
+        .strip();
+  }
+}
