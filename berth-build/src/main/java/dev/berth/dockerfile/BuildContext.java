@@ -22,10 +22,10 @@ final class BuildContext {
   private final Path folder;
   private final IgnoreRules ignore;
 
-  BuildContext(Path folder) {
+  BuildContext(Path folder, Path ignoreFile) {
     this.folder = folder.toAbsolutePath().normalize();
     try {
-      this.ignore = IgnoreRules.load(this.folder.resolve(".dockerignore"));
+      this.ignore = IgnoreRules.load(ignoreFile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

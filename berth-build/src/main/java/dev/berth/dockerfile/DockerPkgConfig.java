@@ -97,14 +97,12 @@ public record DockerPkgConfig(Path file, Map<String, Object> values) {
   }
 
   private static Map<String, Object> read(Path file) {
+    String text = dev.berth.spec.YamlErrors.readText(file);
     JsonNode node;
     try {
-      node = new YAMLMapper().readTree(file.toFile());
+      node = text.isBlank() ? null : new YAMLMapper().readTree(text);
     } catch (JsonProcessingException e) {
-      throw new SpecException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-          "invalid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot read: " + e.getMessage());
+      throw dev.berth.spec.YamlErrors.translate(file, e);
     }
     if (node == null || node.isMissingNode() || node.isNull()) {
       return Map.of();

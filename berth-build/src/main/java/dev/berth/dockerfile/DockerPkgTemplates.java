@@ -10,9 +10,6 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
 import dev.berth.spec.SpecException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,13 +87,7 @@ public final class DockerPkgTemplates {
 
   /** The Dockerfile {@code template} renders to, or a one-line error naming its file and line. */
   public String render(Path template) {
-    String text;
-    try {
-      text = Files.readString(template, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SpecException(template, "cannot read: " + e.getMessage());
-    }
-    return render(template, text);
+    return render(template, dev.berth.text.TextFiles.read(template));
   }
 
   String render(Path template, String text) {

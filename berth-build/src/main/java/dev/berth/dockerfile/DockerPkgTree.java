@@ -328,7 +328,7 @@ public final class DockerPkgTree {
       try {
         read = Changelog.read(folder).orElseThrow();
       } catch (IOException e) {
-        throw new SpecException(folder.resolve(Changelog.FILE_NAME), "cannot read: " + e.getMessage());
+        throw new SpecException(folder.resolve(Changelog.FILE_NAME), "cannot be read");
       }
       Changelog previous = images.put(read.packageName(), read);
       if (previous != null) {

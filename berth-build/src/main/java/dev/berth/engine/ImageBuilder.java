@@ -155,6 +155,10 @@ public final class ImageBuilder implements Builder {
       return;
     }
     Digest contentKey = fileLayerKey(step, inputs);
+    if (contentKey != null && step instanceof StepSpec.Copy copy && !ContextCopy.independentOfLower(store,
+        new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode()), inputs, state.layers)) {
+      contentKey = null;  // what the image below holds shapes this layer: written now, not ahead
+    }
     Optional<LayerBlob> ready = contentKey == null ? Optional.empty() : fileLayer(contentKey);
     if (ready.isPresent()) {
       progress.accept(spec.name() + ": " + label + " (prepared)");
@@ -166,7 +170,7 @@ public final class ImageBuilder implements Builder {
     LayerBlob layer;
     if (step instanceof StepSpec.Copy copy) {
       StepSpec.Copy resolved = new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode());
-      layer = copyLayer(resolved, inputs, state.layers);
+      layer = ContextCopy.write(store, settings, resolved, inputs, state.layers);
     } else if (step instanceof StepSpec.Layer merge) {
       layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
     } else if (step instanceof StepSpec.CopyFrom copyFrom) {
@@ -250,7 +254,7 @@ public final class ImageBuilder implements Builder {
 
   private LayerBlob writeFileLayer(ImageSpec spec, StepSpec step, List<InputFile> inputs) throws IOException {
     return step instanceof StepSpec.Copy copy
-        ? copyLayer(copy, inputs, List.of())
+        ? ContextCopy.write(store, settings, copy, inputs, List.of())
         : MergedLayer.write(store, settings, spec.folder(), (StepSpec.Layer) step, inputs);
   }
 
@@ -307,34 +311,6 @@ public final class ImageBuilder implements Builder {
     }
     String workdir = state.config.config().workingDir();
     return CopyPaths.join(workdir == null || workdir.isEmpty() ? "/" : workdir, path);
-  }
-
-  private LayerBlob copyLayer(StepSpec.Copy copy, List<InputFile> inputs, List<LayerBlob> layersSoFar)
-      throws IOException {
-    Integer uid = null;
-    Integer gid = null;
-    if (copy.owner() != null) {
-      Ownership.Ids ids = new Ownership(store, layersSoFar).resolve(copy.owner());
-      uid = ids.uid();
-      gid = ids.gid();
-    }
-    Integer mode = copy.mode() == null ? null : Integer.parseInt(copy.mode(), 8);
-    LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch());
-    InputFile top = inputs.get(0);
-    boolean directorySource = top.kind() == InputFile.Kind.DIRECTORY;
-    String destination = CopyPaths.destination(copy.dest(), top.path(), directorySource);
-    for (InputFile input : inputs) {
-      String imagePath = directorySource
-          ? CopyPaths.join(destination, CopyPaths.relativeTo(top.path(), input.path()))
-          : destination;
-      EntryAttributes attributes = new EntryAttributes(uid, gid, mode);
-      switch (input.kind()) {
-        case DIRECTORY -> layer.addDirectory(imagePath, attributes);
-        case FILE -> layer.addFile(input.source(), imagePath, attributes);
-        case SYMLINK -> layer.addSymlink(imagePath, input.linkTarget(), new EntryAttributes(uid, gid, null));
-      }
-    }
-    return layer.writeTo(store);
   }
 
   private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, BuildState state,

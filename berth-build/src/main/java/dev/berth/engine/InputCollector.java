@@ -34,7 +34,7 @@ public final class InputCollector {
     this.followSymlinks = spec.file() != null && spec.file().getFileName().toString().equals("Dockerfile.template");
     this.folder = spec.folder().toAbsolutePath().normalize();
     this.realFolder = folder.toRealPath();
-    this.ignore = IgnoreRules.load(folder.resolve(".dockerignore"));
+    this.ignore = IgnoreRules.load(spec.ignoreFile());
     this.digests = digests;
   }
 
@@ -47,7 +47,7 @@ public final class InputCollector {
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
       throw new BuildException("'" + key + "' source '" + relative + "' does not exist in " + folder);
     }
-    Path realParent = source.getParent().toRealPath();
+    Path realParent = source.equals(folder) ? realFolder : source.getParent().toRealPath();
     if (!followSymlinks && !realParent.startsWith(realFolder)) {
       throw new BuildException("'" + key + "' path '" + relative + "' leads outside the image folder through a symlink");
     }
@@ -56,13 +56,21 @@ public final class InputCollector {
       throw new BuildException("'" + key + "' source '" + relative + "' is excluded by .dockerignore");
     }
     List<InputFile> out = new ArrayList<>();
-    walk(source, out);
+    if (Files.isSymbolicLink(source)) {  // a symlink named as a source is followed, as Docker does
+      Path target = source.toRealPath();
+      if (!target.startsWith(realFolder)) {
+        throw new BuildException("'" + key + "' source '" + relative + "' is a symlink leading outside the image folder");
+      }
+      walk(folder.resolve(realFolder.relativize(target)), base, out);
+    } else {
+      walk(source, base, out);
+    }
     out.sort((a, b) -> a.path().compareTo(b.path()));
     return out;
   }
 
-  private void walk(Path path, List<InputFile> out) throws IOException {
-    String relative = folder.relativize(path).toString().replace('\\', '/');
+  /** {@code path} and what is below it, named {@code relative} (the path, or the symlink that led to it). */
+  private void walk(Path path, String relative, List<InputFile> out) throws IOException {
     PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     int mode = permissionBits(path, LinkOption.NOFOLLOW_LINKS);
     Path content = path;
@@ -97,7 +105,7 @@ public final class InputCollector {
           }
           continue;
         }
-        walk(child, out);
+        walk(child, relative.isEmpty() ? child.getFileName().toString() : relative + "/" + child.getFileName(), out);
       }
     } else if (attributes.isRegularFile()) {
       out.add(new InputFile(relative, InputFile.Kind.FILE, mode, digests.digestOf(content, attributes), null, content));
@@ -113,7 +121,7 @@ public final class InputCollector {
       for (Path child : list.sorted().toList()) {
         String childRelative = folder.relativize(child).toString().replace('\\', '/');
         if (!ignore.isExcluded(childRelative)) {
-          walk(child, found);
+          walk(child, childRelative, found);
         } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && ignore.mayHaveIncludedChildren(childRelative)) {
           walkExcludedDirectory(child, found);
         }

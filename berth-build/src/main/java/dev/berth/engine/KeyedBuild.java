@@ -64,6 +64,20 @@ public final class KeyedBuild {
     return preparer.prepare(spec, "tree:" + parentKey.digest(), sources);
   }
 
+  /**
+   * The Docker reference a tree image's bare name also means ({@code busybox}:
+   * {@code docker.io/library/busybox:latest}), when the store holds such an image: the tree's image
+   * wins, and a plan says so.
+   */
+  public Optional<String> shadowedReference(String treeName) {
+    try {
+      dev.berth.oci.ImageReference reference = dev.berth.oci.ImageReference.parseDocker(treeName);
+      return resolver.findInStore(reference).map(found -> reference.toString());
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Lets the builder start on the image's file layers now; see {@link Builder#prefetch}. */
   public void prefetch(ImageBuilder.PreparedImage prepared) {
     builder.prefetch(prepared);
@@ -104,7 +118,7 @@ public final class KeyedBuild {
       built = false;
     } else {
       BaseImage base = prepared.baseIdentity().startsWith("tree:")
-          ? resolver.resolve(spec.base() + ":" + treeParentTag(prepared), spec.platform(), settings.created())
+          ? resolver.resolveStored(spec.base() + ":" + treeParentTag(prepared), spec.platform())
           : resolver.resolve(spec.base(), spec.platform(), settings.created());
       manifest = builder.build(prepared, base).manifest();
       built = true;

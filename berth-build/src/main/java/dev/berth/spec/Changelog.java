@@ -32,22 +32,17 @@ public record Changelog(Path file, String packageName, String version) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    // only the top entry's header matters, and real changelogs run to thousands of lines
-    try (java.io.BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      int number = 0;
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        number++;
-        if (line.isBlank()) {
-          continue;
-        }
-        Matcher matcher = HEADER.matcher(line);
-        if (!matcher.matches()) {
-          throw new SpecException(file, number, "not a Debian changelog entry header: '" + line + "'");
-        }
-        return Optional.of(new Changelog(file, matcher.group(1), matcher.group(2)));
+    List<String> lines = dev.berth.text.TextFiles.readLines(file);
+    for (int number = 1; number <= lines.size(); number++) {
+      String line = lines.get(number - 1);
+      if (line.isBlank()) {
+        continue;
       }
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new SpecException(file, "not UTF-8 text");
+      Matcher matcher = HEADER.matcher(line);
+      if (!matcher.matches()) {
+        throw new SpecException(file, number, "not a Debian changelog entry header: '" + line + "'");
+      }
+      return Optional.of(new Changelog(file, matcher.group(1), matcher.group(2)));
     }
     throw new SpecException(file, "the changelog is empty");
   }

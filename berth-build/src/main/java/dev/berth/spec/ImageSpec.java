@@ -35,6 +35,25 @@ public record ImageSpec(
     tags = List.copyOf(tags);
   }
 
+  /** The ignore file that filters this image's inputs; see {@link #ignoreFile(Path, Path)}. */
+  public Path ignoreFile() {
+    return ignoreFile(folder, file);
+  }
+
+  /**
+   * As BuildKit: {@code NAME.dockerignore} next to the Dockerfile {@code NAME} when it exists (it
+   * wins), else the context's {@code .dockerignore}.
+   */
+  public static Path ignoreFile(Path context, Path specFile) {
+    if (specFile != null && specFile.getFileName() != null) {
+      Path own = specFile.resolveSibling(specFile.getFileName() + ".dockerignore");
+      if (java.nio.file.Files.isRegularFile(own)) {
+        return own;
+      }
+    }
+    return context.resolve(".dockerignore");
+  }
+
   /** Network of run steps; apt and pip steps always get the host's. */
   public enum Network { NONE, HOST }
 

@@ -72,7 +72,7 @@ class DockerPkgConfigTest {
         .hasMessage(file + ":1: docker-pkg's config must be a mapping of keys to values, not a array");
     Path broken = Files.writeString(dir.resolve("broken.yaml"), "registry: [unclosed\n");
     assertThatThrownBy(() -> DockerPkgConfig.load(broken, null)).isInstanceOf(SpecException.class)
-        .hasMessageStartingWith(broken + ":1: invalid YAML");
+        .hasMessageStartingWith(broken + ":2: invalid YAML");
   }
 
   @Test

@@ -61,7 +61,9 @@ public final class Main implements Runnable {
     } else if (!versionOnly) {
       COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
     }
-    cli.setExecutionExceptionHandler(new ErrorReporter());
+    ErrorReporter reporter = new ErrorReporter();
+    cli.setExecutionExceptionHandler(reporter);
+    cli.setParameterExceptionHandler(reporter);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     try {
       return cli.execute(args);

@@ -39,12 +39,33 @@ final class TreeOptions {
       description = "docker-pkg's config.yaml for a docker-pkg tree (default: the one at the tree's root, if any).")
   Path dockerPkgConfig;
 
+  @Option(names = "--registry-mirror", paramLabel = "URL",
+      description = "A Docker Hub mirror, tried before Docker Hub (repeatable; after berth.yaml's registryMirrors).")
+  List<String> registryMirrors = new ArrayList<>();
+
+  @Option(names = {"-f", "--file"}, paramLabel = "DOCKERFILE",
+      description = "Build this Dockerfile with TREE as its build context (one image, named after TREE).")
+  Path dockerfile;
+
+  @Option(names = "--target", paramLabel = "STAGE",
+      description = "The Dockerfile stage built as the image (default: the last).")
+  String target;
+
   @picocli.CommandLine.Mixin RegistryOptions registries;
+
+  /** Registry access for bases: Docker Hub mirrors from berth.yaml, then from --registry-mirror. */
+  Registries registries(dev.berth.graph.TreeConfig config, dev.berth.store.ContentStore store,
+      Consumer<String> progress) {
+    List<String> mirrors = new ArrayList<>(config.registryMirrors());
+    mirrors.addAll(registryMirrors);
+    registries.registryMirrors = List.copyOf(mirrors);
+    return new Registries(registries, store, mirrors, warning -> progress.accept("warning: " + warning));
+  }
 
   /** Scans the tree as these options say; warnings (e.g. a control file that disagrees) go to {@code warn}. */
   TreeScanner.Tree scan(Consumer<String> warn) throws IOException {
     TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
-        platform == null ? null : Platform.parse(platform), dockerPkgConfig, buildArgs));
+        platform == null ? null : Platform.parse(platform), dockerPkgConfig, buildArgs, dockerfile, target));
     scanned.warnings().forEach(warning -> warn.accept("warning: " + warning));
     return scanned;
   }
