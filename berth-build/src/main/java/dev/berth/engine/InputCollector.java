@@ -56,7 +56,7 @@ public final class InputCollector {
       throw new BuildException("'" + key + "' source '" + relative + "' is excluded by .dockerignore");
     }
     List<InputFile> out = new ArrayList<>();
-    if (Files.isSymbolicLink(source)) {  // a symlink named as a source is followed, as Docker does
+    if (Files.isSymbolicLink(source) && !followSymlinks) {  // a symlink named as a source is followed, as Docker does
       Path target = source.toRealPath();
       if (!target.startsWith(realFolder)) {
         throw new BuildException("'" + key + "' source '" + relative + "' is a symlink leading outside the image folder");
