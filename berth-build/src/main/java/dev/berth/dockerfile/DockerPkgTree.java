@@ -120,10 +120,13 @@ public final class DockerPkgTree {
     // tree references in FROM and COPY --from lines; the dependencies proper come from the parsed specs
     Map<String, Set<String>> dependencies = new TreeMap<>();
     Map<String, Set<String>> candidates = new TreeMap<>();
+    Map<String, ControlFile> controls = new TreeMap<>();
     images.forEach((name, changelog) -> {
       Set<String> declared = new TreeSet<>();
-      ControlFile.read(changelog.file().getParent()).ifPresent(control -> control.depends().stream()
-          .filter(images::containsKey).forEach(declared::add));
+      ControlFile.read(changelog.file().getParent()).ifPresent(control -> {
+        controls.put(name, control);
+        control.depends().stream().filter(images::containsKey).forEach(declared::add);
+      });
       declared.remove(name);
       dependencies.put(name, declared);
       Set<String> mentioned = new TreeSet<>(declared);
@@ -168,9 +171,15 @@ public final class DockerPkgTree {
         specs.add(standIn(template.getParent(), template, name, platform));
         continue;
       }
+      Set<String> builtOn = new TreeSet<>();
       result.images().forEach(spec -> DockerfileFrontend.dependencies(spec).stream()
           .filter(dependency -> images.containsKey(dependency) && !dependency.equals(name))
-          .forEach(dependencies.get(name)::add));
+          .forEach(builtOn::add));
+      dependencies.get(name).addAll(builtOn);
+      ControlFile control = controls.get(name);
+      builtOn.stream().filter(dependency -> control != null && !control.depends().contains(dependency))
+          .forEach(dependency -> warnings.add(control.file() + ": Depends does not list '" + dependency
+              + "', which the Dockerfile builds on (docker-pkg's update would not reach this image)"));
       specs.addAll(result.images());
       warnings.addAll(result.warnings());
     }
