@@ -108,8 +108,9 @@ public record DockerPkgConfig(Path file, Map<String, Object> values) {
       return Map.of();
     }
     if (!node.isObject()) {
-      throw new SpecException(file, 1, "docker-pkg's config must be a mapping of keys to values, not a "
-          + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+      String found = node.isArray() ? "a list" : node.isTextual() ? "a string" : node.isNumber() ? "a number"
+          : node.isBoolean() ? "true or false" : "a " + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+      throw new SpecException(file, 1, "docker-pkg's config must be a mapping of keys to values, not " + found);
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> values = new ObjectMapper().convertValue(node, LinkedHashMap.class);
