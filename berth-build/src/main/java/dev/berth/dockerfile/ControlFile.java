@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** A docker-pkg image's Debian-style {@code control} file: the images its Depends and Build-Depends name. */
+/** A docker-pkg image's Debian-style {@code control} file: the entries of its Depends and Build-Depends, as docker-pkg splits them. */
 record ControlFile(Path file, Set<String> depends) {
   static final String FILE_NAME = "control";
 
@@ -49,10 +49,10 @@ record ControlFile(Path file, Set<String> depends) {
     if (field == null || !(field.equalsIgnoreCase("Depends") || field.equalsIgnoreCase("Build-Depends"))) {
       return;
     }
-    for (String entry : value.toString().split(",")) {
-      String name = entry.strip().split("[\\s(]", 2)[0];
-      if (!name.isEmpty()) {
-        depends.add(name);
+    for (String entry : value.toString().split("\\s*,\\s*")) {
+      // docker-pkg keeps each entry whole: "name (>= 1)" names no image, and is not a dependency
+      if (!entry.isBlank()) {
+        depends.add(entry.strip());
       }
     }
   }

@@ -51,8 +51,8 @@ final class CopyInstruction {
     }
     String from = flag(instruction, "from", words);
     if (from != null) {
-      copyFrom(from, sources, destination(dest, sources.size() > 1 || sources.stream().anyMatch(
-          BuildContext::hasWildcard), keyword), owner, mode);
+      // a wildcard may match one path: as Docker, that is checked when the copy runs
+      copyFrom(from, sources, destination(dest, sources.size() > 1, keyword), owner, mode);
       return;
     }
     List<String> expanded = new ArrayList<>();

@@ -2,127 +2,149 @@ package dev.berth.dockerfile;
 
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.filter.Filter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * docker-pkg's template filters, as Jinjava filters: {@code image_tag}, {@code apt_install},
- * {@code apt_remove}, {@code uid}, {@code add_user} and {@code upstream_version}.
+ * docker-pkg's template filters, with docker-pkg's output to the byte: {@code image_tag},
+ * {@code apt_install}, {@code apt_remove}, {@code uid}, {@code add_user} and {@code upstream_version}.
  */
 final class DockerPkgFilters {
+  static final List<String> NAMES = List.of("image_tag", "apt_install", "apt_remove", "uid", "add_user",
+      "upstream_version");
+  private static final Pattern DEBIAN_VERSION =
+      Pattern.compile("^((\\d+):)?([A-Za-z0-9.+:~-]+?)(-([A-Za-z0-9+.~]+))?$");
+
   private final DockerPkgConfig config;
-  private final Map<String, String> treeImages;
+  private final List<String> knownImages;
   private final Consumer<String> warnings;
 
+  /** A filter's refusal, in docker-pkg's terms; the template's file and line are added by the caller. */
+  static final class Failure extends RuntimeException {
+    Failure(String message) {
+      super(message);
+    }
+  }
+
   /**
-   * @param treeImages short name → full reference ({@code registry/namespace/name:version}) of every image of the tree
+   * @param knownImages full references ({@code registry/namespace/name:tag}) of the tree's images and
+   *     of {@code base_images}, the ones {@code image_tag} can name
    */
-  DockerPkgFilters(DockerPkgConfig config, Map<String, String> treeImages, Consumer<String> warnings) {
+  DockerPkgFilters(DockerPkgConfig config, List<String> knownImages, Consumer<String> warnings) {
     this.config = config;
-    this.treeImages = Map.copyOf(treeImages);
+    this.knownImages = List.copyOf(knownImages);
     this.warnings = warnings;
   }
 
   List<Filter> all() {
     return List.of(
-        filter("image_tag", this::imageTag),
-        filter("apt_install", packages -> aptInstall(packages.replace('\n', ' '))),
-        filter("apt_remove", this::aptRemove),
+        filter("image_tag", value -> imageTag(string("image_tag", value))),
+        filter("apt_install", value -> aptInstall(string("apt_install", value).replace("\n", " "))),
+        filter("apt_remove", value -> aptRemove(Py.str(value))),
         filter("uid", this::uid),
         filter("add_user", this::addUser),
-        filter("upstream_version", DockerPkgFilters::upstreamVersion));
+        filter("upstream_version", value -> upstreamVersion(string("upstream_version", value))));
   }
 
-  /** The full reference of an image of the tree, or of a {@code base_images} entry, by its short name. */
+  /** The known reference whose name is {@code registry/namespace/shortName}. */
   String imageTag(String shortName) {
-    String tree = treeImages.get(shortName);
-    if (tree != null) {
-      return tree;
+    String wanted = config.fullName(shortName);
+    for (String known : knownImages) {
+      int colon = known.lastIndexOf(':');
+      if (colon > known.lastIndexOf('/') && known.substring(0, colon).equals(wanted)) {
+        return known;
+      }
     }
-    String full = config.fullName(shortName);
-    Optional<String> exact = config.baseImages().stream().filter(base -> repository(base).equals(full)).findFirst();
-    if (exact.isPresent()) {
-      return exact.get();
-    }
-    List<String> byLastName = config.baseImages().stream()
-        .filter(base -> {
-          String repository = repository(base);
-          return repository.substring(repository.lastIndexOf('/') + 1).equals(shortName);
-        }).toList();
-    if (byLastName.size() == 1) {
-      return byLastName.get(0);
-    }
-    throw new IllegalArgumentException("image_tag: no image '" + shortName + "' in the tree or in base_images"
-        + (byLastName.size() > 1 ? " (several base_images end with that name: " + byLastName + ")" : ""));
+    throw new Failure("image_tag: no image " + wanted + " in the tree or in base_images (or it has no tag)");
   }
 
   String aptInstall(String packages) {
-    String options = config.aptOptions().isEmpty() ? "" : " " + config.aptOptions();
-    return aptCommand("apt-get update" + options + " \\\n    && DEBIAN_FRONTEND=noninteractive apt-get install" + options
-        + " --yes --no-install-recommends " + packages.strip());
+    String options = Py.str(config.values().get("apt_options"));
+    Object proxy = config.values().get("apt_only_proxy");
+    StringBuilder out = new StringBuilder();
+    if (Py.truthy(proxy)) {
+      out.append("echo 'Acquire::http::Proxy \"").append(Py.str(proxy)).append("\";' > /etc/apt/apt.conf.d/80_proxy")
+          .append(" \\\n    && ");
+    }
+    out.append("apt-get update ").append(options).append(" \\\n    && DEBIAN_FRONTEND=noninteractive \\\n")
+        .append("    apt-get install ").append(options).append(" --yes ").append(packages)
+        .append(" --no-install-recommends \\");
+    return cleanUp(out, proxy);
   }
 
   String aptRemove(String packages) {
-    return aptCommand("apt-get update \\\n    && DEBIAN_FRONTEND=noninteractive apt-get remove --yes --purge "
-        + packages.strip());
-  }
-
-  private String aptCommand(String command) {
-    String proxy = config.aptOnlyProxy();
+    Object proxy = config.values().get("apt_only_proxy");
     StringBuilder out = new StringBuilder();
-    if (proxy != null && !proxy.isEmpty()) {
-      out.append("echo 'Acquire::http::Proxy \"").append(proxy).append("\";' > /etc/apt/apt.conf.d/80_proxy \\\n    && ");
+    if (Py.truthy(proxy)) {
+      // docker-pkg's own output: two spaces before && and no line break after the backslash
+      out.append("echo 'Acquire::http::Proxy \"").append(Py.str(proxy)).append("\";' > /etc/apt/apt.conf.d/80_proxy")
+          .append("  && \\");
     }
-    out.append(command);
-    if (proxy != null && !proxy.isEmpty()) {
-      out.append(" \\\n    && rm -f /etc/apt/apt.conf.d/80_proxy");
-    }
-    return out.append(" \\\n    && apt-get clean && rm -rf /var/lib/apt/lists/*").toString();
+    out.append("apt-get update && DEBIAN_FRONTEND=noninteractive apt-get remove --yes --purge ").append(packages)
+        .append(" \\");
+    return cleanUp(out, proxy);
   }
 
-  String uid(String user) {
-    String uid = config.knownUidMappings().get(user);
+  private static String cleanUp(StringBuilder command, Object proxy) {
+    if (Py.truthy(proxy)) {
+      command.append("\n    && rm -f /etc/apt/apt.conf.d/80_proxy \\");
+    }
+    return command.append("\n    && apt-get clean && rm -rf /var/lib/apt/lists/* ").toString();
+  }
+
+  /** The uid of a known user, as text; an unknown user is returned as it is (docker-pkg warns). */
+  Object uid(Object user) {
+    String uid = config.knownUidMappings().get(Py.str(user));
     if (uid == null) {
-      warnings.accept("uid: no known_uid_mappings entry for user '" + user + "'; the name is used as it is");
+      warnings.accept("uid: no known_uid_mappings entry for user '" + Py.str(user) + "'; the name is used as it is");
       return user;
     }
     return uid;
   }
 
-  String addUser(String user) {
-    String uid = config.knownUidMappings().get(user);
+  String addUser(Object user) {
+    String name = Py.str(user);
+    String uid = config.knownUidMappings().get(name);
     if (uid == null) {
-      throw new IllegalArgumentException("add_user: no known_uid_mappings entry for user '" + user + "'");
+      throw new Failure("add_user: no known_uid_mappings entry for user '" + name + "'");
     }
-    return "groupadd -o -g " + uid + " -r " + user + " && useradd -l -o -r -m -d /var/lib/" + user + " -g " + user
-        + " -u " + uid + " " + user;
+    return "groupadd -o -g " + uid + " -r " + name + " && useradd -l -o -r -m -d /var/lib/" + name + " -g " + name
+        + " -u " + uid + " " + name;
   }
 
-  /** The upstream part of an image reference's tag: {@code x/name:1.63.0-1-20241211} → {@code 1.63.0}. */
+  /** The upstream part of a reference's tag, as Debian reads a version: {@code x/name:1.63.0-1-2024} → {@code 1.63.0}. */
   static String upstreamVersion(String reference) {
-    int slash = reference.lastIndexOf('/');
-    int colon = reference.lastIndexOf(':');
-    String tag = colon > slash ? reference.substring(colon + 1) : reference;
-    int dash = tag.indexOf('-');
-    return dash < 0 ? tag : tag.substring(0, dash);
+    String[] parts = reference.split(":", -1);
+    if (parts.length != 2) {
+      throw new Failure("upstream_version: '" + reference + "' is not one name:tag");
+    }
+    String tag = parts[1];
+    if (!tag.contains("-")) {
+      return tag;
+    }
+    String[] pieces = tag.split("-", -1);
+    if (pieces.length > 2) {
+      tag = pieces[0] + "-" + pieces[1];
+    }
+    Matcher matcher = DEBIAN_VERSION.matcher(tag);
+    if (!matcher.matches() || matcher.group(2) == null && matcher.group(3).contains(":")) {
+      throw new Failure("upstream_version: '" + tag + "' is not a Debian version");
+    }
+    return matcher.group(3);
   }
 
-  private static String repository(String reference) {
-    int slash = reference.lastIndexOf('/');
-    int colon = reference.lastIndexOf(':');
-    int at = reference.indexOf('@');
-    String withoutDigest = at < 0 ? reference : reference.substring(0, at);
-    return colon > slash && (at < 0 || colon < at) ? withoutDigest.substring(0, colon) : withoutDigest;
+  private static String string(String filter, Object value) {
+    if (!(value instanceof CharSequence text)) {
+      throw new Failure(filter + " needs a string, not " + Py.repr(value));
+    }
+    return text.toString();
   }
 
-  private interface StringFunction {
-    String apply(String value);
-  }
-
-  private static Filter filter(String name, StringFunction function) {
+  private static Filter filter(String name, Function<Object, Object> function) {
     return new Filter() {
       @Override
       public String getName() {
@@ -131,15 +153,18 @@ final class DockerPkgFilters {
 
       @Override
       public Object filter(Object value, JinjavaInterpreter interpreter, String... args) {
-        if (value == null) {
-          throw new IllegalArgumentException(name + " was given an undefined value");
+        if (args.length > 0) {
+          throw new Failure(name + " takes no arguments");
         }
-        if (value instanceof Iterable<?> iterable) {
-          List<String> parts = new ArrayList<>();
-          iterable.forEach(item -> parts.add(String.valueOf(item)));
-          return function.apply(String.join(" ", parts));
+        return function.apply(value);
+      }
+
+      @Override
+      public Object filter(Object value, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+        if (args.length > 0 || !kwargs.isEmpty()) {
+          throw new Failure(name + " takes no arguments");
         }
-        return function.apply(String.valueOf(value));
+        return function.apply(value);
       }
     };
   }

@@ -59,6 +59,15 @@ public final class DockerBuilder implements Builder {
     return NAME;
   }
 
+  /**
+   * The engine's cache keys instructions, not versions: a versioned image is built without it (as
+   * docker-pkg builds), unless command steps may be reused across versions ({@code --use-cache}).
+   */
+  private boolean noCache(ImageBuilder.PreparedImage prepared) {
+    return settings.stepReuse() == StepReuse.NEVER
+        || settings.stepReuse() == StepReuse.VERSIONED && prepared.version() != null;
+  }
+
   @Override
   public ImageBuilder.BuiltImage build(ImageBuilder.PreparedImage prepared, BaseImage base) throws IOException {
     ImageSpec spec = prepared.spec();
@@ -83,7 +92,7 @@ public final class DockerBuilder implements Builder {
       progress.accept(spec.name() + ": docker build (engine at " + engine.address() + ")");
       try {
         engine.build(contextTar, new DockerEngine.BuildRequest(tag, generated.needsNetwork() ? "host" : "none",
-            Map.of(IMAGE_LABEL, spec.name(), KEY_LABEL, prepared.key().toString())),
+            Map.of(IMAGE_LABEL, spec.name(), KEY_LABEL, prepared.key().toString()), noCache(prepared)),
             line -> {
               if (!line.startsWith(" ---> ") && !line.startsWith("Removing intermediate container")) {
                 progress.accept(spec.name() + " | " + line);

@@ -27,8 +27,14 @@ public final class InputCollector {
   private final FileDigests digests;
   /** A Dockerfile's context copies a symlink as a link wherever it points, as Docker does; image.yaml refuses. */
   private final boolean linksMayPointOutside;
+  /**
+   * docker-pkg copies an image folder with Python's {@code shutil.copytree}, which follows symlinks:
+   * for its images ({@code Dockerfile.template}) a symlink is what it points to, wherever that is.
+   */
+  private final boolean followSymlinks;
 
   public InputCollector(ImageSpec spec, FileDigests digests) throws IOException {
+    this.followSymlinks = spec.file() != null && spec.file().getFileName().toString().equals("Dockerfile.template");
     this.folder = spec.folder().toAbsolutePath().normalize();
     this.realFolder = folder.toRealPath();
     this.ignore = IgnoreRules.load(spec.ignoreFile());
@@ -46,7 +52,7 @@ public final class InputCollector {
       throw new BuildException("'" + key + "' source '" + relative + "' does not exist in " + folder);
     }
     Path realParent = source.equals(folder) ? realFolder : source.getParent().toRealPath();
-    if (!realParent.startsWith(realFolder)) {
+    if (!followSymlinks && !realParent.startsWith(realFolder)) {
       throw new BuildException("'" + key + "' path '" + relative + "' leads outside the image folder through a symlink");
     }
     String base = folder.relativize(source).toString();
@@ -54,7 +60,7 @@ public final class InputCollector {
       throw new BuildException("'" + key + "' source '" + relative + "' is excluded by .dockerignore");
     }
     List<InputFile> out = new ArrayList<>();
-    if (Files.isSymbolicLink(source)) {  // a symlink named as a source is followed, as Docker does
+    if (Files.isSymbolicLink(source) && !followSymlinks) {  // a symlink named as a source is followed, as Docker does
       Path target = source.toRealPath();
       if (!target.startsWith(realFolder)) {
         throw new BuildException("'" + key + "' source '" + relative + "' is a symlink leading outside the image folder");
@@ -70,7 +76,17 @@ public final class InputCollector {
   /** {@code path} and what is below it, named {@code relative} (the path, or the symlink that led to it). */
   private void walk(Path path, String relative, List<InputFile> out) throws IOException {
     PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    int mode = permissionBits(path);
+    int mode = permissionBits(path, LinkOption.NOFOLLOW_LINKS);
+    Path content = path;
+    if (attributes.isSymbolicLink() && followSymlinks) {
+      if (!Files.exists(path)) {
+        throw new BuildException("symlink '" + relative + "' in " + folder + " points to nothing ("
+            + Files.readSymbolicLink(path) + "); docker-pkg copies what symlinks point to");
+      }
+      content = path.toRealPath();
+      attributes = Files.readAttributes(content, PosixFileAttributes.class);
+      mode = permissionBits(content);
+    }
     if (attributes.isSymbolicLink()) {
       String target = Files.readSymbolicLink(path).toString();
       Path resolved = path.getParent().resolve(target).normalize();
@@ -96,7 +112,7 @@ public final class InputCollector {
         walk(child, relative.isEmpty() ? child.getFileName().toString() : relative + "/" + child.getFileName(), out);
       }
     } else if (attributes.isRegularFile()) {
-      out.add(new InputFile(relative, InputFile.Kind.FILE, mode, digests.digestOf(path, attributes), null, path));
+      out.add(new InputFile(relative, InputFile.Kind.FILE, mode, digests.digestOf(content, attributes), null, content));
     } else {
       throw new BuildException("'" + relative + "' in " + folder + " is neither a file, a directory nor a symlink");
     }
@@ -122,8 +138,8 @@ public final class InputCollector {
     }
   }
 
-  private static int permissionBits(Path path) throws IOException {
-    Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+  private static int permissionBits(Path path, LinkOption... options) throws IOException {
+    Object mode = Files.getAttribute(path, "unix:mode", options);
     return ((Integer) mode) & 07777;
   }
 

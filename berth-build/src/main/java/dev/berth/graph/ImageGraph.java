@@ -26,23 +26,27 @@ public final class ImageGraph {
   private final Map<String, String> parents;
   private final Map<String, List<String>> dependencies;
   private final List<String> order;
-  private final Map<String, String> refused;
+  private final Map<String, String> failures;
 
   private ImageGraph(Map<String, ImageSpec> images, Map<String, String> parents,
-      Map<String, List<String>> dependencies, List<String> order, Map<String, String> refused) {
+      Map<String, List<String>> dependencies, List<String> order, Map<String, String> failures) {
     this.images = images;
     this.parents = parents;
     this.dependencies = dependencies;
     this.order = order;
-    this.refused = Map.copyOf(refused);
+    this.failures = failures;
   }
 
   public static ImageGraph of(List<ImageSpec> specs) {
-    return of(specs, Map.of());
+    return of(specs, Map.of(), Map.of());
   }
 
-  /** @param refused images whose definition is refused (name → file:line error): they fail alone when planned */
-  public static ImageGraph of(List<ImageSpec> specs, Map<String, String> refused) {
+  /**
+   * @param declared dependencies an image declares besides its base and copies (docker-pkg's control
+   *     files); only images of the tree are kept
+   * @param failures images that could not be read, with their one-line error (they are stand-ins)
+   */
+  public static ImageGraph of(List<ImageSpec> specs, Map<String, Set<String>> declared, Map<String, String> failures) {
     Map<String, ImageSpec> byName = new TreeMap<>();
     for (ImageSpec spec : specs) {
       ImageSpec previous = byName.put(spec.name(), spec);
@@ -69,9 +73,20 @@ public final class ImageGraph {
           needs.add(copy.image());
         }
       }
+      for (String other : declared.getOrDefault(spec.name(), Set.of())) {
+        if (byName.containsKey(other) && !needs.contains(other) && !other.equals(spec.name())) {
+          needs.add(other);
+        }
+      }
       dependencies.put(spec.name(), List.copyOf(needs));
     }
-    return new ImageGraph(byName, parents, dependencies, topologicalOrder(byName.keySet(), dependencies), refused);
+    return new ImageGraph(byName, parents, dependencies, topologicalOrder(byName.keySet(), dependencies),
+        Map.copyOf(failures));
+  }
+
+  /** Why an image could not be read (its one-line error), if it could not. */
+  public Optional<String> failure(String name) {
+    return Optional.ofNullable(failures.get(name));
   }
 
   /**
@@ -123,16 +138,6 @@ public final class ImageGraph {
       throw new GraphException("no image named '" + name + "' in the tree");
     }
     return spec;
-  }
-
-  /** Whether {@code reference}, as written in a base or COPY --from, is an image of this tree. */
-  public boolean isTreeImage(String reference) {
-    return namesTreeImage(reference) && images.containsKey(reference);
-  }
-
-  /** Why the image's definition is refused ({@code file:line: …}), if it is. */
-  public Optional<String> refusal(String name) {
-    return Optional.ofNullable(refused.get(name));
   }
 
   public Optional<String> parent(String name) {

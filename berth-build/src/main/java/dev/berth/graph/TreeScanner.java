@@ -60,12 +60,16 @@ public final class TreeScanner {
   }
 
   /**
-   * The root of the docker-pkg tree a template folder belongs to: the nearest folder up to the
-   * scanned tree that holds docker-pkg's config.yaml, else the scanned tree itself.
+   * The root of the docker-pkg tree a template folder belongs to: the scanned tree when a config is
+   * given, else the nearest folder up to the scanned tree that holds docker-pkg's config.yaml (and is
+   * no image folder: an image's own config.yaml is one of its files), else the scanned tree itself.
    */
-  private static Path dockerPkgRoot(Path tree, Path templateFolder) {
+  private static Path dockerPkgRoot(Path tree, Path templateFolder, Options options) {
+    if (options.dockerPkgConfig() != null) {
+      return tree;
+    }
     for (Path dir = templateFolder; dir != null && dir.startsWith(tree); dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve(DockerPkgConfig.FILE_NAME))) {
+      if (DockerPkgTree.isRoot(dir)) {
         return dir;
       }
     }
@@ -96,7 +100,7 @@ public final class TreeScanner {
         if (Files.isRegularFile(dir.resolve(ImageSpecParser.FILE_NAME))) {
           specs.add(parser.parse(dir));
         } else if (Files.isRegularFile(dir.resolve(DockerPkgTree.TEMPLATE))) {
-          dockerPkgRoots.add(dockerPkgRoot(tree, dir));
+          dockerPkgRoots.add(dockerPkgRoot(tree, dir, options));
         } else if (Files.isRegularFile(dir.resolve(DockerfileFrontend.FILE_NAME))) {
           dockerfileFolders.add(dir);
         }
@@ -108,7 +112,8 @@ public final class TreeScanner {
         options.secrets());
     Map<String, String> buildArgs = buildArgs(config, options);
     List<String> warnings = new ArrayList<>();
-    Map<String, String> refused = new TreeMap<>();
+    Map<String, java.util.Set<String>> declared = new TreeMap<>();
+    Map<String, String> failures = new TreeMap<>();
     for (Path folder : dockerfileFolders) {
       var result = frontend.parse(folder, folder.getFileName().toString().toLowerCase(java.util.Locale.ROOT), buildArgs);
       specs.addAll(result.images());
@@ -123,20 +128,18 @@ public final class TreeScanner {
     for (Path dockerPkgRoot : dockerPkgRoots) {
       Path found = dockerPkgRoot.resolve(DockerPkgConfig.FILE_NAME);
       Path dockerPkgConfig = options.dockerPkgConfig() != null ? options.dockerPkgConfig() : found;
-      if (options.dockerPkgConfig() != null && !Files.isRegularFile(dockerPkgConfig)) {
-        throw new GraphException("no docker-pkg config at " + dockerPkgConfig);
-      }
-      var dockerPkgTree = DockerPkgTree.load(dockerPkgRoot, Files.isRegularFile(dockerPkgConfig) ? dockerPkgConfig : null,
+      var dockerPkgTree = DockerPkgTree.load(dockerPkgRoot, options.dockerPkgConfig() != null || Files.isRegularFile(found) ? dockerPkgConfig : null,
           effective, DockerfileFrontend.Bases.NONE, options.buildArgs());
       specs.addAll(dockerPkgTree.images());
       warnings.addAll(dockerPkgTree.warnings());
-      refused.putAll(dockerPkgTree.refused());
+      declared.putAll(dockerPkgTree.dependencies());
+      failures.putAll(dockerPkgTree.failures());
     }
     if (specs.isEmpty()) {
       throw new GraphException("no image folders (with " + ImageSpecParser.FILE_NAME + ", a Dockerfile, or a "
           + "docker-pkg Dockerfile.template) under " + tree);
     }
-    return new Tree(tree, config, ImageGraph.of(specs, refused), warnings);
+    return new Tree(tree, config, ImageGraph.of(specs, declared, failures), warnings);
   }
 
   private static Map<String, String> buildArgs(TreeConfig config, Options options) {

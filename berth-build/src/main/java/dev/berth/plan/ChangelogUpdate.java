@@ -1,5 +1,6 @@
 package dev.berth.plan;
 
+import dev.berth.dockerfile.DockerPkgConfig;
 import dev.berth.graph.Fnmatch;
 import dev.berth.graph.ImageGraph;
 import dev.berth.spec.Changelog;
@@ -85,18 +86,10 @@ public final class ChangelogUpdate {
     }
   }
 
-  /** docker-pkg's config values for entries: {@code distribution}, {@code update_id}, fallback author. */
-  public static Settings settings(Map<String, ?> config, Map<String, String> environment,
-      Function<String, Optional<String>> git, Function<String, String> fullName) {
-    String distribution = string(config, "distribution", "wikimedia");
-    String updateId = config.containsKey("update_id") && config.get("update_id") == null ? "" : string(config, "update_id", "s");
-    String author = Changelog.author(environment, git, string(config, "fallback_author", "Author"),
-        string(config, "fallback_email", "email@domain"));
-    return new Settings(distribution, updateId, author, fullName);
-  }
-
-  private static String string(Map<String, ?> config, String key, String fallback) {
-    Object value = config.get(key);
-    return value == null ? fallback : String.valueOf(value);
+  /** docker-pkg's config values for entries: {@code distribution}, {@code update_id}, the fallback author. */
+  public static Settings settings(DockerPkgConfig config, Map<String, String> environment,
+      Function<String, Optional<String>> git) {
+    String author = Changelog.author(environment, git, config.fallbackAuthor(), config.fallbackEmail());
+    return new Settings(config.distribution(), config.updateId(), author, config::fullName);
   }
 }

@@ -57,8 +57,9 @@ public final class Planner {
           sources.put(dependency, prepared.get(dependency));
         }
       }
-      prepared.put(name, graph.refusal(name).map(error -> new Prepared(null, error, false))
-          .orElseGet(() -> prepare(graph.spec(name), parent, parentPrepared, sources)));
+      Optional<String> failure = graph.failure(name);
+      prepared.put(name, failure.isPresent() ? new Prepared(null, failure.get(), false)
+          : prepare(graph.spec(name), parent, parentPrepared, sources));
       checks.start(name, prepared.get(name).image());
     }
     Map<String, Presence> presence = checks.results();

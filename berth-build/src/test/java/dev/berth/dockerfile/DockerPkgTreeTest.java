@@ -80,73 +80,44 @@ class DockerPkgTreeTest {
   }
 
   @Test
-  void filtersBehaveAsDockerPkgs() throws IOException {
-    Path config = Files.writeString(tree.resolve("config.yaml"), "registry: r.example\nnamespace: ns\n"
-        + "apt_options: -q\napt_only_proxy: http://apt-proxy:8080\nknown_uid_mappings: {www-data: 33}\n"
-        + "base_images: [r.example/bookworm:20240101, other.example/tools/debian:12]\n");
-    DockerPkgConfig parsed = DockerPkgConfig.load(config);
-    var warnings = new java.util.ArrayList<String>();
-    DockerPkgFilters filters = new DockerPkgFilters(parsed, Map.of("app", "r.example/ns/app:1.0-2"), warnings::add);
-    assertThat(filters.imageTag("app")).isEqualTo("r.example/ns/app:1.0-2");
-    assertThat(filters.imageTag("debian")).isEqualTo("other.example/tools/debian:12");
-    assertThat(filters.imageTag("bookworm")).isEqualTo("r.example/bookworm:20240101");
-    assertThatThrownBy(() -> filters.imageTag("nope")).hasMessageContaining("no image 'nope'");
-    assertThat(filters.aptInstall("curl jq")).isEqualTo("echo 'Acquire::http::Proxy \"http://apt-proxy:8080\";'"
-        + " > /etc/apt/apt.conf.d/80_proxy \\\n    && apt-get update -q \\\n"
-        + "    && DEBIAN_FRONTEND=noninteractive apt-get install -q --yes --no-install-recommends curl jq \\\n"
-        + "    && rm -f /etc/apt/apt.conf.d/80_proxy \\\n    && apt-get clean && rm -rf /var/lib/apt/lists/*");
-    assertThat(filters.aptRemove("curl")).contains("apt-get remove --yes --purge curl");
-    assertThat(filters.uid("www-data")).isEqualTo("33");
-    assertThat(filters.uid("mystery")).isEqualTo("mystery");
-    assertThat(warnings).hasSize(1);
-    assertThat(filters.addUser("www-data")).isEqualTo("groupadd -o -g 33 -r www-data && useradd -l -o -r -m"
-        + " -d /var/lib/www-data -g www-data -u 33 www-data");
-    assertThatThrownBy(() -> filters.addUser("mystery")).hasMessageContaining("no known_uid_mappings entry");
-    assertThat(DockerPkgFilters.upstreamVersion("r.example/ns/app:1.63.0-1")).isEqualTo("1.63.0");
-    assertThat(DockerPkgFilters.upstreamVersion("localhost:5000/app:1.63.0-1-20241211")).isEqualTo("1.63.0");
-  }
-
-  @Test
-  void credentialsAreNeverTemplateVariables() throws IOException {
-    Path config = Files.writeString(tree.resolve("config.yaml"),
-        "username: bot\npassword: hunter2\nregistry_token: abc\ncolour: blue\n");
-    assertThat(DockerPkgConfig.load(config).templateVariables()).containsOnlyKeys("apt_options", "colour");
-    image("leak", "FROM scratch\nLABEL p={{ password }}\n", "");
-    assertThatThrownBy(() -> DockerPkgTree.load(tree, null)).isInstanceOf(SpecException.class)
-        .hasMessage(tree.resolve("leak/Dockerfile.template") + ":2: template error: undefined variable or filter in"
-            + " 'password'")
-        .hasMessageNotContaining("hunter2");
-  }
-
-  @Test
-  void controlDependsThatDisagreesIsReported() throws IOException {
+  void controlFileDependenciesAreEdgesAsInDockerPkg() throws IOException {
     image("a", "FROM scratch\n", "");
     image("b", "FROM scratch\n", "");
-    image("c", "FROM {{ 'a' | image_tag }}\n", "Package: c\nDepends: b, external-thing\n");
+    image("c", "FROM {{ 'a' | image_tag }}\n", "Package: c\nDepends: b, external-thing, a (>= 1)\n");
     DockerPkgTree.Tree loaded = DockerPkgTree.load(tree, null);
-    assertThat(loaded.dependencies().get("c")).containsExactly("a");
-    assertThat(loaded.warnings()).containsExactlyInAnyOrder(
-        tree.resolve("c/control") + ": Depends lists 'b', which the Dockerfile does not build on",
-        tree.resolve("c/control") + ": Depends does not list 'a', which the Dockerfile builds on");
+    assertThat(loaded.dependencies().get("c")).containsExactly("a", "b");
+    ImageGraph graph = ImageGraph.of(loaded.images(), loaded.dependencies(), loaded.failures());
+    assertThat(graph.dependencies("c")).containsExactly("a", "b");
+    assertThat(graph.withDependents("b")).containsExactly("b", "c");
+    // "a (>= 1)" is kept whole by docker-pkg, so it names no image: a is an edge only through FROM
+    assertThat(loaded.warnings()).containsExactly(tree.resolve("c/control")
+        + ": Depends does not list 'a', which the Dockerfile builds on (docker-pkg's update would not reach this image)");
   }
 
   @Test
-  void badTemplatesNameFileAndLine() throws IOException {
-    image("a", "FROM scratch\n\n\nRUN echo {{ 'ghost' | image_tag }}\n", "");
-    assertError("a", 4, "template error: image_tag: no image 'ghost' in the tree or in base_images");
-
-    image("a", "FROM scratch\nRUN echo {{ not_defined }}\n", "");
-    assertError("a", 2, "template error: undefined variable or filter in 'not_defined'");
-
-    image("a", "FROM scratch\n{% set x = 1 %}\nFOO bar\n", "");
-    assertError("a", 3, "unknown instruction 'FOO'");
-
-    image("a", "FROM scratch\nSHELL [\"x\", \"y]\n", "");
-    assertError("a", 2, "SHELL takes a JSON array");
-
-    image("a", "FROM scratch\nCOPY ../b/Dockerfile.template /x\n", "");
-    image("b", "FROM scratch\n", "");
-    assertError("a", 2, "source '../b/Dockerfile.template' is outside the build context");
+  void aRefusedImageFailsAloneAndItsDependentsAreKnown() throws IOException {
+    image("a", "FROM scratch\n", "");
+    image("bad", "ADD x /x\nFROM {{ 'a' | image_tag }}\n", "");
+    image("child", "FROM {{ 'bad' | image_tag }}\nRUN true\n", "");
+    image("ghost", "FROM scratch\n\n\nRUN echo {{ 'nope' | image_tag }}\n", "");
+    image("undefined", "FROM scratch\nRUN echo {{ not_defined }}\n", "");
+    image("unknown-filter", "FROM scratch\n\nRUN echo {{ 'x' | frobnicate }}\n", "");
+    image("syntax", "FROM scratch\n{% if registry %}\nRUN true\n", "");
+    DockerPkgTree.Tree loaded = DockerPkgTree.load(tree, null);
+    assertThat(loaded.failures()).containsOnlyKeys("bad", "ghost", "undefined", "unknown-filter", "syntax");
+    assertThat(loaded.failures().get("bad")).startsWith(template("bad") + ":1: ");
+    assertThat(loaded.failures().get("ghost")).isEqualTo(template("ghost") + ":4: image_tag: no image"
+        + " nope in the tree or in base_images (or it has no tag)");
+    assertThat(loaded.failures().get("undefined")).isEqualTo(template("undefined") + ":2: 'not_defined' is undefined");
+    assertThat(loaded.failures().get("unknown-filter")).isEqualTo(template("unknown-filter")
+        + ":3: no filter named 'frobnicate'");
+    assertThat(loaded.failures().get("syntax")).startsWith(template("syntax") + ":2: ");
+    assertThat(loaded.failures().values()).allMatch(message -> !message.contains("\n"));
+    assertThat(loaded.dependencies().get("child")).containsExactly("bad");
+    ImageGraph graph = ImageGraph.of(loaded.images(), loaded.dependencies(), loaded.failures());
+    assertThat(graph.failure("bad")).isPresent();
+    assertThat(graph.failure("child")).isEmpty();
+    assertThat(graph.parent("child")).contains("bad");
   }
 
   @Test
@@ -155,26 +126,57 @@ class DockerPkgTreeTest {
     image("b", "FROM {{ 'a' | image_tag }}\n", "");
     image("c", "FROM scratch AS x\nRUN true\nFROM {{ 'b' | image_tag }}\n", "");
     assertThatThrownBy(() -> DockerPkgTree.load(tree, null)).isInstanceOf(SpecException.class)
-        .hasMessage(tree.resolve("b/Dockerfile.template") + ":1: dependency cycle between templates: a -> c -> b -> a");
+        .hasMessage(template("b") + ":1: dependency cycle: a -> c -> b -> a");
   }
 
   @Test
-  void buildTemplatesAreRefused() throws IOException {
-    image("a", "FROM scratch\n", "");
-    Files.writeString(tree.resolve("a/Dockerfile.build.template"), "FROM scratch\n");
-    assertThatThrownBy(() -> DockerPkgTree.load(tree, null)).hasMessageStartingWith(
-        tree.resolve("a/Dockerfile.build.template") + ": docker-pkg build images are not supported");
+  void controlCycleNamesTheControlLine() throws IOException {
+    image("a", "FROM scratch\n", "Package: a\nDepends: b\n");
+    image("b", "FROM scratch\n", "Package: b\nDescription: x\nDepends: a\n");
+    assertThatThrownBy(() -> DockerPkgTree.load(tree, null)).isInstanceOf(SpecException.class)
+        .hasMessage(tree.resolve("b/control") + ":3: dependency cycle: a -> b -> a");
   }
 
-  /** A template error stops the load; a refused Dockerfile makes only its image fail (the tree loads). */
-  private void assertError(String image, int line, String message) {
-    String error;
-    try {
-      error = DockerPkgTree.load(tree, null).refused().get(image);
-    } catch (SpecException e) {
-      error = e.getMessage();
-    }
-    assertThat(error).startsWith(tree.resolve(image).resolve("Dockerfile.template") + ":" + line + ": " + message);
+  @Test
+  void twoImagesOfOneNameStopTheTree() throws IOException {
+    image("a", "FROM scratch\n", "");
+    Path other = Files.createDirectories(tree.resolve("sub/a2"));
+    Files.writeString(other.resolve("Dockerfile.template"), "FROM scratch\n");
+    Files.copy(tree.resolve("a/changelog"), other.resolve("changelog"));
+    assertThatThrownBy(() -> DockerPkgTree.load(tree, null)).isInstanceOf(SpecException.class)
+        .hasMessageStartingWith(other.resolve("changelog") + ":1: two images are named 'a'");
+  }
+
+  @Test
+  void forceNumericUserRefusesANamedLastUser() throws IOException {
+    Files.writeString(tree.resolve("config.yaml"), "force_numeric_user: true\n");
+    image("named", "FROM scratch\nUSER {{ 'nobody' | uid }}\nUSER daemon\n", "");
+    image("numeric", "FROM scratch\nUSER daemon\nUSER {{ 'nobody' | uid }}\n", "");
+    DockerPkgTree.Tree loaded = DockerPkgTree.load(tree, null);
+    assertThat(loaded.failures()).containsOnlyKeys("named");
+    assertThat(loaded.failures().get("named")).startsWith(template("named") + ":3: 'USER daemon' is not a numeric user");
+  }
+
+  @Test
+  void anImagesOwnConfigYamlIsOneOfItsFiles() throws IOException {
+    Files.writeString(tree.resolve("config.yaml"), "registry: r.example\n");
+    image("app", "FROM scratch\nCOPY config.yaml /etc/app.yaml\n", "");
+    Files.writeString(tree.resolve("app/config.yaml"), "not: docker-pkg\n");
+    DockerPkgTree.Tree loaded = DockerPkgTree.load(tree, tree.resolve("config.yaml"));
+    assertThat(loaded.images()).extracting(ImageSpec::name).containsExactly("app");
+    assertThat(dev.berth.graph.TreeScanner.scan(tree, (dev.berth.oci.Platform) null).graph().order())
+        .containsExactly("app");
+  }
+
+  @Test
+  void buildTemplatesAreIgnoredAsDockerPkgIgnoresThem() throws IOException {
+    image("a", "FROM scratch\n", "");
+    Files.writeString(tree.resolve("a/Dockerfile.build.template"), "FROM scratch\n");
+    assertThat(DockerPkgTree.load(tree, null).warnings()).anyMatch(w -> w.contains("Dockerfile.build.template: ignored"));
+  }
+
+  private Path template(String image) {
+    return tree.resolve(image).resolve("Dockerfile.template");
   }
 
   private void image(String name, String template, String control) throws IOException {

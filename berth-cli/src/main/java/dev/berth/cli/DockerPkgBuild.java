@@ -1,7 +1,5 @@
 package dev.berth.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.dockerfile.DockerPkgConfig;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.StepReuse;
@@ -13,9 +11,7 @@ import dev.berth.plan.TreeBuild;
 import dev.berth.store.ContentStore;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -63,7 +59,6 @@ final class DockerPkgBuild implements Callable<Integer> {
   public Integer call() throws Exception {
     Path configFile = parent.config();
     DockerPkgConfig config = DockerPkgConfig.load(configFile);
-    Map<String, Object> raw = raw(configFile);
     String suffix = DockerPkgCommand.versionSuffix(nightly.nightly, nightly.snapshot, LocalDateTime.now());
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.GZIP)
         .withVersionSuffix(suffix).withStepReuse(useCache ? StepReuse.ALWAYS : StepReuse.VERSIONED);
@@ -72,9 +67,10 @@ final class DockerPkgBuild implements Callable<Integer> {
     options.dockerPkgConfig = configFile;
     options.pull = noPull ? "never" : "missing";
     options.registries = new RegistryOptions();
-    boolean credentials = raw.get("username") != null && raw.get("password") != null;
+    boolean credentials = config.username() != null && !config.username().isEmpty()
+        && config.password() != null && !config.password().isEmpty();
     if (credentials) {
-      options.registries.creds = raw.get("username") + ":" + raw.get("password");
+      options.registries.creds = config.username() + ":" + config.password();
     }
     String registry = config.registry() == null || config.registry().isEmpty() ? null
         : config.namespace() == null || config.namespace().isEmpty() ? config.registry()
@@ -98,7 +94,9 @@ final class DockerPkgBuild implements Callable<Integer> {
           .forEach(item -> System.out.println("* " + DockerPkgCommand.label(graph, item.name(), fullName, suffix)));
       System.out.println("== Step 1: building images ==");
       TreeBuild run = new TreeBuild(session.build, session.journal, Runtime.getRuntime().availableProcessors(),
-          Verifiers.runc(session.store, session.run, log, image -> DockerPkgCommand.label(graph, image.spec().name(), fullName, suffix)),
+          Verifiers.runc(session.store, session.run, log,
+              image -> DockerPkgCommand.label(graph, image.spec().name(), fullName, suffix),
+              new TestScripts.Invocation(config.verifyCommand(), config.verifyArgs())),
           credentials ? publishing.map(Publishing::publisher).orElse(null) : null, log)
           .debugging(global.debug)
           .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE));
@@ -134,11 +132,5 @@ final class DockerPkgBuild implements Callable<Integer> {
       System.out.println("You can see the logs at ./" + DockerPkgCommand.LOG_FILE);
     }
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
-  }
-
-  /** config.yaml as docker-pkg reads it, credentials included (they are used for publishing, never shown). */
-  static Map<String, Object> raw(Path file) throws java.io.IOException {
-    Map<String, Object> read = new YAMLMapper().readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
-    return read == null ? Map.of() : read;
   }
 }

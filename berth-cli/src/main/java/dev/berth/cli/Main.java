@@ -33,6 +33,7 @@ public final class Main implements Runnable {
     commands.put("build", BuildCommand::new);
     commands.put("builders", BuildersCommand::new);
     commands.put("plan", PlanCommand::new);
+    commands.put("render", RenderCommand::new);
     commands.put("verify", VerifyCommand::new);
     commands.put("publish", PublishCommand::new);
     commands.put("status", StatusCommand::new);

@@ -25,10 +25,30 @@ final class TestScripts {
 
   private TestScripts() {}
 
+  /**
+   * How a test script is run: docker-pkg's {@code verify_command} and {@code verify_args}, with
+   * {@code {path}} (the image folder) and {@code {image}} (its reference) filled in.
+   */
+  record Invocation(String command, List<String> args) {
+    static final Invocation DEFAULT = new Invocation("/bin/sh", List.of("{path}/test.sh", "{image}"));
+
+    List<String> argv(Path folder, String image) {
+      List<String> out = new java.util.ArrayList<>(List.of(command));
+      args.forEach(arg -> out.add(arg.replace("{image}", image).replace("{path}", folder.toString())));
+      return out;
+    }
+
+    /** As docker-pkg: an image has checks unless an argument names a {path} file that is not there. */
+    boolean applies(Path folder) {
+      return args.stream().flatMap(arg -> java.util.Arrays.stream(arg.split("\\s+")))
+          .filter(part -> part.contains("{path}"))
+          .allMatch(part -> Files.exists(Path.of(part.replace("{path}", folder.toString()))));
+    }
+  }
+
   /** Runs the folder's test.sh with {@code reference} as $1; the image is loaded under that name and its own. */
-  static void run(ContentStore store, ImageSpec spec, KeyedBuild.Outcome image, String reference, Consumer<String> log)
-      throws IOException, InterruptedException {
-    Path script = spec.folder().resolve("test.sh");
+  static void run(ContentStore store, ImageSpec spec, KeyedBuild.Outcome image, String reference, Invocation invocation,
+      Consumer<String> log) throws IOException, InterruptedException {
     DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
     if (!engine.available()) {
       throw new IOException("test.sh needs a Docker engine to load the image into, and none answers at "
@@ -40,7 +60,7 @@ final class TestScripts {
     }
     load(store, new KeyedBuild.Outcome(image.spec(), image.key(), image.manifest(), names, image.built(), image.version()),
         engine);
-    run(List.of("/bin/sh", script.toString(), reference), spec.folder(), line -> log.accept(spec.name() + " | " + line),
+    run(invocation.argv(spec.folder(), reference), spec.folder(), line -> log.accept(spec.name() + " | " + line),
         "test.sh");
   }
 

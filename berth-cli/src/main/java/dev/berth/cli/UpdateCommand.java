@@ -57,10 +57,9 @@ final class UpdateCommand implements Callable<Integer> {
       throws IOException {
     Path root = tree.toAbsolutePath().normalize();
     Path found = configFile != null ? configFile : root.resolve(DockerPkgConfig.FILE_NAME);
-    DockerPkgConfig config = Files.isRegularFile(found) ? DockerPkgConfig.load(found) : DockerPkgConfig.empty();
+    DockerPkgConfig config = DockerPkgConfig.load(Files.isRegularFile(found) ? found : null, DockerPkgConfig.userFile());
     ImageGraph graph = TreeScanner.scan(root, new TreeScanner.Options(null, configFile, Map.of())).graph();
-    var settings = ChangelogUpdate.settings(config.templateVariables(), System.getenv(), UpdateCommand::git,
-        config::fullName);
+    var settings = ChangelogUpdate.settings(config, System.getenv(), UpdateCommand::git);
     List<ChangelogUpdate.Planned> entries = ChangelogUpdate.plan(graph, name, reason, version, settings,
         ZonedDateTime.now(), warning -> System.err.println("warning: " + warning));
     ChangelogUpdate.write(entries);

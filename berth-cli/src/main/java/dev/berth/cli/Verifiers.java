@@ -5,7 +5,6 @@ import dev.berth.plan.TreeBuild;
 import dev.berth.runtime.ImageChecks;
 import dev.berth.runtime.RunDirectory;
 import dev.berth.store.ContentStore;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -15,17 +14,21 @@ final class Verifiers {
 
   /** {@code verify:} commands inside the image with runc; a {@code test.sh} on the host with the image as $1. */
   static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, Consumer<String> log) {
-    return runc(store, run, log, image -> image.refNames().get(0));
+    return runc(store, run, log, image -> image.refNames().get(0), TestScripts.Invocation.DEFAULT);
   }
 
-  /** As {@link #runc(ContentStore, RunDirectory, Consumer)}; test.sh gets the image as {@code reference} names it (also loaded so). */
+  /**
+   * As {@link #runc(ContentStore, RunDirectory, Consumer)}; test.sh gets the image as {@code reference} names it
+   * (also loaded so), run as {@code invocation} says.
+   */
   static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, Consumer<String> log,
-      java.util.function.Function<dev.berth.engine.KeyedBuild.Outcome, String> reference) {
+      java.util.function.Function<dev.berth.engine.KeyedBuild.Outcome, String> reference,
+      TestScripts.Invocation invocation) {
     ImageChecks checks = new ImageChecks(store, run, Duration.ofMinutes(10));
     return (spec, image) -> {
       checks.run(image.manifest(), spec.verify(), line -> log.accept(spec.name() + " | " + line));
-      if (Files.isRegularFile(spec.folder().resolve("test.sh")) && !DockerfileFrontend.isStage(spec.name())) {
-        TestScripts.run(store, spec, image, reference.apply(image), log);
+      if (invocation.applies(spec.folder()) && !DockerfileFrontend.isStage(spec.name())) {
+        TestScripts.run(store, spec, image, reference.apply(image), invocation, log);
       }
     };
   }

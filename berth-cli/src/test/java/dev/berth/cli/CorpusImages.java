@@ -53,9 +53,9 @@ final class CorpusImages {
         }
         tree.apply(read.get(name));
       }
-      Image read = new Image(tree.describe(), config(Json.tree(members.get(image.get("Config").asText()))));
+      Image described = new Image(tree.describe(), config(Json.tree(members.get(image.get("Config").asText()))));
       for (JsonNode tag : image.path("RepoTags")) {
-        out.put(tag.asText(), read);
+        out.put(tag.asText(), described);
       }
     }
     return out;

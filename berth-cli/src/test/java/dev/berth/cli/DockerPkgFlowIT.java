@@ -68,6 +68,10 @@ class DockerPkgFlowIT {
         .containsExactly("img01:1.0.0-s1", "img03:1.0.0-s1");
     assertThat(built(dockerPkg(tree, "build").succeeded())).containsExactly("img04:1.0.0-s1");
     assertThat(stamp("img01:1.0.0-s1", "img01")).as("the run step ran again").isNotEqualTo(before);
+
+    String unforced = stamp("img00:1.0.0", "img00");
+    berth.run("build", tree.toString(), "--select", "img00", "--force", "--load").succeeded();
+    assertThat(stamp("img00:1.0.0", "img00")).as("--force takes nothing from the step cache").isNotEqualTo(unforced);
   }
 
   @Test

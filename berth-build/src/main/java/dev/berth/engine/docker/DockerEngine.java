@@ -110,10 +110,15 @@ public final class DockerEngine {
     }
   }
 
-  /** What {@code POST /build} takes besides the context: see the Engine API's query parameters. */
-  public record BuildRequest(String tag, String networkMode, Map<String, String> labels) {
+  /**
+   * What {@code POST /build} takes besides the context: see the Engine API's query parameters.
+   *
+   * @param noCache build every instruction again (the engine's build cache is not used)
+   */
+  public record BuildRequest(String tag, String networkMode, Map<String, String> labels, boolean noCache) {
     String query() {
-      return "?t=" + encode(tag) + "&rm=1&forcerm=1&pull=0&networkmode=" + encode(networkMode)
+      return "?t=" + encode(tag) + "&rm=1&forcerm=1&pull=0" + (noCache ? "&nocache=1" : "")
+          + "&networkmode=" + encode(networkMode)
           + "&labels=" + encode(new String(Json.canonical(labels), StandardCharsets.UTF_8));
     }
   }
