@@ -28,8 +28,6 @@ final class BuildContext {
       this.ignore = IgnoreRules.load(ignoreFile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (IgnoreRules.InvalidPatternException e) {
-      throw new dev.berth.spec.SpecException(this.folder.resolve(".dockerignore"), e.line(), e.getMessage());
     }
   }
 

@@ -119,7 +119,9 @@ class ErrorTypesTest {
   /** Types that never reach the CLI as they are: berth's code turns them into one of the types above. */
   private static final Map<String, String> WRAPPED = Map.of(
       "dev.berth.registry.BodyWatchdog$Stalled",
-      "a mid-body stall; RegistryTransport retries it and reports a RegistryException naming the registry");
+      "a mid-body stall; RegistryTransport retries it and reports a RegistryException naming the registry",
+      "dev.berth.dockerfile.DockerPkgFilters$Failure",
+      "a filter's refusal inside a template; DockerPkgTemplates reports it as the template's file:line");
 
   @Test
   void everyErrorThatReachesTheCliSaysWhereWithoutJavaWording() throws Exception {

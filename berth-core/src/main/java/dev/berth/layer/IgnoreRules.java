@@ -26,20 +26,6 @@ public final class IgnoreRules {
     return parse(file, dev.berth.text.TextFiles.readLines(file));
   }
 
-  /** A line of an ignore file that Docker refuses too; {@code line} counts from 1. */
-  public static final class InvalidPatternException extends IllegalArgumentException {
-    private final int line;
-
-    InvalidPatternException(int line, String message) {
-      super(message);
-      this.line = line;
-    }
-
-    public int line() {
-      return line;
-    }
-  }
-
   public static IgnoreRules parse(List<String> lines) {
     return parse(Path.of(".dockerignore"), lines);
   }
@@ -61,7 +47,7 @@ public final class IgnoreRules {
         exclude = false;
         line = line.substring(1).strip();
         if (line.isEmpty()) {
-          throw new InvalidPatternException(number, "illegal exclusion pattern '!'");
+          throw new dev.berth.text.TextFileException(source, number, "illegal exclusion pattern '!'");
         }
       }
       String cleaned = clean(line);
