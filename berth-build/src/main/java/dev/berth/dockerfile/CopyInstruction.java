@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /** COPY and ADD of one stage: sources from the context or another image, into the stage's steps. */
 final class CopyInstruction {
-  private static final Pattern MODE = Pattern.compile("0?[0-7]{3,4}");
+  private static final Pattern MODE = Pattern.compile("[0-7]{1,4}");
 
   private final DockerfileStage stage;
 
@@ -21,6 +21,20 @@ final class CopyInstruction {
 
   private void copy(Instruction instruction) {
     String keyword = instruction.keyword();
+    for (String flag : new String[] {"parents", "exclude", "keep-git-dir"}) {
+      if (instruction.flags().containsKey(flag)) {
+        throw new IllegalArgumentException(keyword + " --" + flag + " is not supported yet");
+      }
+    }
+    if (instruction.flags().containsKey("checksum")) {
+      throw new IllegalArgumentException("checksum can't be specified for non-HTTP(S) sources"
+          + " (and berth does not ADD URLs yet)");
+    }
+    // --link: berth's COPY layers hold the copied files only, as --link's do; the result is the same.
+    if (!instruction.heredocs().isEmpty()) {
+      throw new IllegalArgumentException(keyword + " of a here-document (<<" + instruction.heredocs().get(0).name()
+          + ") is not supported yet; put the text in a file of the build context");
+    }
     ShellWords words = stage.words();
     List<String> parts = instruction.execForm()
         ? instruction.arguments().stream().map(words::word).toList()
@@ -47,16 +61,16 @@ final class CopyInstruction {
         throw new IllegalArgumentException(keyword + " of a URL ('" + source + "') is not supported: berth builds"
             + " from local files only; download it in a RUN step or into the build context");
       }
-      expanded.addAll(stage.conversion.context.expand(source));
+      expanded.addAll(stage.conversion.context.expand(source, sources.size() > 1));
+    }
+    if (expanded.isEmpty()) {
+      throw new IllegalArgumentException("no file of the build context matches " + sources);
     }
     String resolvedDest = destination(dest, expanded.size() > 1, keyword);
     for (String source : expanded) {
       if (keyword.equals("ADD") && stage.conversion.context.isArchive(source)) {
-        if (owner != null || mode != null) {
-          throw new IllegalArgumentException("ADD --chown/--chmod of a tar archive ('" + source
-              + "') is not supported; set ownership in a RUN step");
-        }
-        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest)));
+        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest), owner));
+        // --chown: for the directories ADD makes, entries keep their own (BuildKit 20.10); --chmod: not for archives
       } else {
         stage.steps.add(new StepSpec.Copy(source, resolvedDest, owner, mode));
       }
@@ -73,6 +87,11 @@ final class CopyInstruction {
       throw new IllegalArgumentException("COPY --from names no stage or image");
     } else {
       image = stage.conversion.bases.treeImage(from).orElse(from);
+      try {
+        dev.berth.oci.ImageReference.parseDocker(image);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("COPY --from=" + from + " names no stage, and " + e.getMessage());
+      }
     }
     for (String path : sources) {
       String absolute = ImagePaths.normalize("/" + path);
@@ -88,7 +107,7 @@ final class CopyInstruction {
   /** The destination, made absolute against a known WORKDIR; a directory keeps its trailing slash. */
   private String destination(String dest, boolean severalSources, String keyword) {
     if (dest.isEmpty()) {
-      throw new IllegalArgumentException(keyword + " has an empty destination");
+      dest = ".";  // an empty destination (a variable that expands to nothing) is the working directory
     }
     boolean directory = dest.endsWith("/") || dest.equals(".") || dest.endsWith("/.") || dest.equals("..")
         || dest.endsWith("/..");

@@ -24,6 +24,8 @@ final class DockerfileConversion {
   final List<String> tags;
   final Platform platform;
   final DockerfileFrontend.Bases bases;
+  /** Secret files by id, for RUN --mount=type=secret ({@code --secret id=ID,src=FILE}). */
+  final Map<String, java.nio.file.Path> secrets;
   private final String target;
   final Map<String, String> globalArgs = new LinkedHashMap<>();
   final Set<String> usedBuildArgs = new TreeSet<>();
@@ -33,7 +35,9 @@ final class DockerfileConversion {
   private int finalIndex = -1;
 
   DockerfileConversion(DockerfileParser.Parsed parsed, BuildContext context, String name, Map<String, String> buildArgs,
-      List<String> tags, Platform platform, DockerfileFrontend.Bases bases, String target) {
+      List<String> tags, Platform platform, DockerfileFrontend.Bases bases, String target,
+      Map<String, java.nio.file.Path> secrets) {
+    this.secrets = secrets;
     this.target = target == null ? null : target.toLowerCase(Locale.ROOT);
     this.platform = platform;
     this.bases = bases;
@@ -179,6 +183,7 @@ final class DockerfileConversion {
       stage.baseEnvironment = environment.orElse(DockerfileFrontend.envMap(DockerfileFrontend.DEFAULT_PATH_ENV));
     }
     stage.start();
+    OnBuildTriggers.run(stage, parent != null ? parent.onBuild : bases.onBuild(stage.base), parsed);
     return stage;
   }
 
@@ -211,9 +216,8 @@ final class DockerfileConversion {
   Map<String, String> nameValues(Instruction instruction, ShellWords words, boolean valueOptional) {
     Map<String, String> out = new LinkedHashMap<>();
     String text = instruction.text();
-    String firstToken = text.split("\\s+", 2)[0];
-    if (!firstToken.contains("=") && !valueOptional) {
-      String[] split = text.split("\\s+", 2);
+    String[] split = ShellWords.firstRawWord(text, parsed.escape());
+    if (!split[0].contains("=") && !valueOptional) {
       if (split.length < 2) {
         throw new IllegalArgumentException(instruction.keyword() + " " + split[0] + " needs a value (KEY=VALUE)");
       }

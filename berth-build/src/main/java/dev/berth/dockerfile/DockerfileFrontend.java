@@ -35,6 +35,7 @@ public final class DockerfileFrontend {
   private final Platform platform;
   private final Bases bases;
   private final String target;
+  private final Map<String, Path> secrets;
 
   /** What the frontend needs to know about images a Dockerfile names. */
   public interface Bases {
@@ -46,6 +47,11 @@ public final class DockerfileFrontend {
      * instructions after FROM; empty when unknown.
      */
     Optional<Map<String, String>> environment(String base);
+
+    /** The ONBUILD triggers of a base (a tree image's name, or a reference), run after its FROM. */
+    default List<String> onBuild(String base) {
+      return List.of();
+    }
 
     Bases NONE = new Bases() {
       @Override
@@ -82,9 +88,15 @@ public final class DockerfileFrontend {
 
   /** @param target the stage built as the image ({@code --target}); null: the last */
   public DockerfileFrontend(Platform platform, Bases bases, String target) {
+    this(platform, bases, target, Map.of());
+  }
+
+  /** @param secrets secret files by id, for {@code RUN --mount=type=secret} */
+  public DockerfileFrontend(Platform platform, Bases bases, String target, Map<String, Path> secrets) {
     this.platform = platform;
     this.bases = bases;
     this.target = target;
+    this.secrets = Map.copyOf(secrets);
   }
 
   /** {@code folder/Dockerfile} as the image named after the folder, for linux/amd64. */
@@ -122,7 +134,7 @@ public final class DockerfileFrontend {
     }
     DockerfileParser.Parsed parsed = DockerfileParser.parse(file, text);
     BuildContext context = new BuildContext(folder, ImageSpec.ignoreFile(folder, file));
-    return new DockerfileConversion(parsed, context, name, buildArgs, tags, platform, bases, target).run();
+    return new DockerfileConversion(parsed, context, name, buildArgs, tags, platform, bases, target, secrets).run();
   }
 
   private static String read(Path file) {

@@ -40,6 +40,13 @@ final class DockerfileStage {
   final Map<String, String> labels = new LinkedHashMap<>();
   final List<String> volumes = new ArrayList<>();
   String stopSignal;
+  String author;
+  dev.berth.oci.ImageConfig.Healthcheck healthcheck;
+  /** This stage's own ONBUILD triggers, for images built on it (a base's are run, never passed on). */
+  final List<String> onBuild = new ArrayList<>();
+  /** Directories kept between builds and secret files, from RUN --mount, for the stage's RUN steps. */
+  final List<String> caches = new ArrayList<>();
+  final List<ImageSpec.Secret> secrets = new ArrayList<>();
 
   DockerfileStage(DockerfileConversion conversion, int index, String stageName, int line, Platform stagePlatform) {
     this.conversion = conversion;
@@ -116,7 +123,7 @@ final class DockerfileStage {
     switch (instruction.keyword()) {
       case "ARG" -> arg(instruction);
       case "ENV" -> env(instruction);
-      case "RUN" -> steps.add(new StepSpec.Run(command(instruction, "RUN")));
+      case "RUN" -> run(instruction);
       case "CMD" -> cmd = commandList(instruction);
       case "ENTRYPOINT" -> entrypoint = commandList(instruction);
       case "SHELL" -> {
@@ -133,8 +140,12 @@ final class DockerfileStage {
       }
       case "LABEL" -> labels.putAll(conversion.nameValues(instruction, words(), false));
       case "EXPOSE" -> {
-        for (String port : words().words(instruction.text())) {
-          expose.addAll(ports(port));
+        for (String word : words().words(instruction.text())) {
+          for (String port : word.strip().split("\\s+")) {  // EXPOSE $PORTS may hold several
+            if (!port.isEmpty()) {
+              expose.addAll(ports(port.toLowerCase(java.util.Locale.ROOT)));
+            }
+          }
         }
       }
       case "VOLUME" -> {
@@ -154,6 +165,9 @@ final class DockerfileStage {
           throw new IllegalArgumentException(dev.berth.spec.StopSignal.problem(stopSignal));
         }
       }
+      case "MAINTAINER" -> author = instruction.text();
+      case "HEALTHCHECK" -> healthcheck = HealthcheckInstruction.parse(instruction);
+      case "ONBUILD" -> onBuild.add(OnBuildTriggers.validated(instruction, conversion.parsed));
       case "COPY", "ADD" -> CopyInstruction.apply(this, instruction);
       default -> throw new IllegalArgumentException("unexpected instruction " + instruction.keyword());
     }
@@ -202,6 +216,26 @@ final class DockerfileStage {
     steps.add(new StepSpec.Env(values));
   }
 
+  private void run(Instruction instruction) {
+    String mounts = instruction.flags().get("mount");
+    if (mounts != null) {
+      RunMounts.apply(this, mounts, words());
+    }
+    String network = instruction.flags().get("network");
+    if (network != null && !network.equals("default") && !network.equals("host")) {
+      throw new IllegalArgumentException(network.equals("none")
+          ? "RUN --network=none is not supported yet (berth runs Dockerfile steps with the host's network)"
+          : "invalid RUN --network '" + network + "': default, none or host");
+    }
+    String security = instruction.flags().get("security");
+    if (security != null && !security.equals("sandbox")) {
+      throw new IllegalArgumentException(security.equals("insecure")
+          ? "RUN --security=insecure is not supported (berth runs steps with Docker's default capabilities)"
+          : "invalid RUN --security '" + security + "': sandbox or insecure");
+    }
+    steps.add(new StepSpec.Run(command(instruction, "RUN")));
+  }
+
   private Command command(Instruction instruction, String keyword) {
     if (instruction.execForm()) {
       if (instruction.arguments().isEmpty()) {
@@ -209,12 +243,17 @@ final class DockerfileStage {
       }
       return new Command.Exec(instruction.arguments());
     }
+    String script = instruction.heredocs().isEmpty() ? instruction.text() : HeredocRun.script(instruction);
+    List<String> shebang = instruction.heredocs().isEmpty() ? null : HeredocRun.shebangCommand(instruction);
+    if (shebang != null) {
+      return new Command.Exec(shebang);
+    }
     if (shell != null) {
       List<String> argv = new ArrayList<>(shell);
-      argv.add(instruction.text());
+      argv.add(script);
       return new Command.Exec(argv);
     }
-    return new Command.Shell(instruction.text());
+    return new Command.Shell(script);
   }
 
   private List<String> commandList(Instruction instruction) {
@@ -231,7 +270,7 @@ final class DockerfileStage {
     if (path.isBlank()) {
       throw new IllegalArgumentException("WORKDIR names no directory (a variable it uses may be unset)");
     }
-    String resolved = path.startsWith("/") ? ImagePaths.normalize(path)
+    String resolved = path.startsWith("/") ? path  // kept as written, trailing slash too, as Docker 20.10 does
         : workdir != null ? ImagePaths.normalize(workdir + "/" + path) : path;
     workdir = resolved.startsWith("/") ? resolved : null;
     steps.add(new StepSpec.Workdir(resolved));
@@ -262,9 +301,9 @@ final class DockerfileStage {
 
   ImageSpec spec() {
     ImageSpec.RuntimeConfig config = new ImageSpec.RuntimeConfig(Map.of(), null, null, entrypoint, cmd,
-        expose, labels, volumes, stopSignal);
+        expose, labels, volumes, stopSignal, healthcheck, onBuild, shell, author);
     return new ImageSpec(conversion.context.folder(), conversion.parsed.file(), imageName(), baseName(),
         stagePlatform, steps, config,
-        ImageSpec.Network.HOST, List.of(), List.of(), List.of(), isFinal() ? conversion.tags : List.of("{key}"));
+        ImageSpec.Network.HOST, caches, secrets, List.of(), isFinal() ? conversion.tags : List.of("{key}"));
   }
 }

@@ -30,7 +30,7 @@ final class ContextCopy {
       uid = ids.uid();
       gid = ids.gid();
     }
-    Integer mode = copy.mode() == null ? null : Integer.parseInt(copy.mode(), 8);
+    Integer mode = copy.mode() == null ? null : Integer.parseInt(copy.mode(), 8) & 0777;  // --chmod sets permission bits only, as BuildKit does
     LowerTree lower = LowerTree.of(store, layersSoFar);
     EntryAttributes created = new EntryAttributes(uid, gid, 0755);
     LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch())
@@ -38,21 +38,24 @@ final class ContextCopy {
     InputFile top = inputs.get(0);
     boolean directorySource = top.kind() == InputFile.Kind.DIRECTORY;
     String destination = lower.resolve(CopyPaths.destination(copy.dest(), top.path(), directorySource), true);
+    if (!directorySource && lower.isDirectory(destination)) {  // a file copied onto a directory goes into it
+      destination = CopyPaths.join(destination, top.path().substring(top.path().lastIndexOf('/') + 1));
+    }
     Map<Object, String> firstPathOfInode = new HashMap<>();
     for (InputFile input : inputs) {
       String relative = CopyPaths.relativeTo(top.path(), input.path());
       String imagePath = directorySource ? CopyPaths.join(destination, relative) : destination;
       switch (input.kind()) {
-        case DIRECTORY -> {
-          EntryAttributes own = new EntryAttributes(uid, gid, mode != null ? mode : input.mode());
-          layer.addDirectory(imagePath, relative.isEmpty() ? existing(lower, LowerTree.clean(imagePath), own) : own);
-        }
+        case DIRECTORY -> layer.addDirectory(imagePath, relative.isEmpty()
+            ? existing(lower, LowerTree.clean(imagePath), created)  // the destination: as it was, or made 0755
+            : new EntryAttributes(uid, gid, mode != null ? mode : input.mode()));
         case FILE -> {
           String linkedTo = hardLinkTarget(input, imagePath, firstPathOfInode);
           if (linkedTo != null) {
             layer.addHardLink(imagePath, linkedTo);
           } else {
-            layer.addFile(input.source(), imagePath, new EntryAttributes(uid, gid, mode));
+            layer.addFile(input.source(), imagePath, new EntryAttributes(uid, gid, mode != null ? mode
+                : input.mode() & ~06000));  // Docker drops setuid and setgid of files from the context
           }
         }
         case SYMLINK -> layer.addSymlink(imagePath, input.linkTarget(), new EntryAttributes(uid, gid, null));
@@ -91,9 +94,7 @@ final class ContextCopy {
 
   /** The owner and mode of {@code path} when the image has a directory there, else {@code otherwise}. */
   private static EntryAttributes existing(LowerTree lower, String path, EntryAttributes otherwise) {
-    return lower.get(path).filter(node -> node.type() == 'd')
-        .map(node -> new EntryAttributes(node.uid(), node.gid(), node.mode()))
-        .orElse(otherwise);
+    return lower.existingDirectory(path).orElse(otherwise);
   }
 
   /** The image path of an earlier input that is the same file (a hard link in the folder), or null. */

@@ -78,6 +78,7 @@ public final class ImageBuilder implements Builder {
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
       apply(spec, step, inputs, chain, label, state, prepared.sources());
     }
+    VolumeCheck.check(store, spec, state.layers);
     ImageConfig finalConfig = RuntimeConfigs.apply(state.config, spec.config());
     byte[] configJson = finalConfig.toJson();
     Descriptor configDescriptor = store.writeBlob(MediaTypes.OCI_CONFIG, configJson);
@@ -125,8 +126,17 @@ public final class ImageBuilder implements Builder {
     }
     if (step instanceof StepSpec.Workdir workdir) {
       String path = absolute(state, workdir.path());
-      state.config = state.config.withConfig(state.config.config().withWorkingDir(path))
-          .withEmptyLayerHistory("berth workdir " + path);
+      state.config = state.config.withConfig(state.config.config().withWorkingDir(path));
+      LowerTree lower = LowerTree.of(store, state.layers);
+      String directory = lower.resolve(path, true);
+      if (lower.isDirectory(directory) || directory.equals("/")) {
+        state.config = state.config.withEmptyLayerHistory("berth workdir " + path);
+      } else {  // WORKDIR makes its directory, as Docker's builders do
+        LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch())
+            .parentAttributes(parent -> lower.existingDirectory(parent).orElse(new EntryAttributes(null, null, 0755)));
+        layer.addDirectory(directory, new EntryAttributes(null, null, 0755));
+        state.addLayer(layer.writeTo(store), "berth workdir " + path);
+      }
       return;
     }
     if (step instanceof StepSpec.Shell shell) {
@@ -141,7 +151,7 @@ public final class ImageBuilder implements Builder {
     }
     if (step instanceof StepSpec.CopyFrom copyFrom && !sources.containsKey(copyFrom.image())) {
       throw new BuildException(spec.name() + ": " + label + ": COPY --from=" + copyFrom.image()
-          + " names no image of the tree (copying from an external reference is not supported yet)");
+          + " was not resolved before the build");
     }
     if (step instanceof StepSpec.User user) {
       state.config = state.config.withConfig(state.config.config().withUser(user.user()))
@@ -176,10 +186,11 @@ public final class ImageBuilder implements Builder {
     } else if (step instanceof StepSpec.CopyFrom copyFrom) {
       StepSpec.CopyFrom resolved = new StepSpec.CopyFrom(copyFrom.image(), copyFrom.src(),
           absolute(state, copyFrom.dest()), copyFrom.owner(), copyFrom.mode());
-      layer = CopyFromImage.write(store, settings, resolved, copyFrom.image() + ":" + sources.get(copyFrom.image()).tag(),
-          resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()));
+      layer = CopyFromImage.write(store, settings, resolved, sourceName(copyFrom.image(), sources.get(copyFrom.image())),
+          resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()), state.layers);
     } else if (step instanceof StepSpec.AddArchive archive) {
-      layer = MergedLayer.writeArchive(store, settings, inputs.get(0).source(), archive.dest());
+      layer = ArchiveLayer.write(store, settings, inputs.get(0).source(), absolute(state, archive.dest()),
+          archive.owner(), state.layers);
     } else {
       StepRunner.Result result = runner.run(new StepRunner.Request(spec, step, label, state.config,
           List.copyOf(state.layers), settings, state.shell, state.buildArgs));
@@ -370,5 +381,12 @@ public final class ImageBuilder implements Builder {
       stepInputs.forEach(list -> list.forEach(input -> out.put(input.path(), input)));
       return out;
     }
+  }
+
+  /** A tree image by its key tag; an image from outside the tree ({@code @DIGEST}) by its manifest digest. */
+  private String sourceName(String image, ContentKey key) throws IOException {
+    String treeName = image + ":" + key.tag();
+    return dev.berth.oci.ImageReference.isValidRepository(image) && store.resolve(treeName).isPresent() ? treeName
+        : "@" + key.digest();
   }
 }

@@ -17,13 +17,16 @@ import java.util.stream.Stream;
 
 /**
  * Walks what a step reads from its image folder, after {@code .dockerignore}, refusing anything that
- * leads outside the folder (a {@code ..} path, a symlinked parent, a symlink whose target is outside).
+ * leads outside the folder (a {@code ..} path, a symlinked parent, a named symlink whose target is outside,
+ * for image.yaml any symlink pointing outside).
  */
 public final class InputCollector {
   private final Path folder;
   private final Path realFolder;
   private final IgnoreRules ignore;
   private final FileDigests digests;
+  /** A Dockerfile's context copies a symlink as a link wherever it points, as Docker does; image.yaml refuses. */
+  private final boolean linksMayPointOutside;
   /**
    * docker-pkg copies an image folder with Python's {@code shutil.copytree}, which follows symlinks:
    * for its images ({@code Dockerfile.template}) a symlink is what it points to, wherever that is.
@@ -36,6 +39,7 @@ public final class InputCollector {
     this.realFolder = folder.toRealPath();
     this.ignore = IgnoreRules.load(spec.ignoreFile());
     this.digests = digests;
+    this.linksMayPointOutside = spec.file() != null && !spec.file().getFileName().toString().endsWith(".yaml");
   }
 
   /** Everything under {@code relative} (a file, a symlink or a directory tree), sorted by path. */
@@ -51,7 +55,7 @@ public final class InputCollector {
     if (!followSymlinks && !realParent.startsWith(realFolder)) {
       throw new BuildException("'" + key + "' path '" + relative + "' leads outside the image folder through a symlink");
     }
-    String base = folder.relativize(source).toString().replace('\\', '/');
+    String base = folder.relativize(source).toString();
     if (!base.isEmpty() && ignore.isExcluded(base)) {
       throw new BuildException("'" + key + "' source '" + relative + "' is excluded by .dockerignore");
     }
@@ -86,7 +90,7 @@ public final class InputCollector {
     if (attributes.isSymbolicLink()) {
       String target = Files.readSymbolicLink(path).toString();
       Path resolved = path.getParent().resolve(target).normalize();
-      if (!resolved.startsWith(folder)) {
+      if (!linksMayPointOutside && !resolved.startsWith(folder)) {
         throw new BuildException("symlink '" + relative + "' points outside the image folder (to " + target + ")");
       }
       out.add(new InputFile(relative, InputFile.Kind.SYMLINK, mode, null, target, path));
@@ -97,7 +101,7 @@ public final class InputCollector {
         children = list.sorted().toList();
       }
       for (Path child : children) {
-        String childRelative = folder.relativize(child).toString().replace('\\', '/');
+        String childRelative = folder.relativize(child).toString();
         boolean directory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
         if (ignore.isExcluded(childRelative)) {
           if (directory && ignore.mayHaveIncludedChildren(childRelative)) {
@@ -119,7 +123,7 @@ public final class InputCollector {
     List<InputFile> found = new ArrayList<>();
     try (Stream<Path> list = Files.list(directory)) {
       for (Path child : list.sorted().toList()) {
-        String childRelative = folder.relativize(child).toString().replace('\\', '/');
+        String childRelative = folder.relativize(child).toString();
         if (!ignore.isExcluded(childRelative)) {
           walk(child, childRelative, found);
         } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && ignore.mayHaveIncludedChildren(childRelative)) {
@@ -128,7 +132,7 @@ public final class InputCollector {
       }
     }
     if (!found.isEmpty()) {
-      String relative = folder.relativize(directory).toString().replace('\\', '/');
+      String relative = folder.relativize(directory).toString();
       out.add(new InputFile(relative, InputFile.Kind.DIRECTORY, 0755, null, null, directory));
       out.addAll(found);
     }

@@ -51,6 +51,12 @@ final class LowerTree {
     return Optional.ofNullable(nodes.get(clean(path)));
   }
 
+  /** The owner and mode of the directory at {@code path}, if the image has one there. */
+  Optional<dev.berth.layer.EntryAttributes> existingDirectory(String path) {
+    return get(path).filter(node -> node.type() == 'd')
+        .map(node -> new dev.berth.layer.EntryAttributes(node.uid(), node.gid(), node.mode()));
+  }
+
   boolean isDirectory(String path) {
     Node node = nodes.get(clean(path));
     return node != null && node.type() == 'd';

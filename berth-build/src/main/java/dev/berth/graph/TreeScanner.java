@@ -36,17 +36,21 @@ public final class TreeScanner {
    * @param buildArgs Dockerfile ARG values ({@code --build-arg}); they win over berth.yaml's variables
    * @param dockerfile when not null, the tree is one build context and this Dockerfile ({@code -f}) its image
    * @param target when not null, the stage of each Dockerfile built as its image ({@code --target})
+   * @param bases what is known of bases outside the tree (environment, ONBUILD triggers), e.g. from the store
+   * @param secrets secret files by id ({@code --secret}), for Dockerfiles' {@code RUN --mount=type=secret}
    */
   public record Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs, Path dockerfile,
-      String target) {
+      String target, DockerfileFrontend.Bases bases, Map<String, Path> secrets) {
     public static final Options DEFAULT = new Options(null, null, Map.of());
 
     public Options {
       buildArgs = Map.copyOf(buildArgs);
+      bases = bases == null ? DockerfileFrontend.Bases.NONE : bases;
+      secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
     }
 
     public Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs) {
-      this(platform, dockerPkgConfig, buildArgs, null, null);
+      this(platform, dockerPkgConfig, buildArgs, null, null, null, null);
     }
   }
 
@@ -104,7 +108,8 @@ public final class TreeScanner {
       }
     });
     Platform effective = platform != null ? platform : config.platform();
-    DockerfileFrontend frontend = new DockerfileFrontend(effective, DockerfileFrontend.Bases.NONE, options.target());
+    DockerfileFrontend frontend = new DockerfileFrontend(effective, options.bases(), options.target(),
+        options.secrets());
     Map<String, String> buildArgs = buildArgs(config, options);
     List<String> warnings = new ArrayList<>();
     Map<String, java.util.Set<String>> declared = new TreeMap<>();
@@ -115,7 +120,7 @@ public final class TreeScanner {
       warnings.addAll(result.warnings());
     }
     for (TreeConfig.DockerfileImage image : config.dockerfiles()) {
-      var result = new DockerfileFrontend(effective, DockerfileFrontend.Bases.NONE, image.target())
+      var result = new DockerfileFrontend(effective, options.bases(), image.target(), options.secrets())
           .parse(tree.resolve(image.context()), tree.resolve(image.dockerfile()), image.name(), buildArgs);
       specs.addAll(result.images());
       warnings.addAll(result.warnings());
@@ -149,7 +154,7 @@ public final class TreeScanner {
     Path file = options.dockerfile().toAbsolutePath().normalize();
     String name = context.getFileName() == null ? "image"
         : context.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
-    var result = new DockerfileFrontend(platform, DockerfileFrontend.Bases.NONE, options.target())
+    var result = new DockerfileFrontend(platform, options.bases(), options.target(), options.secrets())
         .parse(context, file, name, buildArgs(config, options));
     return new Tree(context, config, ImageGraph.of(result.images()), result.warnings());
   }

@@ -14,7 +14,7 @@ public enum ImageState {
   }
 
   public boolean isFailure() {
-    return this == FAILED || this == BLOCKED;
+    return this == FAILED || this == BLOCKED || this == INTERRUPTED;
   }
 
   /** The state as the documentation and every output (text, JSON, the journal) write it: {@code verified}. */

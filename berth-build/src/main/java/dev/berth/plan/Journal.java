@@ -203,6 +203,11 @@ public final class Journal implements AutoCloseable {
     interrupted = true;
   }
 
+  /** Whether {@link #interrupt} was called: this run is being stopped. */
+  public synchronized boolean interrupted() {
+    return interrupted;
+  }
+
   private void append(LogLine line) {
     if (interrupted) {
       return;

@@ -115,6 +115,10 @@ public final class ExecStepRunner implements StepRunner {
     Path bundle = Files.createDirectories(work.resolve("bundle"));
     Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
         OciRuntimeConfig.openFilesHardLimit()), timeout, line -> output.accept(spec.name() + " | " + line));
+    if (!exit.succeeded() && exit.tail().stream().anyMatch(line -> line.contains("No space left on device"))) {
+      throw new BuildException(spec.name() + ": " + request.label() + " failed: no space left in the store "
+          + store.root() + ", where the step's files are written; " + exit.describe());
+    }
     if (!exit.succeeded()) {
       throw new BuildException(spec.name() + ": " + request.label() + " failed: " + exit.describe());
     }

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashSet;
@@ -65,9 +66,11 @@ public final class RunDirectory implements AutoCloseable {
   public synchronized Work newWork(String kind) throws IOException {
     checkRunning();
     if (lock == null) {
-      Files.createDirectories(directory);
-      lock = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      // Locked before it gets its name: a reaper never finds this lock file unheld.
+      Path unnamed = Files.createDirectories(directory).resolve(LOCK + ".new");
+      lock = FileChannel.open(unnamed, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       lock.lock();
+      Files.move(unnamed, directory.resolve(LOCK), StandardCopyOption.ATOMIC_MOVE);
     }
     Work work = new Work(Files.createDirectories(directory.resolve(kind + "-" + UUID.randomUUID())));
     activeWork++;

@@ -172,7 +172,7 @@ class TreeBuildTest {
   private static Instant at(List<String> log, String event) {
     String[] parts = event.split(" ");
     return log.stream().map(line -> dev.berth.oci.Json.tree(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-        .filter(line -> line.path("image").asText().equals(parts[0]) && line.path("state").asText().equals(parts[1].toUpperCase()))
+        .filter(line -> line.path("image").asText().equals(parts[0]) && line.path("state").asText().equals(parts[1]))
         .map(line -> Instant.parse(line.get("time").asText()))
         .findFirst().orElseThrow(() -> new AssertionError("no '" + event + "' in the journal"));
   }

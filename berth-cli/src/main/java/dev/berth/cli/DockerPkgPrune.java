@@ -78,7 +78,8 @@ final class DockerPkgPrune implements Callable<Integer> {
                 .findFirst().orElse(null);
             String kept = name == null ? null : DockerPkgCommand.label(graph, name, config::fullName, suffix);
             if (name != null && !kept.endsWith(":" + tag) && !tag.equals(current.get(name))) {
-              System.out.println((engine.untag(reference) ? "* Removed " : "* Errors pruning old images for ") + reference);
+              System.out.println((engine.untag(reference) ? "* Removed " : "* Errors pruning old images for ") + reference
+                  + " (Docker engine)");
             }
           }
         }

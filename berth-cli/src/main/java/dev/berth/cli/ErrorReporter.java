@@ -31,6 +31,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
   static Report usage(String message, CommandLine cli) {
     String line = firstLine(message);
     line = line.isEmpty() ? line : Character.toLowerCase(line.charAt(0)) + line.substring(1);
+    line = line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
     return new Report("berth: error: " + line + "; see `" + cli.getCommandSpec().qualifiedName() + " --help`",
         ExitCodes.USAGE);
   }

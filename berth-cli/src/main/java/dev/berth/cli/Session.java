@@ -50,8 +50,8 @@ final class Session implements AutoCloseable {
   /** @param settings the run's build settings (step reuse, version suffix) */
   Session(TreeOptions options, GlobalOptions global, String builder, Consumer<String> progress,
       BuildSettings settings) throws IOException {
-    this.tree = options.scan(progress);
     this.store = global.openStore();
+    this.tree = options.scan(progress, store);
     this.run = RunDirectory.open(store.root(), "runc");
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
     this.settings = settings;

@@ -30,22 +30,32 @@ final class CorpusImages {
   /** Every image a {@code docker save} archive holds, by its first repo tag. */
   static Map<String, Image> fromDockerSave(Path archive) throws IOException {
     Map<String, byte[]> members = new HashMap<>();
+    Map<String, String> links = new HashMap<>();  // docker save links a layer two images share to one copy
     try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(archive))) {
       for (TarArchiveEntry entry = tar.getNextTarEntry(); entry != null; entry = tar.getNextTarEntry()) {
-        if (entry.isFile()) {
+        if (entry.isSymbolicLink()) {
+          String directory = entry.getName().contains("/") ? entry.getName().substring(0, entry.getName().lastIndexOf('/')) : "";
+          links.put(entry.getName(), Path.of(directory).resolve(entry.getLinkName()).normalize().toString());
+        } else if (entry.isFile()) {
           members.put(entry.getName(), tar.readAllBytes());
         }
       }
     }
+    links.forEach((name, target) -> members.put(name, members.get(target)));
     Map<String, Image> out = new TreeMap<>();
+    Map<String, RootfsTree.Layer> read = new HashMap<>();  // a layer many images share is read once
     for (JsonNode image : Json.tree(members.get("manifest.json"))) {
       RootfsTree tree = new RootfsTree();
       for (JsonNode layer : image.get("Layers")) {
-        tree.apply(new ByteArrayInputStream(members.get(layer.asText())));
+        String name = links.getOrDefault(layer.asText(), layer.asText());
+        if (!read.containsKey(name)) {
+          read.put(name, RootfsTree.read(new ByteArrayInputStream(members.get(name))));
+        }
+        tree.apply(read.get(name));
       }
-      Image read = new Image(tree.describe(), config(Json.tree(members.get(image.get("Config").asText()))));
+      Image described = new Image(tree.describe(), config(Json.tree(members.get(image.get("Config").asText()))));
       for (JsonNode tag : image.path("RepoTags")) {
-        out.put(tag.asText(), read);
+        out.put(tag.asText(), described);
       }
     }
     return out;
@@ -54,16 +64,24 @@ final class CorpusImages {
   /** Every image named in a berth store's index, by its name without the tag. */
   static Map<String, Image> fromStore(Path store) throws IOException {
     Map<String, Image> out = new TreeMap<>();
+    Map<String, RootfsTree.Layer> read = new HashMap<>();  // a layer many images share is read once
     JsonNode index = Json.tree(Files.readAllBytes(store.resolve("index.json")));
     for (JsonNode descriptor : index.path("manifests")) {
       String ref = descriptor.path("annotations").path("org.opencontainers.image.ref.name").asText();
       JsonNode manifest = Json.tree(blob(store, descriptor.get("digest").asText()));
+      if (!manifest.has("config") || ref.isEmpty()) {
+        continue;  // an index, or an untagged entry
+      }
       RootfsTree tree = new RootfsTree();
-      for (JsonNode layer : manifest.get("layers")) {
-        try (InputStream in = LayerStreams.decompress(Files.newInputStream(blobPath(store,
-            layer.get("digest").asText())), layer.get("mediaType").asText())) {
-          tree.apply(in);
+      for (JsonNode layer : manifest.path("layers")) {
+        String digest = layer.get("digest").asText();
+        if (!read.containsKey(digest)) {
+          try (InputStream in = LayerStreams.decompress(Files.newInputStream(blobPath(store, digest)),
+              layer.get("mediaType").asText())) {
+            read.put(digest, RootfsTree.read(in));
+          }
         }
+        tree.apply(read.get(digest));
       }
       JsonNode config = Json.tree(blob(store, manifest.get("config").get("digest").asText()));
       out.put(ref.substring(0, ref.lastIndexOf(':')), new Image(tree.describe(), config(config)));

@@ -100,4 +100,50 @@ class DockerfileOptionsIT {
     berth.run("build", tree.toString(), "--select", "web", "--output", "oci:" + layout + ":web").succeeded();
     assertThat(unpacked(layout, "web").resolve("hello.txt")).hasContent("hello");
   }
+
+  @Test
+  void heredocsSecretsAndCachesRunInRunc() throws Exception {
+    Path folder = Files.createDirectories(work.resolve("mounts/app"));
+    Path token = Files.writeString(work.resolve("token.txt"), "s3cret-value");
+    Files.writeString(folder.resolve("Dockerfile"), """
+        FROM busybox
+        RUN <<EOF
+        echo "from a heredoc" > /heredoc.txt
+        EOF
+        RUN <<EOF
+        #!/bin/sh -e
+        echo "from a shebang" > /shebang.txt
+        EOF
+        RUN --mount=type=secret,id=token,required=true \
+            test "$(wc -c < /run/secrets/token)" -eq 12 && echo used > /secret-used
+        RUN --mount=type=cache,target=/cache echo run >> /cache/runs && cp /cache/runs /runs
+        """);
+    Path layout = work.resolve("mounts-out");
+    String secret = "id=token,src=" + token;
+    berth.run("build", work.resolve("mounts").toString(), "--secret", secret).succeeded();
+    // A changed step before it makes the cache step run again, with the cache of the first run.
+    Files.writeString(folder.resolve("Dockerfile"), Files.readString(folder.resolve("Dockerfile"))
+        .replace("RUN --mount=type=cache", "ENV SECOND=1\nRUN --mount=type=cache"));
+    berth.run("build", work.resolve("mounts").toString(), "--secret", secret,
+        "--output", "oci:" + layout + ":m").succeeded();
+    Path rootfs = unpacked(layout, "m");
+    assertThat(rootfs.resolve("heredoc.txt")).hasContent("from a heredoc");
+    assertThat(rootfs.resolve("shebang.txt")).hasContent("from a shebang");
+    assertThat(rootfs.resolve("secret-used")).hasContent("used");
+    assertThat(rootfs.resolve("run/secrets/token")).doesNotExist();
+    assertThat(rootfs.resolve("runs")).hasContent("run\nrun");
+    assertThat(rootfs.resolve("cache")).doesNotExist();
+    for (Path blob : Files.list(layout.resolve("blobs/sha256")).toList()) {
+      byte[] bytes = Files.readAllBytes(blob);
+      assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("s3cret-value");
+      try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+            .doesNotContain("s3cret-value");
+      } catch (java.util.zip.ZipException notGzip) {
+        // configs and manifests: checked above as they are
+      }
+    }
+    berth.run("build", work.resolve("mounts").toString()).failedWithOneLine(
+        "Dockerfile:9: secret 'token' is required; give it with --secret id=token,src=FILE");
+  }
 }

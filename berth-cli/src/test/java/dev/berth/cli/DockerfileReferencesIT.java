@@ -101,4 +101,24 @@ class DockerfileReferencesIT {
       fresh.run("build", tree.toString(), "--registry-mirror", "http://" + mirror.host()).succeeded();
     }
   }
+
+  @Test
+  void copyFromAnImageOutsideTheTreeUsesTheStore() throws Exception {
+    Path tree = work.resolve("copy-from");
+    dockerfile(tree, "app", """
+        FROM scratch
+        COPY --from=busybox /bin/busybox /bare
+        COPY --from=docker.io/library/busybox:latest /etc/passwd /full-passwd
+        """);
+    Path layout = work.resolve("copy-from-out");
+    berth.run("build", tree.toString(), "--pull=never", "--output", "oci:" + layout + ":app").succeeded();
+    Path bundle = work.resolve("copy-from-bundle");
+    Berth.tool(work, "umoci", "unpack", "--image", layout + ":app", bundle.toString());
+    assertThat(bundle.resolve("rootfs/bare")).hasSameBinaryContentAs(Path.of("/bin/busybox"));
+    assertThat(bundle.resolve("rootfs/full-passwd")).exists();
+    berth.run("plan", work.resolve("copy-from").toString(), "--pull=never").succeeded();
+    dockerfile(work.resolve("copy-from-bad"), "bad", "FROM scratch\nCOPY --from=Bad/Name /x /x\n");
+    berth.run("plan", work.resolve("copy-from-bad").toString())
+        .failedWithOneLine("Dockerfile:2: COPY --from=Bad/Name names no stage, and invalid image reference");
+  }
 }

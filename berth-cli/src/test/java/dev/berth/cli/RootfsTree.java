@@ -31,8 +31,11 @@ final class RootfsTree {
 
   private final Map<String, Node> nodes = new TreeMap<>();
 
-  /** Applies one uncompressed layer tar on top of what is there. */
-  void apply(InputStream layerTar) throws IOException {
+  /** A layer's tar headers and the content digest of each regular file, read once. */
+  record Layer(List<TarArchiveEntry> entries, Map<String, String> digests) {}
+
+  /** Reads one uncompressed layer tar. */
+  static Layer read(InputStream layerTar) throws IOException {
     List<TarArchiveEntry> entries = new ArrayList<>();
     Map<String, String> digests = new TreeMap<>();
     TarArchiveInputStream tar = new TarArchiveInputStream(layerTar);
@@ -42,6 +45,18 @@ final class RootfsTree {
         digests.put(clean(entry.getName()), sha256(tar));
       }
     }
+    return new Layer(entries, digests);
+  }
+
+  /** Applies one uncompressed layer tar on top of what is there. */
+  void apply(InputStream layerTar) throws IOException {
+    apply(read(layerTar));
+  }
+
+  /** Applies a layer read before on top of what is there. */
+  void apply(Layer layer) {
+    List<TarArchiveEntry> entries = layer.entries();
+    Map<String, String> digests = layer.digests();
     for (TarArchiveEntry entry : entries) {  // whiteouts first: they hide what lower layers had
       String path = clean(entry.getName());
       String name = path.substring(path.lastIndexOf('/') + 1);

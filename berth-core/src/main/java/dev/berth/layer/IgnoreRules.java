@@ -26,6 +26,20 @@ public final class IgnoreRules {
     return parse(file, dev.berth.text.TextFiles.readLines(file));
   }
 
+  /** A line of an ignore file that Docker refuses too; {@code line} counts from 1. */
+  public static final class InvalidPatternException extends IllegalArgumentException {
+    private final int line;
+
+    InvalidPatternException(int line, String message) {
+      super(message);
+      this.line = line;
+    }
+
+    public int line() {
+      return line;
+    }
+  }
+
   public static IgnoreRules parse(List<String> lines) {
     return parse(Path.of(".dockerignore"), lines);
   }
@@ -33,9 +47,11 @@ public final class IgnoreRules {
   /** The rules of {@code lines}, read from {@code source}; a malformed pattern is an error naming its line. */
   public static IgnoreRules parse(Path source, List<String> lines) {
     List<Rule> rules = new ArrayList<>();
-    int number = 0;
-    for (String raw : lines) {
-      number++;
+    for (int number = 1; number <= lines.size(); number++) {
+      String raw = lines.get(number - 1);
+      if (number == 1 && raw.startsWith("\uFEFF")) {
+        raw = raw.substring(1);  // a UTF-8 byte order mark
+      }
       String line = raw.strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
@@ -44,6 +60,9 @@ public final class IgnoreRules {
       if (line.startsWith("!")) {
         exclude = false;
         line = line.substring(1).strip();
+        if (line.isEmpty()) {
+          throw new InvalidPatternException(number, "illegal exclusion pattern '!'");
+        }
       }
       String cleaned = clean(line);
       if (cleaned.isEmpty()) {

@@ -94,7 +94,7 @@ public final class LayerBuilder {
       throws IOException {
     try (Stream<Path> walk = Files.walk(sourceDir)) {
       for (Path path : (Iterable<Path>) walk.sorted()::iterator) {
-        String relative = sourceDir.relativize(path).toString().replace('\\', '/');
+        String relative = sourceDir.relativize(path).toString();
         if (!relative.isEmpty() && ignore.isExcluded(relative)) {
           continue;
         }
@@ -260,7 +260,7 @@ public final class LayerBuilder {
   }
 
   static String normalize(String imagePath) {
-    String path = imagePath.replace('\\', '/');
+    String path = imagePath;  // a backslash is part of a Linux file name
     while (path.startsWith("/") || path.startsWith("./")) {
       path = path.startsWith("/") ? path.substring(1) : path.substring(2);
     }

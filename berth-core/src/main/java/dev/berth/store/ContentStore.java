@@ -243,7 +243,12 @@ public final class ContentStore {
         && cached.size() == attributes.size() && cached.modified().equals(attributes.lastModifiedTime())) {
       return cached.entries();
     }
-    List<Descriptor> entries = ImageIndex.parse(Files.readAllBytes(file)).manifests();
+    List<Descriptor> entries;
+    try {
+      entries = ImageIndex.parse(Files.readAllBytes(file)).manifests();
+    } catch (dev.berth.oci.InvalidContentException e) {
+      throw new dev.berth.oci.InvalidContentException(file + ": " + e.getMessage());
+    }
     indexSnapshot = new IndexSnapshot(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), entries);
     return entries;
   }

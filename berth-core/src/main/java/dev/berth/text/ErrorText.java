@@ -32,7 +32,7 @@ public final class ErrorText {
   }
 
   private static String describe(FileSystemException e) {
-    String what = e.getReason() != null ? e.getReason().toLowerCase(Locale.ROOT)
+    String what = e.getReason() != null ? lowerFirst(e.getReason())
         : e instanceof NoSuchFileException ? "no such file or directory"
         : e instanceof AccessDeniedException ? "permission denied"
         : e instanceof FileAlreadyExistsException ? "already exists"
@@ -41,6 +41,11 @@ public final class ErrorText {
         : "cannot be used";
     String where = e.getFile() == null ? "" : e.getFile() + (e.getOtherFile() == null ? "" : " -> " + e.getOtherFile());
     return where.isEmpty() ? what : where + ": " + what;
+  }
+
+  /** "Directory not empty" (the system's words) as "directory not empty"; "OCI" stays as it is. */
+  private static String lowerFirst(String reason) {
+    return reason.isEmpty() ? reason : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
   }
 
   /** {@code NullPointerException} as "null pointer". */

@@ -153,8 +153,11 @@ class FaultInjectionTest {
         Platform.LINUX_AMD64, target))
         .isInstanceOf(InvalidContentException.class)
         .hasMessage("blob " + layer + " of faults/corrupt from " + registry.host()
-            + " has the wrong digest; nothing was stored");
+            + " has the wrong digest; the blob was not stored");
     assertThat(target.hasBlob(layer)).isFalse();
+    try (var blobs = java.nio.file.Files.walk(target.root().resolve("blobs"))) {
+      assertThat(blobs.filter(java.nio.file.Files::isRegularFile)).as("no config or layer blob left").isEmpty();
+    }
     assertThat(target.hasBlob(image.digest())).isFalse();
     assertThat(target.root().resolve(".berth-tmp")).isEmptyDirectory();
   }
