@@ -142,6 +142,10 @@ public record DockerPkgConfig(Path file, Map<String, Object> values) {
     if (!(values.get("scan_workers") instanceof Number)) {
       throw refused(origin, "scan_workers", "must be a number");
     }
+    if (values.get("ca_bundle") != null) {
+      throw refused(origin, "ca_bundle", "is not supported by berth: add the CA to the system's trust store"
+          + " (update-ca-certificates) or give the registry's certificates with --cert-dir");
+    }
     Object registry = values.get("registry");
     if (registry == null) {
       throw refused(origin, "registry", "cannot be null: berth, like docker-pkg, then has no name for the images");
@@ -230,7 +234,7 @@ public record DockerPkgConfig(Path file, Map<String, Object> values) {
     return text("password");
   }
 
-  /** {@code ca_bundle}: the CA certificates to trust for the registry; null for the system's. */
+  /** {@code ca_bundle}: always null (a set one is refused when the config is read). */
   public String caBundle() {
     return text("ca_bundle");
   }

@@ -90,7 +90,7 @@ public final class DockerPkgTree {
       String version = image.getValue().version();
       try {
         return new Rendered(image.getKey(), version, template, templates.render(template), null);
-      } catch (SpecException e) {
+      } catch (dev.berth.text.TextFileException e) {
         return new Rendered(image.getKey(), version, template, null, e.getMessage());
       }
     }).toList();
@@ -153,7 +153,7 @@ public final class DockerPkgTree {
               arguments, tags);
           environments.put(name, result.environment());
           results.put(name, result);
-        } catch (SpecException e) {
+        } catch (dev.berth.text.TextFileException e) {
           failures.put(name, e.getMessage());
         } catch (IllegalArgumentException e) {
           failures.put(name, template(changelog) + ": " + e.getMessage());
@@ -217,7 +217,7 @@ public final class DockerPkgTree {
         String dockerfile = templates.render(template);
         checkNumericUser(config, template, dockerfile);
         rendered.put(image.getKey(), dockerfile);
-      } catch (SpecException e) {
+      } catch (dev.berth.text.TextFileException e) {
         failures.put(image.getKey(), e.getMessage());
       }
     });

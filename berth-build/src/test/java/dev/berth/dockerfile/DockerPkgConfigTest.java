@@ -83,7 +83,8 @@ class DockerPkgConfigTest {
         "known_uid_mappings: [root]\n", "'known_uid_mappings' must be a mapping of user name to uid",
         "force_numeric_user: sometimes\n", "'force_numeric_user' must be true or false",
         "verify_args: -c\n", "'verify_args' must be a list of strings",
-        "registry: null\n", "'registry' cannot be null");
+        "registry: null\n", "'registry' cannot be null",
+        "ca_bundle: /etc/ssl/bundle.pem\n", "'ca_bundle' is not supported by berth");
     for (Map.Entry<String, String> bad : cases.entrySet()) {
       Path file = Files.writeString(dir.resolve("config.yaml"), "# tree config\n" + bad.getKey());
       assertThatThrownBy(() -> DockerPkgConfig.load(file, null)).as(bad.getKey())

@@ -27,7 +27,8 @@ class DockerPkgMalformedTreeTest {
       "FROM scratch\nUSER\n", "FROM {{ 'self' | image_tag }}\n", "{{ \"\\x4\" }}", "{{ \"\\N{DASH}\" }}",
       "FROM scratch\nENV A=${", "{% raw %}", "{#", "{{ 'a' | apt_install(1) }}", "{{ [1] | apt_install }}",
       "{{ 'x' | add_user }}", "{% include 'x' %}", "{% macro m() %}{% endmacro %}{{ m() }}", "\u0000\uFFFF",
-      "{{ registry.foo.bar }}", "{{ known_uid_mappings.nobody.x }}", "{% set a = %}", "FROM scratch AS\n");
+      "{{ registry.foo.bar }}", "{{ known_uid_mappings.nobody.x }}", "{% set a = %}", "FROM scratch AS\n",
+      "FROM scratch\n\u0001binary\n");
   private static final List<String> CHANGELOGS = List.of(
       "NAME (1.0) wikimedia; urgency=medium\n",
       "NAME 1.0 wikimedia\n", "", "\n\n", "(1.0) x; urgency=low\n", "NAME (1.0\n", "Name (1.0) x; urgency=low\n");
@@ -55,7 +56,7 @@ class DockerPkgMalformedTreeTest {
       try {
         TreeScanner.scan(tree, (dev.berth.oci.Platform) null);
         DockerPkgTree.render(tree, null, new java.util.ArrayList<>());
-      } catch (SpecException | GraphException e) {
+      } catch (dev.berth.text.TextFileException | GraphException e) {
         assertThat(e.getMessage()).as("round %d", round).doesNotContain("\n").contains(tree.toString());
       } catch (RuntimeException e) {
         throw new AssertionError("round " + round + " in " + tree + ": " + e, e);

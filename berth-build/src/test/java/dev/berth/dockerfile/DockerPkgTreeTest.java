@@ -175,6 +175,22 @@ class DockerPkgTreeTest {
     assertThat(DockerPkgTree.load(tree, null).warnings()).anyMatch(w -> w.contains("Dockerfile.build.template: ignored"));
   }
 
+  @Test
+  void symlinksOfAnImageFolderAreWhatTheyPointToAsDockerPkgCopiesThem() throws Exception {
+    Path shared = Files.createDirectories(tree.resolve("shared/monitoring"));
+    Files.writeString(shared.resolve("check.sh"), "#!/bin/sh\n");
+    Files.writeString(tree.resolve("shared/run.sh"), "echo run\n");
+    image("app", "FROM scratch\nCOPY run.sh /run.sh\nCOPY monitoring /monitoring\n", "");
+    Files.createSymbolicLink(tree.resolve("app/run.sh"), Path.of("../shared/run.sh"));
+    Files.createSymbolicLink(tree.resolve("app/monitoring"), Path.of("../shared/monitoring"));
+    ImageSpec app = DockerPkgTree.load(tree, null).images().get(0);
+    var collector = new dev.berth.engine.InputCollector(app, dev.berth.engine.InputCollector.FileDigests.UNCACHED);
+    assertThat(collector.collect("run.sh", "copy.src")).singleElement()
+        .satisfies(file -> assertThat(file.kind()).isEqualTo(dev.berth.engine.InputFile.Kind.FILE));
+    assertThat(collector.collect("monitoring", "copy.src")).extracting(dev.berth.engine.InputFile::path)
+        .containsExactly("monitoring", "monitoring/check.sh");
+  }
+
   private Path template(String image) {
     return tree.resolve(image).resolve("Dockerfile.template");
   }

@@ -27,10 +27,11 @@ final class TestScripts {
 
   /**
    * How a test script is run: docker-pkg's {@code verify_command} and {@code verify_args}, with
-   * {@code {path}} (the image folder) and {@code {image}} (its reference) filled in.
+   * {@code {path}} (the image folder) and {@code {image}} (its reference) filled in; {@code environment}
+   * is added to berth's (docker-pkg passes its proxy settings so).
    */
-  record Invocation(String command, List<String> args) {
-    static final Invocation DEFAULT = new Invocation("/bin/sh", List.of("{path}/test.sh", "{image}"));
+  record Invocation(String command, List<String> args, java.util.Map<String, String> environment) {
+    static final Invocation DEFAULT = new Invocation("/bin/sh", List.of("{path}/test.sh", "{image}"), java.util.Map.of());
 
     List<String> argv(Path folder, String image) {
       List<String> out = new java.util.ArrayList<>(List.of(command));
@@ -60,8 +61,8 @@ final class TestScripts {
     }
     load(store, new KeyedBuild.Outcome(image.spec(), image.key(), image.manifest(), names, image.built(), image.version()),
         engine);
-    run(invocation.argv(spec.folder(), reference), spec.folder(), line -> log.accept(spec.name() + " | " + line),
-        "test.sh");
+    run(invocation.argv(spec.folder(), reference), invocation.environment(), spec.folder(),
+        line -> log.accept(spec.name() + " | " + line), "test.sh");
   }
 
   /** Puts a built image into the engine under all its names (docker load of a docker-archive). */
@@ -75,10 +76,11 @@ final class TestScripts {
     }
   }
 
-  private static void run(List<String> command, Path directory, Consumer<String> output, String what)
-      throws IOException, InterruptedException {
+  private static void run(List<String> command, java.util.Map<String, String> environment, Path directory,
+      Consumer<String> output, String what) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
     builder.environment().putIfAbsent("DOCKER_HOST", SOCKET);
+    builder.environment().putAll(environment);
     Process process = builder.start();
     StringBuilder tail = new StringBuilder();
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
