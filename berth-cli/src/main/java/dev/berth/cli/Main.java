@@ -65,8 +65,8 @@ public final class Main implements Runnable {
     cli.setExecutionExceptionHandler(reporter);
     cli.setParameterExceptionHandler(reporter);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.registerConverter(Integer.class, Main::wholeNumber);
-    cli.registerConverter(int.class, Main::wholeNumber);
+    cli.registerConverter(Integer.class, new WholeNumber());
+    cli.registerConverter(int.class, new WholeNumber());
     try {
       return cli.execute(args);
     } finally {
@@ -76,12 +76,19 @@ public final class Main implements Runnable {
     }
   }
 
-  /** An option's number, refused in words rather than as "not an int". */
-  private static Integer wholeNumber(String text) {
-    try {
-      return Integer.valueOf(text.strip());
-    } catch (NumberFormatException e) {
-      throw new CommandLine.TypeConversionException("'" + text + "' is not a whole number");
+  /**
+   * An option's number, refused in words rather than as "not an int". A class, not a lambda: JDK 17
+   * crashes while archiving a lambda whose interface (picocli's Java-5 class files) CDS cannot
+   * archive, and the launcher's class-data archive would then never be made.
+   */
+  static final class WholeNumber implements CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String text) {
+      try {
+        return Integer.valueOf(text.strip());
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException("'" + text + "' is not a whole number");
+      }
     }
   }
 
