@@ -101,5 +101,8 @@ class ExampleImageIT {
       assertThat(process.waitFor()).as(output).isZero();
       assertThat(output).containsPattern(expected + " +examples/hello:[0-9a-f]{24}");
     }
+    // The launcher trained its class-data archive on the way (a crash while dumping it once went unnoticed).
+    Path jar = EXAMPLES.getParent().resolve("berth-cli/target/berth.jar");
+    assertThat(jar.resolveSibling("berth.jar.jsa")).exists();
   }
 }
