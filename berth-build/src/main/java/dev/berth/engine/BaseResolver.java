@@ -72,8 +72,8 @@ public final class BaseResolver {
           : fresh(base, reference, platform, found);
     }
     if (found.isEmpty()) {
-      throw new BuildException("base image '" + base + "' (" + reference + ") is not in the store " + store.root()
-          + " (--pull=never)");
+      throw new BuildException("base image '" + base + "' is not in the store " + store.root()
+          + " (as " + reference + "; --pull=never)");
     }
     return load(base, found.get(), platform);
   }
