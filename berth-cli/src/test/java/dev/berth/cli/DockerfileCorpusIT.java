@@ -193,8 +193,10 @@ class DockerfileCorpusIT {
       Berth.Result result = berth.run("build", tree.toString(), "-j", "2");
       Matcher matcher = folderError.matcher(result.stderr());
       Matcher named = IMAGE_ERROR.matcher(result.stderr());
-      String name = matcher.find() ? matcher.group(1) : named.find() && cases.contains(named.group(1)) ? named.group(1) : null;
-      if (result.exitCode() != 0 && result.stdout().isBlank() && name != null) {
+      String refused = matcher.find() ? matcher.group(1)
+          : named.find() && cases.contains(named.group(1)) ? named.group(1) : null;
+      if (result.exitCode() != 0 && result.stdout().isBlank() && refused != null) {
+        String name = refused;
         assertThat(Files.readString(index)).as("the store after refusing %s", name).isEqualTo(before);
         out.put(name, new Outcome.Refused(result.stderr().strip(), true));
         Files.move(tree.resolve(name), outside.resolve(name));
