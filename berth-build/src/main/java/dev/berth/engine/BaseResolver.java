@@ -132,10 +132,10 @@ public final class BaseResolver {
       }
       String pull = "--pull=" + pullPolicy.name().toLowerCase(java.util.Locale.ROOT);
       if (stored.isEmpty()) {
-        String what = ImageGraph.namesTreeImage(base) ? "base '" + base + "' is not an image of the tree, and "
-            : "base ";
-        throw new BuildException(what + reference + " is not in the store and cannot be pulled (" + pull + "): "
-            + e.getMessage(), e);
+        String what = ImageGraph.namesTreeImage(base) ? "base image '" + base + "' is not an image of the tree, and "
+            : "base image '" + base + "' (" + reference + ")";
+        throw new BuildException(what + (ImageGraph.namesTreeImage(base) ? reference + " " : " ")
+            + "is not in the store and cannot be pulled (" + pull + "): " + e.getMessage(), e);
       }
       throw new BuildException("cannot check base image '" + reference + "' in its registry (" + pull + "): "
           + e.getMessage(), e);

@@ -98,7 +98,9 @@ class BadInputIT {
 
   @Test
   void baseNotInTheStore() throws Exception {
-    buildWith("base: nowhere/base:1\n").failedWithOneLine("base image 'nowhere/base:1' is not in the store");
+    // Docker's rules: a name without registry is on Docker Hub, where it cannot be pulled here.
+    buildWith("base: nowhere/base:1\n").failedWithOneLine(
+        "base image 'nowhere/base:1' (docker.io/nowhere/base:1) is not in the store and cannot be pulled");
     storeUnchanged();
   }
 
