@@ -27,9 +27,11 @@ for case in "$repo"/berth-cli/src/test/corpus/*/; do
 done
 # Leave out what berth refuses while reading the tree (a parse error stops the whole tree).
 mkdir -p "$work/refused"
-while ! out="$(berth plan "$work/tree" --store "$work/store" 2>&1 >/dev/null)"; do
+while ! out="$(berth plan "$work/tree" --store "$work/store" 2>&1)"; do
   name="$(echo "$out" | sed -n "s|.*$work/tree/\([^/]*\)/.*|\1|p" | head -1)"
-  [ -n "$name" ] || { echo "$out" >&2; exit 1; }
+  [ -n "$name" ] || name="$(echo "$out" | sed -n 's/^berth: error: \([a-z0-9._-]*\): .*/\1/p' | head -1)"
+  [ -n "$name" ] || name="$(echo "$out" | sed -n 's/^failed *\([a-z0-9._-]*\) .*/\1/p' | head -1)"
+  [ -n "$name" ] && [ -d "$work/tree/$name" ] || { echo "$out" >&2; exit 1; }
   mv "$work/tree/$name" "$work/refused/"
 done
 cases=("$work"/tree/*/)

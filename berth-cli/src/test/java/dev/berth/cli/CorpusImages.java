@@ -43,15 +43,15 @@ final class CorpusImages {
     }
     links.forEach((name, target) -> members.put(name, members.get(target)));
     Map<String, Image> out = new TreeMap<>();
-    Map<String, RootfsTree.Layer> read = new HashMap<>();  // a layer many images share is read once
+    Map<String, RootfsTree.Layer> layersRead = new HashMap<>();  // a layer many images share is read once
     for (JsonNode image : Json.tree(members.get("manifest.json"))) {
       RootfsTree tree = new RootfsTree();
       for (JsonNode layer : image.get("Layers")) {
         String name = links.getOrDefault(layer.asText(), layer.asText());
-        if (!read.containsKey(name)) {
-          read.put(name, RootfsTree.read(new ByteArrayInputStream(members.get(name))));
+        if (!layersRead.containsKey(name)) {
+          layersRead.put(name, RootfsTree.read(new ByteArrayInputStream(members.get(name))));
         }
-        tree.apply(read.get(name));
+        tree.apply(layersRead.get(name));
       }
       Image described = new Image(tree.describe(), config(Json.tree(members.get(image.get("Config").asText()))));
       for (JsonNode tag : image.path("RepoTags")) {
@@ -64,7 +64,7 @@ final class CorpusImages {
   /** Every image named in a berth store's index, by its name without the tag. */
   static Map<String, Image> fromStore(Path store) throws IOException {
     Map<String, Image> out = new TreeMap<>();
-    Map<String, RootfsTree.Layer> read = new HashMap<>();  // a layer many images share is read once
+    Map<String, RootfsTree.Layer> layersRead = new HashMap<>();  // a layer many images share is read once
     JsonNode index = Json.tree(Files.readAllBytes(store.resolve("index.json")));
     for (JsonNode descriptor : index.path("manifests")) {
       String ref = descriptor.path("annotations").path("org.opencontainers.image.ref.name").asText();
@@ -75,13 +75,13 @@ final class CorpusImages {
       RootfsTree tree = new RootfsTree();
       for (JsonNode layer : manifest.path("layers")) {
         String digest = layer.get("digest").asText();
-        if (!read.containsKey(digest)) {
+        if (!layersRead.containsKey(digest)) {
           try (InputStream in = LayerStreams.decompress(Files.newInputStream(blobPath(store, digest)),
               layer.get("mediaType").asText())) {
-            read.put(digest, RootfsTree.read(in));
+            layersRead.put(digest, RootfsTree.read(in));
           }
         }
-        tree.apply(read.get(digest));
+        tree.apply(layersRead.get(digest));
       }
       JsonNode config = Json.tree(blob(store, manifest.get("config").get("digest").asText()));
       out.put(ref.substring(0, ref.lastIndexOf(':')), new Image(tree.describe(), config(config)));

@@ -35,6 +35,8 @@ class DockerfileCorpusIT {
   static final Path CORPUS = Path.of("src/test/corpus").toAbsolutePath();
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final String TAG_PREFIX = "berth-corpus/";
+  /** A tree-wide error that names an image (or one of its stages) rather than a file. */
+  private static final Pattern IMAGE_ERROR = Pattern.compile("^berth: error: ([a-z0-9._-]+?)(?:--[a-z0-9._-]+)?: ");
   private static final Pattern LINE_ERROR = Pattern.compile("(Dockerfile|\\.dockerignore):\\d+");
   private static final Set<String> dockerTags = ConcurrentHashMap.newKeySet();
   /** For working on berth: leave dockerd's images in place and reuse them in the next run. */
@@ -190,8 +192,11 @@ class DockerfileCorpusIT {
       String before = Files.readString(index);
       Berth.Result result = berth.run("build", tree.toString(), "-j", "2");
       Matcher matcher = folderError.matcher(result.stderr());
-      if (result.exitCode() != 0 && result.stdout().isBlank() && matcher.find()) {
-        String name = matcher.group(1);
+      Matcher named = IMAGE_ERROR.matcher(result.stderr());
+      String refused = matcher.find() ? matcher.group(1)
+          : named.find() && cases.contains(named.group(1)) ? named.group(1) : null;
+      if (result.exitCode() != 0 && result.stdout().isBlank() && refused != null) {
+        String name = refused;
         assertThat(Files.readString(index)).as("the store after refusing %s", name).isEqualTo(before);
         out.put(name, new Outcome.Refused(result.stderr().strip(), true));
         Files.move(tree.resolve(name), outside.resolve(name));
