@@ -22,10 +22,10 @@ final class BuildContext {
   private final Path folder;
   private final IgnoreRules ignore;
 
-  BuildContext(Path folder) {
+  BuildContext(Path folder, Path ignoreFile) {
     this.folder = folder.toAbsolutePath().normalize();
     try {
-      this.ignore = IgnoreRules.load(this.folder.resolve(".dockerignore"));
+      this.ignore = IgnoreRules.load(ignoreFile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -40,6 +40,14 @@ final class BuildContext {
    * leading slash is relative to the context, as in Docker.
    */
   List<String> expand(String source) {
+    return expand(source, false);
+  }
+
+  /**
+   * As {@link #expand(String)}; a wildcard that matches nothing gives no paths when {@code
+   * othersMayMatch} (the instruction names other sources, as Docker allows).
+   */
+  List<String> expand(String source, boolean othersMayMatch) {
     String relative = source;
     while (relative.startsWith("/")) {
       relative = relative.substring(1);
@@ -73,44 +81,18 @@ final class BuildContext {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (matches.isEmpty()) {
+    if (matches.isEmpty() && !othersMayMatch) {
       throw new IllegalArgumentException("no file of the build context matches '" + source + "'");
     }
     return matches;
   }
 
-  /** Whether a context file is a tar archive, plain or compressed, as ADD extracts it. */
+  /** Whether a context file is a tar archive, plain or compressed (told by content), as ADD extracts it. */
   boolean isArchive(String relative) {
     Path file = folder.resolve(relative);
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
-    byte[] head = new byte[512];
-    int read;
-    try (InputStream in = Files.newInputStream(file)) {
-      read = in.readNBytes(head, 0, head.length);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return startsWith(head, read, 0x1f, 0x8b)                        // gzip
-        || startsWith(head, read, 'B', 'Z', 'h')                     // bzip2
-        || startsWith(head, read, 0xfd, '7', 'z', 'X', 'Z', 0x00)    // xz
-        || startsWith(head, read, 0x28, 0xb5, 0x2f, 0xfd)            // zstd
-        || (read >= 262 && new String(Arrays.copyOfRange(head, 257, 262), java.nio.charset.StandardCharsets.US_ASCII)
-            .equals("ustar"));
+    return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && dev.berth.engine.ArchiveLayer.isArchive(file);
   }
 
-  private static boolean startsWith(byte[] head, int read, int... magic) {
-    if (read < magic.length) {
-      return false;
-    }
-    for (int i = 0; i < magic.length; i++) {
-      if ((head[i] & 0xff) != magic[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   static boolean hasWildcard(String path) {
     return path.contains("*") || path.contains("?") || path.contains("[");

@@ -23,12 +23,7 @@ record ControlFile(Path file, Set<String> depends) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot read: " + e.getMessage());
-    }
+    List<String> lines = dev.berth.text.TextFiles.readLines(file);
     Set<String> depends = new TreeSet<>();
     String field = null;
     StringBuilder value = new StringBuilder();

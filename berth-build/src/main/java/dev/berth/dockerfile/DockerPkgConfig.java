@@ -97,21 +97,20 @@ public record DockerPkgConfig(Path file, Map<String, Object> values) {
   }
 
   private static Map<String, Object> read(Path file) {
+    String text = dev.berth.spec.YamlErrors.readText(file);
     JsonNode node;
     try {
-      node = new YAMLMapper().readTree(file.toFile());
+      node = text.isBlank() ? null : new YAMLMapper().readTree(text);
     } catch (JsonProcessingException e) {
-      throw new SpecException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-          "invalid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot read: " + e.getMessage());
+      throw dev.berth.spec.YamlErrors.translate(file, e);
     }
     if (node == null || node.isMissingNode() || node.isNull()) {
       return Map.of();
     }
     if (!node.isObject()) {
-      throw new SpecException(file, 1, "docker-pkg's config must be a mapping of keys to values, not a "
-          + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+      String found = node.isArray() ? "a list" : node.isTextual() ? "a string" : node.isNumber() ? "a number"
+          : node.isBoolean() ? "true or false" : "a " + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+      throw new SpecException(file, 1, "docker-pkg's config must be a mapping of keys to values, not " + found);
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> values = new ObjectMapper().convertValue(node, LinkedHashMap.class);

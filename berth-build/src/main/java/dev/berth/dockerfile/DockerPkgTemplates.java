@@ -4,14 +4,12 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
 import dev.berth.spec.SpecException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,13 +87,7 @@ public final class DockerPkgTemplates {
 
   /** The Dockerfile {@code template} renders to, or a one-line error naming its file and line. */
   public String render(Path template) {
-    String text;
-    try {
-      text = Files.readString(template, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SpecException(template, "cannot read: " + e.getMessage());
-    }
-    return render(template, text);
+    return render(template, dev.berth.text.TextFiles.read(template));
   }
 
   String render(Path template, String text) {
@@ -110,20 +102,30 @@ public final class DockerPkgTemplates {
             + "' is not supported by berth");
       }
     }
-    Map<String, Object> context = new HashMap<>(variables);
-    context.putAll(source.literals());
-    RenderResult result;
+    Map<String, Object> bindings = new HashMap<>(variables);
+    bindings.putAll(source.literals());
+    // a child of the global context: Jinjava's renderForResult copies all of it for every template
+    JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, new Context(jinjava.getGlobalContext(), bindings),
+        jinjava.getGlobalConfig());
+    String output;
+    JinjavaInterpreter.pushCurrent(interpreter);
     try {
-      result = jinjava.renderForResult(source.text(), context);
+      output = interpreter.render(source.text());
     } catch (RuntimeException e) {
-      throw new SpecException(template, "template error: " + describe(source, reason(e)));
+      int line = 0;
+      for (Throwable cause = e; cause != null && line == 0; cause = cause.getCause()) {
+        line = cause instanceof InterpretException interpret ? Math.max(0, interpret.getLineNumber()) : 0;
+      }
+      throw new SpecException(template, line, describe(source, reason(e)));
+    } finally {
+      JinjavaInterpreter.popCurrent();
     }
-    for (TemplateError error : result.getErrors()) {
+    for (TemplateError error : interpreter.getErrors()) {
       if (error.getSeverity() != TemplateError.ErrorType.WARNING) {
         throw new SpecException(template, error.getLineno(), describe(source, reason(error)));
       }
     }
-    return result.getOutput();
+    return output;
   }
 
   /** YAML values as the templates see them: null is Python's None. */
@@ -167,7 +169,7 @@ public final class DockerPkgTemplates {
         return cause.getMessage();
       }
     }
-    return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+    return "template error: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
   }
 
   /** A message with the literals' stand-ins put back as the template wrote them. */

@@ -83,15 +83,20 @@ public final class DockerPkgTree {
   public static List<Rendered> render(Path root, DockerPkgConfig config, boolean ownConfig, List<String> warnings) {
     Path tree = root.toAbsolutePath().normalize();
     Map<String, Changelog> images = scan(tree, ownConfig, warnings);
-    DockerPkgTemplates templates = new DockerPkgTemplates(config, knownImages(config, images), warnings::add);
-    List<Rendered> out = new ArrayList<>();
-    images.forEach((name, changelog) -> {
+    List<String> filterWarnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    DockerPkgTemplates templates = new DockerPkgTemplates(config, knownImages(config, images), filterWarnings::add);
+    List<Rendered> out = images.entrySet().parallelStream().map(image -> {
+      Path template = template(image.getValue());
+      String version = image.getValue().version();
       try {
-        out.add(new Rendered(name, changelog.version(), template(changelog), templates.render(template(changelog)), null));
+        return new Rendered(image.getKey(), version, template, templates.render(template), null);
       } catch (SpecException e) {
-        out.add(new Rendered(name, changelog.version(), template(changelog), null, e.getMessage()));
+        return new Rendered(image.getKey(), version, template, null, e.getMessage());
       }
-    });
+    }).toList();
+    synchronized (filterWarnings) {
+      filterWarnings.stream().distinct().sorted().forEach(warnings::add);
+    }
     return out;
   }
 
@@ -108,70 +113,138 @@ public final class DockerPkgTree {
     Map<String, String> namesByReference = new HashMap<>();
     images.forEach((name, changelog) -> namesByReference.put(config.fullName(name) + ":" + changelog.version(), name));
 
-    Map<String, String> failures = new TreeMap<>();
-    DockerPkgTemplates templates = new DockerPkgTemplates(config, knownImages(config, images), warnings::add);
-    Map<String, String> rendered = new TreeMap<>();
+    Map<String, String> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
+    Map<String, String> rendered = renderAll(config, images, failures, warnings);
+
+    // the order to read Dockerfiles in (bases first, for their environment): control files, and the
+    // tree references in FROM and COPY --from lines; the dependencies proper come from the parsed specs
+    Map<String, Set<String>> dependencies = new TreeMap<>();
+    Map<String, Set<String>> candidates = new TreeMap<>();
+    Map<String, ControlFile> controls = new TreeMap<>();
     images.forEach((name, changelog) -> {
-      try {
-        String dockerfile = templates.render(template(changelog));
-        checkNumericUser(config, template(changelog), dockerfile);
-        rendered.put(name, dockerfile);
-      } catch (SpecException e) {
-        failures.put(name, e.getMessage());
-      }
+      Set<String> declared = new TreeSet<>();
+      ControlFile.read(changelog.file().getParent()).ifPresent(control -> {
+        controls.put(name, control);
+        control.depends().stream().filter(images::containsKey).forEach(declared::add);
+      });
+      declared.remove(name);
+      dependencies.put(name, declared);
+      Set<String> mentioned = new TreeSet<>(declared);
+      mentioned.addAll(baseLineReferences(rendered.getOrDefault(name, ""), namesByReference));
+      mentioned.remove(name);
+      candidates.put(name, mentioned);
     });
+    List<String> order = DockerPkgOrder.of(candidates, name -> template(images.get(name)));
 
     List<String> tags = List.of("{key}", "{version}");
     Map<String, String> arguments = new TreeMap<>(config.buildArgs());
     arguments.putAll(buildArgs);
-    DockerPkgBases firstBases = new DockerPkgBases(namesByReference, name -> Optional.empty(), external, warnings);
-    DockerfileFrontend firstPass = new DockerfileFrontend(platform, firstBases);
-    Map<String, Set<String>> dependencies = new TreeMap<>();
-    images.forEach((name, changelog) -> {
-      Set<String> needs = new TreeSet<>();
-      ControlFile.read(changelog.file().getParent()).ifPresent(control -> control.depends().stream()
-          .filter(images::containsKey).forEach(needs::add));
-      if (rendered.containsKey(name)) {
+    Map<String, Map<String, String>> environments = new java.util.concurrent.ConcurrentHashMap<>();
+    List<String> baseWarnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    DockerfileFrontend frontend = new DockerfileFrontend(platform, new DockerPkgBases(namesByReference,
+        name -> Optional.ofNullable(environments.get(name)), external, baseWarnings));
+    Map<String, DockerfileFrontend.Result> results = new java.util.concurrent.ConcurrentHashMap<>();
+    // images whose bases are read are read together, on all cores
+    for (List<String> wave : waves(order, candidates)) {
+      wave.parallelStream().filter(name -> !failures.containsKey(name)).forEach(name -> {
+        Changelog changelog = images.get(name);
         try {
-          var result = firstPass.parse(changelog.file().getParent(), template(changelog), rendered.get(name), name,
+          var result = frontend.parse(changelog.file().getParent(), template(changelog), rendered.get(name), name,
               arguments, tags);
-          result.images().forEach(spec -> DockerfileFrontend.dependencies(spec).stream()
-              .filter(images::containsKey).forEach(needs::add));
+          environments.put(name, result.environment());
+          results.put(name, result);
         } catch (SpecException e) {
           failures.put(name, e.getMessage());
         } catch (IllegalArgumentException e) {
           failures.put(name, template(changelog) + ": " + e.getMessage());
         }
-      }
-      needs.remove(name);
-      dependencies.put(name, needs);
-    });
-    List<String> order = DockerPkgOrder.of(dependencies, name -> template(images.get(name)));
-
-    Map<String, Map<String, String>> environments = new HashMap<>();
-    DockerfileFrontend frontend = new DockerfileFrontend(platform, new DockerPkgBases(namesByReference,
-        name -> Optional.ofNullable(environments.get(name)), external, warnings));
+      });
+    }
+    synchronized (baseWarnings) {
+      baseWarnings.stream().distinct().sorted().forEach(warnings::add);
+    }
     List<ImageSpec> specs = new ArrayList<>();
     for (String name : order) {
-      Changelog changelog = images.get(name);
-      Path folder = changelog.file().getParent();
-      if (!failures.containsKey(name)) {
-        try {
-          var result = frontend.parse(folder, template(changelog), rendered.get(name), name, arguments, tags);
-          environments.put(name, result.environment());
-          specs.addAll(result.images());
-          warnings.addAll(result.warnings());
-        } catch (SpecException e) {
-          failures.put(name, e.getMessage());
-        } catch (IllegalArgumentException e) {
-          failures.put(name, template(changelog) + ": " + e.getMessage());
-        }
+      DockerfileFrontend.Result result = results.get(name);
+      if (result == null) {
+        Path template = template(images.get(name));
+        specs.add(standIn(template.getParent(), template, name, platform));
+        continue;
       }
-      if (failures.containsKey(name)) {
-        specs.add(standIn(folder, template(changelog), name, platform));
-      }
+      Set<String> builtOn = new TreeSet<>();
+      result.images().forEach(spec -> DockerfileFrontend.dependencies(spec).stream()
+          .filter(dependency -> images.containsKey(dependency) && !dependency.equals(name))
+          .forEach(builtOn::add));
+      dependencies.get(name).addAll(builtOn);
+      ControlFile control = controls.get(name);
+      builtOn.stream().filter(dependency -> control != null && !control.depends().contains(dependency))
+          .forEach(dependency -> warnings.add(control.file() + ": Depends does not list '" + dependency
+              + "', which the Dockerfile builds on (docker-pkg's update would not reach this image)"));
+      specs.addAll(result.images());
+      warnings.addAll(result.warnings());
     }
-    return new Tree(config, specs, dependencies, failures, warnings);
+    return new Tree(config, specs, dependencies, new TreeMap<>(failures), warnings);
+  }
+
+  /** {@code order} cut into waves: each image comes after every wave holding one of its candidates. */
+  private static List<List<String>> waves(List<String> order, Map<String, Set<String>> candidates) {
+    Map<String, Integer> level = new HashMap<>();
+    List<List<String>> waves = new ArrayList<>();
+    for (String name : order) {
+      int mine = candidates.get(name).stream().mapToInt(dependency -> level.getOrDefault(dependency, -1) + 1)
+          .max().orElse(0);
+      level.put(name, mine);
+      while (waves.size() <= mine) {
+        waves.add(new ArrayList<>());
+      }
+      waves.get(mine).add(name);
+    }
+    return waves;
+  }
+
+  /**
+   * Every template rendered, on all cores; a template that fails goes to {@code failures}. Warnings
+   * of the filters are added sorted, so that they do not depend on the rendering order.
+   */
+  private static Map<String, String> renderAll(DockerPkgConfig config, Map<String, Changelog> images,
+      Map<String, String> failures, List<String> warnings) {
+    List<String> filterWarnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    DockerPkgTemplates templates = new DockerPkgTemplates(config, knownImages(config, images), filterWarnings::add);
+    Map<String, String> rendered = new java.util.concurrent.ConcurrentSkipListMap<>();
+    images.entrySet().parallelStream().forEach(image -> {
+      Path template = template(image.getValue());
+      try {
+        String dockerfile = templates.render(template);
+        checkNumericUser(config, template, dockerfile);
+        rendered.put(image.getKey(), dockerfile);
+      } catch (SpecException e) {
+        failures.put(image.getKey(), e.getMessage());
+      }
+    });
+    synchronized (filterWarnings) {
+      filterWarnings.stream().distinct().sorted().forEach(warnings::add);
+    }
+    return rendered;
+  }
+
+  /** The tree images a Dockerfile names in its FROM and COPY/ADD --from lines (by their full reference). */
+  private static Set<String> baseLineReferences(String dockerfile, Map<String, String> namesByReference) {
+    Set<String> out = new TreeSet<>();
+    for (String line : dockerfile.split("\n")) {
+      String upper = line.stripLeading().toUpperCase(java.util.Locale.ROOT);
+      if (!upper.startsWith("FROM") && !upper.contains("--FROM=")) {
+        continue;
+      }
+      namesByReference.forEach((reference, name) -> {
+        int at = line.indexOf(reference);
+        int end = at + reference.length();
+        if (at >= 0 && (end == line.length() || !Character.isLetterOrDigit(line.charAt(end))
+            && ".-_".indexOf(line.charAt(end)) < 0)) {
+          out.add(name);
+        }
+      });
+    }
+    return out;
   }
 
   /** What {@code image_tag} can name: the tree's images, then {@code base_images}. */
@@ -264,7 +337,7 @@ public final class DockerPkgTree {
       try {
         read = Changelog.read(folder).orElseThrow();
       } catch (IOException e) {
-        throw new SpecException(folder.resolve(Changelog.FILE_NAME), "cannot read: " + e.getMessage());
+        throw new SpecException(folder.resolve(Changelog.FILE_NAME), "cannot be read");
       }
       Changelog previous = images.put(read.packageName(), read);
       if (previous != null) {

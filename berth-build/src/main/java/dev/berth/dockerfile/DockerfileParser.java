@@ -21,10 +21,9 @@ import java.util.regex.Pattern;
 public final class DockerfileParser {
   private static final Pattern DIRECTIVE = Pattern.compile("#\\s*([A-Za-z][A-Za-z0-9_]*)\\s*=\\s*(.*?)\\s*");
   private static final Pattern INSTRUCTION = Pattern.compile("\\s*(\\S+)(?:\\s+(.*))?", Pattern.DOTALL);
-  private static final Pattern HEREDOC = Pattern.compile("<<-?\\s*[\"']?[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern LOOKS_LIKE_JSON = Pattern.compile("\\[\\s*([\"'\\]]).*", Pattern.DOTALL);
-  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  /** Reads the first JSON value and ignores what follows it, as Docker does ({@code RUN ["a"] > x} is exec form). */
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
 
   private DockerfileParser() {}
 
@@ -36,12 +35,17 @@ public final class DockerfileParser {
   }
 
   public static Parsed parse(Path file, String text) {
+    return parse(file, text, '\\');
+  }
+
+  /** As {@link #parse(Path, String)}, with {@code escape} until an escape directive says otherwise. */
+  static Parsed parse(Path file, String text, char defaultEscape) {
     String[] lines = text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
     if (lines.length > 0 && lines[0].startsWith("\uFEFF")) {
       lines[0] = lines[0].substring(1);
     }
     int index = 0;
-    char escape = '\\';
+    char escape = defaultEscape;
     Map<String, String> directives = new LinkedHashMap<>();
     for (; index < lines.length; index++) {
       Matcher matcher = DIRECTIVE.matcher(lines[index]);
@@ -83,18 +87,62 @@ public final class DockerfileParser {
         start = index + 1;
       }
       String trailing = line.stripTrailing();
-      if (trailing.endsWith(String.valueOf(escape))) {
+      if (continues(trailing, escape)) {
         logical.append(trailing, 0, trailing.length() - 1);
         continue;
       }
       logical.append(line);
-      out.add(instruction(file, start, logical.toString()));
+      Instruction instruction = instruction(file, start, logical.toString());
       logical = null;
+      List<Heredoc.Opening> openings = heredocOpenings(instruction);
+      List<Heredoc> heredocs = new ArrayList<>();
+      for (Heredoc.Opening opening : openings) {
+        StringBuilder content = new StringBuilder();
+        boolean terminated = false;
+        while (++index < lines.length) {
+          String candidate = opening.chomp() ? lines[index].replaceFirst("^\t+", "") : lines[index];
+          if (candidate.equals(opening.name())) {
+            terminated = true;
+            break;
+          }
+          content.append(lines[index]).append('\n');
+        }
+        if (!terminated) {
+          throw new SpecException(file, start, "unterminated heredoc <<" + opening.name());
+        }
+        heredocs.add(new Heredoc(opening.name(), content.toString(), opening.chomp(), opening.expand()));
+      }
+      out.add(heredocs.isEmpty() ? instruction : instruction.withHeredocs(heredocs));
     }
     if (logical != null && !logical.toString().isBlank()) {
       out.add(instruction(file, start, logical.toString()));
     }
     return new Parsed(file, escape, out);
+  }
+
+  /** The heredocs an instruction's line opens: RUN, COPY, ADD, and ONBUILD of those. */
+  private static List<Heredoc.Opening> heredocOpenings(Instruction instruction) {
+    String keyword = instruction.keyword();
+    String text = instruction.text();
+    if (keyword.equals("ONBUILD")) {
+      String[] split = text.strip().split("\\s+", 2);
+      keyword = split[0].toUpperCase(Locale.ROOT);
+      text = split.length > 1 ? split[1] : "";
+    }
+    if (instruction.execForm() || !Heredoc.KEYWORDS.contains(keyword) || !text.contains("<<")) {
+      return List.of();
+    }
+    return Heredoc.openings(text);
+  }
+
+  /**
+   * Whether a line goes on in the next: it ends with the escape character, and that character is
+   * not itself escaped ({@code ENV X a\\\\} ends there, as in Docker).
+   */
+  private static boolean continues(String trailing, char escape) {
+    int length = trailing.length();
+    return length > 0 && trailing.charAt(length - 1) == escape
+        && (length == 1 || trailing.charAt(length - 2) != escape);
   }
 
   private static boolean isDockerfileSyntax(String value) {
@@ -110,10 +158,6 @@ public final class DockerfileParser {
     }
     String keyword = matcher.group(1).toUpperCase(Locale.ROOT);
     String rest = matcher.group(2) == null ? "" : matcher.group(2).strip();
-    if (Instruction.UNSUPPORTED.contains(keyword)) {
-      throw new SpecException(file, line, "unsupported instruction " + keyword + " (berth builds FROM, RUN, CMD,"
-          + " LABEL, EXPOSE, ENV, ADD, COPY, ENTRYPOINT, VOLUME, USER, WORKDIR, ARG, SHELL, STOPSIGNAL)");
-    }
     if (!Instruction.SUPPORTED.contains(keyword)) {
       throw new SpecException(file, line, "unknown instruction '" + matcher.group(1) + "'");
     }
@@ -132,19 +176,24 @@ public final class DockerfileParser {
         throw new SpecException(file, line, "unsupported flag --" + name + " for " + keyword
             + allowedFlags(keyword));
       }
-      if (flags.put(name, value) != null) {
+      if (flags.containsKey(name) && Instruction.REPEATABLE_FLAGS.contains(name)) {
+        flags.put(name, flags.get(name) + "\n" + value);
+      } else if (flags.put(name, value) != null) {
         throw new SpecException(file, line, "flag --" + name + " is given twice");
       }
     }
     if (rest.isEmpty()) {
       throw new SpecException(file, line, keyword + " needs an argument");
     }
-    if ((keyword.equals("RUN") || keyword.equals("COPY") || keyword.equals("ADD")) && HEREDOC.matcher(rest).find()) {
-      throw new SpecException(file, line, "heredocs (<<WORD) in " + keyword + " are not supported;"
-          + " put the text in a file of the build context and COPY it");
-    }
     if (Instruction.JSON_CAPABLE.contains(keyword) && LOOKS_LIKE_JSON.matcher(rest).matches()) {
-      return new Instruction(line, keyword, flags, jsonArray(file, line, keyword, rest), true);
+      List<String> array = jsonArray(rest);
+      if (array != null) {
+        return new Instruction(line, keyword, flags, array, true);
+      }
+      if (keyword.equals("SHELL")) {
+        throw new SpecException(file, line, "SHELL takes a JSON array of strings, such as SHELL [\"/bin/bash\", \"-c\"]");
+      }
+      // not a JSON array of strings (CMD [ 'a' ], RUN [ "$X" = y ]): shell form, as Docker reads it
     }
     if (keyword.equals("SHELL")) {
       throw new SpecException(file, line, "SHELL takes a JSON array, such as SHELL [\"/bin/bash\", \"-c\"]");
@@ -158,26 +207,45 @@ public final class DockerfileParser {
         : " (berth supports " + allowed.stream().sorted().map(f -> "--" + f).toList() + ")";
   }
 
-  private static List<String> jsonArray(Path file, int line, String keyword, String text) {
+  /** {@code text} as a JSON array of strings, or null when it is not one. */
+  private static List<String> jsonArray(String text) {
     JsonNode node;
     try {
       node = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new SpecException(file, line, "malformed JSON in the exec form of " + keyword + ": "
-          + e.getOriginalMessage().lines().findFirst().orElse("") + " (strings need double quotes)");
+      return null;
     }
     if (node == null || !node.isArray()) {
-      throw new SpecException(file, line, "malformed JSON in the exec form of " + keyword + ": not an array");
+      return null;
     }
     List<String> out = new ArrayList<>();
     for (JsonNode element : node) {
       if (!element.isTextual()) {
-        throw new SpecException(file, line, "malformed JSON in the exec form of " + keyword
-            + ": every element must be a string, not " + element);
+        return null;
       }
       out.add(element.asText());
     }
     return out;
+  }
+
+  /** {@code text} as a JSON array of strings, or null when it is not one (then it is shell form, as Docker reads it). */
+  static List<String> jsonArrayOrNull(String text) {
+    try {
+      JsonNode node = JSON.readTree(text);
+      if (node == null || !node.isArray()) {
+        return null;
+      }
+      List<String> out = new ArrayList<>();
+      for (JsonNode element : node) {
+        if (!element.isTextual()) {
+          return null;
+        }
+        out.add(element.asText());
+      }
+      return out;
+    } catch (JsonProcessingException e) {
+      return null;
+    }
   }
 
   private static int indexOfWhitespace(String text) {

@@ -27,6 +27,27 @@ final class ShellWords {
     return words.isEmpty() ? "" : words.get(0);
   }
 
+  /**
+   * The first word of {@code text} as written (quotes and escapes kept), and the rest after the white
+   * space that ends it: ENV and LABEL tell {@code KEY=VALUE} from {@code KEY VALUE} by this word.
+   */
+  static String[] firstRawWord(String text, char escape) {
+    char quote = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == escape && quote != '\'') {
+        i++;
+      } else if (quote != 0) {
+        quote = c == quote ? 0 : quote;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (Character.isWhitespace(c)) {
+        return new String[] {text.substring(0, i), text.substring(i).strip()};
+      }
+    }
+    return new String[] {text};
+  }
+
   /** The text split on unquoted white space, each word processed. */
   List<String> words(String text) {
     return process(text, true);
@@ -51,9 +72,7 @@ final class ShellWords {
       if (c == escape) {
         if (!in.done()) {
           current.append(in.next());
-        } else {
-          current.append(c);
-        }
+        }  // an escape character that ends the text is dropped, as Docker does
       } else if (c == '\'') {
         current.append(in.until('\'', "single quote"));
       } else if (c == '"') {
@@ -119,7 +138,7 @@ final class ShellWords {
     }
     boolean colon = c == ':';
     char operator = colon ? (in.done() ? '}' : in.next()) : c;
-    String word = word(in.braceContent());
+    String word = word(in.braceContent(escape));
     String value = variables.apply(name);
     boolean unset = value == null || (colon && value.isEmpty());
     switch (operator) {
@@ -182,13 +201,20 @@ final class ShellWords {
       return text.substring(begin, position);
     }
 
-    /** The raw text up to the matching '}', nested braces included. */
-    String braceContent() {
+    /**
+     * The raw text up to the '}' that closes this substitution: a nested {@code ${...}} is skipped
+     * whole, an escaped character never closes it, and a plain '{' does not nest (as Docker reads
+     * {@code ${x:-\\${a}:}}: the word is {@code \\${a}, then ":}" follows as text).
+     */
+    String braceContent(char escape) {
       int depth = 0;
       int begin = position;
       while (!done()) {
         char c = next();
-        if (c == '{') {
+        if (c == escape && !done()) {
+          next();
+        } else if (c == '$' && !done() && peek() == '{') {
+          next();
           depth++;
         } else if (c == '}') {
           if (depth == 0) {

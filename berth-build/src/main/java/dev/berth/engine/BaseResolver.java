@@ -1,5 +1,6 @@
 package dev.berth.engine;
 
+import dev.berth.graph.ImageGraph;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageConfig;
 import dev.berth.oci.ImageIndex;
@@ -17,8 +18,9 @@ import java.util.Optional;
 
 /**
  * Turns a {@code base:} value into an image in the store: {@code scratch}, {@code oci:DIR[:TAG]},
- * {@code docker-archive:FILE[:REPO:TAG]}, or a name the store holds (as docker looks at its local
- * images first).
+ * {@code docker-archive:FILE[:REPO:TAG]}, or a Docker reference ({@code busybox} is
+ * {@code docker.io/library/busybox:latest}), looked up in the store first as docker looks at its
+ * local images, then pulled according to the pull policy.
  */
 public final class BaseResolver {
   private final ContentStore store;
@@ -58,20 +60,29 @@ public final class BaseResolver {
     }
     ImageReference reference;
     try {
-      reference = ImageReference.parse(base);
+      reference = ImageReference.parseDocker(base);
     } catch (IllegalArgumentException e) {
       throw new BuildException("invalid base '" + base + "': " + e.getMessage());
     }
     Optional<Descriptor> found = findInStore(reference);
-    if (reference.registry() != null && pullPolicy != PullPolicy.NEVER) {
-      found = fresh(reference, platform, found);
+    if (pullPolicy != PullPolicy.NEVER) {
+      // A name written without a registry is used from the store as docker uses its local images.
+      boolean implicitRegistry = ImageReference.parse(base).registry() == null;
+      found = found.isPresent() && implicitRegistry && pullPolicy == PullPolicy.MISSING ? found
+          : fresh(base, reference, platform, found);
     }
     if (found.isEmpty()) {
-      throw new BuildException("base image '" + base + "' is not in the store " + store.root()
-          + (reference.registry() == null ? "; import or build it first"
-              : pullPolicy == PullPolicy.NEVER ? " (--pull=never)" : ""));
+      throw new BuildException("base image '" + base + "' (" + reference + ") is not in the store " + store.root()
+          + " (--pull=never)");
     }
     return load(base, found.get(), platform);
+  }
+
+  /** An image the store holds under exactly {@code storeName} (a parent of the tree by its key tag). */
+  public BaseImage resolveStored(String storeName, Platform platform) throws IOException {
+    Descriptor found = store.resolve(storeName).orElseThrow(() -> new BuildException(
+        "base image '" + storeName + "' is not in the store " + store.root()));
+    return load(storeName, found, platform);
   }
 
   /** Under --pull=missing a stored base is used as it is, but a moved or unreachable tag is reported. */
@@ -93,14 +104,14 @@ public final class BaseResolver {
   }
 
   /** The store's copy of a registry base, pulled first when it is missing or (under always) moved. */
-  private Optional<Descriptor> fresh(ImageReference reference, Platform platform, Optional<Descriptor> stored)
-      throws IOException {
+  private Optional<Descriptor> fresh(String base, ImageReference reference, Platform platform,
+      Optional<Descriptor> stored) throws IOException {
     if (stored.isPresent() && pullPolicy == PullPolicy.MISSING) {
       warnIfStale(reference, stored.get());
       return stored;
     }
-    String storeName = reference.digest() != null && reference.tag() == null ? reference.toString()
-        : reference.withDigest(null).withTag(reference.tagOrDefault()).toString();
+    String storeName = reference.digest() != null && reference.tag() == null ? reference.familiarName()
+        : reference.withDigest(null).withTag(reference.tagOrDefault()).familiarName();
     try {
       if (stored.isPresent()) {
         Optional<Descriptor> remote = registry.head(reference);
@@ -119,22 +130,40 @@ public final class BaseResolver {
       if (e instanceof BuildException) {
         throw e;
       }
-      throw new BuildException("cannot check base image '" + reference + "' in its registry (--pull="
-          + pullPolicy.name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getMessage(), e);
+      String pull = "--pull=" + pullPolicy.name().toLowerCase(java.util.Locale.ROOT);
+      if (stored.isEmpty()) {
+        String what = ImageGraph.namesTreeImage(base) ? "base '" + base + "' is not an image of the tree, and "
+            : "base ";
+        throw new BuildException(what + reference + " is not in the store and cannot be pulled (" + pull + "): "
+            + e.getMessage(), e);
+      }
+      throw new BuildException("cannot check base image '" + reference + "' in its registry (" + pull + "): "
+          + e.getMessage(), e);
     }
   }
 
-  /** The store's entry for {@code reference}: by its full name, else by {@code repository:tag}. */
+  /**
+   * The store's entry for {@code reference}: by digest when pinned; else by its familiar name
+   * ({@code busybox:latest}, as {@code berth import --as} and docker name it), its full name
+   * ({@code docker.io/library/busybox:latest}), or {@code repository:tag} without the host.
+   */
   public Optional<Descriptor> findInStore(ImageReference reference) throws IOException {
-    if (reference.digest() != null && store.hasBlob(reference.digest())) {
+    if (reference.digest() != null) {
+      if (!store.hasBlob(reference.digest())) {
+        return Optional.empty();
+      }
       byte[] bytes = store.readBlob(reference.digest());
-      String mediaType = mediaTypeOf(bytes);
-      return Optional.of(new Descriptor(mediaType, reference.digest(), bytes.length));
+      return Optional.of(new Descriptor(mediaTypeOf(bytes), reference.digest(), bytes.length));
     }
-    String full = reference.registry() == null ? reference.localName()
-        : reference.registry() + "/" + reference.localName();
-    Optional<Descriptor> named = store.resolve(full);
-    return named.isPresent() ? named : store.resolve(reference.localName());
+    ImageReference named = reference.withDigest(null).withTag(reference.tagOrDefault());
+    for (String name : new java.util.LinkedHashSet<>(List.of(named.familiarName(), named.toString(),
+        named.localName()))) {
+      Optional<Descriptor> found = store.resolve(name);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
   }
 
   private BaseImage fromOciLayout(String spec, Platform platform) throws IOException {

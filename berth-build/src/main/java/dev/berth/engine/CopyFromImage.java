@@ -22,16 +22,18 @@ import java.util.stream.Stream;
 
 /**
  * Dockerfile {@code COPY --from=IMAGE}: files out of another image's file system (a stage or image of
- * the tree, already in the store), with COPY's destination rules, keeping their owners and modes
+ * the tree by its name and key tag, or an outside image by its manifest digest, {@code @sha256:…}), with COPY's destination rules, keeping their owners and modes
  * unless the step overrides them.
  */
 final class CopyFromImage {
   private CopyFromImage() {}
 
   static LayerBlob write(ContentStore store, BuildSettings settings, StepSpec.CopyFrom step, String sourceName,
-      Ownership.Ids owner) throws IOException {
-    Descriptor manifest = store.resolve(sourceName).orElseThrow(() -> new BuildException(
-        "COPY --from=" + step.image() + ": " + sourceName + " is not in the store"));
+      Ownership.Ids owner, List<LayerBlob> layersSoFar) throws IOException {
+    Descriptor manifest = sourceName.startsWith("@")
+        ? new Descriptor(dev.berth.oci.MediaTypes.OCI_MANIFEST, dev.berth.oci.Digest.parse(sourceName.substring(1)), 0)
+        : store.resolve(sourceName).orElseThrow(() -> new BuildException(
+            "COPY --from=" + step.image() + ": " + sourceName + " is not in the store"));
     Path rootfs = Files.createTempDirectory(store.tempDirectory(), "copy-from-");
     try {
       LayerUnpacker unpacker = new LayerUnpacker(rootfs);
@@ -48,23 +50,33 @@ final class CopyFromImage {
       if (matches.size() > 1 && !step.dest().endsWith("/")) {
         throw new BuildException("COPY --from=" + step.image() + ": several sources need a destination ending in /");
       }
-      Integer mode = step.mode() == null ? null : Integer.parseInt(step.mode(), 8);
-      LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch());
+      Integer mode = step.mode() == null ? null : Integer.parseInt(step.mode(), 8) & 0777;  // --chmod sets permission bits only, as BuildKit does
+      LowerTree lower = LowerTree.of(store, layersSoFar);
+      EntryAttributes created = new EntryAttributes(owner == null ? null : owner.uid(),
+          owner == null ? null : owner.gid(), 0755);
+      LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch())
+          .parentAttributes(path -> lower.existingDirectory(path).orElse(created));
       for (Path match : matches) {
         boolean directory = Files.isDirectory(match, LinkOption.NOFOLLOW_LINKS);
-        String destination = CopyPaths.destination(step.dest(), match.getFileName().toString(), directory);
+        String destination = lower.resolve(
+            CopyPaths.destination(step.dest(), match.getFileName().toString(), directory), true);
+        if (!directory && lower.isDirectory(destination)) {  // a file copied onto a directory goes into it
+          destination = CopyPaths.join(destination, match.getFileName().toString());
+        }
         List<Path> entries;
         try (Stream<Path> walk = directory ? Files.walk(match) : Stream.of(match)) {
           entries = walk.sorted().toList();
         }
         for (Path entry : entries) {
-          String imagePath = CopyPaths.join(destination, match.relativize(entry).toString().replace('\\', '/'));
+          String imagePath = CopyPaths.join(destination, match.relativize(entry).toString());
           Map<String, Object> stat = Files.readAttributes(entry, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
           EntryAttributes attributes = new EntryAttributes(
               owner != null ? owner.uid() : (Integer) stat.get("uid"),
               owner != null ? owner.gid() : (Integer) stat.get("gid"),
               mode != null ? mode : (Integer) stat.get("mode") & 07777);
-          if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+          if (entry.equals(match) && directory) {  // the destination: as it was, or made 0755
+            layer.addDirectory(imagePath, lower.existingDirectory(LowerTree.clean(imagePath)).orElse(created));
+          } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
             layer.addDirectory(imagePath, attributes);
           } else {
             layer.addFile(entry, imagePath, attributes);

@@ -104,7 +104,8 @@ final class GeneratedDockerfile {
     } else if (step instanceof StepSpec.AddArchive archive) {
       String name = directory + "/" + inputs.get(0).source().getFileName();
       context.addFile(inputs.get(0).source(), name, EntryAttributes.DEFAULT);
-      line("ADD " + json(List.of(name, absolute(archive.dest()))));
+      line("ADD " + (archive.owner() == null ? "" : "--chown=" + archive.owner() + " ")
+          + json(List.of(name, absolute(archive.dest()))));
     } else if (step instanceof StepSpec.CopyFrom copy) {
       copyFrom(spec, copy, sourceReferences);
     } else {
@@ -205,6 +206,34 @@ final class GeneratedDockerfile {
     if (wanted.stopSignal() != null) {
       line("STOPSIGNAL " + wanted.stopSignal());
     }
+    if (wanted.author() != null) {
+      line("MAINTAINER " + wanted.author());
+    }
+    if (wanted.healthcheck() != null) {
+      line(healthcheck(wanted.healthcheck()));
+    }
+    for (String trigger : wanted.onBuild()) {
+      line("ONBUILD " + trigger);
+    }
+  }
+
+  private static String healthcheck(ImageConfig.Healthcheck check) {
+    List<String> test = check.test();
+    if (test.get(0).equals("NONE")) {
+      return "HEALTHCHECK NONE";
+    }
+    StringBuilder out = new StringBuilder("HEALTHCHECK");
+    String[] names = {"interval", "timeout", "start-period", "start-interval"};
+    long[] values = {check.interval(), check.timeout(), check.startPeriod(), check.startInterval()};
+    for (int i = 0; i < names.length; i++) {
+      if (values[i] != 0) {
+        out.append(" --").append(names[i]).append('=').append(values[i]).append("ns");
+      }
+    }
+    if (check.retries() != 0) {
+      out.append(" --retries=").append(check.retries());
+    }
+    return out + (test.get(0).equals("CMD-SHELL") ? " CMD " + test.get(1) : " CMD " + json(test.subList(1, test.size())));
   }
 
   private String absolute(String path) {

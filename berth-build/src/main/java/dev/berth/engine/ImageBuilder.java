@@ -78,6 +78,7 @@ public final class ImageBuilder implements Builder {
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
       apply(spec, step, inputs, chain, label, state, prepared.sources());
     }
+    VolumeCheck.check(store, spec, state.layers);
     ImageConfig finalConfig = RuntimeConfigs.apply(state.config, spec.config());
     byte[] configJson = finalConfig.toJson();
     Descriptor configDescriptor = store.writeBlob(MediaTypes.OCI_CONFIG, configJson);
@@ -125,8 +126,17 @@ public final class ImageBuilder implements Builder {
     }
     if (step instanceof StepSpec.Workdir workdir) {
       String path = absolute(state, workdir.path());
-      state.config = state.config.withConfig(state.config.config().withWorkingDir(path))
-          .withEmptyLayerHistory("berth workdir " + path);
+      state.config = state.config.withConfig(state.config.config().withWorkingDir(path));
+      LowerTree lower = LowerTree.of(store, state.layers);
+      String directory = lower.resolve(path, true);
+      if (lower.isDirectory(directory) || directory.equals("/")) {
+        state.config = state.config.withEmptyLayerHistory("berth workdir " + path);
+      } else {  // WORKDIR makes its directory, as Docker's builders do
+        LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch())
+            .parentAttributes(parent -> lower.existingDirectory(parent).orElse(new EntryAttributes(null, null, 0755)));
+        layer.addDirectory(directory, new EntryAttributes(null, null, 0755));
+        state.addLayer(layer.writeTo(store), "berth workdir " + path);
+      }
       return;
     }
     if (step instanceof StepSpec.Shell shell) {
@@ -141,7 +151,7 @@ public final class ImageBuilder implements Builder {
     }
     if (step instanceof StepSpec.CopyFrom copyFrom && !sources.containsKey(copyFrom.image())) {
       throw new BuildException(spec.name() + ": " + label + ": COPY --from=" + copyFrom.image()
-          + " names no image of the tree (copying from an external reference is not supported yet)");
+          + " was not resolved before the build");
     }
     if (step instanceof StepSpec.User user) {
       state.config = state.config.withConfig(state.config.config().withUser(user.user()))
@@ -155,6 +165,10 @@ public final class ImageBuilder implements Builder {
       return;
     }
     Digest contentKey = fileLayerKey(step, inputs);
+    if (contentKey != null && step instanceof StepSpec.Copy copy && !ContextCopy.independentOfLower(store,
+        new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode()), inputs, state.layers)) {
+      contentKey = null;  // what the image below holds shapes this layer: written now, not ahead
+    }
     Optional<LayerBlob> ready = contentKey == null ? Optional.empty() : fileLayer(contentKey);
     if (ready.isPresent()) {
       progress.accept(spec.name() + ": " + label + " (prepared)");
@@ -166,16 +180,17 @@ public final class ImageBuilder implements Builder {
     LayerBlob layer;
     if (step instanceof StepSpec.Copy copy) {
       StepSpec.Copy resolved = new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode());
-      layer = copyLayer(resolved, inputs, state.layers);
+      layer = ContextCopy.write(store, settings, resolved, inputs, state.layers);
     } else if (step instanceof StepSpec.Layer merge) {
       layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
     } else if (step instanceof StepSpec.CopyFrom copyFrom) {
       StepSpec.CopyFrom resolved = new StepSpec.CopyFrom(copyFrom.image(), copyFrom.src(),
           absolute(state, copyFrom.dest()), copyFrom.owner(), copyFrom.mode());
-      layer = CopyFromImage.write(store, settings, resolved, copyFrom.image() + ":" + sources.get(copyFrom.image()).tag(),
-          resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()));
+      layer = CopyFromImage.write(store, settings, resolved, sourceName(copyFrom.image(), sources.get(copyFrom.image())),
+          resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()), state.layers);
     } else if (step instanceof StepSpec.AddArchive archive) {
-      layer = MergedLayer.writeArchive(store, settings, inputs.get(0).source(), archive.dest());
+      layer = ArchiveLayer.write(store, settings, inputs.get(0).source(), absolute(state, archive.dest()),
+          archive.owner(), state.layers);
     } else {
       StepRunner.Result result = runner.run(new StepRunner.Request(spec, step, label, state.config,
           List.copyOf(state.layers), settings, state.shell, state.buildArgs));
@@ -250,7 +265,7 @@ public final class ImageBuilder implements Builder {
 
   private LayerBlob writeFileLayer(ImageSpec spec, StepSpec step, List<InputFile> inputs) throws IOException {
     return step instanceof StepSpec.Copy copy
-        ? copyLayer(copy, inputs, List.of())
+        ? ContextCopy.write(store, settings, copy, inputs, List.of())
         : MergedLayer.write(store, settings, spec.folder(), (StepSpec.Layer) step, inputs);
   }
 
@@ -307,34 +322,6 @@ public final class ImageBuilder implements Builder {
     }
     String workdir = state.config.config().workingDir();
     return CopyPaths.join(workdir == null || workdir.isEmpty() ? "/" : workdir, path);
-  }
-
-  private LayerBlob copyLayer(StepSpec.Copy copy, List<InputFile> inputs, List<LayerBlob> layersSoFar)
-      throws IOException {
-    Integer uid = null;
-    Integer gid = null;
-    if (copy.owner() != null) {
-      Ownership.Ids ids = new Ownership(store, layersSoFar).resolve(copy.owner());
-      uid = ids.uid();
-      gid = ids.gid();
-    }
-    Integer mode = copy.mode() == null ? null : Integer.parseInt(copy.mode(), 8);
-    LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch());
-    InputFile top = inputs.get(0);
-    boolean directorySource = top.kind() == InputFile.Kind.DIRECTORY;
-    String destination = CopyPaths.destination(copy.dest(), top.path(), directorySource);
-    for (InputFile input : inputs) {
-      String imagePath = directorySource
-          ? CopyPaths.join(destination, CopyPaths.relativeTo(top.path(), input.path()))
-          : destination;
-      EntryAttributes attributes = new EntryAttributes(uid, gid, mode);
-      switch (input.kind()) {
-        case DIRECTORY -> layer.addDirectory(imagePath, attributes);
-        case FILE -> layer.addFile(input.source(), imagePath, attributes);
-        case SYMLINK -> layer.addSymlink(imagePath, input.linkTarget(), new EntryAttributes(uid, gid, null));
-      }
-    }
-    return layer.writeTo(store);
   }
 
   private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, BuildState state,
@@ -394,5 +381,12 @@ public final class ImageBuilder implements Builder {
       stepInputs.forEach(list -> list.forEach(input -> out.put(input.path(), input)));
       return out;
     }
+  }
+
+  /** A tree image by its key tag; an image from outside the tree ({@code @DIGEST}) by its manifest digest. */
+  private String sourceName(String image, ContentKey key) throws IOException {
+    String treeName = image + ":" + key.tag();
+    return dev.berth.oci.ImageReference.isValidRepository(image) && store.resolve(treeName).isPresent() ? treeName
+        : "@" + key.digest();
   }
 }

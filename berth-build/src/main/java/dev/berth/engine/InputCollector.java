@@ -17,13 +17,16 @@ import java.util.stream.Stream;
 
 /**
  * Walks what a step reads from its image folder, after {@code .dockerignore}, refusing anything that
- * leads outside the folder (a {@code ..} path, a symlinked parent, a symlink whose target is outside).
+ * leads outside the folder (a {@code ..} path, a symlinked parent, a named symlink whose target is outside,
+ * for image.yaml any symlink pointing outside).
  */
 public final class InputCollector {
   private final Path folder;
   private final Path realFolder;
   private final IgnoreRules ignore;
   private final FileDigests digests;
+  /** A Dockerfile's context copies a symlink as a link wherever it points, as Docker does; image.yaml refuses. */
+  private final boolean linksMayPointOutside;
   /**
    * docker-pkg copies an image folder with Python's {@code shutil.copytree}, which follows symlinks:
    * for its images ({@code Dockerfile.template}) a symlink is what it points to, wherever that is.
@@ -34,8 +37,9 @@ public final class InputCollector {
     this.followSymlinks = spec.file() != null && spec.file().getFileName().toString().equals("Dockerfile.template");
     this.folder = spec.folder().toAbsolutePath().normalize();
     this.realFolder = folder.toRealPath();
-    this.ignore = IgnoreRules.load(folder.resolve(".dockerignore"));
+    this.ignore = IgnoreRules.load(spec.ignoreFile());
     this.digests = digests;
+    this.linksMayPointOutside = spec.file() != null && !spec.file().getFileName().toString().endsWith(".yaml");
   }
 
   /** Everything under {@code relative} (a file, a symlink or a directory tree), sorted by path. */
@@ -47,22 +51,30 @@ public final class InputCollector {
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
       throw new BuildException("'" + key + "' source '" + relative + "' does not exist in " + folder);
     }
-    Path realParent = source.getParent().toRealPath();
+    Path realParent = source.equals(folder) ? realFolder : source.getParent().toRealPath();
     if (!followSymlinks && !realParent.startsWith(realFolder)) {
       throw new BuildException("'" + key + "' path '" + relative + "' leads outside the image folder through a symlink");
     }
-    String base = folder.relativize(source).toString().replace('\\', '/');
+    String base = folder.relativize(source).toString();
     if (!base.isEmpty() && ignore.isExcluded(base)) {
       throw new BuildException("'" + key + "' source '" + relative + "' is excluded by .dockerignore");
     }
     List<InputFile> out = new ArrayList<>();
-    walk(source, out);
+    if (Files.isSymbolicLink(source) && !followSymlinks) {  // a symlink named as a source is followed, as Docker does
+      Path target = source.toRealPath();
+      if (!target.startsWith(realFolder)) {
+        throw new BuildException("'" + key + "' source '" + relative + "' is a symlink leading outside the image folder");
+      }
+      walk(folder.resolve(realFolder.relativize(target)), base, out);
+    } else {
+      walk(source, base, out);
+    }
     out.sort((a, b) -> a.path().compareTo(b.path()));
     return out;
   }
 
-  private void walk(Path path, List<InputFile> out) throws IOException {
-    String relative = folder.relativize(path).toString().replace('\\', '/');
+  /** {@code path} and what is below it, named {@code relative} (the path, or the symlink that led to it). */
+  private void walk(Path path, String relative, List<InputFile> out) throws IOException {
     PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     int mode = permissionBits(path, LinkOption.NOFOLLOW_LINKS);
     Path content = path;
@@ -78,7 +90,7 @@ public final class InputCollector {
     if (attributes.isSymbolicLink()) {
       String target = Files.readSymbolicLink(path).toString();
       Path resolved = path.getParent().resolve(target).normalize();
-      if (!resolved.startsWith(folder)) {
+      if (!linksMayPointOutside && !resolved.startsWith(folder)) {
         throw new BuildException("symlink '" + relative + "' points outside the image folder (to " + target + ")");
       }
       out.add(new InputFile(relative, InputFile.Kind.SYMLINK, mode, null, target, path));
@@ -89,7 +101,7 @@ public final class InputCollector {
         children = list.sorted().toList();
       }
       for (Path child : children) {
-        String childRelative = folder.relativize(child).toString().replace('\\', '/');
+        String childRelative = folder.relativize(child).toString();
         boolean directory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
         if (ignore.isExcluded(childRelative)) {
           if (directory && ignore.mayHaveIncludedChildren(childRelative)) {
@@ -97,7 +109,7 @@ public final class InputCollector {
           }
           continue;
         }
-        walk(child, out);
+        walk(child, relative.isEmpty() ? child.getFileName().toString() : relative + "/" + child.getFileName(), out);
       }
     } else if (attributes.isRegularFile()) {
       out.add(new InputFile(relative, InputFile.Kind.FILE, mode, digests.digestOf(content, attributes), null, content));
@@ -111,16 +123,16 @@ public final class InputCollector {
     List<InputFile> found = new ArrayList<>();
     try (Stream<Path> list = Files.list(directory)) {
       for (Path child : list.sorted().toList()) {
-        String childRelative = folder.relativize(child).toString().replace('\\', '/');
+        String childRelative = folder.relativize(child).toString();
         if (!ignore.isExcluded(childRelative)) {
-          walk(child, found);
+          walk(child, childRelative, found);
         } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && ignore.mayHaveIncludedChildren(childRelative)) {
           walkExcludedDirectory(child, found);
         }
       }
     }
     if (!found.isEmpty()) {
-      String relative = folder.relativize(directory).toString().replace('\\', '/');
+      String relative = folder.relativize(directory).toString();
       out.add(new InputFile(relative, InputFile.Kind.DIRECTORY, 0755, null, null, directory));
       out.addAll(found);
     }

@@ -51,7 +51,7 @@ public final class KeyedBuild {
   public ImageBuilder.PreparedImage prepare(ImageSpec spec, java.util.Map<String, ContentKey> sources)
       throws IOException {
     BaseImage base = resolver.resolve(spec.base(), spec.platform(), settings.created());
-    return preparer.prepare(spec, base.identity(), sources);
+    return preparer.prepare(spec, base.identity(), withExternalSources(spec, sources));
   }
 
   /** Prepares an image whose base is the image with key {@code parentKey} of the same tree. */
@@ -61,7 +61,37 @@ public final class KeyedBuild {
 
   public ImageBuilder.PreparedImage prepareOnParent(ImageSpec spec, ContentKey parentKey,
       java.util.Map<String, ContentKey> sources) throws IOException {
-    return preparer.prepare(spec, "tree:" + parentKey.digest(), sources);
+    return preparer.prepare(spec, "tree:" + parentKey.digest(), withExternalSources(spec, sources));
+  }
+
+  /**
+   * The Docker reference a tree image's bare name also means ({@code busybox}:
+   * {@code docker.io/library/busybox:latest}), when the store holds such an image: the tree's image
+   * wins, and a plan says so.
+   */
+  public Optional<String> shadowedReference(String treeName) {
+    try {
+      dev.berth.oci.ImageReference reference = dev.berth.oci.ImageReference.parseDocker(treeName);
+      return resolver.findInStore(reference).map(found -> reference.toString());
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * {@code sources} plus each {@code COPY --from} image outside the tree, resolved as a base is (the
+   * store, then the registry per the pull policy) and keyed by its manifest digest.
+   */
+  private java.util.Map<String, ContentKey> withExternalSources(ImageSpec spec, java.util.Map<String, ContentKey> sources)
+      throws IOException {
+    java.util.Map<String, ContentKey> out = new java.util.TreeMap<>(sources);
+    for (dev.berth.spec.StepSpec step : spec.steps()) {
+      if (step instanceof dev.berth.spec.StepSpec.CopyFrom copy && !out.containsKey(copy.image())) {
+        BaseImage image = resolver.resolve(copy.image(), spec.platform(), settings.created());
+        out.put(copy.image(), new ContentKey(image.manifestDescriptor().digest()));
+      }
+    }
+    return out;
   }
 
   /** Lets the builder start on the image's file layers now; see {@link Builder#prefetch}. */
@@ -104,7 +134,7 @@ public final class KeyedBuild {
       built = false;
     } else {
       BaseImage base = prepared.baseIdentity().startsWith("tree:")
-          ? resolver.resolve(spec.base() + ":" + treeParentTag(prepared), spec.platform(), settings.created())
+          ? resolver.resolveStored(spec.base() + ":" + treeParentTag(prepared), spec.platform())
           : resolver.resolve(spec.base(), spec.platform(), settings.created());
       manifest = builder.build(prepared, base).manifest();
       built = true;

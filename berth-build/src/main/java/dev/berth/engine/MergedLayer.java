@@ -80,35 +80,6 @@ final class MergedLayer {
     }
   }
 
-  /**
-   * Dockerfile {@code ADD} of a local archive: extracted (safely: nothing may land outside) under
-   * {@code dest} as one layer. Compressed archives (gzip, bzip2, xz, zstd) are recognised by content.
-   */
-  static LayerBlob writeArchive(ContentStore store, BuildSettings settings, Path archive, String dest)
-      throws IOException {
-    Path extracted = Files.createTempDirectory(store.tempDirectory(), "add-");
-    try {
-      try (InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
-        InputStream tar;
-        try {
-          tar = new org.apache.commons.compress.compressors.CompressorStreamFactory().createCompressorInputStream(raw);
-        } catch (org.apache.commons.compress.compressors.CompressorException notCompressed) {
-          tar = raw;
-        }
-        new dev.berth.layer.LayerUnpacker(extracted).apply(tar);
-      }
-      // The destination directory itself, as ADD makes it; the temporary directory's 0700 is not content.
-      Files.setPosixFilePermissions(extracted, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-      LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch());
-      layer.addTree(extracted, dest, EntryAttributes.DEFAULT, dev.berth.layer.IgnoreRules.NONE);
-      return layer.writeTo(store);
-    } catch (dev.berth.oci.InvalidContentException e) {
-      throw new BuildException("ADD " + archive.getFileName() + ": " + e.getMessage());
-    } finally {
-      deleteTree(extracted);
-    }
-  }
-
   static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;

@@ -54,6 +54,7 @@ public final class RootfsImport {
          TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
       TarArchiveEntry entry;
       int count = 0;
+      java.util.Set<String> symlinks = new java.util.HashSet<>();
       while ((entry = tar.getNextEntry()) != null) {
         count++;
         String name = entry.getName();
@@ -64,6 +65,18 @@ public final class RootfsImport {
           throw new InvalidContentException(tarball + ": hard link '" + name + "' points outside the root ("
               + entry.getLinkName() + ")");
         }
+        String cleaned = clean(name);
+        for (int slash = cleaned.indexOf('/'); slash > 0; slash = cleaned.indexOf('/', slash + 1)) {
+          if (symlinks.contains(cleaned.substring(0, slash))) {
+            throw new InvalidContentException(tarball + ": entry '" + name + "' would be written through the symlink '"
+                + cleaned.substring(0, slash) + "'");
+          }
+        }
+        if (entry.isSymbolicLink()) {
+          symlinks.add(cleaned);
+        } else {
+          symlinks.remove(cleaned);
+        }
       }
       if (count == 0) {
         throw new InvalidContentException(tarball + ": not a tar archive, or an empty one");
@@ -72,8 +85,19 @@ public final class RootfsImport {
       if (e instanceof java.nio.file.NoSuchFileException) {
         throw e;
       }
-      throw new InvalidContentException(tarball + ": not a readable tar archive: " + e.getMessage());
+      throw new InvalidContentException(tarball + ": not a readable tar archive");
     }
+  }
+
+  /** {@code ./usr/bin/} as {@code usr/bin}: entry names as the unpacker resolves them. */
+  private static String clean(String name) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    for (String part : name.split("/")) {
+      if (!part.isEmpty() && !part.equals(".")) {
+        parts.add(part);
+      }
+    }
+    return String.join("/", parts);
   }
 
   private static boolean escapes(String name) {

@@ -50,7 +50,16 @@ final class RuntimeConfigs {
     if (wanted.stopSignal() != null) {
       config = config.withStopSignal(wanted.stopSignal());
     }
-    return image.withConfig(config);
+    if (wanted.healthcheck() != null) {
+      config = config.withHealthcheck(wanted.healthcheck());
+    }
+    if (wanted.shell() != null) {
+      config = config.withShell(wanted.shell());
+    }
+    // A base's triggers ran when this image was built on it (Dockerfiles); they do not pass on.
+    config = config.withOnBuild(wanted.onBuild().isEmpty() ? null : wanted.onBuild());
+    ImageConfig out = image.withConfig(config);
+    return wanted.author() != null ? out.withAuthor(wanted.author()) : out;
   }
 
   /** {@code KEY=VALUE} entries of {@code base}, with {@code changes} replacing or appending by key. */

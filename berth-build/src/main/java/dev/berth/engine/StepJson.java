@@ -39,7 +39,11 @@ final class StepJson {
       fields.put("image", copy.image());
       out.put("copyFrom", fields);
     } else if (step instanceof StepSpec.AddArchive archive) {
-      out.put("addArchive", Map.of("src", archive.src(), "dest", archive.dest()));
+      Map<String, Object> fields = new TreeMap<>(Map.of("src", archive.src(), "dest", archive.dest()));
+      if (archive.owner() != null) {
+        fields.put("owner", archive.owner());
+      }
+      out.put("addArchive", fields);
     } else if (step instanceof StepSpec.Shell shell) {
       out.put("shell", shell.shell());
     } else if (step instanceof StepSpec.BuildArgs args) {
@@ -83,6 +87,19 @@ final class StepJson {
     runtime.put("labels", new TreeMap<>(config.labels()));
     runtime.put("volumes", config.volumes().stream().sorted().toList());
     runtime.put("stopSignal", config.stopSignal());
+    // Left out when unset, so that images without them keep their keys.
+    if (config.healthcheck() != null) {
+      runtime.put("healthcheck", config.healthcheck());
+    }
+    if (!config.onBuild().isEmpty()) {
+      runtime.put("onBuild", config.onBuild());
+    }
+    if (config.shell() != null) {
+      runtime.put("shell", config.shell());
+    }
+    if (config.author() != null) {
+      runtime.put("author", config.author());
+    }
     out.put("config", runtime);
     out.put("network", spec.network().name());
     out.put("cache", spec.caches());

@@ -15,6 +15,11 @@ import java.util.TreeSet;
 /**
  * The images of a tree and which builds on which: an image whose {@code base:} names another image
  * of the tree depends on it. Built only from validated specs; a cycle or a duplicate name is refused.
+ *
+ * <p>The rule for names: a base (or {@code COPY --from}) written as a bare name, without registry,
+ * tag or digest, that is the name of an image of the tree is that image. Every other name is a
+ * Docker reference ({@code busybox} means {@code docker.io/library/busybox:latest}), found in the
+ * store or pulled.
  */
 public final class ImageGraph {
   private final Map<String, ImageSpec> images;
@@ -52,11 +57,7 @@ public final class ImageGraph {
     }
     Map<String, String> parents = new HashMap<>();
     for (ImageSpec spec : byName.values()) {
-      if (namesTreeImage(spec.base())) {
-        if (!byName.containsKey(spec.base())) {
-          throw new GraphException("image '" + spec.name() + "' (" + spec.file() + ") has base '" + spec.base()
-              + "', which is not an image of the tree (an untagged base names one; tag it to use the store)");
-        }
+      if (namesTreeImage(spec.base()) && byName.containsKey(spec.base())) {
         parents.put(spec.name(), spec.base());
       }
     }
@@ -68,11 +69,7 @@ public final class ImageGraph {
       }
       for (dev.berth.spec.StepSpec step : spec.steps()) {
         if (step instanceof dev.berth.spec.StepSpec.CopyFrom copy && namesTreeImage(copy.image())
-            && !needs.contains(copy.image())) {
-          if (!byName.containsKey(copy.image())) {
-            throw new GraphException("image '" + spec.name() + "' copies from '" + copy.image()
-                + "', which is not an image of the tree");
-          }
+            && byName.containsKey(copy.image()) && !needs.contains(copy.image())) {
           needs.add(copy.image());
         }
       }
@@ -92,7 +89,10 @@ public final class ImageGraph {
     return Optional.ofNullable(failures.get(name));
   }
 
-  /** An untagged, hostless, digestless base names an image of the tree; anything else is a reference. */
+  /**
+   * Whether {@code base} may name an image of the tree: it is bare (no host, tag or digest). It does
+   * when the tree has an image of that name; otherwise it is a Docker reference.
+   */
   public static boolean namesTreeImage(String base) {
     return !base.equals("scratch") && !base.contains(":") && !base.contains("@");
   }

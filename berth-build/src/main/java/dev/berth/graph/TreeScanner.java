@@ -34,12 +34,23 @@ public final class TreeScanner {
    * @param platform when not null, overrides berth.yaml's default platform
    * @param dockerPkgConfig docker-pkg's config.yaml when it is not at the tree's root (null: the root's, if any)
    * @param buildArgs Dockerfile ARG values ({@code --build-arg}); they win over berth.yaml's variables
+   * @param dockerfile when not null, the tree is one build context and this Dockerfile ({@code -f}) its image
+   * @param target when not null, the stage of each Dockerfile built as its image ({@code --target})
+   * @param bases what is known of bases outside the tree (environment, ONBUILD triggers), e.g. from the store
+   * @param secrets secret files by id ({@code --secret}), for Dockerfiles' {@code RUN --mount=type=secret}
    */
-  public record Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs) {
+  public record Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs, Path dockerfile,
+      String target, DockerfileFrontend.Bases bases, Map<String, Path> secrets) {
     public static final Options DEFAULT = new Options(null, null, Map.of());
 
     public Options {
       buildArgs = Map.copyOf(buildArgs);
+      bases = bases == null ? DockerfileFrontend.Bases.NONE : bases;
+      secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+    }
+
+    public Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs) {
+      this(platform, dockerPkgConfig, buildArgs, null, null, null, null);
     }
   }
 
@@ -72,6 +83,9 @@ public final class TreeScanner {
       throw new GraphException("no such directory: " + tree);
     }
     TreeConfig config = TreeConfig.load(tree);
+    if (options.dockerfile() != null) {
+      return oneDockerfile(tree, config, options);
+    }
     ImageSpecParser parser = new ImageSpecParser(platform != null ? platform : config.platform());
     List<ImageSpec> specs = new ArrayList<>();
     List<Path> dockerfileFolders = new ArrayList<>();
@@ -94,14 +108,20 @@ public final class TreeScanner {
       }
     });
     Platform effective = platform != null ? platform : config.platform();
-    DockerfileFrontend frontend = new DockerfileFrontend(effective, DockerfileFrontend.Bases.NONE);
-    Map<String, String> buildArgs = new TreeMap<>(config.variables());
-    buildArgs.putAll(options.buildArgs());
+    DockerfileFrontend frontend = new DockerfileFrontend(effective, options.bases(), options.target(),
+        options.secrets());
+    Map<String, String> buildArgs = buildArgs(config, options);
     List<String> warnings = new ArrayList<>();
     Map<String, java.util.Set<String>> declared = new TreeMap<>();
     Map<String, String> failures = new TreeMap<>();
     for (Path folder : dockerfileFolders) {
       var result = frontend.parse(folder, folder.getFileName().toString().toLowerCase(java.util.Locale.ROOT), buildArgs);
+      specs.addAll(result.images());
+      warnings.addAll(result.warnings());
+    }
+    for (TreeConfig.DockerfileImage image : config.dockerfiles()) {
+      var result = new DockerfileFrontend(effective, options.bases(), image.target(), options.secrets())
+          .parse(tree.resolve(image.context()), tree.resolve(image.dockerfile()), image.name(), buildArgs);
       specs.addAll(result.images());
       warnings.addAll(result.warnings());
     }
@@ -120,5 +140,22 @@ public final class TreeScanner {
           + "docker-pkg Dockerfile.template) under " + tree);
     }
     return new Tree(tree, config, ImageGraph.of(specs, declared, failures), warnings);
+  }
+
+  private static Map<String, String> buildArgs(TreeConfig config, Options options) {
+    Map<String, String> buildArgs = new TreeMap<>(config.variables());
+    buildArgs.putAll(options.buildArgs());
+    return buildArgs;
+  }
+
+  /** {@code docker build -f FILE CONTEXT}: the tree is the context, the image is named after it. */
+  private static Tree oneDockerfile(Path context, TreeConfig config, Options options) {
+    Platform platform = options.platform() != null ? options.platform() : config.platform();
+    Path file = options.dockerfile().toAbsolutePath().normalize();
+    String name = context.getFileName() == null ? "image"
+        : context.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+    var result = new DockerfileFrontend(platform, options.bases(), options.target(), options.secrets())
+        .parse(context, file, name, buildArgs(config, options));
+    return new Tree(context, config, ImageGraph.of(result.images()), result.warnings());
   }
 }

@@ -39,6 +39,7 @@ public final class Journal implements AutoCloseable {
   private final Map<String, Entry> entries;
   private FileChannel log;
   private OutputStream logStream;
+  private boolean interrupted;
 
   /** One image's record. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -98,7 +99,7 @@ public final class Journal implements AutoCloseable {
         }
         offset = document.logOffset();
       } catch (RuntimeException corrupt) {
-        throw new IOException(snapshot + " is unreadable (" + corrupt.getMessage() + "); remove it to start afresh");
+        throw new IOException(snapshot + " is unreadable; remove it to start afresh");
       }
     }
     Journal journal = new Journal(directory, clock, entries);
@@ -185,7 +186,32 @@ public final class Journal implements AutoCloseable {
         state == ImageState.PUBLISHED ? line.key() : previous == null ? null : previous.publishedKey()));
   }
 
+  /**
+   * berth is being stopped: every image not finished (planned, or building, verifying, publishing)
+   * is recorded as interrupted, the state is saved, and later transitions (the stopped steps
+   * failing) are ignored.
+   */
+  public synchronized void interrupt() throws IOException {
+    for (Map.Entry<String, Entry> entry : Map.copyOf(entries).entrySet()) {
+      ImageState state = entry.getValue().state();
+      if (state == ImageState.PLANNED || state == ImageState.BUILDING || state == ImageState.VERIFYING
+          || state == ImageState.PUBLISHING) {
+        transition(entry.getKey(), ImageState.INTERRUPTED, entry.getValue().key(), null, "berth was interrupted");
+      }
+    }
+    close();
+    interrupted = true;
+  }
+
+  /** Whether {@link #interrupt} was called: this run is being stopped. */
+  public synchronized boolean interrupted() {
+    return interrupted;
+  }
+
   private void append(LogLine line) {
+    if (interrupted) {
+      return;
+    }
     apply(line);
     try {
       if (logStream == null) {

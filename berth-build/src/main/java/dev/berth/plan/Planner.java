@@ -91,6 +91,12 @@ public final class Planner {
               spec, mine.image());
         }
       }
+      String shadowed = parent.flatMap(build::shadowedReference).orElse(null);
+      if (shadowed != null) {
+        item = new Plan.Item(item.name(), item.key(), item.action(), item.reason() + "; base '" + parent.get()
+            + "' is the tree's image, not " + shadowed + " of the store", item.dependsOn(), item.spec(),
+            item.prepared());
+      }
       byName.put(name, item);
       items.add(item);
     }
@@ -112,9 +118,13 @@ public final class Planner {
     Map<String, dev.berth.engine.ContentKey> sourceKeys = new java.util.TreeMap<>();
     sources.forEach((name, source) -> sourceKeys.put(name, source.image().key()));
     try {
-      return new Prepared(parentPrepared != null
+      ImageBuilder.PreparedImage image = parentPrepared != null
           ? build.prepareOnParent(spec, parentPrepared.image().key(), sourceKeys)
-          : build.prepare(spec, sourceKeys), null, false);
+          : build.prepare(spec, sourceKeys);
+      // Tags that cannot be made (a changelog version such as 1.0~rc1) fail now, before anything is stored.
+      dev.berth.engine.Tags.expand(spec, image.key(),
+          dev.berth.spec.Changelog.read(spec.folder()).map(dev.berth.spec.Changelog::version).orElse(null));
+      return new Prepared(image, null, false);
     } catch (IOException | RuntimeException e) {
       return new Prepared(null, messageOf(e), false);
     }
@@ -226,8 +236,7 @@ public final class Planner {
   }
 
   static String messageOf(Throwable e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+    return dev.berth.text.ErrorText.of(e);
   }
 
   /** Input lists for the journal's build records. */

@@ -223,6 +223,10 @@ public final class TreeBuild {
   }
 
   private Result finish(Plan.Item item, ImageState state, String cause, List<String> references) {
+    if (state.isFailure() && journal.interrupted()) {  // stopped by Ctrl-C or SIGTERM, not a failure of its own
+      return new Result(item.name(), item.key(), ImageState.INTERRUPTED, item.reason(), "berth was interrupted",
+          references, item.dependsOn());
+    }
     journal.transition(item.name(), state, item.key(), null, cause);
     if (state.isFailure()) {
       log.accept(item.name() + ": " + state.label() + (cause == null ? "" : ": " + cause));

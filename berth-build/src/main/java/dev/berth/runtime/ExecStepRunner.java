@@ -21,7 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -37,15 +36,18 @@ public final class ExecStepRunner implements StepRunner {
 
   private final ContentStore store;
   private final SnapshotStore snapshots;
+  private final RunDirectory run;
   private final Runc runc;
   private final Duration timeout;
   private final Consumer<String> output;
   private Boolean overlayWorks;
 
-  public ExecStepRunner(ContentStore store, Runc runc, Duration timeout, Consumer<String> output) {
+  /** Steps work in {@code run}'s directory, their containers run by its runc. */
+  public ExecStepRunner(ContentStore store, RunDirectory run, Duration timeout, Consumer<String> output) {
     this.store = store;
     this.snapshots = new SnapshotStore(store);
-    this.runc = runc;
+    this.run = run;
+    this.runc = run.runc();
     this.timeout = timeout;
     this.output = output;
   }
@@ -53,8 +55,8 @@ public final class ExecStepRunner implements StepRunner {
   @Override
   public Result run(Request request) throws IOException {
     ImageSpec spec = request.spec();
-    Path work = Files.createDirectories(store.root().resolve("berth-run")).resolve(UUID.randomUUID().toString());
-    try {
+    try (RunDirectory.Work step = run.newWork("step")) {
+      Path work = step.path();
       List<String> mountPoints = new ArrayList<>();
       List<OciRuntimeConfig.Bind> binds = binds(spec, request.step(), Files.createDirectories(work), mountPoints);
       LayerBuilder layer = new LayerBuilder(request.settings().compression(), request.settings().sourceDateEpoch());
@@ -81,8 +83,6 @@ public final class ExecStepRunner implements StepRunner {
         TreeDiff.addChanges(before, rootfs, layer);
       }
       return new Result(layer.isEmpty() ? Optional.empty() : Optional.of(layer.writeTo(store)));
-    } finally {
-      ImageChecks.deleteTree(work);
     }
   }
 
@@ -115,6 +115,10 @@ public final class ExecStepRunner implements StepRunner {
     Path bundle = Files.createDirectories(work.resolve("bundle"));
     Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
         OciRuntimeConfig.openFilesHardLimit()), timeout, line -> output.accept(spec.name() + " | " + line));
+    if (!exit.succeeded() && exit.tail().stream().anyMatch(line -> line.contains("No space left on device"))) {
+      throw new BuildException(spec.name() + ": " + request.label() + " failed: no space left in the store "
+          + store.root() + ", where the step's files are written; " + exit.describe());
+    }
     if (!exit.succeeded()) {
       throw new BuildException(spec.name() + ": " + request.label() + " failed: " + exit.describe());
     }

@@ -25,12 +25,15 @@ import java.util.stream.Stream;
  */
 public final class ImageChecks {
   private final ContentStore store;
+  private final RunDirectory run;
   private final Runc runc;
   private final Duration timeout;
 
-  public ImageChecks(ContentStore store, Runc runc, Duration timeout) {
+  /** Checks work in {@code run}'s directory, their containers run by its runc. */
+  public ImageChecks(ContentStore store, RunDirectory run, Duration timeout) {
     this.store = store;
-    this.runc = runc;
+    this.run = run;
+    this.runc = run.runc();
     this.timeout = timeout;
   }
 
@@ -47,9 +50,8 @@ public final class ImageChecks {
     }
     ImageManifest image = ImageManifest.parse(store.readBlob(manifest.digest()));
     ImageConfig config = ImageConfig.parse(store.readBlob(image.config().digest()));
-    Path bundle = Files.createDirectories(store.root().resolve("berth-run")).resolve("check-" + java.util.UUID.randomUUID());
-    Files.createDirectories(bundle);
-    try {
+    try (RunDirectory.Work check = run.newWork("check")) {
+      Path bundle = check.path();
       if (overlayUsable(bundle)) {
         // The layers' snapshots (made by the build) under a throwaway upper directory: nothing to unpack.
         List<dev.berth.layer.LayerBlob> layers = new ArrayList<>();
@@ -67,8 +69,6 @@ public final class ImageChecks {
         unpack(image, rootfs);
         runChecks(bundle, rootfs, config, checks, output);
       }
-    } finally {
-      deleteTree(bundle);
     }
   }
 

@@ -12,21 +12,22 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** Runs one container with {@code runc run} from a bundle directory, streaming its output. */
+/**
+ * Runs one container with {@code runc run} from a bundle directory, streaming its output. Containers
+ * are named and watched by a {@link RunDirectory} (see {@link RunDirectory#runc()}), so that they
+ * are killed when berth is interrupted or dies.
+ */
 public final class Runc {
   private static final int TAIL_LINES = 20;
   private final String binary;
+  private final RunDirectory run;
 
-  public Runc(String binary) {
+  Runc(String binary, RunDirectory run) {
     this.binary = binary;
-  }
-
-  public static Runc onPath() {
-    return new Runc("runc");
+    this.run = run;
   }
 
   /** How a container ended: its exit code (124 when it timed out) and its last output lines. */
@@ -45,7 +46,7 @@ public final class Runc {
   public Exit run(Path bundle, Map<String, Object> config, Duration timeout, Consumer<String> output)
       throws IOException {
     Files.write(bundle.resolve("config.json"), Json.pretty(config));
-    String id = "berth-" + UUID.randomUUID().toString().substring(0, 12);
+    String id = run.startContainer();
     Process process;
     try {
       process = new ProcessBuilder(binary, "run", "--bundle", bundle.toString(), id)
@@ -53,6 +54,7 @@ public final class Runc {
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .start();
     } catch (IOException e) {
+      run.containerEnded(id);
       throw new IOException("cannot start runc (is it installed?): " + e.getMessage(), e);
     }
     Deque<String> tail = new ArrayDeque<>();
@@ -89,21 +91,24 @@ public final class Runc {
       throw new IOException("interrupted while " + id + " ran", e);
     } finally {
       quietly(binary, "delete", "--force", id);
+      run.containerEnded(id);
     }
     synchronized (tail) {
       return new Exit(timedOut ? 124 : process.exitValue(), List.copyOf(tail), timedOut);
     }
   }
 
-  private static void quietly(String... command) {
+  /** Runs a command that only cleans up, waiting up to 10 s; returns whether it succeeded. */
+  static boolean quietly(String... command) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      process.waitFor(10, TimeUnit.SECONDS);
+      return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
     } catch (IOException e) {
-      // nothing to clean up
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 }

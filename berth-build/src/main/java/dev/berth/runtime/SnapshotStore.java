@@ -5,11 +5,14 @@ import dev.berth.layer.LayerStreams;
 import dev.berth.layer.LayerUnpacker;
 import dev.berth.oci.Digest;
 import dev.berth.store.ContentStore;
+import dev.berth.store.NamedLock;
+import dev.berth.store.StoreFullException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -23,6 +26,9 @@ import java.util.UUID;
  * leaves a half-unpacked one.
  */
 public final class SnapshotStore {
+  /** Names of snapshots being unpacked start with this, then the unpacking process's ID. */
+  public static final String TEMP_PREFIX = ".tmp-";
+
   private final ContentStore store;
   private final Path root;
 
@@ -40,14 +46,29 @@ public final class SnapshotStore {
     return diffId.algorithm() + "/" + diffId.hex();
   }
 
-  /** The snapshot of {@code layer}, unpacking it first if needed. */
+  /**
+   * The snapshot of {@code layer}, unpacking it first if needed. Several threads or processes may
+   * ask for the same one at once: one unpacks it (under a lock per diff ID) while the others wait and
+   * then use it.
+   */
   public Path snapshot(LayerBlob layer) throws IOException {
     Path target = root.resolve(relativePath(layer.diffId()));
     if (Files.isDirectory(target)) {
       return target;
     }
+    try (NamedLock ignored = NamedLock.acquire(root.resolve(".locks").resolve(layer.diffId().hex() + ".lock"))) {
+      if (!Files.isDirectory(target)) {
+        unpack(layer, target);
+      }
+      return target;
+    } catch (IOException e) {
+      throw StoreFullException.translate(e, store.root(), "the snapshot of layer " + layer.descriptor().digest());
+    }
+  }
+
+  private void unpack(LayerBlob layer, Path target) throws IOException {
     Files.createDirectories(target.getParent());
-    Path temp = root.resolve(".tmp-" + UUID.randomUUID());
+    Path temp = root.resolve(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
     Files.createDirectories(temp);
     try {
       try (InputStream blob = store.openBlob(layer.descriptor().digest());
@@ -61,22 +82,27 @@ public final class SnapshotStore {
               + " does not match its diff ID " + layer.diffId() + " (got " + actual + ")");
         }
       }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-        ImageChecks.deleteTree(temp);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("cannot rename a snapshot into place in " + root, e);
-      } catch (java.nio.file.FileSystemException raced) {
-        if (!Files.isDirectory(target)) {  // ENOTEMPTY arrives as a plain FileSystemException: another build won
-          throw raced;
-        }
+      moveIntoPlace(temp, target);
+    } finally {
+      if (Files.exists(temp, LinkOption.NOFOLLOW_LINKS)) {
         ImageChecks.deleteTree(temp);
       }
-      return target;
-    } finally {
-      if (Files.exists(temp)) {
-        ImageChecks.deleteTree(temp);
+    }
+  }
+
+  /**
+   * Renames a finished snapshot into place. A rename onto a directory that exists fails (with
+   * "Directory not empty"); then another writer that took no lock (an older berth) won, and its
+   * snapshot is used.
+   */
+  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("cannot rename a snapshot into place in " + target.getParent(), e);
+    } catch (FileSystemException e) {
+      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw e;
       }
     }
   }

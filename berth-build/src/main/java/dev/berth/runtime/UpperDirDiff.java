@@ -29,12 +29,13 @@ public final class UpperDirDiff {
     try (Stream<Path> walk = Files.walk(upper)) {
       paths = walk.filter(path -> !path.equals(upper)).sorted().toList();
     }
+    Map<Object, String> firstPathOfInode = new java.util.HashMap<>();  // hard links stay links, as in Docker's layers
     for (Path path : paths) {
-      String imagePath = "/" + upper.relativize(path).toString().replace('\\', '/');
+      String imagePath = "/" + upper.relativize(path).toString();
       if (ignored.contains(imagePath)) {
         continue;
       }
-      Map<String, Object> stat = Files.readAttributes(path, "unix:mode,uid,gid,rdev", LinkOption.NOFOLLOW_LINKS);
+      Map<String, Object> stat = Files.readAttributes(path, "unix:mode,uid,gid,rdev,nlink,ino", LinkOption.NOFOLLOW_LINKS);
       int mode = (Integer) stat.get("mode");
       int type = mode & 0170000;
       EntryAttributes attributes = new EntryAttributes((Integer) stat.get("uid"), (Integer) stat.get("gid"), mode & 07777);
@@ -56,7 +57,14 @@ public final class UpperDirDiff {
           }
         }
         case 0120000 -> layer.addSymlink(imagePath, Files.readSymbolicLink(path).toString(), attributes);
-        case 0100000 -> layer.addFile(path, imagePath, attributes);
+        case 0100000 -> {
+          String linked = (Integer) stat.get("nlink") > 1 ? firstPathOfInode.putIfAbsent(stat.get("ino"), imagePath) : null;
+          if (linked != null) {
+            layer.addHardLink(imagePath, linked);
+          } else {
+            layer.addFile(path, imagePath, attributes);
+          }
+        }
         default -> {
           // sockets and FIFOs made by a step are not image content
         }

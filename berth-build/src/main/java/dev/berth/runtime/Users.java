@@ -14,7 +14,10 @@ final class Users {
 
   static Ids resolve(Path rootfs, String user) throws IOException {
     if (user == null || user.isEmpty()) {
-      return new Ids(0, 0, List.of());
+      user = "root";  // an unset USER is root, with root's groups
+      if (table(rootfs.resolve("etc/passwd")).stream().noneMatch(e -> e.length > 3 && e[0].equals("root"))) {
+        return new Ids(0, 0, List.of(0));
+      }
     }
     String[] parts = user.split(":", 2);
     List<String[]> passwd = table(rootfs.resolve("etc/passwd"));
@@ -46,10 +49,11 @@ final class Users {
         gid = Integer.parseInt(entry[2]);
       }
     }
-    List<Integer> groups = new ArrayList<>();
-    if (name != null) {
+    // As Docker's runtime: the primary group, then (only when USER names no group) those listing the user
+    List<Integer> groups = new ArrayList<>(List.of(gid));
+    if (name != null && parts.length == 1) {
       for (String[] entry : group) {
-        if (entry.length > 3 && List.of(entry[3].split(",")).contains(name)) {
+        if (entry.length > 3 && List.of(entry[3].split(",")).contains(name) && !groups.contains(Integer.parseInt(entry[2]))) {
           groups.add(Integer.parseInt(entry[2]));
         }
       }

@@ -32,15 +32,15 @@ public record Changelog(Path file, String packageName, String version) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
+    List<String> lines = dev.berth.text.TextFiles.readLines(file);
+    for (int number = 1; number <= lines.size(); number++) {
+      String line = lines.get(number - 1);
       if (line.isBlank()) {
         continue;
       }
       Matcher matcher = HEADER.matcher(line);
       if (!matcher.matches()) {
-        throw new SpecException(file, i + 1, "not a Debian changelog entry header: '" + line + "'");
+        throw new SpecException(file, number, "not a Debian changelog entry header: '" + line + "'");
       }
       return Optional.of(new Changelog(file, matcher.group(1), matcher.group(2)));
     }

@@ -35,13 +35,35 @@ public record ImageSpec(
     tags = List.copyOf(tags);
   }
 
+  /** The ignore file that filters this image's inputs; see {@link #ignoreFile(Path, Path)}. */
+  public Path ignoreFile() {
+    return ignoreFile(folder, file);
+  }
+
+  /**
+   * As BuildKit: {@code NAME.dockerignore} next to the Dockerfile {@code NAME} when it exists (it
+   * wins), else the context's {@code .dockerignore}.
+   */
+  public static Path ignoreFile(Path context, Path specFile) {
+    if (specFile != null && specFile.getFileName() != null) {
+      Path own = specFile.resolveSibling(specFile.getFileName() + ".dockerignore");
+      if (java.nio.file.Files.isRegularFile(own)) {
+        return own;
+      }
+    }
+    return context.resolve(".dockerignore");
+  }
+
   /** Network of run steps; apt and pip steps always get the host's. */
   public enum Network { NONE, HOST }
 
   /** A file mounted at {@code /run/secrets/ID} for the steps that run; never in a layer or the key. */
   public record Secret(String id, Path source) {}
 
-  /** The runtime configuration of the finished image; null fields leave the base's value. */
+  /**
+   * The runtime configuration of the finished image; null fields leave the base's value. ONBUILD
+   * triggers are never inherited: the image has its own {@code onBuild}, often none.
+   */
   public record RuntimeConfig(
       Map<String, String> env,
       String workdir,
@@ -51,9 +73,21 @@ public record ImageSpec(
       List<String> expose,
       Map<String, String> labels,
       List<String> volumes,
-      String stopSignal) {
+      String stopSignal,
+      dev.berth.oci.ImageConfig.Healthcheck healthcheck,
+      List<String> onBuild,
+      List<String> shell,
+      String author) {
+
+    /** Without health check, ONBUILD triggers, shell or author (those come from Dockerfiles). */
+    public RuntimeConfig(Map<String, String> env, String workdir, String user, List<String> entrypoint,
+        List<String> cmd, List<String> expose, Map<String, String> labels, List<String> volumes, String stopSignal) {
+      this(env, workdir, user, entrypoint, cmd, expose, labels, volumes, stopSignal, null, List.of(), null, null);
+    }
 
     public RuntimeConfig {
+      onBuild = onBuild == null ? List.of() : List.copyOf(onBuild);
+      shell = shell == null ? null : List.copyOf(shell);
       env = env == null ? Map.of() : Map.copyOf(env);
       expose = expose == null ? List.of() : List.copyOf(expose);
       labels = labels == null ? Map.of() : Map.copyOf(labels);

@@ -1,31 +1,20 @@
 package dev.berth.spec;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.berth.oci.ImageReference;
 import dev.berth.oci.Platform;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /** Reads and validates {@code image.yaml}; every error names the file and, where known, the line. */
 public final class ImageSpecParser {
@@ -53,14 +42,7 @@ public final class ImageSpecParser {
   /** Parses {@code folder/image.yaml}. */
   public ImageSpec parse(Path folder) {
     Path file = folder.resolve(FILE_NAME);
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new SpecException(file, "no such file");
-    } catch (IOException e) {
-      throw new SpecException(file, "cannot read: " + e.getMessage());
-    }
+    String text = YamlErrors.readText(file);
     ImageYaml yaml = bind(file, text);
     return new Validator(folder, file, text).validate(yaml);
   }
@@ -75,117 +57,9 @@ public final class ImageSpecParser {
         throw new SpecException(file, "the file is empty");
       }
       return yaml;
-    } catch (UnrecognizedPropertyException e) {
-      throw new SpecException(file, line(e.getLocation()), "unknown key '" + e.getPropertyName() + "'"
-          + where(e) + "; known keys: " + knownKeys(e.getKnownPropertyIds()));
-    } catch (MismatchedInputException e) {
-      throw new SpecException(file, line(e.getLocation()), describeMismatch(e));
-    } catch (JsonMappingException e) {
-      if (e.getCause() instanceof JsonProcessingException syntax) {
-        throw syntaxError(file, syntax);
-      }
-      throw new SpecException(file, line(e.getLocation()), firstLine(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
-      throw syntaxError(file, e);
+      throw YamlErrors.translate(file, e);
     }
-  }
-
-  private static SpecException syntaxError(Path file, JsonProcessingException e) {
-    String problem = firstLine(e.getOriginalMessage());
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblem() != null) {
-        problem = firstLine(marked.getContext() == null ? marked.getProblem()
-            : marked.getContext() + ": " + marked.getProblem());
-        if (marked.getProblemMark() != null) {
-          return new SpecException(file, marked.getProblemMark().getLine() + 1, "invalid YAML: " + problem);
-        }
-      }
-    }
-    return new SpecException(file, line(e.getLocation()), "invalid YAML: " + problem);
-  }
-
-  private static String describeMismatch(MismatchedInputException e) {
-    String field = path(e);
-    String original = firstLine(e.getOriginalMessage());
-    if (original.startsWith("Missing required creator property") || original.startsWith("Missing required")) {
-      return "'" + field + "' is missing a required key: " + original.replaceAll(".*'([^']+)'.*", "$1");
-    }
-    Class<?> target = e.getTargetType();
-    if (target == null || original.contains("a command") || original.contains("step") || original.contains("quoted")) {
-      return "'" + field + "' " + stripJacksonDetail(original);
-    }
-    JsonToken token = e.getProcessor() instanceof JsonParser parser ? parser.currentToken() : null;
-    return "'" + field + "' must be " + expected(target) + (token == null ? "" : ", not " + found(token));
-  }
-
-  private static String expected(Class<?> target) {
-    if (Collection.class.isAssignableFrom(target)) {
-      return "a list";
-    }
-    if (Map.class.isAssignableFrom(target) || target.getName().startsWith("dev.berth")) {
-      return "a mapping";
-    }
-    if (target == String.class) {
-      return "a string";
-    }
-    if (Number.class.isAssignableFrom(target) || target.isPrimitive()) {
-      return "a number";
-    }
-    return "a " + target.getSimpleName();
-  }
-
-  private static String found(JsonToken token) {
-    return switch (token) {
-      case START_ARRAY -> "a list";
-      case START_OBJECT -> "a mapping";
-      case VALUE_STRING -> "a string";
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-      case VALUE_NULL -> "empty";
-      default -> token.asString() == null ? token.name().toLowerCase(Locale.ROOT) : token.asString();
-    };
-  }
-
-  private static String stripJacksonDetail(String message) {
-    return message.replaceAll(" \\(through reference chain.*", "");
-  }
-
-  private static String path(JsonMappingException e) {
-    StringBuilder out = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        out.append(out.length() == 0 ? "" : ".").append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        out.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return out.length() == 0 ? "(document)" : out.toString();
-  }
-
-  private static String where(JsonMappingException e) {
-    List<JsonMappingException.Reference> refs = e.getPath();
-    if (refs.size() <= 1) {
-      return "";
-    }
-    String parent = path(e);
-    int dot = parent.lastIndexOf('.');
-    return dot < 0 ? "" : " in '" + parent.substring(0, dot) + "'";
-  }
-
-  private static String knownKeys(Collection<Object> ids) {
-    return ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
-  }
-
-  private static int line(JsonLocation location) {
-    return location == null ? 0 : location.getLineNr();
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "invalid document";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 
   /** Semantic checks after binding: names, paths, ports, modes, tags. */
@@ -209,6 +83,12 @@ public final class ImageSpecParser {
       String base = yaml.base == null ? "scratch" : yaml.base.trim();
       if (base.isEmpty()) {
         throw error("base:", "'base' is empty; say scratch for an image without a base");
+      }
+      BaseReference.problem(base).ifPresent(problem -> {
+        throw error(base, problem);
+      });
+      if (yaml.stopSignal != null && !StopSignal.isValid(yaml.stopSignal)) {
+        throw error("stop_signal:", StopSignal.problem(yaml.stopSignal));
       }
       Platform platform = defaultPlatform;
       if (yaml.platform != null) {
@@ -362,7 +242,12 @@ public final class ImageSpecParser {
     }
 
     private void absolute(String imagePath, String key) {
-      if (imagePath == null || !imagePath.startsWith("/")) {
+      if (imagePath == null) {
+        String field = key.substring(key.lastIndexOf('.') + 1);
+        throw error(field.equals(key) ? key + ":" : key.substring(0, key.indexOf('.')) + ":",
+            "'" + key + "' is missing");
+      }
+      if (!imagePath.startsWith("/")) {
         throw error(imagePath == null ? key + ":" : imagePath,
             "'" + key + "' must be an absolute path in the image, not '" + imagePath + "'");
       }

@@ -67,8 +67,15 @@ public sealed interface StepSpec {
     }
   }
 
-  /** Dockerfile {@code ADD} of a local tar archive (plain, gzip, bzip2, xz or zstd): extracted under {@code dest}. */
-  record AddArchive(String src, String dest) implements StepSpec {}
+  /**
+   * Dockerfile {@code ADD} of a local tar archive (plain, gzip, bzip2 or xz, told by content): extracted under
+   * {@code dest}, entries keeping their owners unless {@code owner} ({@code --chown}) is given.
+   */
+  record AddArchive(String src, String dest, String owner) implements StepSpec {
+    public AddArchive(String src, String dest) {
+      this(src, dest, null);
+    }
+  }
 
   /** Dockerfile {@code SHELL}: the command that runs shell-form commands of later steps (Docker's config {@code Shell}). */
   record Shell(List<String> shell) implements StepSpec {

@@ -69,10 +69,10 @@ class DockerPkgConfigTest {
   void aConfigThatIsNotAMappingIsOneLine() throws IOException {
     Path file = Files.writeString(dir.resolve("config.yaml"), "- registry\n- namespace\n");
     assertThatThrownBy(() -> DockerPkgConfig.load(file, null)).isInstanceOf(SpecException.class)
-        .hasMessage(file + ":1: docker-pkg's config must be a mapping of keys to values, not a array");
+        .hasMessage(file + ":1: docker-pkg's config must be a mapping of keys to values, not a list");
     Path broken = Files.writeString(dir.resolve("broken.yaml"), "registry: [unclosed\n");
     assertThatThrownBy(() -> DockerPkgConfig.load(broken, null)).isInstanceOf(SpecException.class)
-        .hasMessageStartingWith(broken + ":1: invalid YAML");
+        .hasMessageStartingWith(broken + ":2: invalid YAML");
   }
 
   @Test

@@ -89,6 +89,9 @@ class DockerPkgTreeTest {
     ImageGraph graph = ImageGraph.of(loaded.images(), loaded.dependencies(), loaded.failures());
     assertThat(graph.dependencies("c")).containsExactly("a", "b");
     assertThat(graph.withDependents("b")).containsExactly("b", "c");
+    // "a (>= 1)" is kept whole by docker-pkg, so it names no image: a is an edge only through FROM
+    assertThat(loaded.warnings()).containsExactly(tree.resolve("c/control")
+        + ": Depends does not list 'a', which the Dockerfile builds on (docker-pkg's update would not reach this image)");
   }
 
   @Test

@@ -100,8 +100,13 @@ class DockerfileFrontendTest {
     Files.writeString(context.resolve("conf/skip.conf"), "skip");
     Files.writeString(context.resolve(".dockerignore"), "conf/skip.conf\n");
     Files.writeString(context.resolve("plain.txt"), "text");
-    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(context.resolve("data.tgz")))) {
-      out.write(new byte[512]);
+    try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(context.resolve("data.tgz"))))) {
+      var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("data/one.txt");
+      entry.setSize(1);
+      out.putArchiveEntry(entry);
+      out.write('1');
+      out.closeArchiveEntry();
     }
     ImageSpec spec = single("FROM scratch\nWORKDIR /app\nCOPY conf/*.conf ./etc/\nCOPY --chown=app:app --chmod=0640 "
         + "/plain.txt notes.txt\nADD data.tgz /opt/data\nADD plain.txt .\nCOPY . /all/\n");

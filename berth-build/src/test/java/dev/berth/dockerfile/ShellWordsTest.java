@@ -29,9 +29,25 @@ class ShellWordsTest {
       "\\$A|$A",
       "$P:/bin|/usr/bin:/bin",
       "cost $-5|cost $-5",
+      "${UNSET:-\\${A}:}|${A:}",
+      "${A:+${A}:}|x:",
+      "${UNSET:-\\$A:}|$A:",
+      "end\\|end",
   })
   void expands(String text, String expected) {
     assertThat(words.word(text)).isEqualTo(expected);
+  }
+
+  @org.junit.jupiter.api.Test
+  void backtickEscapeLeavesBackslashesInPaths() {
+    ShellWords backtick = new ShellWords(VARIABLES::get, '`');
+    assertThat(backtick.words("a\\b /in\\dir/ x` y")).containsExactly("a\\b", "/in\\dir/", "x y");
+  }
+
+  @org.junit.jupiter.api.Test
+  void firstRawWordKeepsQuotes() {
+    assertThat(ShellWords.firstRawWord("\"key with space\"=v other", '\\')).containsExactly("\"key with space\"=v", "other");
+    assertThat(ShellWords.firstRawWord("KEY some value", '\\')).containsExactly("KEY", "some value");
   }
 
   @org.junit.jupiter.api.Test

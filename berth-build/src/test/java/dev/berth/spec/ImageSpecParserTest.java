@@ -167,7 +167,8 @@ class ImageSpecParserTest {
 
   @Test
   void missingFileAndEmptyFile() throws Exception {
-    assertThatThrownBy(() -> parser.parse(dir)).isInstanceOf(SpecException.class).hasMessageContaining("no such file");
+    assertThatThrownBy(() -> parser.parse(dir)).isInstanceOf(dev.berth.text.TextFileException.class)
+        .hasMessageContaining("image.yaml: no such file");
     parseError("").hasMessageContaining("empty");
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.engine.BuildException;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.StepReuse;
 import dev.berth.engine.docker.DockerEngine;
@@ -72,24 +73,29 @@ class BuildCommand implements Callable<Integer> {
         targets.add(ImageOutput.parse(output));
       }
     }
+    if (jobs != null && jobs < 1) {
+      throw new UsageException("-j must be at least 1, not " + jobs);
+    }
     Progress progress = new Progress(System.err);
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
     Session session = new Session(treeOptions, global, builder, progress::line,
         force ? settings.withStepReuse(StepReuse.NEVER) : settings);
-    if (!targets.isEmpty() && session.selection.size() != 1 && requested(session).size() != 1) {
-      throw new IllegalArgumentException("--output writes one image; --select exactly one (the tree has "
-          + session.selection.size() + " selected)");
+    if (!targets.isEmpty() && requested(session).size() != 1) {
+      throw new UsageException("--output writes one image; --select exactly one (the tree has "
+          + requested(session).size() + " selected)");
     }
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
         : Runtime.getRuntime().availableProcessors();
     TreeBuild.RunResult result;
-    try (ContentStore.Lease lease = session.store.lease(); session) {
+    try (ContentStore.Lease lease = session.store.lease(); session;
+         Interruption onSignal = Interruption.install(session.run, session.journal, session.store)) {
       Optional<Publishing> publishing = push
           ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries, session.store)
-              .orElseThrow(() -> new IllegalArgumentException("--push needs a registry: berth.yaml's registry or --registry")))
+              .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
       Plan plan = session.plan(force, publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE));
-      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, progress::line),
+      refuseInvalid(plan, session);
+      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, session.run, progress::line),
           publishing.map(Publishing::publisher).orElse(null), progress::line)
           .debugging(global.debug)
           .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE))
@@ -110,6 +116,23 @@ class BuildCommand implements Callable<Integer> {
     }
     print(result);
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /**
+   * Images that could not even be planned (a missing or hostile input, an unusable base): nothing is
+   * built, pulled or pushed, the journal records why, and berth stops with the first of them.
+   */
+  private static void refuseInvalid(Plan plan, Session session) {
+    List<Plan.Item> invalid = plan.images().stream().filter(item -> item.action() == Plan.Action.FAILED).toList();
+    if (invalid.isEmpty()) {
+      return;
+    }
+    for (Plan.Item item : invalid) {
+      session.journal.transition(item.name(), ImageState.FAILED, item.key(), null, item.reason());
+    }
+    Plan.Item first = invalid.get(0);
+    throw new BuildException(first.name() + ": " + first.reason() + (invalid.size() == 1 ? ""
+        : " (and " + (invalid.size() - 1) + " more image" + (invalid.size() == 2 ? "" : "s") + " cannot be built)"));
   }
 
   /** The phase this command runs; verify and publish override it. */
@@ -140,8 +163,10 @@ class BuildCommand implements Callable<Integer> {
     }
   }
 
+  /** The selected images, without Dockerfile build stages (they are built, never written or published). */
   private List<String> requested(Session session) {
-    return session.tree.graph().matching(treeOptions.select);
+    return session.tree.graph().matching(treeOptions.select).stream()
+        .filter(name -> !dev.berth.dockerfile.DockerfileFrontend.isStage(name)).toList();
   }
 
   private void print(TreeBuild.RunResult result) {

@@ -6,7 +6,7 @@ import dev.berth.engine.DockerBuilder;
 import dev.berth.engine.ImageBuilder;
 import dev.berth.engine.docker.DockerEngine;
 import dev.berth.runtime.ExecStepRunner;
-import dev.berth.runtime.Runc;
+import dev.berth.runtime.RunDirectory;
 import dev.berth.store.ContentStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +59,8 @@ final class Builders {
   }
 
   /** The builder {@code requested} names ({@code auto}: the first available, else native). */
-  static Builder choose(String requested, ContentStore store, BuildSettings settings, Consumer<String> progress) {
+  static Builder choose(String requested, ContentStore store, RunDirectory run, BuildSettings settings,
+      Consumer<String> progress) {
     DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
     String name = requested == null ? AUTO : requested;
     if (name.equals(AUTO)) {
@@ -67,7 +68,7 @@ final class Builders {
     }
     if (name.equals(ImageBuilder.NAME)) {
       return new ImageBuilder(store, settings,
-          new ExecStepRunner(store, Runc.onPath(), Session.STEP_TIMEOUT, progress), progress);
+          new ExecStepRunner(store, run, Session.STEP_TIMEOUT, progress), progress);
     }
     if (name.equals(DockerBuilder.NAME)) {
       Availability docker = docker(engine);

@@ -94,7 +94,8 @@ final class DockerPkgBuild implements Callable<Integer> {
           .forEach(item -> System.out.println("* " + DockerPkgCommand.label(graph, item.name(), fullName, suffix)));
       System.out.println("== Step 1: building images ==");
       TreeBuild run = new TreeBuild(session.build, session.journal, Runtime.getRuntime().availableProcessors(),
-          Verifiers.runc(session.store, log, image -> DockerPkgCommand.label(graph, image.spec().name(), fullName, suffix),
+          Verifiers.runc(session.store, session.run, log,
+              image -> DockerPkgCommand.label(graph, image.spec().name(), fullName, suffix),
               new TestScripts.Invocation(config.verifyCommand(), config.verifyArgs())),
           credentials ? publishing.map(Publishing::publisher).orElse(null) : null, log)
           .debugging(global.debug)

@@ -27,7 +27,7 @@ final class GraphCommand implements Callable<Integer> {
     boolean mermaid = switch (format) {
       case "dot" -> false;
       case "mermaid" -> true;
-      default -> throw new IllegalArgumentException("--format is dot or mermaid, not '" + format + "'");
+      default -> throw new UsageException("--format is dot or mermaid, not '" + format + "'");
     };
     StringBuilder out = new StringBuilder(mermaid ? "graph TD\n" : "digraph berth {\n  rankdir=TB;\n");
     int index = 0;

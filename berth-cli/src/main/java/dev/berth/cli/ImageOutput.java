@@ -19,18 +19,22 @@ sealed interface ImageOutput {
       int colon = rest.indexOf(':');
       String tag = colon < 0 ? ImageReference.DEFAULT_TAG : rest.substring(colon + 1);
       if (rest.isEmpty() || tag.isEmpty()) {
-        throw new IllegalArgumentException("invalid --output '" + text + "': oci:DIR[:TAG]");
+        throw new UsageException("invalid --output '" + text + "': oci:DIR[:TAG]");
       }
       return new OciLayout(Path.of(colon < 0 ? rest : rest.substring(0, colon)), tag);
     }
     if (text.startsWith("docker-archive:")) {
       String file = text.substring("docker-archive:".length());
       if (file.isEmpty()) {
-        throw new IllegalArgumentException("invalid --output '" + text + "': docker-archive:FILE");
+        throw new UsageException("invalid --output '" + text + "': docker-archive:FILE");
+      }
+      Path directory = Path.of(file).toAbsolutePath().getParent();
+      if (!java.nio.file.Files.isDirectory(directory)) {
+        throw new UsageException("invalid --output '" + text + "': the directory " + directory + " does not exist");
       }
       return new DockerArchiveFile(Path.of(file));
     }
-    throw new IllegalArgumentException("invalid --output '" + text + "': oci:DIR[:TAG] or docker-archive:FILE");
+    throw new UsageException("invalid --output '" + text + "': oci:DIR[:TAG] or docker-archive:FILE");
   }
 
   record OciLayout(Path directory, String tag) implements ImageOutput {

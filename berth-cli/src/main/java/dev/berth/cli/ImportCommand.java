@@ -39,7 +39,7 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ImageReference reference = ImageReference.parse(name);
     if (reference.digest() != null) {
-      throw new IllegalArgumentException("--as takes NAME:TAG, not a digest");
+      throw new UsageException("--as takes NAME:TAG, not a digest");
     }
     ContentStore store = global.openStore();
     try (ContentStore.Lease lease = store.lease()) {

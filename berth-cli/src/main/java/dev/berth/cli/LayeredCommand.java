@@ -57,7 +57,7 @@ final class LayeredCommand implements Callable<Integer> {
     for (String addition : additions) {
       int colon = addition.lastIndexOf(':');
       if (colon <= 0 || colon == addition.length() - 1) {
-        throw new IllegalArgumentException("--add takes FILE:DEST, not '" + addition + "'");
+        throw new UsageException("--add takes FILE:DEST, not '" + addition + "'");
       }
       adds.add(new LayeredImage.Addition(Path.of(addition.substring(0, colon)), addition.substring(colon + 1)));
     }

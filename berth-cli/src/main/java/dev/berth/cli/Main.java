@@ -61,14 +61,27 @@ public final class Main implements Runnable {
     } else if (!versionOnly) {
       COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
     }
-    cli.setExecutionExceptionHandler(new ErrorReporter());
+    ErrorReporter reporter = new ErrorReporter();
+    cli.setExecutionExceptionHandler(reporter);
+    cli.setParameterExceptionHandler(reporter);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.registerConverter(Integer.class, Main::wholeNumber);
+    cli.registerConverter(int.class, Main::wholeNumber);
     try {
       return cli.execute(args);
     } finally {
       for (CommandLine.ParseResult ran = cli.getParseResult(); ran != null; ran = ran.subcommand()) {
         closeMixins(ran.commandSpec());
       }
+    }
+  }
+
+  /** An option's number, refused in words rather than as "not an int". */
+  private static Integer wholeNumber(String text) {
+    try {
+      return Integer.valueOf(text.strip());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException("'" + text + "' is not a whole number");
     }
   }
 

@@ -39,7 +39,7 @@ final class PlanCommand implements Callable<Integer> {
       Planner.RemoteCheck remote = Planner.RemoteCheck.NONE;
       if (push) {
         remote = Publishing.from(registry, session.tree.config().registry(), treeOptions.registries, session.store)
-            .orElseThrow(() -> new IllegalArgumentException("--push needs a registry: berth.yaml's registry or --registry"))
+            .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry"))
             .remoteCheck();
       }
       plan = session.plan(force, remote);

@@ -28,7 +28,7 @@ final class PullCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ImageLocation location = ImageLocation.parse(reference);
     if (!(location instanceof ImageLocation.RegistryLocation registry)) {
-      throw new IllegalArgumentException("pull needs a registry reference (HOST/REPO:TAG), got '" + reference + "'");
+      throw new UsageException("pull needs a registry reference (HOST/REPO:TAG), got '" + reference + "'");
     }
     ImageReference ref = registry.reference();
     ImageEndpoints endpoints = new ImageEndpoints(global, registries, System.out);

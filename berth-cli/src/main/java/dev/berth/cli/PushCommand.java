@@ -24,7 +24,7 @@ final class PushCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ImageLocation target = ImageLocation.parse(destination != null ? destination : reference);
     if (!(target instanceof ImageLocation.RegistryLocation registry)) {
-      throw new IllegalArgumentException("push needs a registry reference (HOST/REPO:TAG), got '"
+      throw new UsageException("push needs a registry reference (HOST/REPO:TAG), got '"
           + (destination != null ? destination : reference) + "'");
     }
     ImageEndpoints endpoints = new ImageEndpoints(global, registries, System.out);

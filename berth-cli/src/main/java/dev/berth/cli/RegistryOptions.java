@@ -27,6 +27,9 @@ public final class RegistryOptions implements AutoCloseable {
   @Option(names = "--insecure", description = "Allow plain HTTP to a registry that is not on loopback.")
   boolean insecure;
 
+  /** Docker Hub mirrors in use (set by tree commands): one given as http:// may use plain HTTP. */
+  java.util.List<String> registryMirrors = java.util.List.of();
+
   private final Map<String, RegistryClient> clients = new HashMap<>();
 
   /** The client for {@code host}, made once per command so blob locations carry over to mounts. */
@@ -38,7 +41,10 @@ public final class RegistryOptions implements AutoCloseable {
     Optional<Credentials> credentials = creds != null
         ? Optional.of(Credentials.parse(creds))
         : DockerCredentials.fromEnvironment(System.getenv()).lookup(host);
-    RegistryClient.Builder builder = RegistryClient.builder().host(host).credentials(credentials).insecure(insecure);
+    boolean plainMirror = registryMirrors.stream().anyMatch(mirror -> mirror.startsWith("http://")
+        && Registries.mirrorHost(mirror).equals(host));
+    RegistryClient.Builder builder = RegistryClient.builder().host(host).credentials(credentials)
+        .insecure(insecure || plainMirror);
     if (certDir != null) {
       builder.certDir(certDir);
     }

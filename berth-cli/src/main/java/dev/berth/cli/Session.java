@@ -12,6 +12,7 @@ import dev.berth.oci.Platform;
 import dev.berth.plan.Journal;
 import dev.berth.plan.Plan;
 import dev.berth.plan.Planner;
+import dev.berth.runtime.RunDirectory;
 import dev.berth.store.ContentStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ final class Session implements AutoCloseable {
 
   final TreeScanner.Tree tree;
   final ContentStore store;
+  /** Where this process's steps and checks work; opening it reaps what dead berth processes left. */
+  final RunDirectory run;
   final Journal journal;
   final BuildSettings settings;
   final KeyedBuild build;
@@ -47,15 +50,16 @@ final class Session implements AutoCloseable {
   /** @param settings the run's build settings (step reuse, version suffix) */
   Session(TreeOptions options, GlobalOptions global, String builder, Consumer<String> progress,
       BuildSettings settings) throws IOException {
-    this.tree = options.scan(progress);
     this.store = global.openStore();
+    this.tree = options.scan(progress, store);
+    this.run = RunDirectory.open(store.root(), "runc");
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
     this.settings = settings;
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
     BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(options.pull),
-        new Registries(options.registries, store), warning -> progress.accept("warning: " + warning));
+        options.registries(tree.config(), store, progress), warning -> progress.accept("warning: " + warning));
     this.build = new KeyedBuild(store, settings, resolver, digests,
-        Builders.choose(builder, store, settings, progress));
+        Builders.choose(builder, store, run, settings, progress));
     this.selection = tree.graph().select(options.select);
   }
 
@@ -75,10 +79,10 @@ final class Session implements AutoCloseable {
     }
   }
 
-  /** Saves the journal's snapshot and the digest cache. */
+  /** Saves the journal's snapshot and the digest cache, and removes the run directory. */
   @Override
   public void close() throws IOException {
-    try {
+    try (run) {
       journal.close();
     } finally {
       digests.save();

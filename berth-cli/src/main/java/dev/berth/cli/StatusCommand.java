@@ -30,6 +30,9 @@ final class StatusCommand implements Callable<Integer> {
       @JsonProperty("cause") String cause, @JsonProperty("updated") String updated,
       @JsonProperty("dependsOn") List<String> dependsOn) {}
 
+  /** The state of an image no run has reached yet (the others are {@link dev.berth.plan.ImageState}'s labels). */
+  static final String NEVER_RUN = "never-run";
+
   record Table(@JsonProperty("images") List<Row> images) {}
 
   @Override
@@ -39,9 +42,9 @@ final class StatusCommand implements Callable<Integer> {
     List<Row> rows = new ArrayList<>();
     for (String name : tree.graph().select(treeOptions.select)) {
       Journal.Entry entry = entries.get(name);
-      List<String> dependsOn = tree.graph().parent(name).map(List::of).orElse(List.of());
+      List<String> dependsOn = tree.graph().dependencies(name);
       rows.add(entry == null
-          ? new Row(name, null, "never run", null, null, null, dependsOn)
+          ? new Row(name, null, NEVER_RUN, null, null, null, dependsOn)
           : new Row(name, entry.key(), entry.state().label(), entry.reason(), entry.cause(), entry.updated(), dependsOn));
     }
     if (output.equals("json")) {

@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Json;
+import dev.berth.runtime.Reaper;
 import dev.berth.store.ContentStore;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -65,7 +66,9 @@ final class StoreCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ContentStore.GcReport report = global.openStore().gc();
+      ContentStore store = global.openStore();
+      Reaper.reap(store.root(), "runc");
+      ContentStore.GcReport report = store.gc();
       System.out.printf("removed %d blobs, freed %d bytes%n", report.removed().size(), report.bytesFreed());
       return ExitCodes.OK;
     }

@@ -39,12 +39,68 @@ final class TreeOptions {
       description = "docker-pkg's config.yaml for a docker-pkg tree (default: the one at the tree's root, if any).")
   Path dockerPkgConfig;
 
+  @Option(names = "--registry-mirror", paramLabel = "URL",
+      description = "A Docker Hub mirror, tried before Docker Hub (repeatable; after berth.yaml's registryMirrors).")
+  List<String> registryMirrors = new ArrayList<>();
+
+  @Option(names = {"-f", "--file"}, paramLabel = "DOCKERFILE",
+      description = "Build this Dockerfile with TREE as its build context (one image, named after TREE).")
+  Path dockerfile;
+
+  @Option(names = "--target", paramLabel = "STAGE",
+      description = "The Dockerfile stage built as the image (default: the last).")
+  String target;
+
+  @Option(names = "--secret", paramLabel = "id=ID,src=FILE",
+      description = "A secret for Dockerfiles' RUN --mount=type=secret (repeatable); never in a layer or a key.")
+  List<String> secrets = new ArrayList<>();
+
   @picocli.CommandLine.Mixin RegistryOptions registries;
+
+  /** {@code --secret id=ID,src=FILE} (or {@code source=}) as docker build reads it. */
+  private Map<String, Path> secretFiles() {
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (String secret : secrets) {
+      String id = null;
+      String source = null;
+      for (String field : secret.split(",")) {
+        String[] pair = field.split("=", 2);
+        switch (pair[0]) {
+          case "id" -> id = pair.length > 1 ? pair[1] : null;
+          case "src", "source" -> source = pair.length > 1 ? pair[1] : null;
+          case "type" -> { }
+          default -> throw new IllegalArgumentException("--secret '" + secret + "': expected id=ID,src=FILE");
+        }
+      }
+      if (id == null || id.isEmpty()) {
+        throw new IllegalArgumentException("--secret '" + secret + "' needs id=ID");
+      }
+      out.put(id, Path.of(source != null ? source : id).toAbsolutePath());
+    }
+    return out;
+  }
+
+  /** Registry access for bases: Docker Hub mirrors from berth.yaml, then from --registry-mirror. */
+  Registries registries(dev.berth.graph.TreeConfig config, dev.berth.store.ContentStore store,
+      Consumer<String> progress) {
+    List<String> mirrors = new ArrayList<>(config.registryMirrors());
+    mirrors.addAll(registryMirrors);
+    registries.registryMirrors = List.copyOf(mirrors);
+    return new Registries(registries, store, mirrors, warning -> progress.accept("warning: " + warning));
+  }
 
   /** Scans the tree as these options say; warnings (e.g. a control file that disagrees) go to {@code warn}. */
   TreeScanner.Tree scan(Consumer<String> warn) throws IOException {
+    return scan(warn, null);
+  }
+
+  /** As {@link #scan(Consumer)}; Dockerfiles learn the environment and ONBUILD triggers of bases {@code store} holds. */
+  TreeScanner.Tree scan(Consumer<String> warn, dev.berth.store.ContentStore store) throws IOException {
+    Platform chosen = platform == null ? null : Platform.parse(platform);
+    var bases = store == null ? null : new dev.berth.engine.StoreBases(store, chosen != null ? chosen
+        : dev.berth.graph.TreeConfig.load(tree.toAbsolutePath().normalize()).platform());
     TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
-        platform == null ? null : Platform.parse(platform), dockerPkgConfig, buildArgs));
+        chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secretFiles()));
     scanned.warnings().forEach(warning -> warn.accept("warning: " + warning));
     return scanned;
   }

@@ -3,7 +3,7 @@ package dev.berth.cli;
 import dev.berth.dockerfile.DockerfileFrontend;
 import dev.berth.plan.TreeBuild;
 import dev.berth.runtime.ImageChecks;
-import dev.berth.runtime.Runc;
+import dev.berth.runtime.RunDirectory;
 import dev.berth.store.ContentStore;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -13,15 +13,18 @@ final class Verifiers {
   private Verifiers() {}
 
   /** {@code verify:} commands inside the image with runc; a {@code test.sh} on the host with the image as $1. */
-  static TreeBuild.Verifier runc(ContentStore store, Consumer<String> log) {
-    return runc(store, log, image -> image.refNames().get(0), TestScripts.Invocation.DEFAULT);
+  static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, Consumer<String> log) {
+    return runc(store, run, log, image -> image.refNames().get(0), TestScripts.Invocation.DEFAULT);
   }
 
-  /** As {@link #runc(ContentStore, Consumer)}; test.sh gets the image as {@code reference} names it (also loaded so). */
-  static TreeBuild.Verifier runc(ContentStore store, Consumer<String> log,
+  /**
+   * As {@link #runc(ContentStore, RunDirectory, Consumer)}; test.sh gets the image as {@code reference} names it
+   * (also loaded so), run as {@code invocation} says.
+   */
+  static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, Consumer<String> log,
       java.util.function.Function<dev.berth.engine.KeyedBuild.Outcome, String> reference,
       TestScripts.Invocation invocation) {
-    ImageChecks checks = new ImageChecks(store, Runc.onPath(), Duration.ofMinutes(10));
+    ImageChecks checks = new ImageChecks(store, run, Duration.ofMinutes(10));
     return (spec, image) -> {
       checks.run(image.manifest(), spec.verify(), line -> log.accept(spec.name() + " | " + line));
       if (invocation.applies(spec.folder()) && !DockerfileFrontend.isStage(spec.name())) {

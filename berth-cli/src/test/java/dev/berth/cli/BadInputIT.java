@@ -85,6 +85,14 @@ class BadInputIT {
   }
 
   @Test
+  void theWholeImageFolderCanBeCopied() throws Exception {
+    for (String source : List.of(".", "./")) {
+      assertThat(buildWith("base: scratch\ncopy:\n  - {src: \"" + source + "\", dest: /app}\n").succeeded().stdout())
+          .as("copy of '%s'", source).startsWith("verified   img:");
+    }
+  }
+
+  @Test
   void invalidName() throws Exception {
     buildWith("name: Bad Name\nbase: scratch\n").failedWithOneLine("image.yaml:1: invalid image name 'Bad Name'");
     storeUnchanged();
@@ -98,7 +106,7 @@ class BadInputIT {
 
   @Test
   void baseNotInTheStore() throws Exception {
-    buildWith("base: nowhere/base:1\n").failedWithOneLine("base image 'nowhere/base:1' is not in the store");
+    buildWith("base: nowhere/base:1\n").failedWithOneLine("nowhere/base:1 is not in the store");
     storeUnchanged();
   }
 

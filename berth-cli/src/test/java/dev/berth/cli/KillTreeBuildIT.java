@@ -27,7 +27,7 @@ class KillTreeBuildIT {
     Process build = berth.start("build", tree.toString(), "-j", "1");
     Path log = tree.resolve(".berth/journal.log");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    waitFor(log, "\"image\":\"huge\"", "\"state\":\"BUILDING\"", deadline);
+    waitFor(log, "\"image\":\"huge\"", "\"state\":\"building\"", deadline);
     assertThat(build.isAlive()).as("killed while building 'huge'").isTrue();
     build.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 

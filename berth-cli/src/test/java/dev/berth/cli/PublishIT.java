@@ -52,11 +52,11 @@ class PublishIT {
     Berth.Result run = berth.run("build", tree.toString(), "--push", "--output", "json");
     assertThat(run.exitCode()).isEqualTo(1);
     JsonNode result = Json.tree(run.stdout().getBytes(StandardCharsets.UTF_8));
-    assertThat(state(result, "base")).isEqualTo("PUBLISHED");
-    assertThat(state(result, "good")).isEqualTo("PUBLISHED");
-    assertThat(state(result, "good-child")).isEqualTo("PUBLISHED");
-    assertThat(state(result, "bad")).isEqualTo("FAILED");
-    assertThat(state(result, "bad-child")).isEqualTo("BLOCKED");
+    assertThat(state(result, "base")).isEqualTo("published");
+    assertThat(state(result, "good")).isEqualTo("published");
+    assertThat(state(result, "good-child")).isEqualTo("published");
+    assertThat(state(result, "bad")).isEqualTo("failed");
+    assertThat(state(result, "bad-child")).isEqualTo("blocked");
 
     String goodKey = key(result, "good");
     String inspect = Berth.tool(work, "skopeo", "inspect", "--tls-verify=false",
@@ -75,7 +75,7 @@ class PublishIT {
     assertThat(verify.exitCode()).isZero();
     assertThat(verify.stdout()).containsPattern("verified +good:").containsPattern("verified +base:");
     Berth.Result publish = berth.run("publish", tree.toString(), "--select", "good", "--output", "json").succeeded();
-    assertThat(state(Json.tree(publish.stdout().getBytes(StandardCharsets.UTF_8)), "good")).isEqualTo("PUBLISHED");
+    assertThat(state(Json.tree(publish.stdout().getBytes(StandardCharsets.UTF_8)), "good")).isEqualTo("published");
     Berth.Result unverified = berth.run("publish", tree.toString(), "--select", "bad");
     assertThat(unverified.exitCode()).isEqualTo(1);
     assertThat(unverified.stdout()).containsPattern("failed +bad .*not verified");

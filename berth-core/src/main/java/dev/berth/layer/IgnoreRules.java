@@ -23,12 +23,21 @@ public final class IgnoreRules {
     if (!Files.isRegularFile(file)) {
       return NONE;
     }
-    return parse(Files.readAllLines(file));
+    return parse(file, dev.berth.text.TextFiles.readLines(file));
   }
 
   public static IgnoreRules parse(List<String> lines) {
+    return parse(Path.of(".dockerignore"), lines);
+  }
+
+  /** The rules of {@code lines}, read from {@code source}; a malformed pattern is an error naming its line. */
+  public static IgnoreRules parse(Path source, List<String> lines) {
     List<Rule> rules = new ArrayList<>();
-    for (String raw : lines) {
+    for (int number = 1; number <= lines.size(); number++) {
+      String raw = lines.get(number - 1);
+      if (number == 1 && raw.startsWith("\uFEFF")) {
+        raw = raw.substring(1);  // a UTF-8 byte order mark
+      }
       String line = raw.strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
@@ -37,12 +46,19 @@ public final class IgnoreRules {
       if (line.startsWith("!")) {
         exclude = false;
         line = line.substring(1).strip();
+        if (line.isEmpty()) {
+          throw new dev.berth.text.TextFileException(source, number, "illegal exclusion pattern '!'");
+        }
       }
       String cleaned = clean(line);
       if (cleaned.isEmpty()) {
         continue;
       }
-      rules.add(new Rule(Pattern.compile(toRegex(cleaned)), exclude, cleaned));
+      try {
+        rules.add(new Rule(Pattern.compile(toRegex(cleaned)), exclude, cleaned));
+      } catch (IllegalArgumentException e) {
+        throw new dev.berth.text.TextFileException(source, number, "invalid pattern '" + raw.strip() + "': " + e.getMessage());
+      }
     }
     return new IgnoreRules(rules);
   }
@@ -101,6 +117,37 @@ public final class IgnoreRules {
     return String.join("/", parts);
   }
 
+  /** {@code [a-z]}, {@code [!abc]} or {@code [^abc]} as a regex class; refuses what Docker's matcher refuses. */
+  private static String characterClass(String set) {
+    boolean negated = set.startsWith("^") || set.startsWith("!");
+    String members = negated ? set.substring(1) : set;
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("'[]' is an empty character class");
+    }
+    StringBuilder out = new StringBuilder(negated ? "[^" : "[");
+    for (int i = 0; i < members.length(); i++) {
+      char low = members.charAt(i);
+      if (low == '\\' && i + 1 < members.length()) {
+        low = members.charAt(++i);
+      }
+      if (i + 2 < members.length() && members.charAt(i + 1) == '-') {
+        char high = members.charAt(i + 2);
+        if (high < low) {
+          throw new IllegalArgumentException("the range '" + low + "-" + high + "' runs backwards");
+        }
+        out.append(escape(low)).append('-').append(escape(high));
+        i += 2;
+      } else {
+        out.append(escape(low));
+      }
+    }
+    return out.append(']').toString();
+  }
+
+  private static String escape(char c) {
+    return Character.isLetterOrDigit(c) ? String.valueOf(c) : "\\" + c;
+  }
+
   private static String toRegex(String pattern) {
     StringBuilder regex = new StringBuilder();
     for (int i = 0; i < pattern.length(); i++) {
@@ -122,15 +169,10 @@ public final class IgnoreRules {
       } else if (c == '[') {
         int end = pattern.indexOf(']', i + 1);
         if (end < 0) {
-          regex.append("\\[");
-        } else {
-          String set = pattern.substring(i + 1, end).replace("\\", "\\\\");
-          if (set.startsWith("^") || set.startsWith("!")) {
-            set = "^" + set.substring(1);
-          }
-          regex.append('[').append(set).append(']');
-          i = end;
+          throw new IllegalArgumentException("'[' opens a character class that no ']' closes");
         }
+        regex.append(characterClass(pattern.substring(i + 1, end)));
+        i = end;
       } else if (c == '\\' && i + 1 < pattern.length()) {
         regex.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
       } else {

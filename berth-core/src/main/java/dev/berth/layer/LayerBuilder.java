@@ -47,9 +47,30 @@ public final class LayerBuilder {
 
   private record EmptyFileEntry(EntryAttributes attributes) implements Entry {}
 
+  /** A second name for a file of the same layer ({@code target}, a normalized path written before it). */
+  private record HardLinkEntry(String target, EntryAttributes attributes) implements Entry {}
+
+  /** The owner and mode of a parent directory no entry was given for: 0:0 0755 unless told otherwise. */
+  private java.util.function.Function<String, EntryAttributes> parentAttributes =
+      path -> new EntryAttributes(null, null, 0755);
+
   public LayerBuilder(Compression compression, long mtimeEpochSeconds) {
     this.compression = compression;
     this.mtimeEpochSeconds = mtimeEpochSeconds;
+  }
+
+  /**
+   * How to write parent directories that were not added themselves ({@code path} is relative to the
+   * root, without slashes at either end): the owner and mode they have below, for instance.
+   */
+  public LayerBuilder parentAttributes(java.util.function.Function<String, EntryAttributes> attributes) {
+    this.parentAttributes = attributes;
+    return this;
+  }
+
+  /** {@code imagePath} as a hard link to {@code targetPath}, a file added to this layer. */
+  public LayerBuilder addHardLink(String imagePath, String targetPath) {
+    return put(imagePath, new HardLinkEntry(normalize(targetPath), EntryAttributes.DEFAULT));
   }
 
   public boolean isEmpty() {
@@ -73,7 +94,7 @@ public final class LayerBuilder {
       throws IOException {
     try (Stream<Path> walk = Files.walk(sourceDir)) {
       for (Path path : (Iterable<Path>) walk.sorted()::iterator) {
-        String relative = sourceDir.relativize(path).toString().replace('\\', '/');
+        String relative = sourceDir.relativize(path).toString();
         if (!relative.isEmpty() && ignore.isExcluded(relative)) {
           continue;
         }
@@ -128,7 +149,10 @@ public final class LayerBuilder {
     }
     entries.put(path, entry);
     for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
-      entries.putIfAbsent(path.substring(0, slash), new DirectoryEntry(new EntryAttributes(null, null, 0755), true));
+      String parent = path.substring(0, slash);
+      if (!entries.containsKey(parent)) {
+        entries.put(parent, new DirectoryEntry(withDefaultMode(parentAttributes.apply(parent), 0755), true));
+      }
     }
     return this;
   }
@@ -189,6 +213,12 @@ public final class LayerBuilder {
       header.setDevMajor(device.major());
       header.setDevMinor(device.minor());
       header.setMode((device.type() == TarConstants.LF_CHR ? 020000 : 060000) | entry.attributes().mode());
+    } else if (entry instanceof HardLinkEntry link) {
+      Entry target = entries.get(link.target());
+      header = new TarArchiveEntry(path, TarConstants.LF_LINK, true);
+      header.setLinkName(link.target());
+      header.setMode(0100000 | target.attributes().mode());
+      entry = target;
     } else if (entry instanceof FileEntry file) {
       header = new TarArchiveEntry(path, TarConstants.LF_NORMAL, true);
       header.setMode(0100000 | entry.attributes().mode());
@@ -204,7 +234,7 @@ public final class LayerBuilder {
     header.setUserName("");
     header.setGroupName("");
     tar.putArchiveEntry(header);
-    if (entry instanceof FileEntry file) {
+    if (entry instanceof FileEntry file && header.isFile() && !header.isLink()) {
       long expected = header.getSize();
       long written = 0;
       try (InputStream in = Files.newInputStream(file.source(), LinkOption.NOFOLLOW_LINKS)) {
@@ -230,7 +260,7 @@ public final class LayerBuilder {
   }
 
   static String normalize(String imagePath) {
-    String path = imagePath.replace('\\', '/');
+    String path = imagePath;  // a backslash is part of a Linux file name
     while (path.startsWith("/") || path.startsWith("./")) {
       path = path.startsWith("/") ? path.substring(1) : path.substring(2);
     }

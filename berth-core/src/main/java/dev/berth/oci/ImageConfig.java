@@ -43,6 +43,10 @@ public record ImageConfig(
     return new ImageConfig(created, author, architecture, os, variant, newConfig, rootfs, history);
   }
 
+  public ImageConfig withAuthor(String newAuthor) {
+    return new ImageConfig(created, newAuthor, architecture, os, variant, config, rootfs, history);
+  }
+
   public ImageConfig withCreated(String newCreated) {
     return new ImageConfig(newCreated, author, architecture, os, variant, config, rootfs, history);
   }
@@ -83,45 +87,91 @@ public record ImageConfig(
       @JsonProperty("Volumes") Map<String, Map<String, Object>> volumes,
       @JsonProperty("WorkingDir") String workingDir,
       @JsonProperty("Labels") Map<String, String> labels,
-      @JsonProperty("StopSignal") String stopSignal) {
+      @JsonProperty("StopSignal") String stopSignal,
+      @JsonProperty("Healthcheck") Healthcheck healthcheck,
+      @JsonProperty("OnBuild") List<String> onBuild,
+      @JsonProperty("Shell") List<String> shell) {
 
     public static final ContainerConfig EMPTY =
-        new ContainerConfig(null, null, null, null, null, null, null, null, null);
+        new ContainerConfig(null, null, null, null, null, null, null, null, null, null, null, null);
 
     public ContainerConfig withUser(String value) {
-      return new ContainerConfig(value, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal);
+      return new ContainerConfig(value, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal,
+          healthcheck, onBuild, shell);
     }
 
     public ContainerConfig withExposedPorts(Map<String, Map<String, Object>> value) {
-      return new ContainerConfig(user, value, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal);
+      return new ContainerConfig(user, value, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal,
+          healthcheck, onBuild, shell);
     }
 
     public ContainerConfig withEnv(List<String> value) {
-      return new ContainerConfig(user, exposedPorts, value, entrypoint, cmd, volumes, workingDir, labels, stopSignal);
+      return new ContainerConfig(user, exposedPorts, value, entrypoint, cmd, volumes, workingDir, labels, stopSignal,
+          healthcheck, onBuild, shell);
     }
 
     public ContainerConfig withEntrypoint(List<String> value) {
-      return new ContainerConfig(user, exposedPorts, env, value, cmd, volumes, workingDir, labels, stopSignal);
+      return new ContainerConfig(user, exposedPorts, env, value, cmd, volumes, workingDir, labels, stopSignal,
+          healthcheck, onBuild, shell);
     }
 
     public ContainerConfig withCmd(List<String> value) {
-      return new ContainerConfig(user, exposedPorts, env, entrypoint, value, volumes, workingDir, labels, stopSignal);
+      return new ContainerConfig(user, exposedPorts, env, entrypoint, value, volumes, workingDir, labels, stopSignal,
+          healthcheck, onBuild, shell);
     }
 
     public ContainerConfig withVolumes(Map<String, Map<String, Object>> value) {
-      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, value, workingDir, labels, stopSignal);
+      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, value, workingDir, labels, stopSignal,
+          healthcheck, onBuild, shell);
     }
 
     public ContainerConfig withWorkingDir(String value) {
-      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, value, labels, stopSignal);
+      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, value, labels, stopSignal,
+          healthcheck, onBuild, shell);
     }
 
     public ContainerConfig withLabels(Map<String, String> value) {
-      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, value, stopSignal);
+      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, value, stopSignal,
+          healthcheck, onBuild, shell);
     }
 
     public ContainerConfig withStopSignal(String value) {
-      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, value);
+      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, value,
+          healthcheck, onBuild, shell);
+    }
+
+    public ContainerConfig withHealthcheck(Healthcheck value) {
+      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal,
+          value, onBuild, shell);
+    }
+
+    /** ONBUILD triggers: instructions run when an image is built on this one. */
+    public ContainerConfig withOnBuild(List<String> value) {
+      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal,
+          healthcheck, value, shell);
+    }
+
+    public ContainerConfig withShell(List<String> value) {
+      return new ContainerConfig(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal,
+          healthcheck, onBuild, value);
+    }
+  }
+
+  /**
+   * Docker's health check: {@code Test} is {@code ["NONE"]}, {@code ["CMD", args…]} or
+   * {@code ["CMD-SHELL", command]}; durations in nanoseconds, 0 (left out) meaning the default.
+   */
+  @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Healthcheck(
+      @JsonProperty("Test") List<String> test,
+      @JsonProperty("Interval") long interval,
+      @JsonProperty("Timeout") long timeout,
+      @JsonProperty("StartPeriod") long startPeriod,
+      @JsonProperty("StartInterval") long startInterval,
+      @JsonProperty("Retries") int retries) {
+    public Healthcheck {
+      test = test == null ? null : List.copyOf(test);
     }
   }
 

@@ -42,15 +42,28 @@ public final class Json {
     try {
       return MAPPER.readValue(json, type);
     } catch (IOException e) {
-      throw new InvalidContentException("invalid " + type.getSimpleName() + " JSON: " + firstLine(e.getMessage()));
+      throw new InvalidContentException("invalid " + words(type.getSimpleName()) + " JSON" + where(e));
     }
+  }
+
+  /** {@code ImageManifest} as "image manifest": what was read, said without Java's class names. */
+  private static String words(String typeName) {
+    return typeName.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Where in the document Jackson stopped, without its message (which speaks of Java types). */
+  private static String where(IOException e) {
+    if (e instanceof JsonProcessingException parse && parse.getLocation() != null) {
+      return " (at line " + parse.getLocation().getLineNr() + ", column " + parse.getLocation().getColumnNr() + ")";
+    }
+    return "";
   }
 
   public static JsonNode tree(byte[] json) {
     try {
       return MAPPER.readTree(json);
     } catch (IOException e) {
-      throw new InvalidContentException("invalid JSON: " + firstLine(e.getMessage()));
+      throw new InvalidContentException("invalid JSON" + where(e));
     }
   }
 
@@ -62,11 +75,5 @@ public final class Json {
     }
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
-  }
+
 }

@@ -25,8 +25,22 @@ public record Platform(
     if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
       throw new IllegalArgumentException("invalid platform '" + text + "': expected os/arch[/variant]");
     }
+    if (!OPERATING_SYSTEMS.contains(parts[0])) {
+      throw new IllegalArgumentException("invalid platform '" + text + "': unknown operating system '" + parts[0]
+          + "' (" + String.join(", ", new java.util.TreeSet<>(OPERATING_SYSTEMS)) + ")");
+    }
+    if (!ARCHITECTURES.contains(parts[1])) {
+      throw new IllegalArgumentException("invalid platform '" + text + "': unknown architecture '" + parts[1]
+          + "' (" + String.join(", ", new java.util.TreeSet<>(ARCHITECTURES)) + ")");
+    }
     return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
   }
+
+  /** GOOS and GOARCH values, as the OCI image spec names platforms. */
+  private static final java.util.Set<String> OPERATING_SYSTEMS = java.util.Set.of("linux", "windows", "darwin",
+      "freebsd", "netbsd", "openbsd", "solaris", "illumos", "aix", "plan9", "js", "wasip1");
+  private static final java.util.Set<String> ARCHITECTURES = java.util.Set.of("amd64", "arm64", "arm", "386",
+      "ppc64le", "ppc64", "s390x", "riscv64", "mips", "mipsle", "mips64", "mips64le", "loong64", "wasm");
 
   /** The platform of the machine berth runs on. */
   public static Platform host() {

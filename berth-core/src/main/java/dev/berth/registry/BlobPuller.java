@@ -61,7 +61,7 @@ final class BlobPuller {
             sink.commit(blob.digest());
           } catch (InvalidContentException e) {
             throw new InvalidContentException("blob " + blob.digest() + " of " + repository + " from "
-                + transport.host() + " has the wrong digest; nothing was stored");
+                + transport.host() + " has the wrong digest; the blob was not stored");
           }
         }
         return null;

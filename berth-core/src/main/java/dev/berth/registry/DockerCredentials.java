@@ -60,8 +60,14 @@ public final class DockerCredentials {
     return Optional.empty();
   }
 
-  /** The credentials configured for registry {@code host} ({@code host[:port]}), if any. */
+  /**
+   * The credentials configured for registry {@code host} ({@code host[:port]}), if any. Docker Hub's
+   * ({@code docker.io}) are where docker keeps them: under {@code https://index.docker.io/v1/}.
+   */
   public Optional<Credentials> lookup(String host) throws IOException {
+    if (host.equals("docker.io") || host.equals("registry-1.docker.io")) {
+      host = "index.docker.io";
+    }
     if (!Files.isRegularFile(configFile)) {
       return Optional.empty();
     }
@@ -81,7 +87,7 @@ public final class DockerCredentials {
     }
     JsonNode store = config.path("credsStore");
     if (store.isTextual() && !store.asText().isEmpty()) {
-      return fromHelper(store.asText(), host);
+      return fromHelper(store.asText(), host.equals("index.docker.io") ? "https://index.docker.io/v1/" : host);
     }
     return Optional.empty();
   }

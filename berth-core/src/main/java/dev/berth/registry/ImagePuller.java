@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
  * skipped, the others streamed in parallel and verified, each manifest stored after its blobs.
  */
 final class ImagePuller {
+  /** Configs up to this size are held in memory until their layers are in (a config is a few KiB). */
+  private static final int CONFIG_IN_MEMORY = 4 << 20;
+
   private final RegistryTransport transport;
   private final ManifestPuller manifestPuller;
   private final BlobPuller blobPuller;
@@ -75,14 +78,31 @@ final class ImagePuller {
     return manifest.descriptor().withPlatform(child.platform());
   }
 
+  /**
+   * Layers are streamed into the store in parallel; the config is held in memory and stored with the
+   * manifest only once every layer has arrived intact, so a failed pull leaves no image parts that a
+   * later command could take for a complete one.
+   */
   private void storeImage(String repository, ManifestResponse response, ContentStore store, ParallelTasks tasks,
       List<Digest> downloaded, List<Digest> skipped) throws IOException {
     ImageManifest manifest = ImageManifest.parse(response.bytes());
-    List<Descriptor> blobs = new ArrayList<>();
-    blobs.add(manifest.config());
-    blobs.addAll(manifest.layers());
+    Descriptor config = manifest.config();
+    java.util.concurrent.atomic.AtomicReference<byte[]> configBytes = new java.util.concurrent.atomic.AtomicReference<>();
     List<Future<Void>> transfers = new ArrayList<>();
-    for (Descriptor blob : blobs) {
+    if (store.hasBlob(config.digest())) {
+      skipped.add(config.digest());
+    } else if (config.size() <= CONFIG_IN_MEMORY) {
+      transfers.add(tasks.submit(() -> {
+        configBytes.set(blobPuller.read(repository, config, CONFIG_IN_MEMORY));
+      }));
+    } else {
+      transfers.add(tasks.submit(() -> {
+        blobPuller.pull(repository, config, store);
+        downloaded.add(config.digest());
+      }));
+    }
+    knownRepositories.put(config.digest(), repository);
+    for (Descriptor blob : manifest.layers()) {
       if (store.hasBlob(blob.digest())) {
         skipped.add(blob.digest());
       } else {
@@ -94,6 +114,10 @@ final class ImagePuller {
       knownRepositories.put(blob.digest(), repository);
     }
     ParallelTasks.awaitAll(transfers);
+    if (configBytes.get() != null) {
+      store.writeBlob(config.mediaType(), configBytes.get());
+      downloaded.add(config.digest());
+    }
     store.writeBlob(response.descriptor().mediaType(), response.bytes());
   }
 

@@ -31,6 +31,7 @@ final class RegistryTransport {
   private final RetryPolicy retryPolicy;
   private final boolean plainHttpAllowed;
   private final Duration requestTimeout;
+  private final BodyWatchdog watchdog;
   private volatile String scheme;
 
   RegistryTransport(String host, HttpClient http, Authenticator authenticator, RetryPolicy retryPolicy,
@@ -41,6 +42,7 @@ final class RegistryTransport {
     this.retryPolicy = retryPolicy;
     this.plainHttpAllowed = plainHttpAllowed;
     this.requestTimeout = requestTimeout;
+    this.watchdog = new BodyWatchdog(requestTimeout, host);
   }
 
   String host() {
@@ -57,7 +59,12 @@ final class RegistryTransport {
 
   /** The absolute URI of {@code path} (which starts with {@code /v2/}) on this registry. */
   URI uri(String path) throws IOException {
-    return URI.create(scheme() + "://" + host + path);
+    return URI.create(scheme() + "://" + apiHost() + path);
+  }
+
+  /** Where the registry's API answers: Docker Hub's {@code docker.io} at {@code registry-1.docker.io}. */
+  private String apiHost() {
+    return host.equals(dev.berth.oci.ImageReference.DOCKER_HUB) ? dev.berth.oci.ImageReference.DOCKER_HUB_API : host;
   }
 
   /** Resolves a Location header, which may be relative, against this registry. */
@@ -108,8 +115,9 @@ final class RegistryTransport {
         pause(retryPolicy.delayBefore(attempts, retryAfter));
         continue;
       }
-      try (InputStream ignored = response.body()) {
-        return exchange.handle(response);
+      HttpResponse<InputStream> watched = watchdog.watch(response);  // a body that stalls fails, like a reset
+      try (InputStream ignored = watched.body()) {
+        return exchange.handle(watched);
       } catch (IOException e) {
         if (!retryPolicy.isRetryableFailure(e) || !retryPolicy.hasAttemptsLeft(attempts)) {
           throw describeFailure(e);
@@ -171,7 +179,7 @@ final class RegistryTransport {
       attempts++;
       HttpResponse<InputStream> response;
       try {
-        response = send(HttpRequest.newBuilder(URI.create(candidate + "://" + host + "/v2/"))
+        response = send(HttpRequest.newBuilder(URI.create(candidate + "://" + apiHost() + "/v2/"))
             .timeout(requestTimeout).GET().build());
       } catch (IOException e) {
         if (!isUnknownHost(e) && !(e instanceof javax.net.ssl.SSLException) && !(e instanceof ConnectException)
@@ -215,11 +223,14 @@ final class RegistryTransport {
     if (e instanceof ConnectException) {
       return new RegistryException("cannot connect to registry " + host, e);
     }
+    if (e instanceof BodyWatchdog.Stalled) {
+      return new RegistryException(e.getMessage(), e);
+    }
     if (e instanceof java.net.http.HttpTimeoutException) {
       return new RegistryException("registry " + host + " timed out", e);
     }
-    return new RegistryException("talking to registry " + host + " failed: "
-        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    return new RegistryException("talking to registry " + host + " failed"
+        + (e.getMessage() == null ? " (the connection broke)" : ": " + e.getMessage()), e);
   }
 
   private static boolean isUnknownHost(Throwable e) {

@@ -40,14 +40,32 @@ public final class BlobSink extends FilterOutputStream {
 
   @Override
   public void write(int b) throws IOException {
-    out.write(b);
+    try {
+      out.write(b);
+    } catch (IOException e) {
+      throw failed(e);
+    }
     size++;
   }
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    out.write(b, off, len);
+    try {
+      out.write(b, off, len);
+    } catch (IOException e) {
+      throw failed(e);
+    }
     size += len;
+  }
+
+  /** A write failed: the partial file goes at once (freeing what it held when the disk is full). */
+  private IOException failed(IOException e) {
+    try {
+      close();
+    } catch (IOException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+    return StoreFullException.translate(e, store.root(), "a blob");
   }
 
   public long size() {
@@ -62,8 +80,12 @@ public final class BlobSink extends FilterOutputStream {
     if (finished) {
       throw new IllegalStateException("blob already committed or aborted");
     }
-    out.flush();
-    channel.force(true);
+    try {
+      out.flush();
+      channel.force(true);
+    } catch (IOException e) {
+      throw failed(e);
+    }
     channel.close();
     finished = true;
     Digest actual = Digest.fromHash("sha256", sha256.digest());
@@ -71,7 +93,12 @@ public final class BlobSink extends FilterOutputStream {
       Files.deleteIfExists(temp);
       throw new InvalidContentException("content digest mismatch: expected " + expected + ", got " + actual);
     }
-    store.moveIntoPlace(temp, actual);
+    try {
+      store.moveIntoPlace(temp, actual);
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw StoreFullException.translate(e, store.root(), "blob " + actual);
+    }
     return actual;
   }
 

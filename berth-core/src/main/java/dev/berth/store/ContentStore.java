@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,18 +43,10 @@ public final class ContentStore {
   private static final String LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}";
   private static final String TEMP_DIR = ".berth-tmp";
 
-  /**
-   * File locks belong to the whole process, so threads of one process must take turns before taking
-   * one: a lock per store directory, shared by every instance opened on it.
-   */
-  private static final ConcurrentHashMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
-
   private final Path root;
-  private final ReentrantLock indexLock;
 
   private ContentStore(Path root) {
     this.root = root;
-    this.indexLock = PROCESS_LOCKS.computeIfAbsent(root, ignored -> new ReentrantLock());
   }
 
   /** Opens the store at {@code root}, creating an empty layout when the directory has none. */
@@ -137,7 +127,11 @@ public final class ContentStore {
 
   /** A sink for a new blob; commit it to make it visible, or close it to throw it away. */
   public BlobSink newBlob() throws IOException {
-    return new BlobSink(this, tempDirectory().resolve("blob-" + UUID.randomUUID()));
+    try {
+      return new BlobSink(this, tempDirectory().resolve(tempName("blob")));
+    } catch (IOException e) {
+      throw StoreFullException.translate(e, root, "a blob");
+    }
   }
 
   public Descriptor writeBlob(String mediaType, byte[] content) throws IOException {
@@ -157,6 +151,14 @@ public final class ContentStore {
       in.transferTo(sink);
       return sink.commit(expected);
     }
+  }
+
+  /**
+   * A unique name for a temporary file of this process: {@code PREFIX-PID-UUID}, so that what a
+   * dead process left can be told from what a live one is writing.
+   */
+  public static String tempName(String prefix) {
+    return prefix + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
   }
 
   /** Where blobs and index files are written before they are renamed into place (same file system). */
@@ -241,7 +243,12 @@ public final class ContentStore {
         && cached.size() == attributes.size() && cached.modified().equals(attributes.lastModifiedTime())) {
       return cached.entries();
     }
-    List<Descriptor> entries = ImageIndex.parse(Files.readAllBytes(file)).manifests();
+    List<Descriptor> entries;
+    try {
+      entries = ImageIndex.parse(Files.readAllBytes(file)).manifests();
+    } catch (dev.berth.oci.InvalidContentException e) {
+      throw new dev.berth.oci.InvalidContentException(file + ": " + e.getMessage());
+    }
     indexSnapshot = new IndexSnapshot(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), entries);
     return entries;
   }
@@ -265,13 +272,8 @@ public final class ContentStore {
 
   /** Runs {@code action} holding the store's index lock, across threads and processes. */
   <T> T withIndexLock(IoAction<T> action) throws IOException {
-    indexLock.lock();
-    try (FileChannel lockFile = FileChannel.open(root.resolve(".berth-index.lock"),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-         FileLock ignored = lockFile.lock()) {
+    try (NamedLock ignored = NamedLock.acquire(root.resolve(".berth-index.lock"))) {
       return action.run();
-    } finally {
-      indexLock.unlock();
     }
   }
 
@@ -301,10 +303,13 @@ public final class ContentStore {
   }
 
   void writeAtomically(Path target, byte[] content) throws IOException {
-    Path temp = tempDirectory().resolve(target.getFileName() + "-" + UUID.randomUUID());
+    Path temp = tempDirectory().resolve(tempName(target.getFileName().toString()));
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       channel.write(java.nio.ByteBuffer.wrap(content));
       channel.force(true);
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw StoreFullException.translate(e, root, target.getFileName().toString());
     }
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

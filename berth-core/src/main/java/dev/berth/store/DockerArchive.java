@@ -56,7 +56,11 @@ public final class DockerArchive {
     byte[] manifestJson = Json.canonical(List.of(
         new Entry(blobName(image.config().digest()), List.copyOf(repoTags), layerNames)));
 
-    Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".docker-archive", ".tmp");
+    Path directory = file.toAbsolutePath().getParent();
+    if (!Files.isDirectory(directory)) {
+      throw new java.nio.file.NoSuchFileException(file.toString(), null, "its directory does not exist");
+    }
+    Path temp = Files.createTempFile(directory, ".docker-archive", ".tmp");
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
            TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {

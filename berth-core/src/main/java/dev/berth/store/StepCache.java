@@ -6,11 +6,11 @@ import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Layers by step key: a step whose key is here (and whose blob is still in the store) is not run
@@ -45,12 +45,33 @@ public final class StepCache {
     return Optional.of(new LayerBlob(entry.layer(), entry.diffId()));
   }
 
-  public void put(Digest stepKey, LayerBlob layer) throws IOException {
+  /**
+   * Records {@code layer} as the result of {@code stepKey}, unless another build recorded one first:
+   * the first writer wins and the entry in the cache is returned. A stale entry (its blob gone) is
+   * replaced.
+   */
+  public LayerBlob put(Digest stepKey, LayerBlob layer) throws IOException {
     Files.createDirectories(directory);
-    Path temp = store.tempDirectory().resolve("step-" + UUID.randomUUID());
-    Files.write(temp, Json.canonical(new Entry(layer.descriptor(), layer.diffId())));
-    Files.move(temp, directory.resolve(stepKey.hex() + ".json"),
-        StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Path entry = directory.resolve(stepKey.hex() + ".json");
+    Path temp = store.tempDirectory().resolve(ContentStore.tempName("step"));
+    try {
+      Files.write(temp, Json.canonical(new Entry(layer.descriptor(), layer.diffId())));
+      try {
+        Files.createLink(entry, temp);  // fails when an entry is there: never replaces a winner's
+        return layer;
+      } catch (FileAlreadyExistsException raced) {
+        Optional<LayerBlob> winner = find(stepKey);
+        if (winner.isPresent()) {
+          return winner.get();
+        }
+        Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return layer;
+      }
+    } catch (IOException e) {
+      throw StoreFullException.translate(e, store.root(), "a step cache entry");
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 
   public Path directory() {

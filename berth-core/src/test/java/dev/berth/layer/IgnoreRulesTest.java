@@ -44,4 +44,20 @@ class IgnoreRulesTest {
   void knowsWhenAnExcludedDirectoryMayHoldExceptions(String patterns, String dir, boolean may) {
     assertThat(IgnoreRules.parse(List.of(patterns.split(";"))).mayHaveIncludedChildren(dir)).isEqualTo(may);
   }
+
+  @org.junit.jupiter.api.Test
+  void readsAByteOrderMarkAndLeadingSpacesAsDockerDoes() {
+    IgnoreRules rules = IgnoreRules.parse(java.util.List.of("\uFEFF*.md", "   *.log", "\t sub/*.tmp  "));
+    assertThat(rules.isExcluded("README.md")).isTrue();
+    assertThat(rules.isExcluded("a.log")).isTrue();
+    assertThat(rules.isExcluded("sub/x.tmp")).isTrue();
+    assertThat(rules.isExcluded("keep")).isFalse();
+  }
+
+  @org.junit.jupiter.api.Test
+  void refusesALoneExclamationMarkWithItsLine() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> IgnoreRules.parse(java.util.List.of("*.md", "!")))
+        .isInstanceOf(dev.berth.text.TextFileException.class)
+        .hasMessage(".dockerignore:2: illegal exclusion pattern '!'");
+  }
 }

@@ -57,6 +57,8 @@ class JsonTest {
   void invalidJsonIsAClearError() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageManifest.parse("{not json".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(InvalidContentException.class)
-        .hasMessageStartingWith("invalid ImageManifest JSON");
+        .hasMessageStartingWith("invalid image manifest JSON (at line 1");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageManifest.parse("{not json".getBytes(StandardCharsets.UTF_8)))
+        .message().doesNotContainPattern("[A-Z][a-z]+[A-Z]");
   }
 }

@@ -88,6 +88,52 @@ class FaultInjectionTest {
     }
   }
 
+  /** An image with one 1 MB layer, pushed straight to the registry as faults/NAME_TAG. */
+  private void pushOneMegabyteImage(String nameTag, long seed) throws Exception {
+    ContentStore store = ContentStore.open(temp.resolve("source-" + seed));
+    Descriptor image = TestImages.randomImage(store, "app:1", seed, Platform.LINUX_AMD64, 1_000_000);
+    RegistryClient.builder().host(registry.host()).build()
+        .push(store, image, ImageReference.parse(registry.host() + "/faults/" + nameTag));
+  }
+
+  @Test
+  void aDownloadThatStallsMidBodyIsRetriedAfterTheTimeout() throws Exception {
+    pushOneMegabyteImage("stall:4", 24);
+    List<Fault> faults = List.of(new Fault.StallDownload(300_000, Duration.ofSeconds(20)));
+    try (FaultProxy proxy = FaultProxy.start(registry.port(), Duration.ofSeconds(60), faults)) {
+      ContentStore target = ContentStore.open(temp.resolve("target"));
+      long start = System.nanoTime();
+      PullResult pulled = through(proxy).pull(ImageReference.parse(proxy.host() + "/faults/stall:4"),
+          Platform.LINUX_AMD64, target);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(proxy.injected()).as("the body stalled once").isEqualTo(1);
+      assertThat(took).as("the 20 s stall was cut short (1 s request timeout)").isLessThan(Duration.ofSeconds(6));
+      target.tag("pulled:4", pulled.pulled());
+      assertThat(target.fsck().clean()).isTrue();
+      assertThat(target.root().resolve(".berth-tmp")).isEmptyDirectory();
+    }
+  }
+
+  @Test
+  void aDownloadThatStallsEveryTimeFailsAfterItsRetries() throws Exception {
+    pushOneMegabyteImage("stall:5", 25);
+    RetryPolicy twoTries = new RetryPolicy(2, Duration.ofMillis(20), Duration.ofMillis(20));
+    List<Fault> faults = List.of(new Fault.StallDownload(300_000, Duration.ofSeconds(20)),
+        new Fault.StallDownload(300_000, Duration.ofSeconds(20)));
+    try (FaultProxy proxy = FaultProxy.start(registry.port(), Duration.ofSeconds(60), faults)) {
+      ContentStore target = ContentStore.open(temp.resolve("target"));
+      RegistryClient client = RegistryClient.builder().host(proxy.host()).retryPolicy(twoTries)
+          .requestTimeout(Duration.ofSeconds(1)).build();
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> client.pull(ImageReference.parse(proxy.host() + "/faults/stall:5"),
+          Platform.LINUX_AMD64, target))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("stopped sending in the middle of a response");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+      assertThat(target.root().resolve(".berth-tmp")).isEmptyDirectory();
+    }
+  }
+
   @Test
   void aBlobServedWithTheWrongContentIsRefusedAndNotStored() throws Exception {
     ContentStore store = ContentStore.open(temp.resolve("store"));
@@ -107,8 +153,11 @@ class FaultInjectionTest {
         Platform.LINUX_AMD64, target))
         .isInstanceOf(InvalidContentException.class)
         .hasMessage("blob " + layer + " of faults/corrupt from " + registry.host()
-            + " has the wrong digest; nothing was stored");
+            + " has the wrong digest; the blob was not stored");
     assertThat(target.hasBlob(layer)).isFalse();
+    try (var blobs = java.nio.file.Files.walk(target.root().resolve("blobs"))) {
+      assertThat(blobs.filter(java.nio.file.Files::isRegularFile)).as("no config or layer blob left").isEmpty();
+    }
     assertThat(target.hasBlob(image.digest())).isFalse();
     assertThat(target.root().resolve(".berth-tmp")).isEmptyDirectory();
   }

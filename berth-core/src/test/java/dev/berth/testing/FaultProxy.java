@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback TCP proxy in front of a registry that injects faults, each once: connections reset
  * after some bytes of a request or response, HTTP 503 or 429 (with Retry-After) answered instead
- * of forwarding, and stalls before a response. Answer faults apply to new connections in order;
+ * of forwarding, and stalls before a response or in the middle of one. Answer faults apply to new connections in order;
  * reset and stall faults to the first connection that carries enough bytes. It stops by itself after
  * {@code lifetime}, and on close.
  */
@@ -38,6 +38,9 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Hold the first response of the next new connection for {@code stall}. */
     record Stall(Duration stall) implements Fault {}
+
+    /** Hold the first connection whose response bytes pass {@code afterBytes} for {@code stall}: mid-body. */
+    record StallDownload(long afterBytes, Duration stall) implements Fault {}
   }
 
   private final ServerSocket server;
@@ -146,6 +149,11 @@ public final class FaultProxy implements AutoCloseable {
         }
         out.write(buffer, 0, n);
         out.flush();
+        Duration midBody = midBodyStall(upload, total);
+        if (!midBody.isZero()) {
+          injected.incrementAndGet();
+          Thread.sleep(midBody.toMillis());
+        }
       }
     } catch (IOException | InterruptedException e) {
       // one side went away: close both
@@ -161,6 +169,14 @@ public final class FaultProxy implements AutoCloseable {
         ? next instanceof Fault.ResetUpload up && total > up.afterBytes()
         : next instanceof Fault.ResetDownload down && total > down.afterBytes();
     return matches && resets.remove(next);
+  }
+
+  private Duration midBodyStall(boolean upload, long total) {
+    Fault next = resets.peek();
+    if (!upload && next instanceof Fault.StallDownload stall && total > stall.afterBytes() && resets.remove(next)) {
+      return stall.stall();
+    }
+    return Duration.ZERO;
   }
 
   private static void readRequestHead(InputStream in) throws IOException {

@@ -97,7 +97,8 @@ public final class DockerEngine {
 
   /** Writes the image as a docker-archive ({@code docker save}) to {@code file}, atomically. */
   public void save(String image, Path file) throws IOException {
-    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    Path partial = file.resolveSibling(file.getFileName() + ".partial-" + ProcessHandle.current().pid() + "-"
+        + java.util.UUID.randomUUID());  // two saves to one file must not share their partial file
     try (Answer answer = open("GET", "/images/" + encode(image) + "/get", null)) {
       if (answer.status() != 200) {
         throw failure("save " + image, answer.toResponse());

@@ -1,0 +1,129 @@
+package dev.berth.dockerfile;
+
+import dev.berth.spec.StepSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** COPY and ADD of one stage: sources from the context or another image, into the stage's steps. */
+final class CopyInstruction {
+  private static final Pattern MODE = Pattern.compile("[0-7]{1,4}");
+
+  private final DockerfileStage stage;
+
+  private CopyInstruction(DockerfileStage stage) {
+    this.stage = stage;
+  }
+
+  static void apply(DockerfileStage stage, Instruction instruction) {
+    new CopyInstruction(stage).copy(instruction);
+  }
+
+  private void copy(Instruction instruction) {
+    String keyword = instruction.keyword();
+    for (String flag : new String[] {"parents", "exclude", "keep-git-dir"}) {
+      if (instruction.flags().containsKey(flag)) {
+        throw new IllegalArgumentException(keyword + " --" + flag + " is not supported yet");
+      }
+    }
+    if (instruction.flags().containsKey("checksum")) {
+      throw new IllegalArgumentException("checksum can't be specified for non-HTTP(S) sources"
+          + " (and berth does not ADD URLs yet)");
+    }
+    // --link: berth's COPY layers hold the copied files only, as --link's do; the result is the same.
+    if (!instruction.heredocs().isEmpty()) {
+      throw new IllegalArgumentException(keyword + " of a here-document (<<" + instruction.heredocs().get(0).name()
+          + ") is not supported yet; put the text in a file of the build context");
+    }
+    ShellWords words = stage.words();
+    List<String> parts = instruction.execForm()
+        ? instruction.arguments().stream().map(words::word).toList()
+        : words.words(instruction.text());
+    if (parts.size() < 2) {
+      throw new IllegalArgumentException(keyword + " needs a source and a destination");
+    }
+    List<String> sources = parts.subList(0, parts.size() - 1);
+    String dest = parts.get(parts.size() - 1);
+    String owner = flag(instruction, "chown", words);
+    String mode = flag(instruction, "chmod", words);
+    if (mode != null && !MODE.matcher(mode).matches()) {
+      throw new IllegalArgumentException("invalid --chmod '" + mode + "': an octal mode such as 0755");
+    }
+    String from = flag(instruction, "from", words);
+    if (from != null) {
+      // a wildcard may match one path: as Docker, that is checked when the copy runs
+      copyFrom(from, sources, destination(dest, sources.size() > 1, keyword), owner, mode);
+      return;
+    }
+    List<String> expanded = new ArrayList<>();
+    for (String source : sources) {
+      if (source.matches("(?i)(https?|git|ssh)://.*") || source.startsWith("git@")) {
+        throw new IllegalArgumentException(keyword + " of a URL ('" + source + "') is not supported: berth builds"
+            + " from local files only; download it in a RUN step or into the build context");
+      }
+      expanded.addAll(stage.conversion.context.expand(source, sources.size() > 1));
+    }
+    if (expanded.isEmpty()) {
+      throw new IllegalArgumentException("no file of the build context matches " + sources);
+    }
+    String resolvedDest = destination(dest, expanded.size() > 1, keyword);
+    for (String source : expanded) {
+      if (keyword.equals("ADD") && stage.conversion.context.isArchive(source)) {
+        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest), owner));
+        // --chown: for the directories ADD makes, entries keep their own (BuildKit 20.10); --chmod: not for archives
+      } else {
+        stage.steps.add(new StepSpec.Copy(source, resolvedDest, owner, mode));
+      }
+    }
+  }
+
+  private void copyFrom(String from, List<String> sources, String dest, String owner, String mode) {
+    String image;
+    DockerfileStage source = stage.conversion.stageForCopy(from);
+    if (source != null) {
+      stage.stageDependencies.add(source.index);
+      image = source.imageName();
+    } else if (from.isEmpty()) {
+      throw new IllegalArgumentException("COPY --from names no stage or image");
+    } else {
+      image = stage.conversion.bases.treeImage(from).orElse(from);
+      try {
+        dev.berth.oci.ImageReference.parseDocker(image);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("COPY --from=" + from + " names no stage, and " + e.getMessage());
+      }
+    }
+    for (String path : sources) {
+      String absolute = ImagePaths.normalize("/" + path);
+      stage.steps.add(new StepSpec.CopyFrom(image, absolute, dest, owner, mode));
+    }
+  }
+
+  private String flag(Instruction instruction, String flag, ShellWords words) {
+    String value = instruction.flags().get(flag);
+    return value == null ? null : words.word(value);
+  }
+
+  /** The destination, made absolute against a known WORKDIR; a directory keeps its trailing slash. */
+  private String destination(String dest, boolean severalSources, String keyword) {
+    if (dest.isEmpty()) {
+      dest = ".";  // an empty destination (a variable that expands to nothing) is the working directory
+    }
+    boolean directory = dest.endsWith("/") || dest.equals(".") || dest.endsWith("/.") || dest.equals("..")
+        || dest.endsWith("/..");
+    if (severalSources && !directory) {
+      throw new IllegalArgumentException(keyword + " of several sources needs a directory destination ending"
+          + " with '/', not '" + dest + "'");
+    }
+    String absolute = dest.startsWith("/") ? dest : stage.workdir != null ? stage.workdir + "/" + dest : null;
+    if (absolute == null) {
+      return directory && !dest.endsWith("/") ? dest + "/" : dest;
+    }
+    String normalized = ImagePaths.normalize(absolute);
+    return directory && !normalized.equals("/") ? normalized + "/" : normalized;
+  }
+
+  private String directory(String dest) {
+    return dest.endsWith("/") || dest.equals("/") ? dest : dest + "/";
+  }
+}

@@ -1,0 +1,105 @@
+package dev.berth.dockerfile;
+
+import dev.berth.spec.ImageSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code RUN --mount=type=cache|secret,...} (BuildKit) on berth's mounts of an image's run steps: a
+ * cache directory kept between builds, and a secret file at {@code /run/secrets/ID} that never
+ * reaches a layer or the key. berth mounts them for every RUN step of the stage, not only the one
+ * that names them.
+ */
+final class RunMounts {
+  private static final Set<String> CACHE_KEYS = Set.of("type", "target", "dst", "destination", "id", "sharing",
+      "mode", "uid", "gid", "readonly", "ro", "rw", "readwrite", "from", "source", "src");
+  private static final Set<String> SECRET_KEYS = Set.of("type", "target", "dst", "destination", "id", "required",
+      "mode", "uid", "gid");
+
+  private RunMounts() {}
+
+  /** Applies each {@code --mount} value (several are separated by newlines) of a RUN to {@code stage}. */
+  static void apply(DockerfileStage stage, String mounts, ShellWords words) {
+    for (String mount : mounts.split("\n")) {
+      Map<String, String> options = options(words.word(mount));
+      String type = options.getOrDefault("type", "bind").toLowerCase(Locale.ROOT);
+      switch (type) {
+        case "cache" -> cache(stage, options);
+        case "secret" -> secret(stage, options);
+        case "bind", "tmpfs", "ssh" -> throw new IllegalArgumentException("RUN --mount=type=" + type
+            + " is not supported yet (berth supports type=cache and type=secret)");
+        default -> throw new IllegalArgumentException("unsupported mount type '" + type + "'");
+      }
+    }
+  }
+
+  private static Map<String, String> options(String value) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String field : value.split(",")) {
+      int equals = field.indexOf('=');
+      String key = (equals < 0 ? field : field.substring(0, equals)).toLowerCase(Locale.ROOT).strip();
+      out.put(key, equals < 0 ? "true" : field.substring(equals + 1));
+    }
+    return out;
+  }
+
+  private static String target(Map<String, String> options) {
+    String target = options.getOrDefault("target", options.getOrDefault("dst", options.get("destination")));
+    return target == null || target.isEmpty() ? null : target;
+  }
+
+  private static void check(Map<String, String> options, Set<String> known, String type) {
+    for (String key : options.keySet()) {
+      if (!known.contains(key)) {
+        throw new IllegalArgumentException("unexpected key '" + key + "' in RUN --mount=type=" + type);
+      }
+    }
+  }
+
+  private static void cache(DockerfileStage stage, Map<String, String> options) {
+    check(options, CACHE_KEYS, "cache");
+    String target = target(options);
+    if (target == null) {
+      throw new IllegalArgumentException("RUN --mount=type=cache needs a target");
+    }
+    if (options.containsKey("from") || options.containsKey("source") || options.containsKey("src")) {
+      throw new IllegalArgumentException("RUN --mount=type=cache with from/source is not supported yet");
+    }
+    String absolute = ImagePaths.normalize(target.startsWith("/") ? target
+        : (stage.workdir == null ? "/" : stage.workdir + "/") + target);
+    if (!stage.caches.contains(absolute)) {
+      stage.caches.add(absolute);
+    }
+  }
+
+  private static void secret(DockerfileStage stage, Map<String, String> options) {
+    check(options, SECRET_KEYS, "secret");
+    String target = target(options);
+    String id = options.get("id");
+    if (id == null || id.isEmpty()) {
+      if (target == null) {
+        throw new IllegalArgumentException("RUN --mount=type=secret needs an id or a target");
+      }
+      id = Path.of(target).getFileName().toString();
+    }
+    if (target != null && !target.equals("/run/secrets/" + id)) {
+      throw new IllegalArgumentException("RUN --mount=type=secret,target=" + target
+          + " is not supported yet: berth mounts secrets at /run/secrets/ID");
+    }
+    Path source = stage.conversion.secrets.get(id);
+    if (source == null) {
+      if (Boolean.parseBoolean(options.getOrDefault("required", "false"))) {
+        throw new IllegalArgumentException("secret '" + id + "' is required; give it with --secret id=" + id
+            + ",src=FILE");
+      }
+      return;
+    }
+    String wanted = id;
+    if (stage.secrets.stream().noneMatch(secret -> secret.id().equals(wanted))) {
+      stage.secrets.add(new ImageSpec.Secret(id, source));
+    }
+  }
+}

@@ -1,0 +1,2 @@
+# Makes what git cannot hold (links, modes, owners, archives).
+chmod 0700 test_dir
