@@ -67,13 +67,20 @@ public final class ChangelogUpdate {
         continue;  // not chosen, or a build stage (its folder is versioned by its image)
       }
       Optional<Changelog> current = Changelog.read(spec.folder());
-      if (current.isEmpty()) {
+      boolean named = image.equals(name);
+      if (current.isEmpty() && !(named && version != null)) {
+        if (named) {
+          throw new IllegalArgumentException(name + " has no changelog; give --version to start one");
+        }
         warn.accept(image + ": no changelog, not versioned (its key changes with its parent's)");
         continue;
       }
-      boolean named = image.equals(name);
       String next = named && version != null ? version : Changelog.nextVersion(current.get().version(), settings.updateId());
-      out.add(new Planned(image, spec.folder(), new Changelog.Entry(current.get().packageName(), next,
+      if (!dev.berth.oci.ImageReference.isValidTag(next)) {
+        throw new IllegalArgumentException("version '" + next + "' of " + image + " is not a valid tag");
+      }
+      String packageName = current.map(Changelog::packageName).orElse(image.replace('/', '-'));
+      out.add(new Planned(image, spec.folder(), new Changelog.Entry(packageName, next,
           settings.distribution(), "high", named ? reason : dependentReason, settings.author(), now)));
     }
     return out;

@@ -67,9 +67,9 @@ class TreeCommandsIT {
 
     Berth.Result update = berth.run("update", "base", tree.toString(), "--reason", "New CA bundle",
         "--version", "1.1-1").succeeded();
-    assertThat(update.stdout()).isEqualTo("base 1.1-1\napp 2.0-2\n");
-    assertThat(Files.readString(tree.resolve("app/changelog"))).startsWith("app (2.0-2) unstable; urgency=medium\n\n"
-        + "  * Rebuild for base: New CA bundle\n");
+    assertThat(update.stdout()).isEqualTo("base 1.1-1\napp 2.0-1-s1\n");
+    assertThat(Files.readString(tree.resolve("app/changelog"))).startsWith("app (2.0-1-s1) wikimedia; urgency=high\n\n"
+        + "   Refresh for update in parent image base:\n   New CA bundle\n");
     assertThat(tree.resolve("other/changelog")).doesNotExist();
 
     assertThat(update.stderr()).contains("app-extra: no changelog, not versioned");
