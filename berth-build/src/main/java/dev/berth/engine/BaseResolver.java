@@ -133,7 +133,7 @@ public final class BaseResolver {
       String pull = "--pull=" + pullPolicy.name().toLowerCase(java.util.Locale.ROOT);
       if (stored.isEmpty()) {
         String what = ImageGraph.namesTreeImage(base) ? "base image '" + base + "' is not an image of the tree, and "
-            : "base image '" + base + "' (" + reference + ")";
+            : "base image '" + base + "'" + (base.equals(reference.toString()) ? "" : " (" + reference + ")");
         throw new BuildException(what + (ImageGraph.namesTreeImage(base) ? reference + " " : " ")
             + "is not in the store and cannot be pulled (" + pull + "): " + e.getMessage(), e);
       }

@@ -259,7 +259,7 @@ class BadInputCatalogueIT {
 
   private static List<Case> dockerPkg() {
     return List.of(
-        dockerPkg("config.yaml is a list", "- a\n- b\n", "FROM scratch\n", "config.yaml:1:", "the file must be a mapping"),
+        dockerPkg("config.yaml is a list", "- a\n- b\n", "FROM scratch\n", "config.yaml:1:", "config must be a mapping"),
         dockerPkg("tab in config.yaml", "registry: example.org\n\tnamespace: x\n", "FROM scratch\n", "config.yaml:2:", "tab"),
         dockerPkg("template STOPSIGNAL", "registry: example.org\n", "FROM scratch\nSTOPSIGNAL SIGFOO\n",
             "Dockerfile.template:2:", "invalid stop signal 'SIGFOO'"),

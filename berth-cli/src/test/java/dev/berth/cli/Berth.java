@@ -48,15 +48,13 @@ final class Berth {
       process.destroyForcibly();
       throw new AssertionError("berth did not finish: " + List.of(args));
     }
-    String err = Files.readString(errorFile(process), StandardCharsets.UTF_8);
+    Path errorFile = errorFiles.remove(process);
+    String err = Files.readString(errorFile, StandardCharsets.UTF_8);
+    Files.deleteIfExists(errorFile);
     return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), err);
   }
 
   private final java.util.Map<Process, Path> errorFiles = new java.util.concurrent.ConcurrentHashMap<>();
-
-  private Path errorFile(Process process) {
-    return errorFiles.get(process);
-  }
 
   Process start(String... args) throws IOException {
     assertThat(JAR).as("the packaged jar (run mvn package first)").exists();

@@ -93,7 +93,8 @@ class LayeredIT {
     berth.run("layered", "--runtime", "nodejs20.x", "--arch", "arm64", "--layer", layerZip.toString(), "--pull=never")
         .failedWithOneLine("base image 'public.ecr.aws/lambda/nodejs:20-arm64' is not in the store");
     berth.run("layered", "--runtime", "nodejs20.x", "--arch", "arm64", "--layer", layerZip.toString())
-        .failedWithOneLine("cannot check base image 'public.ecr.aws/lambda/nodejs:20-arm64' in its registry");
+        .failedWithOneLine("base image 'public.ecr.aws/lambda/nodejs:20-arm64' is not in the store and cannot be pulled"
+            + " (--pull=missing): unknown registry host public.ecr.aws");
     Berth.Result stale = berth.run("layered", "--runtime", "python3.12", "--registry-prefix", "lambda.example/runtimes",
         "--layer", layerZip.toString()).succeeded();
     assertThat(stale.stderr()).contains("warning: cannot check base lambda.example/runtimes/python:3.12-x86_64");
