@@ -186,7 +186,7 @@ public final class DockerfileParser {
       throw new SpecException(file, line, keyword + " needs an argument");
     }
     if (Instruction.JSON_CAPABLE.contains(keyword) && LOOKS_LIKE_JSON.matcher(rest).matches()) {
-      List<String> array = jsonArray(rest);
+      List<String> array = jsonArrayOrNull(rest);
       if (array != null) {
         return new Instruction(line, keyword, flags, array, true);
       }
@@ -205,27 +205,6 @@ public final class DockerfileParser {
     var allowed = Instruction.FLAGS.get(keyword);
     return allowed == null ? " (it takes no flags)"
         : " (berth supports " + allowed.stream().sorted().map(f -> "--" + f).toList() + ")";
-  }
-
-  /** {@code text} as a JSON array of strings, or null when it is not one. */
-  private static List<String> jsonArray(String text) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      return null;
-    }
-    if (node == null || !node.isArray()) {
-      return null;
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode element : node) {
-      if (!element.isTextual()) {
-        return null;
-      }
-      out.add(element.asText());
-    }
-    return out;
   }
 
   /** {@code text} as a JSON array of strings, or null when it is not one (then it is shell form, as Docker reads it). */
