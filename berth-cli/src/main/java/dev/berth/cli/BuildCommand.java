@@ -1,5 +1,11 @@
 package dev.berth.cli;
 
+import dev.berth.api.build.Builders;
+import dev.berth.api.publish.Publishing;
+import dev.berth.api.transfer.ImageOutput;
+import dev.berth.api.tree.Session;
+import dev.berth.api.verify.TestScripts;
+import dev.berth.api.verify.Verifiers;
 import dev.berth.engine.BuildException;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.StepReuse;
@@ -70,7 +76,7 @@ class BuildCommand implements Callable<Integer> {
       if (output.equals("json") || output.equals("text")) {
         format = output;
       } else {
-        targets.add(ImageOutput.parse(output));
+        targets.add(parseOutput(output));
       }
     }
     if (jobs != null && jobs < 1) {
@@ -78,7 +84,7 @@ class BuildCommand implements Callable<Integer> {
     }
     Progress progress = new Progress(System.err);
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
-    Session session = new Session(treeOptions, global, builder, progress::line,
+    Session session = new Session(treeOptions.request(), global.openStore(), builder, progress::line,
         force ? settings.withStepReuse(StepReuse.NEVER) : settings);
     if (!targets.isEmpty() && requested(session).size() != 1) {
       throw new UsageException("--output writes one image; --select exactly one (the tree has "
@@ -90,7 +96,7 @@ class BuildCommand implements Callable<Integer> {
     try (ContentStore.Lease lease = session.store.lease(); session;
          Interruption onSignal = Interruption.install(session.run, session.journal, session.store)) {
       Optional<Publishing> publishing = push
-          ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries, session.store)
+          ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries.clients(), session.store)
               .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
       Plan plan = session.plan(force, publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE));
@@ -133,6 +139,15 @@ class BuildCommand implements Callable<Integer> {
     Plan.Item first = invalid.get(0);
     throw new BuildException(first.name() + ": " + first.reason() + (invalid.size() == 1 ? ""
         : " (and " + (invalid.size() - 1) + " more image" + (invalid.size() == 2 ? "" : "s") + " cannot be built)"));
+  }
+
+  /** An --output target; a bad one is a usage error. */
+  static ImageOutput parseOutput(String text) {
+    try {
+      return ImageOutput.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   /** The phase this command runs; verify and publish override it. */

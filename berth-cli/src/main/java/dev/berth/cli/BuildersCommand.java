@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.build.Builders;
 import dev.berth.engine.docker.DockerEngine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

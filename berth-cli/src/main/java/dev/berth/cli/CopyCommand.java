@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.transfer.ImageEndpoints;
 import dev.berth.registry.ImageLocation;
 import dev.berth.store.ContentStore;
 import java.util.concurrent.Callable;
@@ -30,7 +31,7 @@ final class CopyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ImageLocation from = ImageLocation.parse(source);
     ImageLocation to = ImageLocation.parse(destination);
-    ImageEndpoints endpoints = new ImageEndpoints(global, registries, System.out);
+    ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), System.out);
     ContentStore cache = to instanceof ImageLocation.OciLayoutLocation oci && from instanceof ImageLocation.RegistryLocation
         ? ContentStore.open(oci.directory())
         : endpoints.localStore();

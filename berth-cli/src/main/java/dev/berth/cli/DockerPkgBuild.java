@@ -1,5 +1,10 @@
 package dev.berth.cli;
 
+import dev.berth.api.build.Builders;
+import dev.berth.api.publish.Publishing;
+import dev.berth.api.tree.Session;
+import dev.berth.api.verify.TestScripts;
+import dev.berth.api.verify.Verifiers;
 import dev.berth.dockerfile.DockerPkgConfig;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.StepReuse;
@@ -79,12 +84,12 @@ final class DockerPkgBuild implements Callable<Integer> {
     System.out.println("== Step 0: scanning " + directory.toAbsolutePath() + " ==");
     TreeBuild.RunResult result;
     Function<String, String> fullName = config::fullName;
-    try (Session session = new Session(options, global, Builders.AUTO, log, settings);
+    try (Session session = new Session(options.request(), global.openStore(), Builders.AUTO, log, settings);
          ContentStore.Lease lease = session.store.lease()) {
       ImageGraph graph = session.tree.graph();
       List<String> chosen = DockerPkgCommand.matching(graph, select, fullName, suffix);
       Optional<Publishing> publishing = registry == null ? Optional.empty()
-          : Optional.of(new Publishing(registry, options.registries, session.store));
+          : Optional.of(new Publishing(registry, options.registries.clients(), session.store));
       Planner.RemoteCheck remote = noPull ? Planner.RemoteCheck.NONE
           : publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE);
       Plan plan = session.plan(false, remote, chosen.isEmpty() ? List.of() : graph.select(chosen));

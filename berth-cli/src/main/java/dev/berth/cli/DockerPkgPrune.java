@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.tree.Session;
 import dev.berth.dockerfile.DockerPkgConfig;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.docker.DockerEngine;
@@ -51,7 +52,7 @@ final class DockerPkgPrune implements Callable<Integer> {
     options.registries = new RegistryOptions();
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.GZIP).withVersionSuffix(suffix);
     System.out.println("== Step 0: scanning " + directory.toAbsolutePath() + " ==");
-    try (Session session = new Session(options, global, dev.berth.engine.ImageBuilder.NAME, parent.log(), settings)) {
+    try (Session session = new Session(options.request(), global.openStore(), dev.berth.engine.ImageBuilder.NAME, parent.log(), settings)) {
       ImageGraph graph = session.tree.graph();
       List<String> chosen = DockerPkgCommand.matching(graph, select, config::fullName, suffix);
       Plan plan = session.plan(false, Planner.RemoteCheck.NONE, chosen);

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.transfer.ImageEndpoints;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageIndex;
@@ -63,7 +64,7 @@ final class InspectCommand implements Callable<Integer> {
         }
       };
     } else {
-      ImageEndpoints endpoints = new ImageEndpoints(global, registries, System.out);
+      ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), System.out);
       ImageEndpoints.Source source = endpoints.read(location, null, null);
       ContentStore store = source.store();
       top = source.top().digest().toString();

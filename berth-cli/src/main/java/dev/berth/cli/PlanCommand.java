@@ -1,5 +1,7 @@
 package dev.berth.cli;
 
+import dev.berth.api.publish.Publishing;
+import dev.berth.api.tree.Session;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Json;
 import dev.berth.plan.Plan;
@@ -35,10 +37,10 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Plan plan;
-    try (Session session = new Session(treeOptions, global, Compression.parse(compression), Session::warningsOnly)) {
+    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), Session::warningsOnly)) {
       Planner.RemoteCheck remote = Planner.RemoteCheck.NONE;
       if (push) {
-        remote = Publishing.from(registry, session.tree.config().registry(), treeOptions.registries, session.store)
+        remote = Publishing.from(registry, session.tree.config().registry(), treeOptions.registries.clients(), session.store)
             .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry"))
             .remoteCheck();
       }

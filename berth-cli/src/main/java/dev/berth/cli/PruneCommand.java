@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.tree.Session;
 import dev.berth.engine.docker.DockerEngine;
 import dev.berth.layer.Compression;
 import dev.berth.plan.ImageState;
@@ -37,7 +38,7 @@ final class PruneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Session session = new Session(treeOptions, global, Compression.parse(compression), Session::warningsOnly)) {
+    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), Session::warningsOnly)) {
       Plan plan = session.plan(false, Planner.RemoteCheck.NONE);
       Map<String, String> current = new LinkedHashMap<>();
       for (Plan.Item item : plan.images()) {

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.transfer.ImageEndpoints;
 import dev.berth.oci.ImageReference;
 import dev.berth.registry.ImageLocation;
 import dev.berth.store.ContentStore;
@@ -31,7 +32,7 @@ final class PullCommand implements Callable<Integer> {
       throw new UsageException("pull needs a registry reference (HOST/REPO:TAG), got '" + reference + "'");
     }
     ImageReference ref = registry.reference();
-    ImageEndpoints endpoints = new ImageEndpoints(global, registries, System.out);
+    ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), System.out);
     ContentStore store = endpoints.localStore();
     try (ContentStore.Lease lease = store.lease()) {
       ImageEndpoints.Source pulled = endpoints.read(location, RegistryOptions.platform(platform, all), store);

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.transfer.ImageEndpoints;
 import dev.berth.registry.ImageLocation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ final class PushCommand implements Callable<Integer> {
       throw new UsageException("push needs a registry reference (HOST/REPO:TAG), got '"
           + (destination != null ? destination : reference) + "'");
     }
-    ImageEndpoints endpoints = new ImageEndpoints(global, registries, System.out);
+    ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), System.out);
     var source = destination != null
         ? dev.berth.oci.ImageReference.parse(reference.replaceFirst("^docker://", ""))
         : registry.reference();

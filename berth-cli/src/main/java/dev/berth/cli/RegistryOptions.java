@@ -1,14 +1,11 @@
 package dev.berth.cli;
 
+import dev.berth.api.publish.RegistryClients;
 import dev.berth.oci.Platform;
 import dev.berth.registry.Credentials;
-import dev.berth.registry.DockerCredentials;
 import dev.berth.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,36 +24,26 @@ public final class RegistryOptions implements AutoCloseable {
   @Option(names = "--insecure", description = "Allow plain HTTP to a registry that is not on loopback.")
   boolean insecure;
 
-  /** Docker Hub mirrors in use (set by tree commands): one given as http:// may use plain HTTP. */
-  java.util.List<String> registryMirrors = java.util.List.of();
+  private RegistryClients clients;
 
-  private final Map<String, RegistryClient> clients = new HashMap<>();
+  /** The registry clients these options describe, made on first use and closed with the command. */
+  public synchronized RegistryClients clients() {
+    if (clients == null) {
+      clients = new RegistryClients(creds == null ? null : Credentials.parse(creds), certDir, insecure, System.getenv());
+    }
+    return clients;
+  }
 
   /** The client for {@code host}, made once per command so blob locations carry over to mounts. */
-  public synchronized RegistryClient clientFor(String host) throws IOException {
-    RegistryClient existing = clients.get(host);
-    if (existing != null) {
-      return existing;
-    }
-    Optional<Credentials> credentials = creds != null
-        ? Optional.of(Credentials.parse(creds))
-        : DockerCredentials.fromEnvironment(System.getenv()).lookup(host);
-    boolean plainMirror = registryMirrors.stream().anyMatch(mirror -> mirror.startsWith("http://")
-        && Registries.mirrorHost(mirror).equals(host));
-    RegistryClient.Builder builder = RegistryClient.builder().host(host).credentials(credentials)
-        .insecure(insecure || plainMirror);
-    if (certDir != null) {
-      builder.certDir(certDir);
-    }
-    RegistryClient client = builder.build();
-    clients.put(host, client);
-    return client;
+  public RegistryClient clientFor(String host) throws IOException {
+    return clients().clientFor(host);
   }
 
   @Override
   public synchronized void close() {
-    clients.values().forEach(RegistryClient::close);
-    clients.clear();
+    if (clients != null) {
+      clients.close();
+    }
   }
 
   /** The platform to pick from an index: {@code --all} means null (every platform). */

@@ -1,7 +1,7 @@
 package dev.berth.cli;
 
+import dev.berth.api.tree.TreeRequest;
 import dev.berth.graph.TreeScanner;
-import dev.berth.oci.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -80,28 +80,14 @@ final class TreeOptions {
     return out;
   }
 
-  /** Registry access for bases: Docker Hub mirrors from berth.yaml, then from --registry-mirror. */
-  Registries registries(dev.berth.graph.TreeConfig config, dev.berth.store.ContentStore store,
-      Consumer<String> progress) {
-    List<String> mirrors = new ArrayList<>(config.registryMirrors());
-    mirrors.addAll(registryMirrors);
-    registries.registryMirrors = List.copyOf(mirrors);
-    return new Registries(registries, store, mirrors, warning -> progress.accept("warning: " + warning));
+  /** The tree and options as the API takes them. */
+  TreeRequest request() {
+    return new TreeRequest(tree, select, platform, pull, buildArgs, dockerPkgConfig, registryMirrors, dockerfile, target,
+        secretFiles(), registries.clients());
   }
 
   /** Scans the tree as these options say; warnings (e.g. a control file that disagrees) go to {@code warn}. */
   TreeScanner.Tree scan(Consumer<String> warn) throws IOException {
-    return scan(warn, null);
-  }
-
-  /** As {@link #scan(Consumer)}; Dockerfiles learn the environment and ONBUILD triggers of bases {@code store} holds. */
-  TreeScanner.Tree scan(Consumer<String> warn, dev.berth.store.ContentStore store) throws IOException {
-    Platform chosen = platform == null ? null : Platform.parse(platform);
-    var bases = store == null ? null : new dev.berth.engine.StoreBases(store, chosen != null ? chosen
-        : dev.berth.graph.TreeConfig.load(tree.toAbsolutePath().normalize()).platform());
-    TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
-        chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secretFiles()));
-    scanned.warnings().forEach(warning -> warn.accept("warning: " + warning));
-    return scanned;
+    return request().scan(warn);
   }
 }

@@ -107,7 +107,7 @@ class ErrorTypesTest {
           throw dev.berth.store.StoreFullException.translate(
               new IOException("/x/.berth-tmp/blob-1: No space left on device"), store.root(), "a layer");
         }),
-        new Trigger(UsageException.class, "tarball:x", () -> ImageOutput.parse("tarball:x")),
+        new Trigger(UsageException.class, "tarball:x", () -> BuildCommand.parseOutput("tarball:x")),
         // JDK types that berth's code lets through to the CLI
         new Trigger(IllegalArgumentException.class, "Bad:Ref::x", () -> ImageReference.parse("Bad:Ref::x")),
         new Trigger(java.nio.file.NoSuchFileException.class, work.resolve("absent").toString(),

@@ -1,4 +1,6 @@
-package dev.berth.cli;
+package dev.berth.api.transfer;
+
+import dev.berth.api.publish.RegistryClients;
 
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageReference;
@@ -17,45 +19,50 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 
 /** Reading an image from, and writing it to, any {@link ImageLocation}; shared by pull, push and copy. */
-final class ImageEndpoints {
+public final class ImageEndpoints {
+  /** Opens the local store when it is first needed. */
+  public interface StoreOpener {
+    ContentStore open() throws IOException;
+  }
+
   /**
    * An image held in some content store, ready to be copied or pushed.
    *
    * @param name what the image is called where it came from (a store name or registry reference), or null
    */
-  record Source(ContentStore store, Descriptor top, String name) {
-    Source(ContentStore store, Descriptor top) {
+  public record Source(ContentStore store, Descriptor top, String name) {
+    public Source(ContentStore store, Descriptor top) {
       this(store, top, null);
     }
   }
 
-  private final GlobalOptions global;
-  private final RegistryOptions registries;
+  private final StoreOpener global;
+  private final RegistryClients registries;
   private final PrintStream out;
   private ContentStore localStore;
 
-  ImageEndpoints(GlobalOptions global, RegistryOptions registries, PrintStream out) {
+  public ImageEndpoints(StoreOpener global, RegistryClients registries, PrintStream out) {
     this.global = global;
     this.registries = registries;
     this.out = out;
   }
 
-  ContentStore localStore() throws IOException {
+  public ContentStore localStore() throws IOException {
     if (localStore == null) {
-      localStore = global.openStore();
+      localStore = global.open();
     }
     return localStore;
   }
 
   /** The name a registry image gets in the local store: its full reference. */
-  static String storeName(ImageReference reference) {
+  public static String storeName(ImageReference reference) {
     return reference.digest() != null && reference.tag() == null
         ? reference.toString()
         : reference.withDigest(null).withTag(reference.tagOrDefault()).toString();
   }
 
   /** Finds or fetches {@code location}; registry images are pulled into {@code cache}. */
-  Source read(ImageLocation location, Platform platform, ContentStore cache) throws IOException {
+  public Source read(ImageLocation location, Platform platform, ContentStore cache) throws IOException {
     if (location instanceof ImageLocation.StoreLocation store) {
       return new Source(localStore(), findIn(localStore(), store.reference()), store.reference().localName());
     }
@@ -79,7 +86,7 @@ final class ImageEndpoints {
   }
 
   /** Writes {@code source} to {@code location}. */
-  void write(Source source, ImageLocation location) throws IOException {
+  public void write(Source source, ImageLocation location) throws IOException {
     if (location instanceof ImageLocation.StoreLocation store) {
       ImageCopy.copy(source.store(), source.top(), localStore(), store.reference().localName());
     } else if (location instanceof ImageLocation.OciLayoutLocation oci) {
@@ -108,7 +115,7 @@ final class ImageEndpoints {
     }
   }
 
-  static Descriptor findIn(ContentStore store, ImageReference reference) throws IOException {
+  public static Descriptor findIn(ContentStore store, ImageReference reference) throws IOException {
     if (reference.registry() != null) {
       var full = store.resolve(storeName(reference));
       if (full.isPresent()) {

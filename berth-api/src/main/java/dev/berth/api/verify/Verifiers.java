@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.api.verify;
 
 import dev.berth.dockerfile.DockerfileFrontend;
 import dev.berth.plan.TreeBuild;
@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /** How images are checked after they are built. */
-final class Verifiers {
+public final class Verifiers {
   private Verifiers() {}
 
   /** {@code verify:} commands inside the image with runc; a {@code test.sh} on the host with the image as $1. */
-  static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, Consumer<String> log) {
+  public static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, Consumer<String> log) {
     return runc(store, run, log, image -> image.refNames().get(0), TestScripts.Invocation.DEFAULT);
   }
 
@@ -21,7 +21,7 @@ final class Verifiers {
    * As {@link #runc(ContentStore, RunDirectory, Consumer)}; test.sh gets the image as {@code reference} names it
    * (also loaded so), run as {@code invocation} says.
    */
-  static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, Consumer<String> log,
+  public static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, Consumer<String> log,
       java.util.function.Function<dev.berth.engine.KeyedBuild.Outcome, String> reference,
       TestScripts.Invocation invocation) {
     ImageChecks checks = new ImageChecks(store, run, Duration.ofMinutes(10));

@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.api.publish;
 
 import dev.berth.engine.RegistryAccess;
 import dev.berth.oci.Descriptor;
@@ -16,18 +16,18 @@ import java.util.function.Consumer;
  * Docker Hub references go to its mirrors first, in order (as dockerd's {@code registry-mirrors}), and
  * to Docker Hub itself when no mirror has the image.
  */
-final class Registries implements RegistryAccess {
-  private final RegistryOptions options;
+public final class Registries implements RegistryAccess {
+  private final RegistryClients options;
   private final ContentStore store;
   private final List<String> mirrors;
   private final Consumer<String> warnings;
 
-  Registries(RegistryOptions options, ContentStore store) {
+  public Registries(RegistryClients options, ContentStore store) {
     this(options, store, List.of(), warning -> { });
   }
 
   /** @param mirrors Docker Hub mirrors as {@code [http[s]://]host[:port]}, tried in order */
-  Registries(RegistryOptions options, ContentStore store, List<String> mirrors, Consumer<String> warnings) {
+  public Registries(RegistryClients options, ContentStore store, List<String> mirrors, Consumer<String> warnings) {
     this.options = options;
     this.store = store;
     this.mirrors = List.copyOf(mirrors);
@@ -77,7 +77,7 @@ final class Registries implements RegistryAccess {
   }
 
   /** The host of a mirror URL ({@code http://127.0.0.1:5000/} → {@code 127.0.0.1:5000}). */
-  static String mirrorHost(String mirror) {
+  public static String mirrorHost(String mirror) {
     String host = mirror.replaceFirst("^[a-zA-Z]+://", "");
     int slash = host.indexOf('/');
     return slash < 0 ? host : host.substring(0, slash);

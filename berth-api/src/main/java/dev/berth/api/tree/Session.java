@@ -1,4 +1,6 @@
-package dev.berth.cli;
+package dev.berth.api.tree;
+
+import dev.berth.api.build.Builders;
 
 import dev.berth.engine.BaseResolver;
 import dev.berth.engine.BuildSettings;
@@ -22,58 +24,58 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /** What a tree command works with: the scanned tree, the store, the journal, the engine. */
-final class Session implements AutoCloseable {
-  static final Duration STEP_TIMEOUT = Duration.ofMinutes(30);
+public final class Session implements AutoCloseable {
+  public static final Duration STEP_TIMEOUT = Duration.ofMinutes(30);
 
-  final TreeScanner.Tree tree;
-  final ContentStore store;
+  public final TreeScanner.Tree tree;
+  public final ContentStore store;
   /** Where this process's steps and checks work; opening it reaps what dead berth processes left. */
-  final RunDirectory run;
-  final Journal journal;
-  final BuildSettings settings;
-  final KeyedBuild build;
-  final List<String> selection;
+  public final RunDirectory run;
+  public final Journal journal;
+  public final BuildSettings settings;
+  public final KeyedBuild build;
+  public final List<String> selection;
   private final FileDigestCache digests;
 
   /** A session for commands that build nothing themselves (plan, prune): the native builder is never started. */
-  Session(TreeOptions options, GlobalOptions global, Compression compression, Consumer<String> progress)
+  public Session(TreeRequest options, ContentStore store, Compression compression, Consumer<String> progress)
       throws IOException {
-    this(options, global, compression, dev.berth.engine.ImageBuilder.NAME, progress);
+    this(options, store, compression, dev.berth.engine.ImageBuilder.NAME, progress);
   }
 
   /** @param builder the builder {@code --builder} names ({@code auto}, native or docker) */
-  Session(TreeOptions options, GlobalOptions global, Compression compression, String builder,
+  public Session(TreeRequest options, ContentStore store, Compression compression, String builder,
       Consumer<String> progress) throws IOException {
-    this(options, global, builder, progress, BuildSettings.fromEnvironment(System.getenv(), compression));
+    this(options, store, builder, progress, BuildSettings.fromEnvironment(System.getenv(), compression));
   }
 
   /** @param settings the run's build settings (step reuse, version suffix) */
-  Session(TreeOptions options, GlobalOptions global, String builder, Consumer<String> progress,
+  public Session(TreeRequest options, ContentStore store, String builder, Consumer<String> progress,
       BuildSettings settings) throws IOException {
-    this.store = global.openStore();
+    this.store = store;
     this.tree = options.scan(progress, store);
     this.run = RunDirectory.open(store.root(), "runc");
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
     this.settings = settings;
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
-    BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(options.pull),
+    BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(options.pull()),
         options.registries(tree.config(), store, progress), warning -> progress.accept("warning: " + warning));
     this.build = new KeyedBuild(store, settings, resolver, digests,
         Builders.choose(builder, store, run, settings, progress));
-    this.selection = tree.graph().select(options.select);
+    this.selection = tree.graph().select(options.select());
   }
 
-  Plan plan(boolean force, Planner.RemoteCheck remote) {
+  public Plan plan(boolean force, Planner.RemoteCheck remote) {
     return plan(force, remote, selection);
   }
 
   /** Plans {@code images} (in build order, with the images they need) instead of the options' selection. */
-  Plan plan(boolean force, Planner.RemoteCheck remote, List<String> images) {
+  public Plan plan(boolean force, Planner.RemoteCheck remote, List<String> images) {
     return new Planner(build, journal, remote).plan(tree.graph(), images, force);
   }
 
   /** A progress sink for commands that build nothing: only warnings reach stderr. */
-  static void warningsOnly(String line) {
+  public static void warningsOnly(String line) {
     if (line.startsWith("warning: ")) {
       System.err.println(line);
     }

@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.api.verify;
 
 import dev.berth.engine.KeyedBuild;
 import dev.berth.engine.docker.DockerEngine;
@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * the image is loaded into the Docker engine, since such scripts call {@code docker run $1}. With no
  * engine, the check cannot run, and that is a failure, never a pass.
  */
-final class TestScripts {
+public final class TestScripts {
   static final String SOCKET = "unix:///var/run/docker.sock";
 
   private TestScripts() {}
@@ -30,8 +30,8 @@ final class TestScripts {
    * {@code {path}} (the image folder) and {@code {image}} (its reference) filled in; {@code environment}
    * is added to berth's (docker-pkg passes its proxy settings so).
    */
-  record Invocation(String command, List<String> args, java.util.Map<String, String> environment) {
-    static final Invocation DEFAULT = new Invocation("/bin/sh", List.of("{path}/test.sh", "{image}"), java.util.Map.of());
+  public record Invocation(String command, List<String> args, java.util.Map<String, String> environment) {
+    public static final Invocation DEFAULT = new Invocation("/bin/sh", List.of("{path}/test.sh", "{image}"), java.util.Map.of());
 
     List<String> argv(Path folder, String image) {
       List<String> out = new java.util.ArrayList<>(List.of(command));
@@ -48,7 +48,7 @@ final class TestScripts {
   }
 
   /** Runs the folder's test.sh with {@code reference} as $1; the image is loaded under that name and its own. */
-  static void run(ContentStore store, ImageSpec spec, KeyedBuild.Outcome image, String reference, Invocation invocation,
+  public static void run(ContentStore store, ImageSpec spec, KeyedBuild.Outcome image, String reference, Invocation invocation,
       Consumer<String> log) throws IOException, InterruptedException {
     DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
     if (!engine.available()) {
@@ -66,7 +66,7 @@ final class TestScripts {
   }
 
   /** Puts a built image into the engine under all its names (docker load of a docker-archive). */
-  static List<String> load(ContentStore store, KeyedBuild.Outcome image, DockerEngine engine) throws IOException {
+  public static List<String> load(ContentStore store, KeyedBuild.Outcome image, DockerEngine engine) throws IOException {
     Path archive = Files.createTempFile("berth-load-", ".tar");
     try {
       DockerArchive.write(store, image.manifest(), image.refNames(), archive);

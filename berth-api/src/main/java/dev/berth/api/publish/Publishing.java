@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.api.publish;
 
 import dev.berth.dockerfile.DockerPkgTree;
 import dev.berth.engine.KeyedBuild;
@@ -21,13 +21,13 @@ import java.util.Optional;
  * from berth.yaml or --registry), and the three things a run does with it: ask whether a key is
  * there already, fetch it instead of building it, and push verified images with all their tags.
  */
-final class Publishing {
+public final class Publishing {
   private final String host;
   private final String namespace;
-  private final RegistryOptions registries;
+  private final RegistryClients registries;
   private final ContentStore store;
 
-  Publishing(String registry, RegistryOptions registries, ContentStore store) {
+  public Publishing(String registry, RegistryClients registries, ContentStore store) {
     String trimmed = registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry;
     int slash = trimmed.indexOf('/');
     this.host = slash < 0 ? trimmed : trimmed.substring(0, slash);
@@ -37,7 +37,7 @@ final class Publishing {
     target("example", "latest");  // fails now, with the registry named, if HOST/NAMESPACE cannot make references
   }
 
-  ImageReference target(String name, String tag) {
+  public ImageReference target(String name, String tag) {
     try {
       return ImageReference.parse(host + "/" + namespace + name + ":" + tag);
     } catch (IllegalArgumentException e) {
@@ -46,13 +46,13 @@ final class Publishing {
     }
   }
 
-  Planner.RemoteCheck remoteCheck() {
+  public Planner.RemoteCheck remoteCheck() {
     return (spec, key) -> registries.clientFor(host)
         .headManifest(namespace + spec.name(), key.tag()).isPresent();
   }
 
   /** Pulls an image the registry has under its key into the store, named as a local build would be. */
-  TreeBuild.Fetcher fetcher() {
+  public TreeBuild.Fetcher fetcher() {
     return prepared -> {
       ImageReference reference = target(prepared.spec().name(), prepared.key().tag());
       PullResult pulled = registries.clientFor(host).pull(reference, prepared.spec().platform(), store);
@@ -68,7 +68,7 @@ final class Publishing {
    * content is never overwritten (nor is {@code latest} moved then): that is docker-pkg's "already
    * published", reported in the references.
    */
-  TreeBuild.Publisher publisher() {
+  public TreeBuild.Publisher publisher() {
     return (spec, image) -> {
       List<String> pushed = new ArrayList<>();
       if (dev.berth.dockerfile.DockerfileFrontend.isStage(spec.name())) {
@@ -95,7 +95,7 @@ final class Publishing {
   static final String LATEST = "latest";
 
   /** The tags an image is published under: those it has in the store, and latest for a docker-pkg image. */
-  static List<String> tags(ImageSpec spec, KeyedBuild.Outcome image) {
+  public static List<String> tags(ImageSpec spec, KeyedBuild.Outcome image) {
     List<String> tags = new ArrayList<>();
     for (String refName : image.refNames()) {
       tags.add(refName.substring(refName.lastIndexOf(':') + 1));
@@ -107,7 +107,7 @@ final class Publishing {
     return tags;
   }
 
-  static Optional<Publishing> from(String option, String treeRegistry, RegistryOptions registries, ContentStore store) {
+  public static Optional<Publishing> from(String option, String treeRegistry, RegistryClients registries, ContentStore store) {
     String registry = option != null ? option : treeRegistry;
     return registry == null ? Optional.empty() : Optional.of(new Publishing(registry, registries, store));
   }

@@ -1,4 +1,6 @@
-package dev.berth.cli;
+package dev.berth.api.build;
+
+import dev.berth.api.tree.Session;
 
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.Builder;
@@ -19,19 +21,19 @@ import java.util.function.Consumer;
  * The builders berth can use, highest priority first, and which one a build gets: the one
  * {@code --builder} names, else the first that is available.
  */
-final class Builders {
-  static final String AUTO = "auto";
+public final class Builders {
+  public static final String AUTO = "auto";
 
   private Builders() {}
 
   /** A builder, whether it can be used here, and why (or why not). */
-  record Availability(String name, int priority, boolean available, String detail) {}
+  public record Availability(String name, int priority, boolean available, String detail) {}
 
-  static List<Availability> all(DockerEngine engine) {
+  public static List<Availability> all(DockerEngine engine) {
     return List.of(nativeBuilder(), docker(engine));
   }
 
-  static Availability nativeBuilder() {
+  public static Availability nativeBuilder() {
     Optional<Path> runc = onPath("runc");
     long uid = uid();
     if (runc.isEmpty()) {
@@ -45,7 +47,7 @@ final class Builders {
     return new Availability(ImageBuilder.NAME, 1, true, "runc at " + runc.get() + ", running as root");
   }
 
-  static Availability docker(DockerEngine engine) {
+  public static Availability docker(DockerEngine engine) {
     if (!engine.available()) {
       return new Availability(DockerBuilder.NAME, 2, false, "no Docker engine answers at " + engine.address());
     }
@@ -59,7 +61,7 @@ final class Builders {
   }
 
   /** The builder {@code requested} names ({@code auto}: the first available, else native). */
-  static Builder choose(String requested, ContentStore store, RunDirectory run, BuildSettings settings,
+  public static Builder choose(String requested, ContentStore store, RunDirectory run, BuildSettings settings,
       Consumer<String> progress) {
     DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
     String name = requested == null ? AUTO : requested;

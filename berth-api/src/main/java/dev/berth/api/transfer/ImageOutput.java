@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.api.transfer;
 
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageReference;
@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** An {@code --output} target: an OCI layout directory or a docker-archive file. */
-sealed interface ImageOutput {
+public sealed interface ImageOutput {
   void write(ContentStore store, Descriptor manifest, String imageName) throws IOException;
 
   static ImageOutput parse(String text) {
@@ -19,22 +19,22 @@ sealed interface ImageOutput {
       int colon = rest.indexOf(':');
       String tag = colon < 0 ? ImageReference.DEFAULT_TAG : rest.substring(colon + 1);
       if (rest.isEmpty() || tag.isEmpty()) {
-        throw new UsageException("invalid --output '" + text + "': oci:DIR[:TAG]");
+        throw new IllegalArgumentException("invalid --output '" + text + "': oci:DIR[:TAG]");
       }
       return new OciLayout(Path.of(colon < 0 ? rest : rest.substring(0, colon)), tag);
     }
     if (text.startsWith("docker-archive:")) {
       String file = text.substring("docker-archive:".length());
       if (file.isEmpty()) {
-        throw new UsageException("invalid --output '" + text + "': docker-archive:FILE");
+        throw new IllegalArgumentException("invalid --output '" + text + "': docker-archive:FILE");
       }
       Path directory = Path.of(file).toAbsolutePath().getParent();
       if (!java.nio.file.Files.isDirectory(directory)) {
-        throw new UsageException("invalid --output '" + text + "': the directory " + directory + " does not exist");
+        throw new IllegalArgumentException("invalid --output '" + text + "': the directory " + directory + " does not exist");
       }
       return new DockerArchiveFile(Path.of(file));
     }
-    throw new UsageException("invalid --output '" + text + "': oci:DIR[:TAG] or docker-archive:FILE");
+    throw new IllegalArgumentException("invalid --output '" + text + "': oci:DIR[:TAG] or docker-archive:FILE");
   }
 
   record OciLayout(Path directory, String tag) implements ImageOutput {

@@ -1,0 +1,72 @@
+package dev.berth.api.tree;
+
+import dev.berth.api.publish.Registries;
+import dev.berth.api.publish.RegistryClients;
+import dev.berth.engine.StoreBases;
+import dev.berth.graph.TreeConfig;
+import dev.berth.graph.TreeScanner;
+import dev.berth.oci.Platform;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The tree a run works on and how to read it: which images, the default platform, the pull policy,
+ * Dockerfile arguments, docker-pkg's config, Docker Hub mirrors, registry access.
+ *
+ * @param tree a tree of image folders, or one image folder
+ * @param select globs of image names (empty: all)
+ * @param platform default platform of images that name none; null: berth.yaml's
+ * @param pull {@code missing}, {@code always} or {@code never}
+ * @param buildArgs Dockerfile ARG values
+ * @param dockerPkgConfig docker-pkg's config.yaml, or null
+ * @param registryMirrors Docker Hub mirrors given besides berth.yaml's
+ * @param dockerfile a Dockerfile to build with {@code tree} as context, or null
+ * @param target the Dockerfile stage built, or null (the last)
+ * @param secrets Dockerfile secrets by id
+ */
+public record TreeRequest(Path tree, List<String> select, String platform, String pull, Map<String, String> buildArgs,
+    Path dockerPkgConfig, List<String> registryMirrors, Path dockerfile, String target, Map<String, Path> secrets,
+    RegistryClients registries) {
+
+  public TreeRequest {
+    select = List.copyOf(select);
+    buildArgs = Map.copyOf(buildArgs);
+    registryMirrors = List.copyOf(registryMirrors);
+    secrets = Map.copyOf(secrets);
+  }
+
+  /** All images of {@code tree}, with defaults: pull when missing, no mirrors, no Dockerfile options. */
+  public static TreeRequest of(Path tree, RegistryClients registries) {
+    return new TreeRequest(tree, List.of(), null, "missing", Map.of(), null, List.of(), null, null, Map.of(),
+        registries);
+  }
+
+  /** Registry access for bases: Docker Hub mirrors from berth.yaml, then this request's. */
+  public Registries registries(TreeConfig config, ContentStore store, Consumer<String> progress) {
+    List<String> mirrors = new ArrayList<>(config.registryMirrors());
+    mirrors.addAll(registryMirrors);
+    registries.useMirrors(mirrors);
+    return new Registries(registries, store, mirrors, warning -> progress.accept("warning: " + warning));
+  }
+
+  /** Scans the tree; warnings (e.g. a control file that disagrees) go to {@code warn}. */
+  public TreeScanner.Tree scan(Consumer<String> warn) throws IOException {
+    return scan(warn, null);
+  }
+
+  /** As {@link #scan(Consumer)}; Dockerfiles learn the environment and ONBUILD triggers of bases {@code store} holds. */
+  public TreeScanner.Tree scan(Consumer<String> warn, ContentStore store) throws IOException {
+    Platform chosen = platform == null ? null : Platform.parse(platform);
+    var bases = store == null ? null : new StoreBases(store, chosen != null ? chosen
+        : TreeConfig.load(tree.toAbsolutePath().normalize()).platform());
+    TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
+        chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets));
+    scanned.warnings().forEach(warning -> warn.accept("warning: " + warning));
+    return scanned;
+  }
+}
