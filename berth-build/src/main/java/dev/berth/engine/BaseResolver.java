@@ -27,16 +27,16 @@ public final class BaseResolver {
   private final Path workingDirectory;
   private final PullPolicy pullPolicy;
   private final RegistryAccess registry;
-  private final java.util.function.Consumer<String> warnings;
+  private final dev.berth.event.BuildListener warnings;
   private final java.util.Set<String> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** A resolver that never contacts a registry: bases come from the store, layouts and archives. */
   public BaseResolver(ContentStore store, Path workingDirectory) {
-    this(store, workingDirectory, PullPolicy.NEVER, RegistryAccess.NONE, warning -> { });
+    this(store, workingDirectory, PullPolicy.NEVER, RegistryAccess.NONE, dev.berth.event.BuildListener.NONE);
   }
 
   public BaseResolver(ContentStore store, Path workingDirectory, PullPolicy pullPolicy, RegistryAccess registry,
-      java.util.function.Consumer<String> warnings) {
+      dev.berth.event.BuildListener warnings) {
     this.store = store;
     this.workingDirectory = workingDirectory;
     this.pullPolicy = pullPolicy;
@@ -93,12 +93,12 @@ public final class BaseResolver {
     try {
       Optional<Descriptor> remote = registry.head(reference);
       if (remote.isEmpty()) {
-        warnings.accept("base " + reference + " is no longer in its registry; using the stored copy");
+        warn("base " + reference + " is no longer in its registry; using the stored copy");
       } else if (!remote.get().digest().equals(stored.digest())) {
-        warnings.accept("base " + reference + " moved in its registry; using the stored copy (--pull=always to refresh)");
+        warn("base " + reference + " moved in its registry; using the stored copy (--pull=always to refresh)");
       }
     } catch (IOException | RuntimeException e) {
-      warnings.accept("cannot check base " + reference + " in its registry (" + e.getMessage()
+      warn("cannot check base " + reference + " in its registry (" + e.getMessage()
           + "); using the stored copy");
     }
   }
@@ -121,7 +121,7 @@ public final class BaseResolver {
         if (remote.get().digest().equals(stored.get().digest()) || reference.digest() != null) {
           return stored;
         }
-        warnings.accept("base " + reference + " moved: " + stored.get().digest() + " -> " + remote.get().digest());
+        warn("base " + reference + " moved: " + stored.get().digest() + " -> " + remote.get().digest());
       }
       Descriptor pulled = registry.pull(reference, platform);
       store.tag(storeName, pulled);
@@ -212,5 +212,9 @@ public final class BaseResolver {
       return tree.get("mediaType").asText();
     }
     return tree.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+  }
+
+  private void warn(String message) {
+    warnings.on(new dev.berth.event.BuildEvent.Warning("", message));
   }
 }

@@ -23,7 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import dev.berth.event.BuildEvent;
+import dev.berth.event.BuildListener;
 
 /**
  * Builds with a Docker engine's own (legacy) builder: the spec becomes a generated Dockerfile and a
@@ -45,9 +46,9 @@ public final class DockerBuilder implements Builder {
   private final ContentStore store;
   private final BuildSettings settings;
   private final DockerEngine engine;
-  private final Consumer<String> progress;
+  private final BuildListener progress;
 
-  public DockerBuilder(ContentStore store, BuildSettings settings, DockerEngine engine, Consumer<String> progress) {
+  public DockerBuilder(ContentStore store, BuildSettings settings, DockerEngine engine, BuildListener progress) {
     this.store = store;
     this.settings = settings;
     this.engine = engine;
@@ -89,13 +90,13 @@ public final class DockerBuilder implements Builder {
       try (OutputStream out = Files.newOutputStream(contextTar)) {
         context.writeTo(out);
       }
-      progress.accept(spec.name() + ": docker build (engine at " + engine.address() + ")");
+      progress.on(new BuildEvent.EngineBuild(spec.name(), "docker", engine.address()));
       try {
         engine.build(contextTar, new DockerEngine.BuildRequest(tag, generated.needsNetwork() ? "host" : "none",
             Map.of(IMAGE_LABEL, spec.name(), KEY_LABEL, prepared.key().toString()), noCache(prepared)),
             line -> {
               if (!line.startsWith(" ---> ") && !line.startsWith("Removing intermediate container")) {
-                progress.accept(spec.name() + " | " + line);
+                progress.on(new BuildEvent.Output(spec.name(), line));
               }
             });
       } catch (DockerBuildException e) {

@@ -21,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Consumer;
+import dev.berth.event.BuildEvent;
+import dev.berth.event.BuildListener;
 
 /**
  * The native engine: builds one image from its spec, base and inputs, step by step, straight into
@@ -40,11 +41,11 @@ public final class ImageBuilder implements Builder {
   private final StepCache stepCache;
   private final BuildSettings settings;
   private final StepRunner runner;
-  private final Consumer<String> progress;
+  private final BuildListener progress;
   private final Map<Digest, Prefetch> prefetched = new java.util.concurrent.ConcurrentHashMap<>();
   private java.util.concurrent.ExecutorService prefetcher;
 
-  public ImageBuilder(ContentStore store, BuildSettings settings, StepRunner runner, Consumer<String> progress) {
+  public ImageBuilder(ContentStore store, BuildSettings settings, StepRunner runner, BuildListener progress) {
     this.store = store;
     this.stepCache = new StepCache(store);
     this.settings = settings;
@@ -76,6 +77,8 @@ public final class ImageBuilder implements Builder {
       List<InputFile> inputs = prepared.stepInputs().get(i);
       chain = stepKey(chain, step, inputs, state, prepared);
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
+      state.stepIndex = i + 1;
+      state.stepCount = spec.steps().size();
       apply(spec, step, inputs, chain, label, state, prepared.sources());
     }
     VolumeCheck.check(store, spec, state.layers);
@@ -94,6 +97,8 @@ public final class ImageBuilder implements Builder {
     final List<LayerBlob> layers;
     List<String> shell = dev.berth.spec.Command.DEFAULT_SHELL;
     java.util.Map<String, String> buildArgs = java.util.Map.of();
+    int stepIndex;
+    int stepCount;
 
     BuildState(ImageConfig config, List<LayerBlob> layers) {
       this.config = config;
@@ -160,7 +165,7 @@ public final class ImageBuilder implements Builder {
     }
     var cached = settings.stepReuse() == StepReuse.NEVER ? Optional.<LayerBlob>empty() : stepCache.find(stepKey);
     if (cached.isPresent()) {
-      progress.accept(spec.name() + ": " + label + " (cached)");
+      finished(spec, step, state, BuildEvent.Cache.HIT, 0);
       state.addLayer(cached.get(), "berth " + describe(step));
       return;
     }
@@ -171,12 +176,13 @@ public final class ImageBuilder implements Builder {
     }
     Optional<LayerBlob> ready = contentKey == null ? Optional.empty() : fileLayer(contentKey);
     if (ready.isPresent()) {
-      progress.accept(spec.name() + ": " + label + " (prepared)");
+      finished(spec, step, state, BuildEvent.Cache.PREPARED, 0);
       stepCache.put(stepKey, ready.get());
       state.addLayer(ready.get(), "berth " + describe(step));
       return;
     }
-    progress.accept(spec.name() + ": " + label);
+    long started = System.nanoTime();
+    progress.on(new BuildEvent.StepStarted(spec.name(), state.stepIndex, state.stepCount, describe(step)));
     LayerBlob layer;
     if (step instanceof StepSpec.Copy copy) {
       StepSpec.Copy resolved = new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode());
@@ -196,6 +202,7 @@ public final class ImageBuilder implements Builder {
           List.copyOf(state.layers), settings, state.shell, state.buildArgs));
       if (result.layer().isEmpty()) {
         state.config = state.config.withEmptyLayerHistory("berth " + describe(step));
+        finished(spec, step, state, BuildEvent.Cache.MISS, started);
         return;
       }
       layer = result.layer().get();
@@ -205,6 +212,13 @@ public final class ImageBuilder implements Builder {
       stepCache.put(contentKey, layer);
     }
     state.addLayer(layer, "berth " + describe(step));
+    finished(spec, step, state, BuildEvent.Cache.MISS, started);
+  }
+
+  /** Reports a step done; {@code started} is its System.nanoTime() start, 0 when it took no time. */
+  private void finished(ImageSpec spec, StepSpec step, BuildState state, BuildEvent.Cache cache, long started) {
+    progress.on(new BuildEvent.StepFinished(spec.name(), state.stepIndex, state.stepCount, describe(step), cache,
+        java.time.Duration.ofNanos(started == 0 ? 0 : System.nanoTime() - started)));
   }
 
   @Override

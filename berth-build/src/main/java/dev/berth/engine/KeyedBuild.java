@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
+import dev.berth.event.BuildListener;
 
 /**
  * Builds one image into the store unless its content key is already there: resolve the base,
@@ -22,7 +22,7 @@ public final class KeyedBuild {
 
   /** Builds with the native engine, running steps with {@code runner}. */
   public KeyedBuild(ContentStore store, BuildSettings settings, BaseResolver resolver,
-      InputCollector.FileDigests digests, StepRunner runner, Consumer<String> progress) {
+      InputCollector.FileDigests digests, StepRunner runner, BuildListener progress) {
     this(store, settings, resolver, digests, new ImageBuilder(store, settings, runner, progress));
   }
 

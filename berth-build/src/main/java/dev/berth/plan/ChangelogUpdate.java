@@ -44,7 +44,7 @@ public final class ChangelogUpdate {
 
   /** The entries for {@code name} (a glob, as docker-pkg takes it) and its dependents, in build order. */
   public static List<Planned> plan(ImageGraph graph, String name, String reason, String version, Settings settings,
-      ZonedDateTime now, java.util.function.Consumer<String> warn) throws IOException {
+      ZonedDateTime now, dev.berth.event.BuildListener warn) throws IOException {
     Set<String> chosen = new LinkedHashSet<>();
     var pattern = Fnmatch.compile("*" + name + ":*");
     for (String image : graph.order()) {
@@ -72,7 +72,7 @@ public final class ChangelogUpdate {
         if (named) {
           throw new IllegalArgumentException(name + " has no changelog; give --version to start one");
         }
-        warn.accept(image + ": no changelog, not versioned (its key changes with its parent's)");
+        warn.on(new dev.berth.event.BuildEvent.Warning(image, "no changelog, not versioned (its key changes with its parent's)"));
         continue;
       }
       String next = named && version != null ? version : Changelog.nextVersion(current.get().version(), settings.updateId());

@@ -100,11 +100,11 @@ public final class Prune {
    * {@code --load}), and the bases berth loaded ({@code berth-base:*}) for its builds. Other images
    * and names are never touched; an image a container still uses stays, and is reported.
    *
-   * @return the names removed, and those the engine kept because something uses them (prefixed "in use: ")
+   * @return per name: removed, or kept by the engine because something uses it
    */
-  public List<String> pruneEngine(DockerEngine engine, Map<String, String> currentKeys,
+  public List<EngineName> pruneEngine(DockerEngine engine, Map<String, String> currentKeys,
       Map<String, List<String>> history, int keep) throws IOException {
-    List<String> removed = new ArrayList<>();
+    List<EngineName> removed = new ArrayList<>();
     for (DockerEngine.ImageSummary image : engine.images()) {
       for (String reference : image.repoTags()) {
         int colon = reference.lastIndexOf(':');
@@ -114,11 +114,27 @@ public final class Prune {
         boolean supersededBuild = currentKeys.containsKey(repository) && KEY_TAG.matcher(tag).matches()
             && !keptKeys(repository, currentKeys.get(repository), history, keep).contains(tag);
         if (loadedBase || supersededBuild) {
-          removed.add(engine.untag(reference) ? reference : "in use: " + reference);
+          removed.add(new EngineName(reference, !engine.untag(reference)));
         }
       }
     }
     return removed;
+  }
+
+  /** A name berth made in a Docker engine and pruned: removed, or kept because a container uses it. */
+  public record EngineName(String reference, boolean inUse) {}
+
+  /** Each image's built keys, most recent first, from the journal's log. */
+  public static Map<String, List<String>> history(Journal journal) throws IOException {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Journal.Transition transition : journal.history()) {
+      if (transition.state() == ImageState.BUILT) {
+        List<String> keys = out.computeIfAbsent(transition.image(), ignored -> new ArrayList<>());
+        keys.remove(transition.key());
+        keys.add(0, transition.key());
+      }
+    }
+    return out;
   }
 
   private static final java.util.regex.Pattern KEY_TAG =

@@ -14,7 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import dev.berth.event.BuildEvent;
+import dev.berth.event.BuildListener;
+import java.time.Duration;
 
 /**
  * Runs a plan: images in dependency order, independent branches at once (at most {@code jobs}),
@@ -27,7 +29,7 @@ public final class TreeBuild {
   private final int jobs;
   private final Verifier verifier;
   private final Publisher publisher;
-  private final Consumer<String> log;
+  private final BuildListener log;
   private boolean debug;
   private Fetcher fetcher = Fetcher.NONE;
   private Phase phase = Phase.BUILD;
@@ -55,7 +57,7 @@ public final class TreeBuild {
   }
 
   public TreeBuild(KeyedBuild build, Journal journal, int jobs, Verifier verifier, Publisher publisher,
-      Consumer<String> log) {
+      BuildListener log) {
     if (jobs < 1) {
       throw new IllegalArgumentException("-j must be at least 1");
     }
@@ -88,6 +90,7 @@ public final class TreeBuild {
   public RunResult run(Plan plan, boolean force) {
     for (Plan.Item item : plan.images()) {
       journal.transition(item.name(), ImageState.PLANNED, item.key(), item.reason(), null);
+      log.on(new BuildEvent.Planned(item.name(), item.key(), item.action().label(), item.reason()));
     }
     ThreadFactory threads = new ThreadFactory() {
       private final AtomicInteger count = new AtomicInteger();
@@ -142,13 +145,14 @@ public final class TreeBuild {
     }
     KeyedBuild.Outcome outcome;
     boolean builtNow = item.action() == Plan.Action.BUILD;
+    long started = System.nanoTime();
     try {
       if (builtNow) {
         journal.transition(item.name(), ImageState.BUILDING, key, item.reason(), null);
-        log.accept(item.name() + ": building (" + item.reason() + ")");
+        log.on(new BuildEvent.BuildStarted(item.name(), key, item.reason()));
       }
       if (item.action() == Plan.Action.CACHED && build.existing(prepared).isEmpty()) {
-        log.accept(item.name() + ": fetching from the registry");
+        log.on(new BuildEvent.Fetching(item.name(), key));
         fetcher.fetch(prepared);
       }
       outcome = build.build(prepared, force && builtNow);
@@ -157,7 +161,7 @@ public final class TreeBuild {
         journal.recordBuild(item.name(), new Journal.BuildRecord(prepared.key().digest().toString(),
             prepared.baseIdentity(), Planner.BuildRecords.specDigest(prepared), Planner.BuildRecords.inputDigests(prepared),
             prepared.version()));
-        log.accept(item.name() + ": built " + outcome.manifest().digest());
+        log.on(new BuildEvent.Built(item.name(), key, outcome.manifest().digest(), since(started)));
       }
     } catch (Exception | AssertionError e) {
       debug(item, e);
@@ -170,6 +174,7 @@ public final class TreeBuild {
     }
     if (!alreadyVerified || phase == Phase.VERIFY) {
       journal.transition(item.name(), ImageState.VERIFYING, key, null, null);
+      long verifying = System.nanoTime();
       try {
         verifier.verify(prepared.spec(), outcome);
       } catch (Exception | AssertionError e) {
@@ -177,6 +182,7 @@ public final class TreeBuild {
         return finish(item, ImageState.FAILED, "verify failed: " + Planner.messageOf(e), outcome.refNames());
       }
       journal.transition(item.name(), ImageState.VERIFIED, key, null, null);
+      log.on(new BuildEvent.Verified(item.name(), key, since(verifying)));
     }
     if (publisher == null) {
       return finish(item, alreadyVerified && !outcome.built() && phase != Phase.VERIFY ? ImageState.CACHED
@@ -188,7 +194,7 @@ public final class TreeBuild {
       if (pushed.isEmpty()) {  // nothing of this image goes to a registry (a Dockerfile build stage)
         return finish(item, ImageState.VERIFIED, null, outcome.refNames());
       }
-      log.accept(item.name() + ": published " + String.join(", ", pushed));
+      log.on(new BuildEvent.Published(item.name(), pushed));
       return finish(item, ImageState.PUBLISHED, null, pushed);
     } catch (Exception | AssertionError e) {
       debug(item, e);
@@ -218,8 +224,12 @@ public final class TreeBuild {
     if (debug) {
       java.io.StringWriter trace = new java.io.StringWriter();
       e.printStackTrace(new java.io.PrintWriter(trace));
-      log.accept(item.name() + ": " + trace);
+      log.on(new BuildEvent.Trace(item.name(), trace.toString()));
     }
+  }
+
+  private static Duration since(long started) {
+    return Duration.ofNanos(System.nanoTime() - started);
   }
 
   private Result finish(Plan.Item item, ImageState state, String cause, List<String> references) {
@@ -228,8 +238,10 @@ public final class TreeBuild {
           references, item.dependsOn());
     }
     journal.transition(item.name(), state, item.key(), null, cause);
-    if (state.isFailure()) {
-      log.accept(item.name() + ": " + state.label() + (cause == null ? "" : ": " + cause));
+    if (state == ImageState.BLOCKED) {
+      log.on(new BuildEvent.Blocked(item.name(), cause));
+    } else if (state.isFailure()) {
+      log.on(new BuildEvent.Failed(item.name(), cause));
     }
     return new Result(item.name(), item.key(), state, item.reason(), cause, references, item.dependsOn());
   }

@@ -21,7 +21,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
+import dev.berth.event.BuildListener;
+import dev.berth.event.OutputLines;
 import java.util.stream.Stream;
 
 /**
@@ -39,11 +40,11 @@ public final class ExecStepRunner implements StepRunner {
   private final RunDirectory run;
   private final Runc runc;
   private final Duration timeout;
-  private final Consumer<String> output;
+  private final BuildListener output;
   private Boolean overlayWorks;
 
   /** Steps work in {@code run}'s directory, their containers run by its runc. */
-  public ExecStepRunner(ContentStore store, RunDirectory run, Duration timeout, Consumer<String> output) {
+  public ExecStepRunner(ContentStore store, RunDirectory run, Duration timeout, BuildListener output) {
     this.store = store;
     this.snapshots = new SnapshotStore(store);
     this.run = run;
@@ -114,7 +115,7 @@ public final class ExecStepRunner implements StepRunner {
     boolean hostNetwork = StepCommands.installsPackages(request.step()) || spec.network() == ImageSpec.Network.HOST;
     Path bundle = Files.createDirectories(work.resolve("bundle"));
     Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
-        OciRuntimeConfig.openFilesHardLimit()), timeout, line -> output.accept(spec.name() + " | " + line));
+        OciRuntimeConfig.openFilesHardLimit()), timeout, OutputLines.of(spec.name(), output));
     if (!exit.succeeded() && exit.tail().stream().anyMatch(line -> line.contains("No space left on device"))) {
       throw new BuildException(spec.name() + ": " + request.label() + " failed: no space left in the store "
           + store.root() + ", where the step's files are written; " + exit.describe());

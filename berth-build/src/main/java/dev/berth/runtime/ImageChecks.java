@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Consumer;
+import dev.berth.event.OutputLines;
 import java.util.stream.Stream;
 
 /**
@@ -44,7 +44,7 @@ public final class ImageChecks {
     }
   }
 
-  public void run(Descriptor manifest, List<Command> checks, Consumer<String> output) throws IOException {
+  public void run(Descriptor manifest, List<Command> checks, OutputLines output) throws IOException {
     if (checks.isEmpty()) {
       return;
     }
@@ -72,7 +72,7 @@ public final class ImageChecks {
     }
   }
 
-  private void runChecks(Path bundle, Path rootfs, ImageConfig config, List<Command> checks, Consumer<String> output)
+  private void runChecks(Path bundle, Path rootfs, ImageConfig config, List<Command> checks, OutputLines output)
       throws IOException {
     Users.Ids ids = Users.resolve(rootfs, config.config().user());
     for (Command check : checks) {

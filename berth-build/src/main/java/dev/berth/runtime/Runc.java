@@ -13,7 +13,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Runs one container with {@code runc run} from a bundle directory, streaming its output. Containers
@@ -43,7 +42,7 @@ public final class Runc {
   }
 
   /** Writes {@code config} into {@code bundle}/config.json and runs it, killing it after {@code timeout}. */
-  public Exit run(Path bundle, Map<String, Object> config, Duration timeout, Consumer<String> output)
+  public Exit run(Path bundle, Map<String, Object> config, Duration timeout, dev.berth.event.OutputLines output)
       throws IOException {
     Files.write(bundle.resolve("config.json"), Json.pretty(config));
     String id = run.startContainer();
@@ -62,7 +61,7 @@ public final class Runc {
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = lines.readLine()) != null) {
-          output.accept(line);
+          output.line(line);
           synchronized (tail) {
             tail.addLast(line);
             if (tail.size() > TAIL_LINES) {

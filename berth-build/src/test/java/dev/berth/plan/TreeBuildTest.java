@@ -1,5 +1,7 @@
 package dev.berth.plan;
 
+import dev.berth.event.BuildEvent;
+import dev.berth.event.BuildListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,7 +61,7 @@ class TreeBuildTest {
   }
 
   private TreeBuild.RunResult run(TreeBuild.Verifier verifier, TreeBuild.Publisher publisher, int jobs,
-      java.util.function.Consumer<String> progress) throws Exception {
+      BuildListener progress) throws Exception {
     TreeScanner.Tree scanned = TreeScanner.scan(tree, TreeScanner.Options.DEFAULT);
     KeyedBuild build = new KeyedBuild(store, new BuildSettings(Compression.GZIP, 0), new BaseResolver(store, tree),
         InputCollector.FileDigests.UNCACHED, request -> {
@@ -68,7 +70,7 @@ class TreeBuildTest {
     Journal journal = Journal.open(tree, Clock.systemUTC());
     Plan plan = new Planner(build, journal, Planner.RemoteCheck.NONE).plan(scanned.graph(), scanned.graph().order(), false);
     try (journal) {
-      return new TreeBuild(build, journal, jobs, verifier, publisher, line -> { }).run(plan, false);
+      return new TreeBuild(build, journal, jobs, verifier, publisher, progress).run(plan, false);
     }
   }
 
@@ -106,7 +108,7 @@ class TreeBuildTest {
 
   @Test
   void aFileLayerWrittenAheadIsUsedAndMakesTheSameImage() throws Exception {
-    List<String> progress = Collections.synchronizedList(new ArrayList<>());
+    List<BuildEvent> progress = Collections.synchronizedList(new ArrayList<>());
     KeyedBuild hinted = keyedBuild(store, progress::add);
     var spec = TreeScanner.scan(tree, TreeScanner.Options.DEFAULT).graph().spec("base");
     var prepared = hinted.prepare(spec);
@@ -117,25 +119,30 @@ class TreeBuildTest {
       Thread.sleep(10);
     }
     var ahead = hinted.build(prepared, false);
-    assertThat(progress).anyMatch(line -> line.contains("step 1/1 copy") && line.endsWith("(prepared)"));
+    assertThat(progress).anyMatch(event -> event instanceof BuildEvent.StepFinished step && step.index() == 1
+        && step.description().startsWith("copy") && step.cache() == BuildEvent.Cache.PREPARED);
 
     ContentStore alone = ContentStore.open(work.resolve("alone"));
-    List<String> unhintedProgress = new ArrayList<>();
+    List<BuildEvent> unhintedProgress = new ArrayList<>();
     KeyedBuild unhinted = keyedBuild(alone, unhintedProgress::add);
     var outcome = unhinted.build(unhinted.prepare(spec), false);
-    assertThat(unhintedProgress).noneMatch(line -> line.endsWith("(prepared)"));
+    assertThat(unhintedProgress).noneMatch(event -> event instanceof BuildEvent.StepFinished step
+        && step.cache() == BuildEvent.Cache.PREPARED);
     assertThat(outcome.manifest().digest()).isEqualTo(ahead.manifest().digest());
   }
 
   @Test
   void aBuildDoesNotWaitForFileLayersQueuedBehindOthers() throws Exception {
-    List<String> progress = Collections.synchronizedList(new ArrayList<>());
+    List<BuildEvent> progress = Collections.synchronizedList(new ArrayList<>());
     TreeBuild.RunResult result = run(PASS, null, 1, progress::add);
     assertThat(built(result)).hasSize(6);
-    assertThat(progress).filteredOn(line -> line.contains("step 1/1 copy")).hasSize(6);
+    assertThat(progress).filteredOn(event -> event instanceof BuildEvent.StepFinished step
+        && step.description().startsWith("copy")).hasSize(6);
+    assertThat(progress).filteredOn(event -> event instanceof BuildEvent.Built).hasSize(6);
+    assertThat(progress).filteredOn(event -> event instanceof BuildEvent.Planned).hasSize(6);
   }
 
-  private KeyedBuild keyedBuild(ContentStore into, java.util.function.Consumer<String> progress) {
+  private KeyedBuild keyedBuild(ContentStore into, BuildListener progress) {
     return new KeyedBuild(into, new BuildSettings(Compression.GZIP, 0), new BaseResolver(into, tree),
         InputCollector.FileDigests.UNCACHED, request -> {
           throw new AssertionError("file-only tree");

@@ -7,6 +7,7 @@ import dev.berth.api.tree.Session;
 import dev.berth.api.verify.TestScripts;
 import dev.berth.api.verify.Verifiers;
 import dev.berth.engine.BuildException;
+import dev.berth.event.BuildEvent;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.StepReuse;
 import dev.berth.engine.docker.DockerEngine;
@@ -84,7 +85,7 @@ class BuildCommand implements Callable<Integer> {
     }
     Progress progress = new Progress(System.err);
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
-    Session session = new Session(treeOptions.request(), global.openStore(), builder, progress::line,
+    Session session = new Session(treeOptions.request(), global.openStore(), builder, progress,
         force ? settings.withStepReuse(StepReuse.NEVER) : settings);
     if (!targets.isEmpty() && requested(session).size() != 1) {
       throw new UsageException("--output writes one image; --select exactly one (the tree has "
@@ -101,8 +102,8 @@ class BuildCommand implements Callable<Integer> {
           : Optional.empty();
       Plan plan = session.plan(force, publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE));
       refuseInvalid(plan, session);
-      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, session.run, progress::line),
-          publishing.map(Publishing::publisher).orElse(null), progress::line)
+      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, session.run, progress),
+          publishing.map(target -> target.reporting(progress).publisher()).orElse(null), progress)
           .debugging(global.debug)
           .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE))
           .phase(phase());
@@ -173,8 +174,7 @@ class BuildCommand implements Callable<Integer> {
         }
       }
       var outcome = new dev.berth.engine.KeyedBuild.Outcome(null, null, manifest, names, false, null);
-      progress.line(image.name() + ": loaded into the engine as " + String.join(", ",
-          TestScripts.load(session.store, outcome, engine)));
+      progress.on(new BuildEvent.Loaded(image.name(), TestScripts.load(session.store, outcome, engine)));
     }
   }
 

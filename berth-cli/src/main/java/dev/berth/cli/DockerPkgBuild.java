@@ -102,7 +102,7 @@ final class DockerPkgBuild implements Callable<Integer> {
           Verifiers.runc(session.store, session.run, log,
               image -> DockerPkgCommand.label(graph, image.spec().name(), fullName, suffix),
               new TestScripts.Invocation(config.verifyCommand(), config.verifyArgs(), config.buildArgs())),
-          credentials ? publishing.map(Publishing::publisher).orElse(null) : null, log)
+          credentials ? publishing.map(target -> target.reporting(log).publisher()).orElse(null) : null, log)
           .debugging(global.debug)
           .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE));
       result = run.run(plan, false);

@@ -14,7 +14,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import dev.berth.event.BuildListener;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,13 +57,17 @@ final class DockerPkgCommand implements Runnable {
   }
 
   /** Where progress goes: stderr with --info/--debug, else appended to ./docker-pkg-build.log as docker-pkg does. */
-  Consumer<String> log() {
+  BuildListener log() {
     if (info || debugLog) {
-      return System.err::println;
+      return EventLines.all(System.err);
     }
     Path file = Path.of(LOG_FILE);
     DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    return line -> {
+    return event -> {
+      String line = EventLines.text(event);
+      if (line == null) {
+        return;
+      }
       try {
         synchronized (DockerPkgCommand.class) {
           Files.writeString(file, time.format(LocalDateTime.now()) + " INFO berth: " + line + "\n",

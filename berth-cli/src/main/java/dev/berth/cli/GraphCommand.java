@@ -21,7 +21,7 @@ final class GraphCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TreeScanner.Tree tree = treeOptions.scan(System.err::println);
+    TreeScanner.Tree tree = treeOptions.scan(EventLines.all(System.err));
     ImageGraph graph = tree.graph();
     Map<String, Journal.Entry> states = Journal.open(tree.root(), Clock.systemUTC()).entries();
     boolean mermaid = switch (format) {

@@ -37,7 +37,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Plan plan;
-    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), Session::warningsOnly)) {
+    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), EventLines.warnings(System.err))) {
       Planner.RemoteCheck remote = Planner.RemoteCheck.NONE;
       if (push) {
         remote = Publishing.from(registry, session.tree.config().registry(), treeOptions.registries.clients(), session.store)

@@ -1,16 +1,19 @@
 package dev.berth.cli;
 
+import dev.berth.event.BuildEvent;
+import dev.berth.event.BuildListener;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Progress on stderr. Lines are {@code IMAGE: what is happening}. On a terminal, a live block shows
+ * Progress on stderr, rendered from a run's events: lines are {@code IMAGE: what is happening}
+ * (see {@link EventLines}). On a terminal, a live block shows
  * one line per image at work (its current step and how long it has run) below the log; otherwise
  * every line is printed as it comes, with the time since the command started.
  */
-final class Progress {
+final class Progress implements BuildListener {
   private final PrintStream out;
   private final boolean live;
   private final long start = System.nanoTime();
@@ -28,22 +31,27 @@ final class Progress {
     this.live = live;
   }
 
-  synchronized void line(String text) {
+  @Override
+  public synchronized void on(BuildEvent event) {
+    String text = EventLines.text(event);
+    if (text == null) {
+      return;
+    }
     if (!live) {
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       out.printf("[%3d.%01ds] %s%n", elapsed.toSeconds(), elapsed.toMillisPart() / 100, text);
       out.flush();
       return;
     }
-    int colon = text.indexOf(": ");
-    String image = colon < 0 ? "" : text.substring(0, colon);
-    String message = colon < 0 ? text : text.substring(colon + 2);
+    String image = event.image();
     erase();
-    if (message.startsWith("building") || message.startsWith("step ")) {
+    if (EventLines.isActivity(event)) {
       Running previous = running.get(image);
-      running.put(image, new Running(message, previous == null ? System.nanoTime() : previous.since()));
+      running.put(image, new Running(event.message(), previous == null ? System.nanoTime() : previous.since()));
     } else {
-      running.remove(image);
+      if (!(event instanceof BuildEvent.Output)) {
+        running.remove(image);
+      }
       out.println(text);
     }
     draw();

@@ -3,12 +3,9 @@ package dev.berth.cli;
 import dev.berth.api.tree.Session;
 import dev.berth.engine.docker.DockerEngine;
 import dev.berth.layer.Compression;
-import dev.berth.plan.ImageState;
-import dev.berth.plan.Journal;
 import dev.berth.plan.Plan;
 import dev.berth.plan.Planner;
 import dev.berth.plan.Prune;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +35,7 @@ final class PruneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), Session::warningsOnly)) {
+    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), EventLines.warnings(System.err))) {
       Plan plan = session.plan(false, Planner.RemoteCheck.NONE);
       Map<String, String> current = new LinkedHashMap<>();
       for (Plan.Item item : plan.images()) {
@@ -48,7 +45,7 @@ final class PruneCommand implements Callable<Integer> {
         }
         current.put(item.name(), item.key());
       }
-      Map<String, List<String>> history = history(session.journal);
+      Map<String, List<String>> history = Prune.history(session.journal);
       Prune prune = new Prune(session.store);
       Prune.Report report = prune.prune(current, history, keep);
       report.removedTags().forEach(tag -> System.out.println("untagged " + tag));
@@ -57,25 +54,12 @@ final class PruneCommand implements Callable<Integer> {
           report.bytesFreed());
       DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
       if (!noEngine && engine.available()) {
-        List<String> removed = prune.pruneEngine(engine, current, history, keep);
-        removed.forEach(name -> System.out.println("engine: " + (name.startsWith("in use: ") ? "kept, " : "removed ") + name));
+        List<Prune.EngineName> names = prune.pruneEngine(engine, current, history, keep);
+        names.forEach(name -> System.out.println("engine: " + (name.inUse() ? "kept, in use: " : "removed ") + name.reference()));
         System.out.printf("removed %d images from the Docker engine at %s%n",
-            removed.stream().filter(name -> !name.startsWith("in use: ")).count(), engine.address());
+            names.stream().filter(name -> !name.inUse()).count(), engine.address());
       }
     }
     return ExitCodes.OK;
-  }
-
-  /** Each image's built keys, most recent first, from the journal's log. */
-  private static Map<String, List<String>> history(Journal journal) throws java.io.IOException {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (Journal.Transition transition : journal.history()) {
-      if (transition.state() == ImageState.BUILT) {
-        List<String> keys = out.computeIfAbsent(transition.image(), ignored -> new ArrayList<>());
-        keys.remove(transition.key());
-        keys.add(0, transition.key());
-      }
-    }
-    return out;
   }
 }

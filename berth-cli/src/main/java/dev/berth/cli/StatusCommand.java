@@ -37,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TreeScanner.Tree tree = treeOptions.scan(System.err::println);
+    TreeScanner.Tree tree = treeOptions.scan(EventLines.all(System.err));
     Map<String, Journal.Entry> entries = Journal.open(tree.root(), Clock.systemUTC()).entries();
     List<Row> rows = new ArrayList<>();
     for (String name : tree.graph().select(treeOptions.select)) {

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
+import dev.berth.event.BuildListener;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -87,7 +87,7 @@ final class TreeOptions {
   }
 
   /** Scans the tree as these options say; warnings (e.g. a control file that disagrees) go to {@code warn}. */
-  TreeScanner.Tree scan(Consumer<String> warn) throws IOException {
+  TreeScanner.Tree scan(BuildListener warn) throws IOException {
     return request().scan(warn);
   }
 }

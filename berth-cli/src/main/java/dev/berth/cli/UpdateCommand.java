@@ -61,7 +61,7 @@ final class UpdateCommand implements Callable<Integer> {
     ImageGraph graph = TreeScanner.scan(root, new TreeScanner.Options(null, configFile, Map.of())).graph();
     var settings = ChangelogUpdate.settings(config, System.getenv(), UpdateCommand::git);
     List<ChangelogUpdate.Planned> entries = ChangelogUpdate.plan(graph, name, reason, version, settings,
-        ZonedDateTime.now(), warning -> System.err.println("warning: " + warning));
+        ZonedDateTime.now(), EventLines.all(System.err));
     ChangelogUpdate.write(entries);
     return entries;
   }

@@ -15,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
+import dev.berth.event.BuildListener;
 
 /**
  * The builders berth can use, highest priority first, and which one a build gets: the one
@@ -62,7 +62,7 @@ public final class Builders {
 
   /** The builder {@code requested} names ({@code auto}: the first available, else native). */
   public static Builder choose(String requested, ContentStore store, RunDirectory run, BuildSettings settings,
-      Consumer<String> progress) {
+      BuildListener progress) {
     DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
     String name = requested == null ? AUTO : requested;
     if (name.equals(AUTO)) {

@@ -2,6 +2,8 @@ package dev.berth.api.publish;
 
 import dev.berth.dockerfile.DockerPkgTree;
 import dev.berth.engine.KeyedBuild;
+import dev.berth.event.BuildEvent;
+import dev.berth.event.BuildListener;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageReference;
 import dev.berth.plan.Planner;
@@ -26,6 +28,7 @@ public final class Publishing {
   private final String namespace;
   private final RegistryClients registries;
   private final ContentStore store;
+  private BuildListener events = BuildListener.NONE;
 
   public Publishing(String registry, RegistryClients registries, ContentStore store) {
     String trimmed = registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry;
@@ -35,6 +38,12 @@ public final class Publishing {
     this.registries = registries;
     this.store = store;
     target("example", "latest");  // fails now, with the registry named, if HOST/NAMESPACE cannot make references
+  }
+
+  /** Where the bytes each push and fetch moved are reported. */
+  public Publishing reporting(BuildListener listener) {
+    this.events = listener;
+    return this;
   }
 
   public ImageReference target(String name, String tag) {
@@ -57,6 +66,8 @@ public final class Publishing {
       ImageReference reference = target(prepared.spec().name(), prepared.key().tag());
       PullResult pulled = registries.clientFor(host).pull(reference, prepared.spec().platform(), store);
       Descriptor manifest = pulled.pulled().withoutAnnotations();
+      events.on(new BuildEvent.BytesTransferred(prepared.spec().name(), reference.toString(),
+          BuildEvent.Direction.PULL, bytes(pulled.downloaded()), pulled.downloaded().size()));
       store.tag(KeyedBuild.keyName(prepared), manifest);
       return manifest;
     };
@@ -85,6 +96,8 @@ public final class Publishing {
         ImageReference target = target(spec.name(), tag);
         PushResult result = client.push(store, image.manifest(), target);
         pushed.add(target + "@" + result.pushed().digest());
+        events.on(new BuildEvent.BytesTransferred(spec.name(), target.toString(), BuildEvent.Direction.PUSH,
+            bytes(result.uploaded()), result.uploaded().size()));
       }
       versionThere.ifPresent(there -> pushed.add(target(spec.name(), image.version()) + " already published as "
           + there.digest() + " (other content; not overwritten: run update for a new version)"));
@@ -93,6 +106,14 @@ public final class Publishing {
   }
 
   static final String LATEST = "latest";
+
+  private long bytes(List<dev.berth.oci.Digest> blobs) throws IOException {
+    long total = 0;
+    for (dev.berth.oci.Digest blob : blobs) {
+      total += store.blobSize(blob);
+    }
+    return total;
+  }
 
   /** The tags an image is published under: those it has in the store, and latest for a docker-pkg image. */
   public static List<String> tags(ImageSpec spec, KeyedBuild.Outcome image) {

@@ -9,7 +9,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
+import dev.berth.event.BuildEvent;
+import dev.berth.event.BuildListener;
 
 /**
  * Registry access for base images, through the command's registry clients, pulling into the store.
@@ -20,14 +21,14 @@ public final class Registries implements RegistryAccess {
   private final RegistryClients options;
   private final ContentStore store;
   private final List<String> mirrors;
-  private final Consumer<String> warnings;
+  private final BuildListener warnings;
 
   public Registries(RegistryClients options, ContentStore store) {
-    this(options, store, List.of(), warning -> { });
+    this(options, store, List.of(), BuildListener.NONE);
   }
 
   /** @param mirrors Docker Hub mirrors as {@code [http[s]://]host[:port]}, tried in order */
-  public Registries(RegistryClients options, ContentStore store, List<String> mirrors, Consumer<String> warnings) {
+  public Registries(RegistryClients options, ContentStore store, List<String> mirrors, BuildListener warnings) {
     this.options = options;
     this.store = store;
     this.mirrors = List.copyOf(mirrors);
@@ -44,7 +45,7 @@ public final class Registries implements RegistryAccess {
           return found;
         }
       } catch (IOException | RuntimeException e) {
-        warnings.accept("registry mirror " + candidate.registry() + ": " + e.getMessage());
+        warnings.on(new BuildEvent.Warning("", "registry mirror " + candidate.registry() + ": " + e.getMessage()));
       }
     }
     return options.clientFor(reference.registry()).headManifest(reference.repository(), reference.manifestReference());
@@ -59,7 +60,7 @@ public final class Registries implements RegistryAccess {
           return client.pull(candidate, platform, store).pulled().withoutAnnotations();
         }
       } catch (IOException | RuntimeException e) {
-        warnings.accept("registry mirror " + candidate.registry() + ": " + e.getMessage());
+        warnings.on(new BuildEvent.Warning("", "registry mirror " + candidate.registry() + ": " + e.getMessage()));
       }
     }
     return options.clientFor(reference.registry()).pull(reference, platform, store).pulled().withoutAnnotations();

@@ -21,7 +21,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
+import dev.berth.event.BuildEvent;
+import dev.berth.event.BuildListener;
 
 /** What a tree command works with: the scanned tree, the store, the journal, the engine. */
 public final class Session implements AutoCloseable {
@@ -38,19 +39,19 @@ public final class Session implements AutoCloseable {
   private final FileDigestCache digests;
 
   /** A session for commands that build nothing themselves (plan, prune): the native builder is never started. */
-  public Session(TreeRequest options, ContentStore store, Compression compression, Consumer<String> progress)
+  public Session(TreeRequest options, ContentStore store, Compression compression, BuildListener progress)
       throws IOException {
     this(options, store, compression, dev.berth.engine.ImageBuilder.NAME, progress);
   }
 
   /** @param builder the builder {@code --builder} names ({@code auto}, native or docker) */
   public Session(TreeRequest options, ContentStore store, Compression compression, String builder,
-      Consumer<String> progress) throws IOException {
+      BuildListener progress) throws IOException {
     this(options, store, builder, progress, BuildSettings.fromEnvironment(System.getenv(), compression));
   }
 
   /** @param settings the run's build settings (step reuse, version suffix) */
-  public Session(TreeRequest options, ContentStore store, String builder, Consumer<String> progress,
+  public Session(TreeRequest options, ContentStore store, String builder, BuildListener progress,
       BuildSettings settings) throws IOException {
     this.store = store;
     this.tree = options.scan(progress, store);
@@ -59,7 +60,7 @@ public final class Session implements AutoCloseable {
     this.settings = settings;
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
     BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(options.pull()),
-        options.registries(tree.config(), store, progress), warning -> progress.accept("warning: " + warning));
+        options.registries(tree.config(), store, progress), progress);
     this.build = new KeyedBuild(store, settings, resolver, digests,
         Builders.choose(builder, store, run, settings, progress));
     this.selection = tree.graph().select(options.select());
@@ -74,12 +75,6 @@ public final class Session implements AutoCloseable {
     return new Planner(build, journal, remote).plan(tree.graph(), images, force);
   }
 
-  /** A progress sink for commands that build nothing: only warnings reach stderr. */
-  public static void warningsOnly(String line) {
-    if (line.startsWith("warning: ")) {
-      System.err.println(line);
-    }
-  }
 
   /** Saves the journal's snapshot and the digest cache, and removes the run directory. */
   @Override

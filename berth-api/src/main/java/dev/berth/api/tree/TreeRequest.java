@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import dev.berth.event.BuildEvent;
+import dev.berth.event.BuildListener;
 
 /**
  * The tree a run works on and how to read it: which images, the default platform, the pull policy,
@@ -47,26 +48,26 @@ public record TreeRequest(Path tree, List<String> select, String platform, Strin
   }
 
   /** Registry access for bases: Docker Hub mirrors from berth.yaml, then this request's. */
-  public Registries registries(TreeConfig config, ContentStore store, Consumer<String> progress) {
+  public Registries registries(TreeConfig config, ContentStore store, BuildListener progress) {
     List<String> mirrors = new ArrayList<>(config.registryMirrors());
     mirrors.addAll(registryMirrors);
     registries.useMirrors(mirrors);
-    return new Registries(registries, store, mirrors, warning -> progress.accept("warning: " + warning));
+    return new Registries(registries, store, mirrors, progress);
   }
 
   /** Scans the tree; warnings (e.g. a control file that disagrees) go to {@code warn}. */
-  public TreeScanner.Tree scan(Consumer<String> warn) throws IOException {
+  public TreeScanner.Tree scan(BuildListener warn) throws IOException {
     return scan(warn, null);
   }
 
-  /** As {@link #scan(Consumer)}; Dockerfiles learn the environment and ONBUILD triggers of bases {@code store} holds. */
-  public TreeScanner.Tree scan(Consumer<String> warn, ContentStore store) throws IOException {
+  /** As {@link #scan(BuildListener)}; Dockerfiles learn the environment and ONBUILD triggers of bases {@code store} holds. */
+  public TreeScanner.Tree scan(BuildListener warn, ContentStore store) throws IOException {
     Platform chosen = platform == null ? null : Platform.parse(platform);
     var bases = store == null ? null : new StoreBases(store, chosen != null ? chosen
         : TreeConfig.load(tree.toAbsolutePath().normalize()).platform());
     TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
         chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets));
-    scanned.warnings().forEach(warning -> warn.accept("warning: " + warning));
+    scanned.warnings().forEach(warning -> warn.on(new BuildEvent.Warning("", warning)));
     return scanned;
   }
 }

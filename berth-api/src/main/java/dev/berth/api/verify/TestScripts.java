@@ -13,7 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import dev.berth.event.BuildListener;
+import dev.berth.event.OutputLines;
 
 /**
  * A docker-pkg style {@code test.sh}: run on the host with the image reference as {@code $1}, after
@@ -49,7 +50,7 @@ public final class TestScripts {
 
   /** Runs the folder's test.sh with {@code reference} as $1; the image is loaded under that name and its own. */
   public static void run(ContentStore store, ImageSpec spec, KeyedBuild.Outcome image, String reference, Invocation invocation,
-      Consumer<String> log) throws IOException, InterruptedException {
+      BuildListener log) throws IOException, InterruptedException {
     DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
     if (!engine.available()) {
       throw new IOException("test.sh needs a Docker engine to load the image into, and none answers at "
@@ -62,7 +63,7 @@ public final class TestScripts {
     load(store, new KeyedBuild.Outcome(image.spec(), image.key(), image.manifest(), names, image.built(), image.version()),
         engine);
     run(invocation.argv(spec.folder(), reference), invocation.environment(), spec.folder(),
-        line -> log.accept(spec.name() + " | " + line), "test.sh");
+        OutputLines.of(spec.name(), log), "test.sh");
   }
 
   /** Puts a built image into the engine under all its names (docker load of a docker-archive). */
@@ -77,7 +78,7 @@ public final class TestScripts {
   }
 
   private static void run(List<String> command, java.util.Map<String, String> environment, Path directory,
-      Consumer<String> output, String what) throws IOException, InterruptedException {
+      OutputLines output, String what) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
     builder.environment().putIfAbsent("DOCKER_HOST", SOCKET);
     builder.environment().putAll(environment);
@@ -86,7 +87,7 @@ public final class TestScripts {
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
-        output.accept(line);
+        output.line(line);
         tail.append(line).append(" | ");
         if (tail.length() > 2000) {
           tail.delete(0, tail.length() - 2000);

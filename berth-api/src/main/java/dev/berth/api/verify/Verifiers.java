@@ -6,27 +6,28 @@ import dev.berth.runtime.ImageChecks;
 import dev.berth.runtime.RunDirectory;
 import dev.berth.store.ContentStore;
 import java.time.Duration;
-import java.util.function.Consumer;
+import dev.berth.event.BuildListener;
+import dev.berth.event.OutputLines;
 
 /** How images are checked after they are built. */
 public final class Verifiers {
   private Verifiers() {}
 
   /** {@code verify:} commands inside the image with runc; a {@code test.sh} on the host with the image as $1. */
-  public static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, Consumer<String> log) {
+  public static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, BuildListener log) {
     return runc(store, run, log, image -> image.refNames().get(0), TestScripts.Invocation.DEFAULT);
   }
 
   /**
-   * As {@link #runc(ContentStore, RunDirectory, Consumer)}; test.sh gets the image as {@code reference} names it
+   * As {@link #runc(ContentStore, RunDirectory, BuildListener)}; test.sh gets the image as {@code reference} names it
    * (also loaded so), run as {@code invocation} says.
    */
-  public static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, Consumer<String> log,
+  public static TreeBuild.Verifier runc(ContentStore store, RunDirectory run, BuildListener log,
       java.util.function.Function<dev.berth.engine.KeyedBuild.Outcome, String> reference,
       TestScripts.Invocation invocation) {
     ImageChecks checks = new ImageChecks(store, run, Duration.ofMinutes(10));
     return (spec, image) -> {
-      checks.run(image.manifest(), spec.verify(), line -> log.accept(spec.name() + " | " + line));
+      checks.run(image.manifest(), spec.verify(), OutputLines.of(spec.name(), log));
       if (invocation.applies(spec.folder()) && !DockerfileFrontend.isStage(spec.name())) {
         TestScripts.run(store, spec, image, reference.apply(image), invocation, log);
       }

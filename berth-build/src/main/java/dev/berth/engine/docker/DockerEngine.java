@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.function.Consumer;
+import dev.berth.event.OutputLines;
 
 /**
  * A small Docker Engine API client over the engine's Unix socket (HTTP/1.1, one connection per call):
@@ -129,7 +129,7 @@ public final class DockerEngine {
    * the build stream (a failing RUN, a bad instruction) is a {@link DockerBuildException} with the
    * engine's message.
    */
-  public String build(Path context, BuildRequest request, Consumer<String> output) throws IOException {
+  public String build(Path context, BuildRequest request, OutputLines output) throws IOException {
     String imageId = null;
     try (Answer answer = open("POST", "/build" + request.query(), new Upload(context, "application/x-tar"))) {
       if (answer.status() != 200) {
@@ -145,7 +145,7 @@ public final class DockerEngine {
         if (message.hasNonNull("error")) {
           throw new DockerBuildException(message.get("error").asText().strip());
         }
-        message.path("stream").asText("").lines().filter(text -> !text.isBlank()).forEach(output);
+        message.path("stream").asText("").lines().filter(text -> !text.isBlank()).forEach(output::line);
         if (message.path("aux").hasNonNull("ID")) {
           imageId = message.path("aux").path("ID").asText();
         }

@@ -1,0 +1,176 @@
+package dev.berth.event;
+
+import dev.berth.oci.Digest;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What happens during a run, as typed values: a {@link BuildListener} renders them (the CLI's
+ * progress lines, a JSON log) or acts on them. Every event names the image it concerns; a warning
+ * not about one image has an empty name.
+ */
+public sealed interface BuildEvent {
+  /** The image (tree name) the event concerns; empty when it concerns none. */
+  String image();
+
+  /** What happened, in words, without the image's name (e.g. {@code built sha256:…}). */
+  String message();
+
+  private static String step(int index, int count, String description) {
+    return "step " + index + "/" + count + " " + description;
+  }
+
+  /** How a step got its layer. */
+  enum Cache {
+    /** Taken from the step cache: an earlier build ran the same step on the same inputs. */
+    HIT,
+    /** A file layer written ahead of the build (its content does not depend on the layers below). */
+    PREPARED,
+    /** Run (or written) now. */
+    MISS
+  }
+
+  /** The plan decided to build {@code image}, and why. */
+  record Planned(String image, String key, String action, String reason) implements BuildEvent {
+    @Override
+    public String message() {
+      return "planned: " + action + " (" + reason + ")";
+    }
+  }
+
+  /** The image's build starts. */
+  record BuildStarted(String image, String key, String reason) implements BuildEvent {
+    @Override
+    public String message() {
+      return "building (" + reason + ")";
+    }
+  }
+
+  /**
+   * A step starts: number {@code index} (from 1) of {@code count}; {@code description} is the step as
+   * the spec states it (e.g. {@code apt curl}). A cache hit starts and finishes at once.
+   */
+  record StepStarted(String image, int index, int count, String description) implements BuildEvent {
+    @Override
+    public String message() {
+      return step(index, count, description);
+    }
+  }
+
+  /** A step is done, from the cache or run now. */
+  record StepFinished(String image, int index, int count, String description, Cache cache, Duration duration)
+      implements BuildEvent {
+    @Override
+    public String message() {
+      return step(index, count, description) + switch (cache) {
+        case HIT -> " (cached)";
+        case PREPARED -> " (prepared)";
+        case MISS -> String.format(" (done in %.1f s)", duration.toMillis() / 1000.0);
+      };
+    }
+  }
+
+  /** A line of output of a process run for an image (a step, a check, test.sh, the engine's build). */
+  record Output(String image, String line) implements BuildEvent {
+    @Override
+    public String message() {
+      return line;
+    }
+  }
+
+  /** The builder hands the image to an external engine (Docker), at {@code address}. */
+  record EngineBuild(String image, String engine, String address) implements BuildEvent {
+    @Override
+    public String message() {
+      return engine + " build (engine at " + address + ")";
+    }
+  }
+
+  /** The image is not in the store but the registry has it under its key: it is fetched, not built. */
+  record Fetching(String image, String key) implements BuildEvent {
+    @Override
+    public String message() {
+      return "fetching from the registry";
+    }
+  }
+
+  /** Blobs went to or came from a registry for the image. */
+  record BytesTransferred(String image, String reference, Direction direction, long bytes, int blobs)
+      implements BuildEvent {
+    @Override
+    public String message() {
+      return (direction == Direction.PUSH ? "pushed " : "pulled ") + bytes + " bytes in " + blobs + " blobs "
+          + (direction == Direction.PUSH ? "to " : "from ") + reference;
+    }
+  }
+
+  /** Which way a transfer went. */
+  enum Direction { PUSH, PULL }
+
+  /** The image was built now: its manifest digest, and how long the build took. */
+  record Built(String image, String key, Digest digest, Duration duration) implements BuildEvent {
+    @Override
+    public String message() {
+      return "built " + digest;
+    }
+  }
+
+  /** The image's checks passed. */
+  record Verified(String image, String key, Duration duration) implements BuildEvent {
+    @Override
+    public String message() {
+      return "verified";
+    }
+  }
+
+  /** The image was pushed under {@code references} ({@code REGISTRY/NAME:TAG@DIGEST} each, or a note). */
+  record Published(String image, List<String> references) implements BuildEvent {
+    public Published {
+      references = List.copyOf(references);
+    }
+
+    @Override
+    public String message() {
+      return "published " + String.join(", ", references);
+    }
+  }
+
+  /** The image was loaded into a Docker engine under {@code names}. */
+  record Loaded(String image, List<String> names) implements BuildEvent {
+    public Loaded {
+      names = List.copyOf(names);
+    }
+
+    @Override
+    public String message() {
+      return "loaded into the engine as " + String.join(", ", names);
+    }
+  }
+
+  /** The image failed, for {@code cause} (which says in what phase). */
+  record Failed(String image, String cause) implements BuildEvent {
+    @Override
+    public String message() {
+      return "failed" + (cause == null ? "" : ": " + cause);
+    }
+  }
+
+  /** The image was not attempted: a dependency failed. */
+  record Blocked(String image, String cause) implements BuildEvent {
+    @Override
+    public String message() {
+      return "blocked" + (cause == null ? "" : ": " + cause);
+    }
+  }
+
+  /** Something the user should know that does not stop the run (a stale base, an unreachable mirror). */
+  record Warning(String image, String message) implements BuildEvent {}
+
+  /** With debugging on: the whole stack trace of an image's failure. */
+  record Trace(String image, String trace) implements BuildEvent {
+    @Override
+    public String message() {
+      return trace;
+    }
+  }
+}
