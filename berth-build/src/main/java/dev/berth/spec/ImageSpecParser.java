@@ -47,6 +47,14 @@ public final class ImageSpecParser {
     return new Validator(folder, file, text).validate(yaml);
   }
 
+  /**
+   * Parses {@code text}, image.yaml's content that is in no file (the Java API's specs): paths are
+   * resolved in {@code folder}, messages name {@code file}.
+   */
+  public ImageSpec parse(Path folder, Path file, String text) {
+    return new Validator(folder, file, text).validate(bind(file, text));
+  }
+
   private ImageYaml bind(Path file, String text) {
     if (text.isBlank()) {
       throw new SpecException(file, "the file is empty");

@@ -4,19 +4,13 @@ import dev.berth.api.build.Builders;
 import dev.berth.api.publish.Publishing;
 import dev.berth.api.transfer.ImageOutput;
 import dev.berth.api.tree.Session;
-import dev.berth.api.verify.TestScripts;
-import dev.berth.api.verify.Verifiers;
-import dev.berth.engine.BuildException;
-import dev.berth.event.BuildEvent;
+import dev.berth.api.tree.TreeRun;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.StepReuse;
-import dev.berth.engine.docker.DockerEngine;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Json;
 import dev.berth.plan.ImageState;
-import dev.berth.plan.Plan;
-import dev.berth.plan.Planner;
 import dev.berth.plan.TreeBuild;
 import dev.berth.store.ContentStore;
 import java.nio.charset.StandardCharsets;
@@ -97,19 +91,13 @@ class BuildCommand implements Callable<Integer> {
     try (ContentStore.Lease lease = session.store.lease(); session;
          Interruption onSignal = Interruption.install(session.run, session.journal, session.store)) {
       Optional<Publishing> publishing = push
-          ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries.clients(), session.store)
+          ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries.clients(),
+              session.store)
               .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
-      Plan plan = session.plan(force, publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE));
-      refuseInvalid(plan, session);
-      TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, session.run, progress),
-          publishing.map(target -> target.reporting(progress).publisher()).orElse(null), progress)
-          .debugging(global.debug)
-          .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE))
-          .phase(phase());
-      result = run.run(plan, force);
+      result = new TreeRun(session, publishing, progress).jobs(parallel).debugging(global.debug).run(phase(), force);
       if (load) {
-        loadIntoEngine(session, result, progress);
+        new TreeRun(session, Optional.empty(), progress).load(result, requested(session));
       }
       for (TreeBuild.Result image : result.images()) {
         if (!targets.isEmpty() && requested(session).contains(image.name()) && !image.state().isFailure()) {
@@ -125,23 +113,6 @@ class BuildCommand implements Callable<Integer> {
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
-  /**
-   * Images that could not even be planned (a missing or hostile input, an unusable base): nothing is
-   * built, pulled or pushed, the journal records why, and berth stops with the first of them.
-   */
-  private static void refuseInvalid(Plan plan, Session session) {
-    List<Plan.Item> invalid = plan.images().stream().filter(item -> item.action() == Plan.Action.FAILED).toList();
-    if (invalid.isEmpty()) {
-      return;
-    }
-    for (Plan.Item item : invalid) {
-      session.journal.transition(item.name(), ImageState.FAILED, item.key(), null, item.reason());
-    }
-    Plan.Item first = invalid.get(0);
-    throw new BuildException(first.name() + ": " + first.reason() + (invalid.size() == 1 ? ""
-        : " (and " + (invalid.size() - 1) + " more image" + (invalid.size() == 2 ? "" : "s") + " cannot be built)"));
-  }
-
   /** An --output target; a bad one is a usage error. */
   static ImageOutput parseOutput(String text) {
     try {
@@ -154,28 +125,6 @@ class BuildCommand implements Callable<Integer> {
   /** The phase this command runs; verify and publish override it. */
   TreeBuild.Phase phase() {
     return TreeBuild.Phase.BUILD;
-  }
-
-  private void loadIntoEngine(Session session, TreeBuild.RunResult result, Progress progress) throws Exception {
-    DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
-    if (!engine.available()) {
-      throw new IllegalStateException("--load: no Docker engine answers at " + engine.address());
-    }
-    for (TreeBuild.Result image : result.images()) {
-      if (image.state().isFailure() || !requested(session).contains(image.name())) {
-        continue;
-      }
-      Descriptor manifest = session.store.resolve(image.name() + ":" + image.key()).orElseThrow().withoutAnnotations();
-      List<String> names = new ArrayList<>();
-      names.add(image.name() + ":" + image.key());
-      for (String reference : image.references() == null ? List.<String>of() : image.references()) {
-        if (!reference.contains("@") && !names.contains(reference)) {
-          names.add(reference);
-        }
-      }
-      var outcome = new dev.berth.engine.KeyedBuild.Outcome(null, null, manifest, names, false, null);
-      progress.on(new BuildEvent.Loaded(image.name(), TestScripts.load(session.store, outcome, engine)));
-    }
   }
 
   /** The selected images, without Dockerfile build stages (they are built, never written or published). */

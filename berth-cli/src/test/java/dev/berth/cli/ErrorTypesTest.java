@@ -108,6 +108,8 @@ class ErrorTypesTest {
               new IOException("/x/.berth-tmp/blob-1: No space left on device"), store.root(), "a layer");
         }),
         new Trigger(UsageException.class, "tarball:x", () -> BuildCommand.parseOutput("tarball:x")),
+        new Trigger(dev.berth.api.UnsupportedSpecException.class, "py: python_version",
+            () -> dev.berth.api.ImageSpec.builder("py").base("scratch").pythonVersion("3.11")),
         // JDK types that berth's code lets through to the CLI
         new Trigger(IllegalArgumentException.class, "Bad:Ref::x", () -> ImageReference.parse("Bad:Ref::x")),
         new Trigger(java.nio.file.NoSuchFileException.class, work.resolve("absent").toString(),

@@ -55,6 +55,11 @@ public final class Publishing {
     }
   }
 
+  /** The manifest the registry has under {@code name:tag}, if any; an error when it cannot be asked. */
+  public Optional<Descriptor> find(String name, String tag) throws IOException {
+    return registries.clientFor(host).headManifest(namespace + name, tag);
+  }
+
   public Planner.RemoteCheck remoteCheck() {
     return (spec, key) -> registries.clientFor(host)
         .headManifest(namespace + spec.name(), key.tag()).isPresent();

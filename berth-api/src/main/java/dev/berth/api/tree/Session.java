@@ -8,6 +8,7 @@ import dev.berth.engine.FileDigestCache;
 import dev.berth.engine.InputCollector;
 import dev.berth.engine.KeyedBuild;
 import dev.berth.engine.PullPolicy;
+import dev.berth.engine.RegistryAccess;
 import dev.berth.graph.TreeScanner;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Platform;
@@ -53,17 +54,34 @@ public final class Session implements AutoCloseable {
   /** @param settings the run's build settings (step reuse, version suffix) */
   public Session(TreeRequest options, ContentStore store, String builder, BuildListener progress,
       BuildSettings settings) throws IOException {
+    this(options, options.scan(progress, store), store, builder, progress, settings);
+  }
+
+  private Session(TreeRequest options, TreeScanner.Tree tree, ContentStore store, String builder,
+      BuildListener progress, BuildSettings settings) throws IOException {
+    this(tree, store, options.registries(tree.config(), store, progress), PullPolicy.parse(options.pull()),
+        options.select(), builder, progress, settings);
+  }
+
+  /**
+   * A session over a tree made some other way than by scanning folders (the API's specs).
+   *
+   * @param registries where bases outside the tree are looked up and pulled
+   * @param select globs of the images the run is about (empty: all)
+   * @param builder {@code auto}, or a builder's name
+   */
+  public Session(TreeScanner.Tree tree, ContentStore store, RegistryAccess registries, PullPolicy pull,
+      List<String> select, String builder, BuildListener progress, BuildSettings settings) throws IOException {
     this.store = store;
-    this.tree = options.scan(progress, store);
+    this.tree = tree;
     this.run = RunDirectory.open(store.root(), "runc");
     this.journal = Journal.open(tree.root(), Clock.systemUTC());
     this.settings = settings;
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
-    BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(options.pull()),
-        options.registries(tree.config(), store, progress), progress);
+    BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), pull, registries, progress);
     this.build = new KeyedBuild(store, settings, resolver, digests,
         Builders.choose(builder, store, run, settings, progress));
-    this.selection = tree.graph().select(options.select());
+    this.selection = tree.graph().select(select);
   }
 
   public Plan plan(boolean force, Planner.RemoteCheck remote) {

@@ -1,0 +1,30 @@
+package dev.berth.api;
+
+import dev.berth.oci.Digest;
+import dev.berth.plan.ImageState;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How one image of a run ended.
+ *
+ * @param state the last state reached (built, verified, published, cached, failed, blocked…)
+ * @param key the content key tag (null when the image could not even be planned)
+ * @param digest the image's manifest digest in the store (null when it is not there: failed, blocked)
+ * @param reason why the plan built it or not
+ * @param cause why it failed or was blocked, else null
+ * @param references where it was published ({@code REGISTRY/NAME:TAG@DIGEST}), or its store names
+ * @param buildTime how long building it took (zero when it was not built now)
+ * @param verifyTime how long its checks took (zero when none ran)
+ */
+public record ImageResult(String name, ImageState state, String key, Digest digest, String reason, String cause,
+    List<String> references, List<String> dependsOn, Duration buildTime, Duration verifyTime) {
+  public ImageResult {
+    references = references == null ? List.of() : List.copyOf(references);
+    dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+  }
+
+  public boolean failed() {
+    return state.isFailure();
+  }
+}

@@ -1,0 +1,128 @@
+package dev.berth.api;
+
+import dev.berth.api.publish.Publishing;
+import dev.berth.api.tree.Session;
+import dev.berth.api.tree.TreeRequest;
+import dev.berth.api.tree.TreeRun;
+import dev.berth.engine.BuildSettings;
+import dev.berth.engine.PullPolicy;
+import dev.berth.graph.TreeScanner;
+import dev.berth.oci.Descriptor;
+import dev.berth.plan.Plan;
+import dev.berth.plan.TreeBuild;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A tree of images a {@link Berth} works on: plan it, build it (with its checks), verify again,
+ * or publish. Every run returns one typed result per image; events go to the Berth's listener.
+ */
+public abstract sealed class Tree permits Tree.FolderTree, Tree.SpecsTree {
+  final Berth berth;
+
+  private Tree(Berth berth) {
+    this.berth = berth;
+  }
+
+  /** Opens the run's session: the tree read, the store, the journal, the builder. */
+  abstract Session open(BuildSettings settings) throws IOException;
+
+  /** What a build would do with each image, in build order. */
+  public List<PlannedImage> plan() throws IOException {
+    try (Session session = open(settings())) {
+      Plan plan = run(session, Optional.empty(), null).plan(false);
+      List<PlannedImage> out = new ArrayList<>();
+      for (Plan.Item item : plan.images()) {
+        out.add(new PlannedImage(item.name(), item.key(), item.action(), item.reason(), item.dependsOn()));
+      }
+      return out;
+    }
+  }
+
+  /** Builds what is not in the store, and runs the checks of what was not verified yet. */
+  public RunResult build() throws IOException {
+    return run(TreeBuild.Phase.BUILD, false);
+  }
+
+  /** Runs the checks of images already built, again (nothing is built). */
+  public RunResult verify() throws IOException {
+    return run(TreeBuild.Phase.VERIFY, false);
+  }
+
+  /** Builds, verifies and pushes to the registry; keys the registry has already are fetched, not built. */
+  public RunResult publish() throws IOException {
+    return run(TreeBuild.Phase.BUILD, true);
+  }
+
+  private RunResult run(TreeBuild.Phase phase, boolean push) throws IOException {
+    Timings timings = new Timings();
+    try (ContentStore.Lease lease = berth.store().lease(); Session session = open(settings())) {
+      Optional<Publishing> publishing = Optional.empty();
+      if (push) {
+        publishing = Optional.of(berth.publishing(session.tree.config().registry()).orElseThrow(() ->
+            new IllegalStateException("publishing needs a registry: Berth.registry(…), the spec's or berth.yaml's")));
+      }
+      TreeBuild.RunResult result = run(session, publishing, timings).run(phase, false);
+      List<ImageResult> images = new ArrayList<>();
+      for (TreeBuild.Result image : result.images()) {
+        Descriptor stored = image.key() == null || image.state().isFailure() ? null
+            : session.store.resolve(image.name() + ":" + image.key()).orElse(null);
+        images.add(new ImageResult(image.name(), image.state(), image.key(), stored == null ? null : stored.digest(),
+            image.reason(), image.cause(), image.references(), image.dependsOn(), timings.build(image.name()),
+            timings.verify(image.name())));
+      }
+      return new RunResult(images);
+    }
+  }
+
+  private TreeRun run(Session session, Optional<Publishing> publishing, Timings timings) {
+    return new TreeRun(session, publishing, timings == null ? berth.listener() : berth.listener().and(timings))
+        .jobs(berth.jobs());
+  }
+
+  private BuildSettings settings() {
+    return BuildSettings.fromEnvironment(System.getenv(), berth.compression());
+  }
+
+  /** A tree of image folders, read as {@code berth build TREE} reads it. */
+  static final class FolderTree extends Tree {
+    private final Path root;
+
+    FolderTree(Berth berth, Path root) {
+      super(berth);
+      this.root = root;
+    }
+
+    @Override
+    Session open(BuildSettings settings) throws IOException {
+      TreeRequest request = new TreeRequest(root, List.of(), null, berth.pullPolicy(), java.util.Map.of(), null,
+          List.of(), null, null, java.util.Map.of(), berth.registryClients());
+      return new Session(request, berth.store(), berth.builderName(), berth.listener(), settings);
+    }
+  }
+
+  /** Specs and the specs they are based on. */
+  static final class SpecsTree extends Tree {
+    private final List<ImageSpec> specs;
+
+    SpecsTree(Berth berth, List<ImageSpec> specs) {
+      super(berth);
+      this.specs = List.copyOf(specs);
+    }
+
+    @Override
+    Session open(BuildSettings settings) throws IOException {
+      String registry = specs.stream().map(ImageSpec::registry).filter(java.util.Objects::nonNull).findFirst()
+          .orElse(null);
+      TreeScanner.Tree tree = SpecTree.of(specs, berth.workDirectory(), registry);
+      var access = new dev.berth.api.publish.Registries(berth.registryClients(), berth.store(), List.of(),
+          berth.listener());
+      return new Session(tree, berth.store(), access, PullPolicy.parse(berth.pullPolicy()), List.of(),
+          berth.builderName(), berth.listener(), settings);
+    }
+  }
+}
