@@ -1,7 +1,6 @@
 package dev.berth.cli;
 
 import dev.berth.api.build.Builders;
-import dev.berth.engine.docker.DockerEngine;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +14,7 @@ final class BuildersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var builders = Builders.all(DockerEngine.fromEnvironment(System.getenv()));
+    var builders = Builders.all(System.getenv());
     System.out.printf("%-8s %-8s %-9s %s%n", "NAME", "PRIORITY", "AVAILABLE", "DETAIL");
     for (Builders.Availability builder : builders) {
       System.out.printf("%-8s %-8d %-9s %s%n", builder.name(), builder.priority(), builder.available() ? "yes" : "no",
