@@ -31,7 +31,7 @@ final class CopyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ImageLocation from = ImageLocation.parse(source);
     ImageLocation to = ImageLocation.parse(destination);
-    ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), System.out);
+    ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), new TransferLines(System.out));
     ContentStore cache = to instanceof ImageLocation.OciLayoutLocation oci && from instanceof ImageLocation.RegistryLocation
         ? ContentStore.open(oci.directory())
         : endpoints.localStore();

@@ -64,7 +64,7 @@ final class InspectCommand implements Callable<Integer> {
         }
       };
     } else {
-      ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), System.out);
+      ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), new TransferLines(System.out));
       ImageEndpoints.Source source = endpoints.read(location, null, null);
       ContentStore store = source.store();
       top = source.top().digest().toString();

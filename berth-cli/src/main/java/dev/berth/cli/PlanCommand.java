@@ -2,10 +2,11 @@ package dev.berth.cli;
 
 import dev.berth.api.publish.Publishing;
 import dev.berth.api.tree.Session;
+import dev.berth.api.tree.TreeRun;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Json;
 import dev.berth.plan.Plan;
-import dev.berth.plan.Planner;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,13 +39,12 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Plan plan;
     try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), EventLines.warnings(System.err))) {
-      Planner.RemoteCheck remote = Planner.RemoteCheck.NONE;
-      if (push) {
-        remote = Publishing.from(registry, session.tree.config().registry(), treeOptions.registries.clients(), session.store)
-            .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry"))
-            .remoteCheck();
-      }
-      plan = session.plan(force, remote);
+      Optional<Publishing> publishing = push
+          ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries.clients(),
+              session.store)
+              .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
+          : Optional.empty();
+      plan = new TreeRun(session, publishing, EventLines.warnings(System.err)).plan(force);
     }
     if (output.equals("json")) {
       System.out.println(new String(Json.pretty(plan), StandardCharsets.UTF_8));

@@ -1,14 +1,9 @@
 package dev.berth.cli;
 
 import dev.berth.api.tree.Session;
-import dev.berth.engine.docker.DockerEngine;
+import dev.berth.api.tree.TreePrune;
 import dev.berth.layer.Compression;
-import dev.berth.plan.Plan;
-import dev.berth.plan.Planner;
 import dev.berth.plan.Prune;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,30 +30,19 @@ final class PruneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), EventLines.warnings(System.err))) {
-      Plan plan = session.plan(false, Planner.RemoteCheck.NONE);
-      Map<String, String> current = new LinkedHashMap<>();
-      for (Plan.Item item : plan.images()) {
-        if (item.key() == null) {
-          throw new IllegalStateException("cannot work out the current key of " + item.name() + ": " + item.reason()
-              + "; prune keeps everything until the tree plans cleanly");
-        }
-        current.put(item.name(), item.key());
-      }
-      Map<String, List<String>> history = Prune.history(session.journal);
-      Prune prune = new Prune(session.store);
-      Prune.Report report = prune.prune(current, history, keep);
+    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression),
+        EventLines.warnings(System.err))) {
+      TreePrune.Result result = TreePrune.prune(session, keep, !noEngine);
+      Prune.Report report = result.store();
       report.removedTags().forEach(tag -> System.out.println("untagged " + tag));
       System.out.printf("removed %d tags, %d blobs, %d step-cache entries, %d snapshots; freed %d bytes%n",
           report.removedTags().size(), report.removedBlobs(), report.removedStepEntries(), report.removedSnapshots(),
           report.bytesFreed());
-      DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
-      if (!noEngine && engine.available()) {
-        List<Prune.EngineName> names = prune.pruneEngine(engine, current, history, keep);
-        names.forEach(name -> System.out.println("engine: " + (name.inUse() ? "kept, in use: " : "removed ") + name.reference()));
-        System.out.printf("removed %d images from the Docker engine at %s%n",
-            names.stream().filter(name -> !name.inUse()).count(), engine.address());
-      }
+      result.engine().ifPresent(engine -> {
+        engine.names().forEach(name -> System.out.println("engine: " + (name.inUse() ? "kept, in use: " : "removed ")
+            + name.reference()));
+        System.out.printf("removed %d images from the Docker engine at %s%n", engine.removed(), engine.address());
+      });
     }
     return ExitCodes.OK;
   }

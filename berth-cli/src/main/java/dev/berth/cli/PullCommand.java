@@ -32,7 +32,7 @@ final class PullCommand implements Callable<Integer> {
       throw new UsageException("pull needs a registry reference (HOST/REPO:TAG), got '" + reference + "'");
     }
     ImageReference ref = registry.reference();
-    ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), System.out);
+    ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), new TransferLines(System.out));
     ContentStore store = endpoints.localStore();
     try (ContentStore.Lease lease = store.lease()) {
       ImageEndpoints.Source pulled = endpoints.read(location, RegistryOptions.platform(platform, all), store);

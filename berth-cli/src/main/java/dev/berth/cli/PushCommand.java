@@ -28,7 +28,7 @@ final class PushCommand implements Callable<Integer> {
       throw new UsageException("push needs a registry reference (HOST/REPO:TAG), got '"
           + (destination != null ? destination : reference) + "'");
     }
-    ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), System.out);
+    ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), new TransferLines(System.out));
     var source = destination != null
         ? dev.berth.oci.ImageReference.parse(reference.replaceFirst("^docker://", ""))
         : registry.reference();

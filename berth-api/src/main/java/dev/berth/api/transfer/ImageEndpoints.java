@@ -15,11 +15,17 @@ import dev.berth.oci.ImageIndex;
 import dev.berth.oci.MediaTypes;
 import java.util.List;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 
 /** Reading an image from, and writing it to, any {@link ImageLocation}; shared by pull, push and copy. */
 public final class ImageEndpoints {
+  /** Hears what each registry transfer did. */
+  public interface Transfers {
+    void pulled(ImageReference reference, PullResult result);
+
+    void pushed(ImageReference target, PushResult result, java.time.Duration took);
+  }
+
   /** Opens the local store when it is first needed. */
   public interface StoreOpener {
     ContentStore open() throws IOException;
@@ -38,10 +44,10 @@ public final class ImageEndpoints {
 
   private final StoreOpener global;
   private final RegistryClients registries;
-  private final PrintStream out;
+  private final Transfers out;
   private ContentStore localStore;
 
-  public ImageEndpoints(StoreOpener global, RegistryClients registries, PrintStream out) {
+  public ImageEndpoints(StoreOpener global, RegistryClients registries, Transfers out) {
     this.global = global;
     this.registries = registries;
     this.out = out;
@@ -77,8 +83,7 @@ public final class ImageEndpoints {
     if (location instanceof ImageLocation.RegistryLocation registry) {
       ImageReference reference = registry.reference();
       PullResult pulled = registries.clientFor(reference.registry()).pull(reference, platform, cache);
-      out.printf("pulled %s: %d blobs downloaded, %d already present%n", reference,
-          pulled.downloaded().size(), pulled.skipped().size());
+      out.pulled(reference, pulled);
       return new Source(cache, pulled.pulled(), storeName(reference));
     }
     ImageLocation.DockerArchiveLocation archive = (ImageLocation.DockerArchiveLocation) location;
@@ -95,12 +100,7 @@ public final class ImageEndpoints {
       ImageReference target = registry.reference();
       long start = System.nanoTime();
       PushResult result = registries.clientFor(target.registry()).push(source.store(), source.top(), target);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      out.printf("pushed %s@%s in %.3f s: %s%n", target.withDigest(null), result.pushed().digest(), seconds,
-          result.upToDate()
-          ? "already up to date"
-          : result.uploaded().size() + " blobs uploaded, " + result.mounted().size() + " mounted, "
-              + result.skipped().size() + " already present");
+      out.pushed(target, result, java.time.Duration.ofNanos(System.nanoTime() - start));
     } else {
       ImageLocation.DockerArchiveLocation archive = (ImageLocation.DockerArchiveLocation) location;
       Descriptor manifest = source.top();

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "hello from berth's Java API example: $(jq --version)"
