@@ -1,6 +1,5 @@
 package dev.berth.api.build;
 
-import dev.berth.api.tree.Session;
 import dev.berth.engine.Builder;
 import dev.berth.engine.ImageBuilder;
 import dev.berth.runtime.ExecStepRunner;
@@ -12,6 +11,9 @@ import java.util.Optional;
 
 /** berth's own engine: file layers written directly, run steps in runc over overlayfs; needs root for runc. */
 public final class NativeBuilderProvider implements BuilderProvider {
+  /** How long one run step may take. */
+  public static final java.time.Duration STEP_TIMEOUT = java.time.Duration.ofMinutes(30);
+
   @Override
   public String name() {
     return ImageBuilder.NAME;
@@ -40,7 +42,7 @@ public final class NativeBuilderProvider implements BuilderProvider {
   @Override
   public Builder create(BuilderContext context) {
     return new ImageBuilder(context.store(), context.settings(),
-        new ExecStepRunner(context.store(), context.run(), Session.STEP_TIMEOUT, context.listener()),
+        new ExecStepRunner(context.store(), context.run(), STEP_TIMEOUT, context.listener()),
         context.listener());
   }
 

@@ -20,15 +20,12 @@ import dev.berth.store.ContentStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import dev.berth.event.BuildEvent;
 import dev.berth.event.BuildListener;
 
 /** What a tree command works with: the scanned tree, the store, the journal, the engine. */
 public final class Session implements AutoCloseable {
-  public static final Duration STEP_TIMEOUT = Duration.ofMinutes(30);
-
   public final TreeScanner.Tree tree;
   public final ContentStore store;
   /** Where this process's steps and checks work; opening it reaps what dead berth processes left. */
