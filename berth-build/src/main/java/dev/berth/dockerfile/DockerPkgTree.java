@@ -106,6 +106,12 @@ public final class DockerPkgTree {
    */
   public static Tree load(Path root, Path configFile, Platform platform, DockerfileFrontend.Bases external,
       Map<String, String> buildArgs) {
+    return load(root, configFile, platform, external, buildArgs, RenderCache.NONE);
+  }
+
+  /** As {@link #load(Path, Path, Platform, DockerfileFrontend.Bases, Map)}, with renderings kept in {@code renderCache}. */
+  public static Tree load(Path root, Path configFile, Platform platform, DockerfileFrontend.Bases external,
+      Map<String, String> buildArgs, RenderCache renderCache) {
     Path tree = root.toAbsolutePath().normalize();
     DockerPkgConfig config = config(tree, configFile);
     List<String> warnings = new ArrayList<>();
@@ -114,7 +120,7 @@ public final class DockerPkgTree {
     images.forEach((name, changelog) -> namesByReference.put(config.fullName(name) + ":" + changelog.version(), name));
 
     Map<String, String> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
-    Map<String, String> rendered = renderAll(config, images, failures, warnings);
+    Map<String, String> rendered = renderAll(config, images, failures, warnings, renderCache);
 
     // the order to read Dockerfiles in (bases first, for their environment): control files, and the
     // tree references in FROM and COPY --from lines; the dependencies proper come from the parsed specs
@@ -207,14 +213,36 @@ public final class DockerPkgTree {
    * of the filters are added sorted, so that they do not depend on the rendering order.
    */
   private static Map<String, String> renderAll(DockerPkgConfig config, Map<String, Changelog> images,
-      Map<String, String> failures, List<String> warnings) {
+      Map<String, String> failures, List<String> warnings, RenderCache cache) {
     List<String> filterWarnings = java.util.Collections.synchronizedList(new ArrayList<>());
-    DockerPkgTemplates templates = new DockerPkgTemplates(config, knownImages(config, images), filterWarnings::add);
+    List<String> known = knownImages(config, images);
+    RenderCache.Scope scope = cache.scope(config, known);
+    // the template engine starts only when a template is not in the cache
+    var templates = new Object() {
+      private DockerPkgTemplates engine;
+
+      synchronized DockerPkgTemplates get() {
+        if (engine == null) {
+          engine = new DockerPkgTemplates(config, known, filterWarnings::add);
+        }
+        return engine;
+      }
+    };
     Map<String, String> rendered = new java.util.concurrent.ConcurrentSkipListMap<>();
     images.entrySet().parallelStream().forEach(image -> {
       Path template = template(image.getValue());
       try {
-        String dockerfile = templates.render(template);
+        String text = dev.berth.text.TextFiles.read(template);
+        Optional<String> key = scope.key(text);
+        RenderCache.Entry entry = key.flatMap(scope::get).orElse(null);
+        if (entry == null) {
+          List<String> own = new ArrayList<>();
+          entry = new RenderCache.Entry(templates.get().render(template, text, own::add), own);
+          RenderCache.Entry made = entry;
+          key.ifPresent(k -> scope.put(k, made));
+        }
+        filterWarnings.addAll(entry.warnings());
+        String dockerfile = entry.dockerfile();
         checkNumericUser(config, template, dockerfile);
         rendered.put(image.getKey(), dockerfile);
       } catch (dev.berth.text.TextFileException e) {

@@ -99,8 +99,9 @@ final class TreeOptions {
     Platform chosen = platform == null ? null : Platform.parse(platform);
     var bases = store == null ? null : new dev.berth.engine.StoreBases(store, chosen != null ? chosen
         : dev.berth.graph.TreeConfig.load(tree.toAbsolutePath().normalize()).platform());
-    TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
-        chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secretFiles()));
+    var options = new TreeScanner.Options(chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secretFiles());
+    TreeScanner.Tree scanned = TreeScanner.scan(tree, store == null ? options
+        : options.withRenderCache(dev.berth.dockerfile.RenderCache.in(store.root().resolve("berth-renders"))));
     scanned.warnings().forEach(warning -> warn.accept("warning: " + warning));
     return scanned;
   }
