@@ -64,7 +64,7 @@ public final class RenderCache {
 
     /** The key of {@code text}, or empty when it must be rendered every time (no cache, or an unstable template). */
     public Optional<String> key(String text) {
-      if (directory == null || UNSTABLE.stream().anyMatch(text::contains)) {
+      if (directory == null || unstable(text)) {
         return Optional.empty();
       }
       MessageDigest digest = sha256();
@@ -118,6 +118,28 @@ public final class RenderCache {
       } catch (IOException e) {
         // not kept: the next run renders again
       }
+    }
+  }
+
+  /** Whether an expression or statement of the template ({@code {{ … }}}, {@code {% … %}}) names an unstable function. */
+  static boolean unstable(String text) {
+    int at = 0;
+    while (true) {
+      int expression = text.indexOf("{{", at);
+      int statement = text.indexOf("{%", at);
+      int start = expression < 0 ? statement : statement < 0 ? expression : Math.min(expression, statement);
+      if (start < 0) {
+        return false;
+      }
+      int end = text.indexOf(start == expression ? "}}" : "%}", start + 2);
+      String code = text.substring(start + 2, end < 0 ? text.length() : end);
+      if (UNSTABLE.stream().anyMatch(code::contains)) {
+        return true;
+      }
+      if (end < 0) {
+        return false;
+      }
+      at = end + 2;
     }
   }
 
