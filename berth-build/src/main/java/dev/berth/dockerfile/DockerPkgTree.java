@@ -40,15 +40,17 @@ public final class DockerPkgTree {
 
   /**
    * The tree's images in build order (each image's stages before it; a failed image as a stand-in
-   * with no steps), what each image depends on, the failed images' errors, and report lines.
+   * with no steps), what each image depends on, the failed images' errors, report lines, and each
+   * image's docker-pkg label ({@code registry/namespace/name:version}).
    */
   public record Tree(DockerPkgConfig config, List<ImageSpec> images, Map<String, Set<String>> dependencies,
-      Map<String, String> failures, List<String> warnings) {
+      Map<String, String> failures, List<String> warnings, Map<String, String> labels) {
     public Tree {
       images = List.copyOf(images);
       dependencies = Map.copyOf(dependencies);
       failures = Map.copyOf(failures);
       warnings = List.copyOf(warnings);
+      labels = Map.copyOf(labels);
     }
   }
 
@@ -189,7 +191,9 @@ public final class DockerPkgTree {
       specs.addAll(result.images());
       warnings.addAll(result.warnings());
     }
-    return new Tree(config, specs, dependencies, new TreeMap<>(failures), warnings);
+    Map<String, String> labels = new TreeMap<>();
+    images.forEach((name, changelog) -> labels.put(name, config.fullName(name) + ":" + changelog.version()));
+    return new Tree(config, specs, dependencies, new TreeMap<>(failures), warnings, labels);
   }
 
   /** {@code order} cut into waves: each image comes after every wave holding one of its candidates. */

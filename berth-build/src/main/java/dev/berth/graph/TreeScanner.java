@@ -132,6 +132,7 @@ public final class TreeScanner {
     List<String> warnings = new ArrayList<>();
     Map<String, java.util.Set<String>> declared = new TreeMap<>();
     Map<String, String> failures = new TreeMap<>();
+    Map<String, String> labels = new TreeMap<>();
     for (Path folder : dockerfileFolders) {
       var result = frontend.parse(folder, folder.getFileName().toString().toLowerCase(java.util.Locale.ROOT), buildArgs);
       specs.addAll(result.images());
@@ -152,12 +153,13 @@ public final class TreeScanner {
       warnings.addAll(dockerPkgTree.warnings());
       declared.putAll(dockerPkgTree.dependencies());
       failures.putAll(dockerPkgTree.failures());
+      labels.putAll(dockerPkgTree.labels());
     }
     if (specs.isEmpty()) {
       throw new GraphException("no image folders (with " + ImageSpecParser.FILE_NAME + ", a Dockerfile, or a "
           + "docker-pkg Dockerfile.template) under " + tree);
     }
-    return new Tree(tree, config, ImageGraph.of(specs, declared, failures), warnings);
+    return new Tree(tree, config, ImageGraph.of(specs, declared, failures).withLabels(labels), warnings);
   }
 
   private static Map<String, String> buildArgs(TreeConfig config, Options options) {
