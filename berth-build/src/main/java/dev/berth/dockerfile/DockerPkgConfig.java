@@ -210,6 +210,18 @@ public record DockerPkgConfig(Path file, Map<String, Object> values) {
     return out;
   }
 
+  /**
+   * The whole environment docker-pkg gives its verify command: the proxy variables of {@link #buildArgs()}
+   * and {@code PATH} when it is set and not empty; nothing else of the caller's environment.
+   */
+  public Map<String, String> verifyEnvironment(String path) {
+    Map<String, String> out = new java.util.TreeMap<>(buildArgs());
+    if (path != null && !path.isEmpty()) {
+      out.put("PATH", path);
+    }
+    return Map.copyOf(out);
+  }
+
   /** {@code apt_options}, as the {@code apt_install} filter prints it. */
   public String aptOptions() {
     return text("apt_options") == null ? "None" : text("apt_options");

@@ -36,6 +36,9 @@ public final class DockerPkgTemplates {
 
   private final Jinjava jinjava;
   private final Map<String, Object> variables;
+  private final Consumer<String> warnings;
+  /** Where the filters of the rendering running on this thread report, when it was given its own. */
+  private final ThreadLocal<Consumer<String>> renderingWarnings = new ThreadLocal<>();
 
   /**
    * @param knownImages full references of the tree's images and of {@code base_images}, for {@code image_tag}
@@ -52,7 +55,8 @@ public final class DockerPkgTemplates {
         .build();
     jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).withLegacyOverrides(jinja2)
         .withMaxOutputSize(64L << 20).build());
-    new DockerPkgFilters(config, knownImages, warnings).all()
+    this.warnings = warnings;
+    new DockerPkgFilters(config, knownImages, this::warn).all()
         .forEach(filter -> jinjava.getGlobalContext().registerFilter(filter));
     jinjava.getGlobalContext().registerFilter(new Filter() {
       @Override
@@ -88,6 +92,21 @@ public final class DockerPkgTemplates {
   /** The Dockerfile {@code template} renders to, or a one-line error naming its file and line. */
   public String render(Path template) {
     return render(template, dev.berth.text.TextFiles.read(template));
+  }
+
+  /** As {@link #render(Path)} with the template's {@code text} read, its filters' warnings going to {@code warnings}. */
+  public String render(Path template, String text, Consumer<String> warnings) {
+    renderingWarnings.set(warnings);
+    try {
+      return render(template, text);
+    } finally {
+      renderingWarnings.remove();
+    }
+  }
+
+  private void warn(String message) {
+    Consumer<String> own = renderingWarnings.get();
+    (own != null ? own : warnings).accept(message);
   }
 
   String render(Path template, String text) {

@@ -40,15 +40,17 @@ public final class DockerPkgTree {
 
   /**
    * The tree's images in build order (each image's stages before it; a failed image as a stand-in
-   * with no steps), what each image depends on, the failed images' errors, and report lines.
+   * with no steps), what each image depends on, the failed images' errors, report lines, and each
+   * image's docker-pkg label ({@code registry/namespace/name:version}).
    */
   public record Tree(DockerPkgConfig config, List<ImageSpec> images, Map<String, Set<String>> dependencies,
-      Map<String, String> failures, List<String> warnings) {
+      Map<String, String> failures, List<String> warnings, Map<String, String> labels) {
     public Tree {
       images = List.copyOf(images);
       dependencies = Map.copyOf(dependencies);
       failures = Map.copyOf(failures);
       warnings = List.copyOf(warnings);
+      labels = Map.copyOf(labels);
     }
   }
 
@@ -106,6 +108,12 @@ public final class DockerPkgTree {
    */
   public static Tree load(Path root, Path configFile, Platform platform, DockerfileFrontend.Bases external,
       Map<String, String> buildArgs) {
+    return load(root, configFile, platform, external, buildArgs, RenderCache.NONE);
+  }
+
+  /** As {@link #load(Path, Path, Platform, DockerfileFrontend.Bases, Map)}, with renderings kept in {@code renderCache}. */
+  public static Tree load(Path root, Path configFile, Platform platform, DockerfileFrontend.Bases external,
+      Map<String, String> buildArgs, RenderCache renderCache) {
     Path tree = root.toAbsolutePath().normalize();
     DockerPkgConfig config = config(tree, configFile);
     List<String> warnings = new ArrayList<>();
@@ -114,7 +122,7 @@ public final class DockerPkgTree {
     images.forEach((name, changelog) -> namesByReference.put(config.fullName(name) + ":" + changelog.version(), name));
 
     Map<String, String> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
-    Map<String, String> rendered = renderAll(config, images, failures, warnings);
+    Map<String, String> rendered = renderAll(config, images, failures, warnings, renderCache);
 
     // the order to read Dockerfiles in (bases first, for their environment): control files, and the
     // tree references in FROM and COPY --from lines; the dependencies proper come from the parsed specs
@@ -183,7 +191,9 @@ public final class DockerPkgTree {
       specs.addAll(result.images());
       warnings.addAll(result.warnings());
     }
-    return new Tree(config, specs, dependencies, new TreeMap<>(failures), warnings);
+    Map<String, String> labels = new TreeMap<>();
+    images.forEach((name, changelog) -> labels.put(name, config.fullName(name) + ":" + changelog.version()));
+    return new Tree(config, specs, dependencies, new TreeMap<>(failures), warnings, labels);
   }
 
   /** {@code order} cut into waves: each image comes after every wave holding one of its candidates. */
@@ -207,14 +217,36 @@ public final class DockerPkgTree {
    * of the filters are added sorted, so that they do not depend on the rendering order.
    */
   private static Map<String, String> renderAll(DockerPkgConfig config, Map<String, Changelog> images,
-      Map<String, String> failures, List<String> warnings) {
+      Map<String, String> failures, List<String> warnings, RenderCache cache) {
     List<String> filterWarnings = java.util.Collections.synchronizedList(new ArrayList<>());
-    DockerPkgTemplates templates = new DockerPkgTemplates(config, knownImages(config, images), filterWarnings::add);
+    List<String> known = knownImages(config, images);
+    RenderCache.Scope scope = cache.scope(config, known);
+    // the template engine starts only when a template is not in the cache
+    var templates = new Object() {
+      private DockerPkgTemplates engine;
+
+      synchronized DockerPkgTemplates get() {
+        if (engine == null) {
+          engine = new DockerPkgTemplates(config, known, filterWarnings::add);
+        }
+        return engine;
+      }
+    };
     Map<String, String> rendered = new java.util.concurrent.ConcurrentSkipListMap<>();
     images.entrySet().parallelStream().forEach(image -> {
       Path template = template(image.getValue());
       try {
-        String dockerfile = templates.render(template);
+        String text = dev.berth.text.TextFiles.read(template);
+        Optional<String> key = scope.key(text);
+        RenderCache.Entry entry = key.flatMap(scope::get).orElse(null);
+        if (entry == null) {
+          List<String> own = new ArrayList<>();
+          entry = new RenderCache.Entry(templates.get().render(template, text, own::add), own);
+          RenderCache.Entry made = entry;
+          key.ifPresent(k -> scope.put(k, made));
+        }
+        filterWarnings.addAll(entry.warnings());
+        String dockerfile = entry.dockerfile();
         checkNumericUser(config, template, dockerfile);
         rendered.put(image.getKey(), dockerfile);
       } catch (dev.berth.text.TextFileException e) {

@@ -29,6 +29,8 @@ public final class BaseResolver {
   private final RegistryAccess registry;
   private final dev.berth.event.BuildListener warnings;
   private final java.util.Set<String> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Bases read once per run: a tree's images share a few bases (content-addressed, so never stale). */
+  private final java.util.Map<String, BaseImage> loaded = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A resolver that never contacts a registry: bases come from the store, layouts and archives. */
   public BaseResolver(ContentStore store, Path workingDirectory) {
@@ -185,6 +187,17 @@ public final class BaseResolver {
   }
 
   private BaseImage load(String base, Descriptor descriptor, Platform platform) throws IOException {
+    String key = descriptor.digest() + " " + descriptor.mediaType() + " " + platform;
+    BaseImage known = loaded.get(key);
+    if (known != null) {
+      return known;
+    }
+    BaseImage image = read(base, descriptor, platform);
+    loaded.put(key, image);
+    return image;
+  }
+
+  private BaseImage read(String base, Descriptor descriptor, Platform platform) throws IOException {
     Descriptor manifestDescriptor = descriptor;
     if (MediaTypes.isIndex(descriptor.mediaType())) {
       ImageIndex index = ImageIndex.parse(store.readBlob(descriptor.digest()));

@@ -27,14 +27,28 @@ public final class ImageGraph {
   private final Map<String, List<String>> dependencies;
   private final List<String> order;
   private final Map<String, String> failures;
+  /** docker-pkg images' {@code registry/namespace/name:version}, which --select also matches (with fnmatch). */
+  private final Map<String, String> labels;
 
   private ImageGraph(Map<String, ImageSpec> images, Map<String, String> parents,
-      Map<String, List<String>> dependencies, List<String> order, Map<String, String> failures) {
+      Map<String, List<String>> dependencies, List<String> order, Map<String, String> failures,
+      Map<String, String> labels) {
     this.images = images;
     this.parents = parents;
     this.dependencies = dependencies;
     this.order = order;
     this.failures = failures;
+    this.labels = labels;
+  }
+
+  /**
+   * This graph where the images in {@code labels} also answer to their docker-pkg label
+   * ({@code registry/namespace/name:version}): a --select glob matches it with fnmatch, as docker-pkg's.
+   */
+  public ImageGraph withLabels(Map<String, String> labels) {
+    Map<String, String> all = new TreeMap<>(this.labels);
+    all.putAll(labels);
+    return new ImageGraph(images, parents, dependencies, order, failures, Map.copyOf(all));
   }
 
   public static ImageGraph of(List<ImageSpec> specs) {
@@ -81,7 +95,7 @@ public final class ImageGraph {
       dependencies.put(spec.name(), List.copyOf(needs));
     }
     return new ImageGraph(byName, parents, dependencies, topologicalOrder(byName.keySet(), dependencies),
-        Map.copyOf(failures));
+        Map.copyOf(failures), Map.of());
   }
 
   /** Why an image could not be read (its one-line error), if it could not. */
@@ -188,7 +202,10 @@ public final class ImageGraph {
     return order.stream().filter(chosen::contains).toList();
   }
 
-  /** The images whose names match one of {@code globs} (all of them when there are none), in build order. */
+  /**
+   * The images whose names match one of {@code globs} (all of them when there are none), in build
+   * order; a docker-pkg image also when a glob matches its label with fnmatch.
+   */
   public List<String> matching(List<String> globs) {
     if (globs.isEmpty()) {
       return order;
@@ -197,8 +214,10 @@ public final class ImageGraph {
     for (String glob : globs) {
       var matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
       boolean any = false;
+      java.util.regex.Pattern label = labels.isEmpty() ? null : Fnmatch.compile(glob);
       for (String name : order) {
-        if (matcher.matches(java.nio.file.Path.of(name))) {
+        if (matcher.matches(java.nio.file.Path.of(name))
+            || labels.containsKey(name) && label.matcher(labels.get(name)).matches()) {
           any = true;
           matched.add(name);
         }

@@ -3,6 +3,7 @@ package dev.berth.graph;
 import dev.berth.dockerfile.DockerPkgConfig;
 import dev.berth.dockerfile.DockerPkgTree;
 import dev.berth.dockerfile.DockerfileFrontend;
+import dev.berth.dockerfile.RenderCache;
 import dev.berth.oci.Platform;
 import dev.berth.spec.ImageSpec;
 import dev.berth.spec.ImageSpecParser;
@@ -38,15 +39,27 @@ public final class TreeScanner {
    * @param target when not null, the stage of each Dockerfile built as its image ({@code --target})
    * @param bases what is known of bases outside the tree (environment, ONBUILD triggers), e.g. from the store
    * @param secrets secret files by id ({@code --secret}), for Dockerfiles' {@code RUN --mount=type=secret}
+   * @param renderCache where docker-pkg templates' renderings are kept between runs (null: nowhere)
    */
   public record Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs, Path dockerfile,
-      String target, DockerfileFrontend.Bases bases, Map<String, Path> secrets) {
+      String target, DockerfileFrontend.Bases bases, Map<String, Path> secrets, RenderCache renderCache) {
     public static final Options DEFAULT = new Options(null, null, Map.of());
 
     public Options {
       buildArgs = Map.copyOf(buildArgs);
       bases = bases == null ? DockerfileFrontend.Bases.NONE : bases;
       secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+      renderCache = renderCache == null ? RenderCache.NONE : renderCache;
+    }
+
+    public Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs, Path dockerfile,
+        String target, DockerfileFrontend.Bases bases, Map<String, Path> secrets) {
+      this(platform, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets, null);
+    }
+
+    /** These options with docker-pkg templates' renderings kept in {@code cache}. */
+    public Options withRenderCache(RenderCache cache) {
+      return new Options(platform, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets, cache);
     }
 
     public Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs) {
@@ -86,11 +99,13 @@ public final class TreeScanner {
     if (options.dockerfile() != null) {
       return oneDockerfile(tree, config, options);
     }
-    ImageSpecParser parser = new ImageSpecParser(platform != null ? platform : config.platform());
     List<ImageSpec> specs = new ArrayList<>();
     List<Path> dockerfileFolders = new ArrayList<>();
     java.util.Set<Path> dockerPkgRoots = new java.util.TreeSet<>();
     Files.walkFileTree(tree, new SimpleFileVisitor<>() {
+      /** Made for the first image.yaml: a tree without one does not load the YAML stack. */
+      private ImageSpecParser parser;
+
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
         String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
@@ -98,6 +113,9 @@ public final class TreeScanner {
           return FileVisitResult.SKIP_SUBTREE;
         }
         if (Files.isRegularFile(dir.resolve(ImageSpecParser.FILE_NAME))) {
+          if (parser == null) {
+            parser = new ImageSpecParser(platform != null ? platform : config.platform());
+          }
           specs.add(parser.parse(dir));
         } else if (Files.isRegularFile(dir.resolve(DockerPkgTree.TEMPLATE))) {
           dockerPkgRoots.add(dockerPkgRoot(tree, dir, options));
@@ -114,6 +132,7 @@ public final class TreeScanner {
     List<String> warnings = new ArrayList<>();
     Map<String, java.util.Set<String>> declared = new TreeMap<>();
     Map<String, String> failures = new TreeMap<>();
+    Map<String, String> labels = new TreeMap<>();
     for (Path folder : dockerfileFolders) {
       var result = frontend.parse(folder, folder.getFileName().toString().toLowerCase(java.util.Locale.ROOT), buildArgs);
       specs.addAll(result.images());
@@ -129,17 +148,18 @@ public final class TreeScanner {
       Path found = dockerPkgRoot.resolve(DockerPkgConfig.FILE_NAME);
       Path dockerPkgConfig = options.dockerPkgConfig() != null ? options.dockerPkgConfig() : found;
       var dockerPkgTree = DockerPkgTree.load(dockerPkgRoot, options.dockerPkgConfig() != null || Files.isRegularFile(found) ? dockerPkgConfig : null,
-          effective, DockerfileFrontend.Bases.NONE, options.buildArgs());
+          effective, DockerfileFrontend.Bases.NONE, options.buildArgs(), options.renderCache());
       specs.addAll(dockerPkgTree.images());
       warnings.addAll(dockerPkgTree.warnings());
       declared.putAll(dockerPkgTree.dependencies());
       failures.putAll(dockerPkgTree.failures());
+      labels.putAll(dockerPkgTree.labels());
     }
     if (specs.isEmpty()) {
       throw new GraphException("no image folders (with " + ImageSpecParser.FILE_NAME + ", a Dockerfile, or a "
           + "docker-pkg Dockerfile.template) under " + tree);
     }
-    return new Tree(tree, config, ImageGraph.of(specs, declared, failures), warnings);
+    return new Tree(tree, config, ImageGraph.of(specs, declared, failures).withLabels(labels), warnings);
   }
 
   private static Map<String, String> buildArgs(TreeConfig config, Options options) {

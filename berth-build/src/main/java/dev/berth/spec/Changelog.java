@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +21,15 @@ import java.util.regex.Pattern;
  */
 public record Changelog(Path file, String packageName, String version) {
   public static final String FILE_NAME = "changelog";
+  /**
+   * docker-pkg's {@code %a, %e %b %Y %H:%M:%S %z}: the day of the month padded with a space. In a holder,
+   * so that reading a changelog does not load the locale data a formatter needs.
+   */
+  private static final class Dates {
+    static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, ppd MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+  }
   private static final Pattern HEADER = Pattern.compile("^([a-z0-9][a-z0-9.+-]*) \\(([^)\\s]+)\\) ([^;]+);.*$");
   /** docker-pkg's {@code %a, %e %b %Y %H:%M:%S %z}: the day of the month padded with a space. */
-  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, ppd MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
 
   /** The folder's changelog, if it has one. */
   public static Optional<Changelog> read(Path folder) throws IOException {
@@ -32,9 +37,10 @@ public record Changelog(Path file, String packageName, String version) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    List<String> lines = dev.berth.text.TextFiles.readLines(file);
-    for (int number = 1; number <= lines.size(); number++) {
-      String line = lines.get(number - 1);
+    // only the top entry's header matters: the lines after it are not split (changelogs grow for years)
+    java.util.Iterator<String> lines = dev.berth.text.TextFiles.readHead(file).lines().iterator();
+    for (int number = 1; lines.hasNext(); number++) {
+      String line = lines.next();
       if (line.isBlank()) {
         continue;
       }
@@ -74,7 +80,7 @@ public record Changelog(Path file, String packageName, String version) {
       for (String line : reason.split("\n", -1)) {
         out.append("   ").append(line).append('\n');
       }
-      out.append('\n').append(" -- ").append(author).append("  ").append(DATE.format(when)).append('\n');
+      out.append('\n').append(" -- ").append(author).append("  ").append(Dates.DATE.format(when)).append('\n');
       return out.toString();
     }
   }

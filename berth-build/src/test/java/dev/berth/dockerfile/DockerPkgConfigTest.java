@@ -97,4 +97,16 @@ class DockerPkgConfigTest {
     DockerPkgConfig config = DockerPkgConfig.of(null, Map.of("colour", "blue", "sizes", List.of(1, 2)), null, Map.of());
     assertThat(config.templateVariables()).containsEntry("colour", "blue").containsEntry("sizes", List.of(1, 2));
   }
+
+  /** docker-pkg's verify runs with env={proxies…, PATH} only (image.py: run_env). */
+  @Test
+  void theVerifyEnvironmentIsTheProxiesAndPathOnly() throws IOException {
+    Path proxied = Files.writeString(dir.resolve("config.yaml"), "http_proxy: http://proxy.test:8080\n");
+    assertThat(DockerPkgConfig.load(proxied).verifyEnvironment("/usr/bin:/bin")).isEqualTo(Map.of(
+        "http_proxy", "http://proxy.test:8080", "https_proxy", "http://proxy.test:8080",
+        "HTTP_PROXY", "http://proxy.test:8080", "HTTPS_PROXY", "http://proxy.test:8080", "PATH", "/usr/bin:/bin"));
+    assertThat(DockerPkgConfig.empty().verifyEnvironment("/bin")).isEqualTo(Map.of("PATH", "/bin"));
+    assertThat(DockerPkgConfig.empty().verifyEnvironment("")).isEmpty();
+    assertThat(DockerPkgConfig.empty().verifyEnvironment(null)).isEmpty();
+  }
 }

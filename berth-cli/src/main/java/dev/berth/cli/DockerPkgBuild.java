@@ -101,7 +101,8 @@ final class DockerPkgBuild implements Callable<Integer> {
       TreeBuild run = new TreeBuild(session.build, session.journal, Runtime.getRuntime().availableProcessors(),
           Verifiers.runc(session.store, session.run, log,
               image -> DockerPkgCommand.label(graph, image.spec().name(), fullName, suffix),
-              new TestScripts.Invocation(config.verifyCommand(), config.verifyArgs(), config.buildArgs())),
+              new TestScripts.Invocation(config.verifyCommand(), config.verifyArgs(),
+                  config.verifyEnvironment(System.getenv("PATH")), true)),
           credentials ? publishing.map(target -> target.reporting(log).publisher()).orElse(null) : null, log)
           .debugging(global.debug)
           .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE));

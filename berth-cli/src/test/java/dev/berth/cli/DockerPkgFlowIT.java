@@ -74,6 +74,27 @@ class DockerPkgFlowIT {
     assertThat(stamp("img00:1.0.0", "img00")).as("--force takes nothing from the step cache").isNotEqualTo(unforced);
   }
 
+  /** docker-pkg gives its verify command only the proxy variables and PATH; berth adds the engine it loaded into. */
+  @Test
+  void testScriptsGetDockerPkgsEnvironmentAndNothingElseOfTheCallers() throws Exception {
+    Path tree = tree(1);
+    Files.writeString(tree.resolve("config.yaml"), "http_proxy: http://proxy.invalid:3128\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(tree.resolve("img00/test.sh"), "#!/bin/sh\nenv > \"$(dirname \"$0\")/env.txt\"\n");
+    berth = new Berth(work.resolve("store"), java.util.Map.of("BERTH_NOT_FOR_TESTS", "leak", "HOME", "/root"));
+    dockerPkg(tree, "build").succeeded();
+    java.util.Map<String, String> seen = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(tree.resolve("img00/env.txt"), StandardCharsets.UTF_8)) {
+      seen.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+    }
+    // what the shells running test.sh set themselves
+    List.of("PWD", "OLDPWD", "SHLVL", "_").forEach(seen::remove);
+    assertThat(seen.keySet()).containsExactlyInAnyOrder("PATH", "DOCKER_HOST", "http_proxy", "https_proxy",
+        "HTTP_PROXY", "HTTPS_PROXY");
+    assertThat(seen).containsEntry("HTTPS_PROXY", "http://proxy.invalid:3128")
+        .containsEntry("DOCKER_HOST", "unix:///var/run/docker.sock").containsEntry("PATH", System.getenv("PATH"));
+  }
+
   @Test
   void aRefusedDockerfileFailsAloneWithItsLineAndBlocksItsDependents() throws Exception {
     Path tree = tree(6);

@@ -24,6 +24,49 @@ public final class TextFiles {
     } catch (IOException e) {
       throw new TextFileException(file, 0, Files.isDirectory(file) ? "is a directory, not a file" : "cannot be read");
     }
+    return decode(file, bytes);
+  }
+
+  /**
+   * The file's first lines up to and including the first line that is not blank (all of it when
+   * there is none), checked as {@link #read} checks a whole file: the rest is not read.
+   */
+  public static String readHead(Path file) {
+    java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      byte[] chunk = new byte[8192];
+      boolean content = false;
+      for (int n; (n = in.read(chunk)) > 0; ) {
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+          byte b = chunk[i];
+          if (b == '\n' && content) {
+            head.write(chunk, start, i + 1 - start);
+            start = i + 1;
+            String text = decode(file, head.toByteArray());
+            // a line of other (Unicode) blanks is blank too: then read on
+            if (text.lines().anyMatch(line -> !line.isBlank())) {
+              return text;
+            }
+            content = false;
+          }
+          content |= b != ' ' && b != '\t' && b != '\r' && b != '\n';
+        }
+        head.write(chunk, start, n - start);
+      }
+    } catch (NoSuchFileException e) {
+      throw new TextFileException(file, 0, "no such file");
+    } catch (IOException e) {
+      throw new TextFileException(file, 0, Files.isDirectory(file) ? "is a directory, not a file" : "cannot be read");
+    }
+    return decode(file, head.toByteArray());
+  }
+
+  private static String decode(Path file, byte[] bytes) {
+    if (plainAscii(bytes)) {
+      // the common case without a decoder: one pass over the bytes, and a Latin-1 string made by a copy
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -38,6 +81,16 @@ public final class TextFiles {
       }
     }
     return text;
+  }
+
+  /** Whether every byte is printable ASCII, tab, CR or LF (then the bytes are valid UTF-8 text as they are). */
+  private static boolean plainAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0x20 && (b < 0 || b != '\n' && b != '\r' && b != '\t')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@link #read} split into lines. */

@@ -65,8 +65,9 @@ public record TreeRequest(Path tree, List<String> select, String platform, Strin
     Platform chosen = platform == null ? null : Platform.parse(platform);
     var bases = store == null ? null : new StoreBases(store, chosen != null ? chosen
         : TreeConfig.load(tree.toAbsolutePath().normalize()).platform());
-    TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
-        chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets));
+    var options = new TreeScanner.Options(chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets);
+    TreeScanner.Tree scanned = TreeScanner.scan(tree, store == null ? options
+        : options.withRenderCache(dev.berth.dockerfile.RenderCache.in(store.root().resolve("berth-renders"))));
     scanned.warnings().forEach(warning -> warn.on(new BuildEvent.Warning("", warning)));
     return scanned;
   }

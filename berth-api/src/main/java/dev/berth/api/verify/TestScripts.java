@@ -29,10 +29,12 @@ public final class TestScripts {
   /**
    * How a test script is run: docker-pkg's {@code verify_command} and {@code verify_args}, with
    * {@code {path}} (the image folder) and {@code {image}} (its reference) filled in; {@code environment}
-   * is added to berth's (docker-pkg passes its proxy settings so).
+   * is added to berth's, or, when {@code exact}, is the whole environment (as docker-pkg runs it), with
+   * only {@code DOCKER_HOST} added: the engine the image was loaded into.
    */
-  public record Invocation(String command, List<String> args, java.util.Map<String, String> environment) {
-    public static final Invocation DEFAULT = new Invocation("/bin/sh", List.of("{path}/test.sh", "{image}"), java.util.Map.of());
+  public record Invocation(String command, List<String> args, java.util.Map<String, String> environment, boolean exact) {
+    public static final Invocation DEFAULT = new Invocation("/bin/sh", List.of("{path}/test.sh", "{image}"), java.util.Map.of(),
+        false);
 
     List<String> argv(Path folder, String image) {
       List<String> out = new java.util.ArrayList<>(List.of(command));
@@ -62,7 +64,11 @@ public final class TestScripts {
     }
     load(store, new KeyedBuild.Outcome(image.spec(), image.key(), image.manifest(), names, image.built(), image.version()),
         engine);
-    run(invocation.argv(spec.folder(), reference), invocation.environment(), spec.folder(),
+    java.util.Map<String, String> environment = new java.util.TreeMap<>(invocation.environment());
+    if (invocation.exact()) {
+      environment.put("DOCKER_HOST", engine.address());
+    }
+    run(invocation.argv(spec.folder(), reference), environment, invocation.exact(), spec.folder(),
         OutputLines.of(spec.name(), log), "test.sh");
   }
 
@@ -77,9 +83,12 @@ public final class TestScripts {
     }
   }
 
-  private static void run(List<String> command, java.util.Map<String, String> environment, Path directory,
-      OutputLines output, String what) throws IOException, InterruptedException {
+  private static void run(List<String> command, java.util.Map<String, String> environment, boolean exact,
+      Path directory, OutputLines output, String what) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+    if (exact) {
+      builder.environment().clear();
+    }
     builder.environment().putIfAbsent("DOCKER_HOST", SOCKET);
     builder.environment().putAll(environment);
     Process process = builder.start();

@@ -1,0 +1,77 @@
+package dev.berth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A no-op run loads only what it needs: the JVM's class-load log of the real jar shows that a
+ * rebuild of the example trees with nothing changed starts neither the template engine (docker-pkg
+ * templates come from the render cache) nor, for a tree without image.yaml, the YAML binding of
+ * image.yaml.
+ */
+class ClassLoadingIT {
+  static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+
+  @TempDir static Path work;
+  static Path store;
+
+  @BeforeAll
+  static void buildTheExamples() throws Exception {
+    store = work.resolve("store");
+    Berth berth = new Berth(store);
+    String rootfs = Berth.tool(EXAMPLES, EXAMPLES.resolve("make-busybox-rootfs").toString()).strip();
+    berth.run("import", rootfs, "--as", "examples/busybox:1").succeeded();
+    berth.run("build", EXAMPLES.resolve("hello").toString()).succeeded();
+    berth.run("build", EXAMPLES.resolve("docker-pkg").toString()).succeeded();
+  }
+
+  @Test
+  void aNoOpBuildOfTheDockerPkgExampleLoadsNoTemplateEngine() throws Exception {
+    List<String> loaded = noOpBuild(EXAMPLES.resolve("docker-pkg"), "docker-pkg.classes");
+    assertThat(loaded).filteredOn(name -> name.contains("jinjava")).isEmpty();
+    assertThat(loaded).doesNotContain("dev.berth.dockerfile.DockerPkgTemplates", "dev.berth.spec.ImageSpecParser");
+    // the check has teeth: the run did read the tree and its docker-pkg config
+    assertThat(loaded).contains("dev.berth.dockerfile.DockerPkgTree", "dev.berth.dockerfile.RenderCache");
+  }
+
+  @Test
+  void aNoOpBuildOfTheHelloExampleLoadsNoTemplateEngine() throws Exception {
+    List<String> loaded = noOpBuild(EXAMPLES.resolve("hello"), "hello.classes");
+    assertThat(loaded).filteredOn(name -> name.contains("jinjava")).isEmpty();
+    assertThat(loaded).doesNotContain("dev.berth.dockerfile.DockerPkgTemplates");
+    assertThat(loaded).contains("dev.berth.spec.ImageSpecParser");
+  }
+
+  /** The classes a build of {@code tree} loads, after checking that it rebuilt nothing. */
+  private static List<String> noOpBuild(Path tree, String logName) throws Exception {
+    Path log = work.resolve(logName);
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xlog:class+load=info:file=" + log, "-jar", Berth.JAR.toString(), "build", tree.toString(),
+        "--store", store.toString()));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    assertThat(out.lines()).isNotEmpty().allMatch(line -> line.startsWith("cached "), "every image cached");
+    List<String> classes = new ArrayList<>();
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      // [0.012s][info][class,load] java.lang.Object source: shared objects file
+      int tag = line.indexOf("[class,load] ");
+      if (tag >= 0) {
+        String rest = line.substring(tag + "[class,load] ".length());
+        classes.add(rest.substring(0, rest.indexOf(' ') < 0 ? rest.length() : rest.indexOf(' ')));
+      }
+    }
+    assertThat(classes).as("the class-load log").hasSizeGreaterThan(500);
+    return classes;
+  }
+}
