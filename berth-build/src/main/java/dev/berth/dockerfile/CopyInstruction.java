@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 /** COPY and ADD of one stage: sources from the context or another image, into the stage's steps. */
 final class CopyInstruction {
   private static final Pattern MODE = Pattern.compile("[0-7]{1,4}");
+  private static final Pattern CHECKSUM = Pattern.compile("sha256:[0-9a-f]{64}");
 
   private final DockerfileStage stage;
 
@@ -26,15 +27,7 @@ final class CopyInstruction {
         throw new IllegalArgumentException(keyword + " --" + flag + " is not supported yet");
       }
     }
-    if (instruction.flags().containsKey("checksum")) {
-      throw new IllegalArgumentException("checksum can't be specified for non-HTTP(S) sources"
-          + " (and berth does not ADD URLs yet)");
-    }
     // --link: berth's COPY layers hold the copied files only, as --link's do; the result is the same.
-    if (!instruction.heredocs().isEmpty()) {
-      throw new IllegalArgumentException(keyword + " of a here-document (<<" + instruction.heredocs().get(0).name()
-          + ") is not supported yet; put the text in a file of the build context");
-    }
     ShellWords words = stage.words();
     List<String> parts = instruction.execForm()
         ? instruction.arguments().stream().map(words::word).toList()
@@ -44,10 +37,23 @@ final class CopyInstruction {
     }
     List<String> sources = parts.subList(0, parts.size() - 1);
     String dest = parts.get(parts.size() - 1);
+    if (heredoc(instruction, dest) != null) {
+      throw new IllegalArgumentException(keyword + " cannot take a here-document as its destination");
+    }
     String owner = flag(instruction, "chown", words);
     String mode = flag(instruction, "chmod", words);
     if (mode != null && !MODE.matcher(mode).matches()) {
       throw new IllegalArgumentException("invalid --chmod '" + mode + "': an octal mode such as 0755");
+    }
+    String checksum = flag(instruction, "checksum", words);
+    if (checksum != null) {
+      if (!CHECKSUM.matcher(checksum).matches()) {
+        throw new IllegalArgumentException("invalid --checksum '" + checksum + "': sha256: and 64 lower-case hex"
+            + " digits");
+      }
+      if (sources.size() != 1 || !isHttpUrl(sources.get(0))) {
+        throw new IllegalArgumentException("checksum can't be specified for non-HTTP(S) sources");
+      }
     }
     String from = flag(instruction, "from", words);
     if (from != null) {
@@ -56,17 +62,29 @@ final class CopyInstruction {
       return;
     }
     List<String> expanded = new ArrayList<>();
+    List<StepSpec.Content> contents = new ArrayList<>();
     for (String source : sources) {
-      if (source.matches("(?i)(https?|git|ssh)://.*") || source.startsWith("git@")) {
-        throw new IllegalArgumentException(keyword + " of a URL ('" + source + "') is not supported: berth builds"
-            + " from local files only; download it in a RUN step or into the build context");
+      Heredoc heredoc = heredoc(instruction, source);
+      if (heredoc != null) {  // BuildKit's rules: a quoted word keeps the text as written
+        contents.add(new StepSpec.Content.Text(heredoc.name(),
+            heredoc.expand() ? words.literalQuotes().word(heredoc.data()) : heredoc.data()));
+      } else if (isGitSource(source)) {
+        throw new IllegalArgumentException(keyword + " of a git repository ('" + source + "') is not supported yet;"
+            + " clone it into the build context");
+      } else if (source.matches("(?i)[a-z][a-z0-9+.-]*://.*")) {
+        if (!keyword.equals("ADD") || !isHttpUrl(source)) {
+          throw new IllegalArgumentException(keyword.equals("ADD") ? "ADD of '" + source + "': only http(s) URLs"
+              + " are fetched" : "source can't be a URL for COPY ('" + source + "'); use ADD");
+        }
+        contents.add(new StepSpec.Content.Url(source, checksum));
+      } else {
+        expanded.addAll(stage.conversion.context.expand(source, sources.size() > 1));
       }
-      expanded.addAll(stage.conversion.context.expand(source, sources.size() > 1));
     }
-    if (expanded.isEmpty()) {
+    if (expanded.isEmpty() && contents.isEmpty()) {
       throw new IllegalArgumentException("no file of the build context matches " + sources);
     }
-    String resolvedDest = destination(dest, expanded.size() > 1, keyword);
+    String resolvedDest = destination(dest, expanded.size() + contents.size() > 1, keyword);
     for (String source : expanded) {
       if (keyword.equals("ADD") && stage.conversion.context.isArchive(source)) {
         stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest), owner));
@@ -74,6 +92,9 @@ final class CopyInstruction {
       } else {
         stage.steps.add(new StepSpec.Copy(source, resolvedDest, owner, mode));
       }
+    }
+    for (StepSpec.Content content : contents) {
+      stage.steps.add(new StepSpec.CopyContent(content, resolvedDest, owner, mode));
     }
   }
 
@@ -97,6 +118,27 @@ final class CopyInstruction {
       String absolute = ImagePaths.normalize("/" + path);
       stage.steps.add(new StepSpec.CopyFrom(image, absolute, dest, owner, mode));
     }
+  }
+
+  /** The here-document {@code word} opens ({@code <<EOF}, {@code <<-EOF}, quotes already removed), or null. */
+  private static Heredoc heredoc(Instruction instruction, String word) {
+    Heredoc.Opening opening = Heredoc.opening(word);
+    if (opening == null) {
+      return null;
+    }
+    return instruction.heredocs().stream().filter(h -> h.name().equals(opening.name())).findFirst().orElse(null);
+  }
+
+  private static boolean isHttpUrl(String source) {
+    return source.regionMatches(true, 0, "http://", 0, 7) || source.regionMatches(true, 0, "https://", 0, 8);
+  }
+
+  /** As BuildKit tells a git source: {@code git@}, {@code git://}, {@code ssh://}, or a URL of a {@code .git} path. */
+  private static boolean isGitSource(String source) {
+    String withoutFragment = source.contains("#") ? source.substring(0, source.indexOf('#')) : source;
+    return source.startsWith("git@") || source.regionMatches(true, 0, "git://", 0, 6)
+        || source.regionMatches(true, 0, "ssh://", 0, 6)
+        || isHttpUrl(source) && withoutFragment.endsWith(".git");
   }
 
   private String flag(Instruction instruction, String flag, ShellWords words) {

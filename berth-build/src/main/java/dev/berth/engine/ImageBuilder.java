@@ -76,7 +76,15 @@ public final class ImageBuilder implements Builder {
       List<InputFile> inputs = prepared.stepInputs().get(i);
       chain = stepKey(chain, step, inputs, state, prepared);
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
-      apply(spec, step, inputs, chain, label, state, prepared.sources());
+      try {
+        apply(spec, step, inputs, chain, label, state, prepared.sources());
+      } catch (BuildException e) {  // a Dockerfile step's failure names its line, as Docker's do
+        java.util.Optional<String> origin = spec.stepOrigin(i);
+        if (origin.isEmpty() || e.getMessage().contains(origin.get())) {
+          throw e;
+        }
+        throw new BuildException(origin.get() + ": " + e.getMessage(), e);
+      }
     }
     VolumeCheck.check(store, spec, state.layers);
     ImageConfig finalConfig = RuntimeConfigs.apply(state.config, spec.config());
@@ -181,6 +189,10 @@ public final class ImageBuilder implements Builder {
     if (step instanceof StepSpec.Copy copy) {
       StepSpec.Copy resolved = new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode());
       layer = ContextCopy.write(store, settings, resolved, inputs, state.layers);
+    } else if (step instanceof StepSpec.CopyContent content) {
+      StepSpec.Copy copy = content.asCopy(inputs.get(0).path());
+      layer = ContextCopy.write(store, settings, new StepSpec.Copy(copy.src(), absolute(state, copy.dest()),
+          copy.owner(), copy.mode()), inputs, state.layers);
     } else if (step instanceof StepSpec.Layer merge) {
       layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
     } else if (step instanceof StepSpec.CopyFrom copyFrom) {
@@ -337,7 +349,8 @@ public final class ImageBuilder implements Builder {
       document.put("source", sources.get(copyFrom.image()).toString());
       document.put("workdir", configSoFar.config().workingDir());
     }
-    if (!(step instanceof StepSpec.Copy) && !(step instanceof StepSpec.Layer) && !(step instanceof StepSpec.CopyFrom)) {
+    if (!(step instanceof StepSpec.Copy) && !(step instanceof StepSpec.Layer) && !(step instanceof StepSpec.CopyFrom)
+        && !(step instanceof StepSpec.CopyContent)) {
       document.put("env", configSoFar.config().env());
       document.put("user", configSoFar.config().user());
       document.put("workdir", configSoFar.config().workingDir());

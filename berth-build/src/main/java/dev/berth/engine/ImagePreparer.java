@@ -10,10 +10,13 @@ import java.util.List;
 public final class ImagePreparer {
   private final BuildSettings settings;
   private final InputCollector.FileDigests digests;
+  private final ContentInputs contents;
 
-  public ImagePreparer(BuildSettings settings, InputCollector.FileDigests digests) {
+  /** {@code store} keeps what is not a file of the folder: here-documents and downloads. */
+  public ImagePreparer(BuildSettings settings, InputCollector.FileDigests digests, dev.berth.store.ContentStore store) {
     this.settings = settings;
     this.digests = digests;
+    this.contents = new ContentInputs(store);
   }
 
   public ImageBuilder.PreparedImage prepare(ImageSpec spec, String baseIdentity) throws IOException {
@@ -25,10 +28,20 @@ public final class ImagePreparer {
       java.util.Map<String, ContentKey> sources) throws IOException {
     InputCollector collector = new InputCollector(spec, digests);
     List<List<InputFile>> stepInputs = new ArrayList<>();
-    for (StepSpec step : spec.steps()) {
+    for (int i = 0; i < spec.steps().size(); i++) {
+      StepSpec step = spec.steps().get(i);
       String source = source(step);
-      List<InputFile> inputs = source == null ? List.of() : collector.collect(source, key(step));
-      stepInputs.add(inputs);
+      try {
+        List<InputFile> inputs = step instanceof StepSpec.CopyContent content ? List.of(contents.input(content))
+            : source == null ? List.of() : collector.collect(source, key(step));
+        stepInputs.add(inputs);
+      } catch (BuildException e) {  // a Dockerfile's step names its line
+        java.util.Optional<String> origin = spec.stepOrigin(i);
+        if (origin.isEmpty()) {
+          throw e;
+        }
+        throw new BuildException(origin.get() + ": " + e.getMessage(), e);
+      }
     }
     var unkeyed = new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, null);
     java.util.Map<String, Object> specDocument = StepJson.spec(spec);

@@ -22,6 +22,9 @@ final class StepJson {
       out.put("requirements", requirements.file());
     } else if (step instanceof StepSpec.Run run) {
       out.put("run", command(run.command()));
+      if (run.network() != null) {
+        out.put("runNetwork", run.network().name());
+      }
     } else if (step instanceof StepSpec.Layer layer) {
       out.put("layers", Map.of("src", layer.src(), "dest", layer.dest()));
     } else if (step instanceof StepSpec.Copy copy) {
@@ -44,6 +47,18 @@ final class StepJson {
         fields.put("owner", archive.owner());
       }
       out.put("addArchive", fields);
+    } else if (step instanceof StepSpec.CopyContent copy) {
+      Map<String, Object> fields = copyFields(null, copy.dest(), copy.owner(), copy.mode());
+      fields.remove("src");
+      if (copy.content() instanceof StepSpec.Content.Text text) {
+        fields.put("heredoc", text.name());  // the text itself is keyed as the input file's digest
+      } else if (copy.content() instanceof StepSpec.Content.Url url) {
+        fields.put("url", url.url());
+        if (url.checksum() != null) {
+          fields.put("checksum", url.checksum());
+        }
+      }
+      out.put("copyContent", fields);
     } else if (step instanceof StepSpec.Shell shell) {
       out.put("shell", shell.shell());
     } else if (step instanceof StepSpec.BuildArgs args) {

@@ -111,7 +111,9 @@ public final class ExecStepRunner implements StepRunner {
     }
     OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(StepCommands.argv(request.step(), request.shell(), spec.caches()),
         env, ids.uid(), ids.gid(), ids.groups(), workdir);
-    boolean hostNetwork = StepCommands.installsPackages(request.step()) || spec.network() == ImageSpec.Network.HOST;
+    ImageSpec.Network network = request.step() instanceof StepSpec.Run run && run.network() != null ? run.network()
+        : spec.network();
+    boolean hostNetwork = StepCommands.installsPackages(request.step()) || network == ImageSpec.Network.HOST;
     Path bundle = Files.createDirectories(work.resolve("bundle"));
     Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
         OciRuntimeConfig.openFilesHardLimit()), timeout, line -> output.accept(spec.name() + " | " + line));

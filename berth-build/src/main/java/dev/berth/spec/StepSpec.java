@@ -22,8 +22,15 @@ public sealed interface StepSpec {
   /** {@code requirements: FILE}: a pip requirements file of the image folder. */
   record Requirements(String file) implements StepSpec {}
 
-  /** {@code run:} one command. */
-  record Run(Command command) implements StepSpec {}
+  /**
+   * {@code run:} one command. {@code network}: the step's own network (a Dockerfile's
+   * {@code RUN --network}), or null for the image's.
+   */
+  record Run(Command command, ImageSpec.Network network) implements StepSpec {
+    public Run(Command command) {
+      this(command, null);
+    }
+  }
 
   /** {@code layers:} a directory or .zip merged under {@code dest} (default /opt), one layer each. */
   record Layer(String src, String dest) implements StepSpec {}
@@ -95,5 +102,36 @@ public sealed interface StepSpec {
     public BuildArgs {
       variables = Map.copyOf(variables);
     }
+  }
+
+  /**
+   * Dockerfile COPY or ADD of content that is not a file of the context: a here-document
+   * ({@code COPY <<EOF /file}) or, for ADD, an HTTP(S) URL. Written as a context file would be, with
+   * COPY's destination rules, {@code --chown} and {@code --chmod}; a here-document is a 0644 file
+   * named after its word, a download a 0600 file named after the URL (never extracted).
+   */
+  record CopyContent(Content content, String dest, String owner, String mode) implements StepSpec {
+    public CopyContent {
+      if (content == null || dest == null || dest.isEmpty()) {
+        throw new IllegalArgumentException("a copy of content needs the content and a destination");
+      }
+    }
+
+    /** The same copy, of the file {@code name} made from the content. */
+    public Copy asCopy(String name) {
+      return new Copy(name, dest, owner, mode);
+    }
+  }
+
+  /** What a {@link CopyContent} writes. */
+  sealed interface Content {
+    /** Text of a here-document, already expanded as its Dockerfile says, under the file name {@code name}. */
+    record Text(String name, String data) implements Content {}
+
+    /**
+     * An HTTP(S) download; {@code checksum} ({@code sha256:HEX}, or null) is what its content must
+     * hash to.
+     */
+    record Url(String url, String checksum) implements Content {}
   }
 }
