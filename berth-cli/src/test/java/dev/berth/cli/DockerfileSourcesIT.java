@@ -1,0 +1,176 @@
+package dev.berth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sources that are not files of the context, against a loopback HTTP server this test starts: ADD
+ * of URLs (moby's TestBuildAddRemoteFileWithAndWithoutCache and TestBuildAddRemoteFileMTime,
+ * BuildKit's testDockerfileADDFromURL, testAddURLChmod and testAddChecksum), COPY here-documents
+ * (BuildKit's testCopyHeredoc), and RUN --network=none (BuildKit's testRunNoNetwork: the step
+ * reaches nothing outside its own namespace, here a server on the host's loopback).
+ */
+class DockerfileSourcesIT {
+  static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+  @TempDir static Path work;
+  static Berth berth;
+  static HttpServer server;
+  static String url;
+  /** Path → {headers..., body}; changed by tests to move what the server answers. */
+  static final Map<String, Response> answers = new ConcurrentHashMap<>();
+
+  record Response(byte[] body, Map<String, String> headers) {
+    Response(String body) {
+      this(body.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    berth = new Berth(work.resolve("store"));
+    String rootfs = Berth.tool(work, EXAMPLES.resolve("make-busybox-rootfs").toString()).strip();
+    berth.run("import", rootfs, "--as", "busybox:latest").succeeded();
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      Response response = answers.get(exchange.getRequestURI().getPath());
+      if (response == null) {
+        exchange.sendResponseHeaders(404, -1);
+      } else {
+        response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        exchange.sendResponseHeaders(200, response.body().length);
+        exchange.getResponseBody().write(response.body());
+      }
+      exchange.close();
+    });
+    server.start();
+    url = "http://127.0.0.1:" + server.getAddress().getPort();
+    answers.put("/files/hello.txt", new Response("hello\n".getBytes(StandardCharsets.UTF_8),
+        Map.of("Last-Modified", "Tue, 15 Nov 1994 08:12:31 GMT")));
+    answers.put("/download/", new Response("named\n".getBytes(StandardCharsets.UTF_8),
+        Map.of("Content-Disposition", "attachment; filename=\"named.txt\"")));
+    answers.put("/", new Response("nameless\n"));
+    Path tarred = Files.createDirectories(work.resolve("tarred"));
+    Files.writeString(tarred.resolve("inside"), "inside\n");
+    Berth.tool(work, "tar", "czf", work.resolve("archive.tar.gz").toString(), "-C", tarred.toString(), "inside");
+    answers.put("/archive.tar.gz", new Response(Files.readAllBytes(work.resolve("archive.tar.gz")), Map.of()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+
+  private static String sha256(String text) throws Exception {
+    return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static Path tree(String name, String dockerfile) throws Exception {
+    Path folder = Files.createDirectories(work.resolve(name).resolve(name));
+    Files.writeString(folder.resolve("Dockerfile"), dockerfile);
+    return folder.getParent();
+  }
+
+  private static Map<String, String> files(String image) throws Exception {
+    return CorpusImages.fromStore(work.resolve("store")).get(image).files();
+  }
+
+  private static String fileOf(String text, String modeAndOwner) throws Exception {
+    return "file " + sha256(text).substring("sha256:".length()) + " " + modeAndOwner;
+  }
+
+  @Test
+  void addOfUrlsAndHereDocumentsWriteFilesAsBuildKitDoes() throws Exception {
+    Path tree = tree("sources", """
+        FROM busybox
+        ADD %1$s/files/hello.txt /dest/
+        ADD %1$s/files/hello.txt /renamed
+        ADD %1$s/download/ /disposition/
+        ADD %1$s/ /unnamed/
+        ADD %1$s/archive.tar.gz /archives/
+        ADD --chown=1:2 --chmod=644 %1$s/files/hello.txt /owned
+        ADD --checksum=%2$s %1$s/files/hello.txt /checked
+        COPY --chmod=755 <<'EOF' /script.sh
+        echo $HOME
+        EOF
+        COPY <<EOF <<-EOF2 /docs/
+        home=${HOME:-none}
+        EOF
+        \tindented
+        \tEOF2
+        RUN wget -q -O /fetched %1$s/files/hello.txt
+        RUN --network=none sh -c 'if wget -q -T 3 -O - %1$s/files/hello.txt; then touch /reached; else touch /unreachable; fi'
+        """.formatted(url, sha256("hello\n")).replace("\\t", "\t"));
+    berth.run("build", tree.toString()).succeeded();
+    Map<String, String> files = files("sources");
+    assertThat(files).containsEntry("/dest/hello.txt", fileOf("hello\n", "600 0:0"))
+        .containsEntry("/dest", "dir 755 0:0")
+        .containsEntry("/renamed", fileOf("hello\n", "600 0:0"))
+        .containsEntry("/disposition/named.txt", fileOf("named\n", "600 0:0"))
+        .containsEntry("/unnamed/__unnamed__", fileOf("nameless\n", "600 0:0"))
+        .containsEntry("/owned", fileOf("hello\n", "644 1:2"))
+        .containsEntry("/checked", fileOf("hello\n", "600 0:0"))
+        .containsEntry("/script.sh", fileOf("echo $HOME\n", "755 0:0"))
+        .containsEntry("/docs/EOF", fileOf("home=none\n", "644 0:0"))
+        .containsEntry("/docs/EOF2", fileOf("indented\n", "644 0:0"))
+        .containsEntry("/fetched", fileOf("hello\n", "644 0:0"))
+        .containsKey("/unreachable").doesNotContainKey("/reached");
+    // a remote archive is never extracted
+    assertThat(files.get("/archives/archive.tar.gz")).isEqualTo("file " + HexFormat.of().formatHex(MessageDigest
+        .getInstance("SHA-256").digest(answers.get("/archive.tar.gz").body())) + " 600 0:0");
+    assertThat(files).doesNotContainKey("/archives/inside");
+  }
+
+  @Test
+  void aDownloadIsKeyedByItsContent() throws Exception {
+    answers.put("/moving", new Response("first\n"));
+    Path tree = tree("moving", "FROM busybox\nADD %s/moving /moving\n".formatted(url));
+    berth.run("build", tree.toString()).succeeded();
+    assertThat(action(tree)).isEqualTo("cached");
+    answers.put("/moving", new Response("second\n"));
+    assertThat(action(tree)).isEqualTo("build");
+    berth.run("build", tree.toString()).succeeded();
+    assertThat(files("moving")).containsEntry("/moving", fileOf("second\n", "600 0:0"));
+  }
+
+  private static String action(Path tree) throws Exception {
+    String plan = berth.run("plan", tree.toString(), "--output", "json").succeeded().stdout();
+    return dev.berth.oci.Json.tree(plan.getBytes(StandardCharsets.UTF_8)).get("images").get(0).get("action").asText();
+  }
+
+  @Test
+  void aWrongChecksumIsRefusedWithItsLineAndNothingIsStored() throws Exception {
+    Path tree = tree("wrong", "FROM busybox\nRUN true\nADD --checksum=%s %s/files/hello.txt /x\n"
+        .formatted(sha256("something else"), url));
+    String before = Files.readString(work.resolve("store/index.json"));
+    Berth.Result result = berth.run("build", tree.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr().lines().filter(line -> line.startsWith("berth: error")).toList()).singleElement()
+        .asString().contains("Dockerfile:3: ADD " + url + "/files/hello.txt: the content does not match --checksum");
+    assertThat(Files.readString(work.resolve("store/index.json"))).isEqualTo(before);
+  }
+
+  @Test
+  void aMissingUrlIsRefusedWithItsLine() throws Exception {
+    Path tree = tree("missing", "FROM busybox\nADD %s/nowhere /x\n".formatted(url));
+    Berth.Result result = berth.run("build", tree.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).contains("Dockerfile:2: ADD " + url + "/nowhere: the server answered HTTP 404");
+  }
+}
