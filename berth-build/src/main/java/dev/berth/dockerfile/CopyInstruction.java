@@ -22,10 +22,9 @@ final class CopyInstruction {
 
   private void copy(Instruction instruction) {
     String keyword = instruction.keyword();
-    for (String flag : new String[] {"parents", "exclude", "keep-git-dir"}) {
-      if (instruction.flags().containsKey(flag)) {
-        throw new IllegalArgumentException(keyword + " --" + flag + " is not supported yet");
-      }
+    if (instruction.flags().containsKey("keep-git-dir")) {
+      throw new IllegalArgumentException(keyword + " --keep-git-dir is not supported yet (berth does not ADD git"
+          + " repositories yet)");
     }
     // --link: berth's COPY layers hold the copied files only, as --link's do; the result is the same.
     ShellWords words = stage.words();
@@ -55,7 +54,16 @@ final class CopyInstruction {
         throw new IllegalArgumentException("checksum can't be specified for non-HTTP(S) sources");
       }
     }
+    boolean parents = flag(instruction, "parents", words) != null;
+    if (parents && !List.of("", "true").contains(flag(instruction, "parents", words))) {
+      throw new IllegalArgumentException("--parents takes no value");
+    }
+    List<String> excludes = excludes(instruction, words);
     String from = flag(instruction, "from", words);
+    if (from != null && (parents || !excludes.isEmpty())) {
+      throw new IllegalArgumentException("COPY --from with " + (parents ? "--parents" : "--exclude")
+          + " is not supported yet");
+    }
     if (from != null) {
       // a wildcard may match one path: as Docker, that is checked when the copy runs
       copyFrom(from, sources, destination(dest, sources.size() > 1, keyword), owner, mode);
@@ -63,6 +71,7 @@ final class CopyInstruction {
     }
     List<String> expanded = new ArrayList<>();
     List<StepSpec.Content> contents = new ArrayList<>();
+    java.util.Map<String, String> kept = new java.util.HashMap<>();  // --parents: the part of each path kept
     for (String source : sources) {
       Heredoc heredoc = heredoc(instruction, source);
       if (heredoc != null) {  // BuildKit's rules: a quoted word keeps the text as written
@@ -78,19 +87,29 @@ final class CopyInstruction {
         }
         contents.add(new StepSpec.Content.Url(source, checksum));
       } else {
-        expanded.addAll(stage.conversion.context.expand(source, sources.size() > 1));
+        for (String path : stage.conversion.context.expand(source, sources.size() > 1)) {
+          expanded.add(path);
+          kept.put(path, parents ? ParentPaths.kept(source, path) : null);
+        }
       }
     }
     if (expanded.isEmpty() && contents.isEmpty()) {
       throw new IllegalArgumentException("no file of the build context matches " + sources);
     }
-    String resolvedDest = destination(dest, expanded.size() + contents.size() > 1, keyword);
+    String resolvedDest = destination(parents && !dest.endsWith("/") ? dest + "/" : dest,
+        expanded.size() + contents.size() > 1, keyword);
     for (String source : expanded) {
+      String into = parents ? ParentPaths.destination(directory(resolvedDest), kept.get(source),
+          stage.conversion.context.isDirectory(source)) : resolvedDest;
       if (keyword.equals("ADD") && stage.conversion.context.isArchive(source)) {
-        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest), owner));
+        if (!excludes.isEmpty() && dev.berth.layer.IgnoreRules.parse(excludes)
+            .isExcluded(source.substring(source.lastIndexOf('/') + 1))) {
+          continue;  // an archive --exclude names is left out, not extracted
+        }
+        stage.steps.add(new StepSpec.AddArchive(source, directory(into), owner));
         // --chown: for the directories ADD makes, entries keep their own (BuildKit 20.10); --chmod: not for archives
       } else {
-        stage.steps.add(new StepSpec.Copy(source, resolvedDest, owner, mode));
+        stage.steps.add(new StepSpec.Copy(source, into, owner, mode, excludes));
       }
     }
     for (StepSpec.Content content : contents) {
@@ -118,6 +137,23 @@ final class CopyInstruction {
       String absolute = ImagePaths.normalize("/" + path);
       stage.steps.add(new StepSpec.CopyFrom(image, absolute, dest, owner, mode));
     }
+  }
+
+  /** {@code --exclude} patterns (the flag may be given several times); a pattern that is blank is refused. */
+  private List<String> excludes(Instruction instruction, ShellWords words) {
+    String value = instruction.flags().get("exclude");
+    if (value == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String pattern : value.split("\n")) {
+      String expanded = words.word(pattern);
+      if (expanded.isBlank()) {
+        throw new IllegalArgumentException("--exclude needs a pattern");
+      }
+      out.add(expanded);
+    }
+    return out;
   }
 
   /** The here-document {@code word} opens ({@code <<EOF}, {@code <<-EOF}, quotes already removed), or null. */

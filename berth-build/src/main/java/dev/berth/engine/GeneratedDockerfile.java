@@ -100,7 +100,9 @@ final class GeneratedDockerfile {
     } else if (step instanceof StepSpec.BuildArgs args) {
       new TreeMap<>(args.variables()).forEach((name, value) -> line("ARG " + name + "=" + quoted(value, spec)));
     } else if (step instanceof StepSpec.Copy copy) {
-      copy(spec, copy, directory, inputs);
+      if (!inputs.isEmpty()) {  // empty: --exclude left nothing of a file source
+        copy(spec, copy, directory, inputs);
+      }
     } else if (step instanceof StepSpec.CopyContent content) {  // the here-document or download, as a file
       copy(spec, content.asCopy(inputs.get(0).path()), directory, inputs);
     } else if (step instanceof StepSpec.Layer merge) {

@@ -166,6 +166,9 @@ public final class ImageBuilder implements Builder {
           .withEmptyLayerHistory("berth user " + user.user());
       return;
     }
+    if (step instanceof StepSpec.Copy && inputs.isEmpty()) {  // --exclude left nothing of a file source
+      return;
+    }
     var cached = settings.stepReuse() == StepReuse.NEVER ? Optional.<LayerBlob>empty() : stepCache.find(stepKey);
     if (cached.isPresent()) {
       progress.accept(spec.name() + ": " + label + " (cached)");
@@ -317,7 +320,7 @@ public final class ImageBuilder implements Builder {
     boolean selfContained = step instanceof StepSpec.Layer
         || step instanceof StepSpec.Copy copy && copy.dest().startsWith("/")
             && (copy.owner() == null || copy.owner().matches("[0-9]+(:[0-9]+)?"));
-    if (!selfContained) {
+    if (!selfContained || inputs.isEmpty()) {
       return null;
     }
     Map<String, Object> document = new LinkedHashMap<>();

@@ -34,6 +34,9 @@ public final class ImagePreparer {
       try {
         List<InputFile> inputs = step instanceof StepSpec.CopyContent content ? List.of(contents.input(content))
             : source == null ? List.of() : collector.collect(source, key(step));
+        if (step instanceof StepSpec.Copy copy && !copy.excludes().isEmpty()) {
+          inputs = excluded(inputs, copy.excludes());
+        }
         stepInputs.add(inputs);
       } catch (BuildException e) {  // a Dockerfile's step names its line
         java.util.Optional<String> origin = spec.stepOrigin(i);
@@ -59,6 +62,26 @@ public final class ImagePreparer {
     ContentKey key = ContentKey.compute(specDocument, List.copyOf(unkeyed.inputs().values()), baseIdentity,
         settings);
     return new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, key, sources, version);
+  }
+
+  /**
+   * {@code inputs} without what {@code --exclude} patterns match: under a directory source, paths
+   * relative to it (a matched directory goes with all it holds); a file source by its name.
+   */
+  static List<InputFile> excluded(List<InputFile> inputs, List<String> patterns) {
+    dev.berth.layer.IgnoreRules rules = dev.berth.layer.IgnoreRules.parse(patterns);
+    InputFile top = inputs.get(0);
+    if (top.kind() != InputFile.Kind.DIRECTORY) {
+      return rules.isExcluded(top.path().substring(top.path().lastIndexOf('/') + 1)) ? List.of() : inputs;
+    }
+    List<InputFile> out = new ArrayList<>();
+    for (InputFile input : inputs) {
+      String relative = CopyPaths.relativeTo(top.path(), input.path());
+      if (relative.isEmpty() || !rules.isExcluded(relative)) {
+        out.add(input);
+      }
+    }
+    return out;
   }
 
   /** The image's {@code {version}}: its changelog's top version plus the run's suffix; null without a changelog. */

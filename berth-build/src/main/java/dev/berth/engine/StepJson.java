@@ -28,7 +28,11 @@ final class StepJson {
     } else if (step instanceof StepSpec.Layer layer) {
       out.put("layers", Map.of("src", layer.src(), "dest", layer.dest()));
     } else if (step instanceof StepSpec.Copy copy) {
-      out.put("copy", copyFields(copy.src(), copy.dest(), copy.owner(), copy.mode()));
+      Map<String, Object> fields = copyFields(copy.src(), copy.dest(), copy.owner(), copy.mode());
+      if (!copy.excludes().isEmpty()) {
+        fields.put("excludes", copy.excludes());
+      }
+      out.put("copy", fields);
     } else if (step instanceof StepSpec.Env env) {
       out.put("env", new TreeMap<>(env.variables()));
     } else if (step instanceof StepSpec.DefaultEnv defaults) {

@@ -35,8 +35,20 @@ public sealed interface StepSpec {
   /** {@code layers:} a directory or .zip merged under {@code dest} (default /opt), one layer each. */
   record Layer(String src, String dest) implements StepSpec {}
 
-  /** {@code copy:} files of the image folder into the image. */
-  record Copy(String src, String dest, String owner, String mode) implements StepSpec {}
+  /**
+   * {@code copy:} files of the image folder into the image. {@code excludes}: patterns (as
+   * {@code .dockerignore}'s) of paths under {@code src} that are left out (a Dockerfile's
+   * {@code --exclude}); a file source is matched by its name.
+   */
+  record Copy(String src, String dest, String owner, String mode, List<String> excludes) implements StepSpec {
+    public Copy {
+      excludes = excludes == null ? List.of() : List.copyOf(excludes);
+    }
+
+    public Copy(String src, String dest, String owner, String mode) {
+      this(src, dest, owner, mode, List.of());
+    }
+  }
 
   /** {@code env:} inside {@code steps:}, visible to the steps after it and in the image. */
   record Env(Map<String, String> variables) implements StepSpec {
