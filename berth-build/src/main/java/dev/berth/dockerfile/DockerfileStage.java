@@ -227,9 +227,7 @@ final class DockerfileStage {
 
   private void run(Instruction instruction) {
     String mounts = instruction.flags().get("mount");
-    if (mounts != null) {
-      RunMounts.apply(this, mounts, words());
-    }
+    List<StepSpec.Mount> stepMounts = mounts == null ? List.of() : RunMounts.apply(this, mounts, words());
     String network = instruction.flags().get("network");
     if (network != null && !network.equals("default") && !network.equals("host") && !network.equals("none")) {
       throw new IllegalArgumentException("invalid RUN --network '" + network + "': default, none or host");
@@ -241,7 +239,8 @@ final class DockerfileStage {
           : "invalid RUN --security '" + security + "': sandbox or insecure");
     }
     // none: the step gets a network namespace of its own, with only its own loopback
-    steps.add(new StepSpec.Run(command(instruction, "RUN"), "none".equals(network) ? ImageSpec.Network.NONE : null));
+    steps.add(new StepSpec.Run(command(instruction, "RUN"), "none".equals(network) ? ImageSpec.Network.NONE : null,
+        stepMounts));
   }
 
   private Command command(Instruction instruction, String keyword) {

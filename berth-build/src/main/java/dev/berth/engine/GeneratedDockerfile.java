@@ -63,6 +63,10 @@ final class GeneratedDockerfile {
     boolean needsNetwork = false;
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
+      if (step instanceof StepSpec.Run run && !run.mounts().isEmpty()) {
+        throw new BuildException(spec.name() + ": RUN --mount=type=bind|tmpfs needs the native builder (Docker's"
+            + " legacy builder has no mounts)");
+      }
       if (step instanceof StepSpec.Run run && run.network() == ImageSpec.Network.NONE
           && spec.network() == ImageSpec.Network.HOST) {
         throw new BuildException(spec.name() + ": RUN --network=none needs the native builder (Docker's legacy"

@@ -208,7 +208,7 @@ public final class ImageBuilder implements Builder {
           archive.owner(), state.layers);
     } else {
       StepRunner.Result result = runner.run(new StepRunner.Request(spec, step, label, state.config,
-          List.copyOf(state.layers), settings, state.shell, state.buildArgs));
+          List.copyOf(state.layers), settings, state.shell, state.buildArgs, inputs));
       if (result.layer().isEmpty()) {
         state.config = state.config.withEmptyLayerHistory("berth " + describe(step));
         return;

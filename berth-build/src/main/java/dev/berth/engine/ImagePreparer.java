@@ -34,6 +34,9 @@ public final class ImagePreparer {
       try {
         List<InputFile> inputs = step instanceof StepSpec.CopyContent content ? List.of(contents.input(content))
             : source == null ? List.of() : collector.collect(source, key(step));
+        if (step instanceof StepSpec.Run run && !run.mounts().isEmpty()) {
+          inputs = bound(collector, run);
+        }
         if (step instanceof StepSpec.Copy copy && !copy.excludes().isEmpty()) {
           inputs = excluded(inputs, copy.excludes());
         }
@@ -82,6 +85,19 @@ public final class ImagePreparer {
       }
     }
     return out;
+  }
+
+  /** The folder's files a RUN step's bind mounts show, each once, sorted by path. */
+  private static List<InputFile> bound(InputCollector collector, StepSpec.Run run) throws IOException {
+    java.util.Map<String, InputFile> out = new java.util.TreeMap<>();
+    for (StepSpec.Mount mount : run.mounts()) {
+      if (mount instanceof StepSpec.Mount.Bind bind) {
+        for (InputFile input : collector.collect(bind.source(), "RUN --mount=type=bind")) {
+          out.putIfAbsent(input.path(), input);
+        }
+      }
+    }
+    return List.copyOf(out.values());
   }
 
   /** The image's {@code {version}}: its changelog's top version plus the run's suffix; null without a changelog. */

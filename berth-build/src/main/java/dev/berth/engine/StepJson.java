@@ -25,6 +25,12 @@ final class StepJson {
       if (run.network() != null) {
         out.put("runNetwork", run.network().name());
       }
+      if (!run.mounts().isEmpty()) {  // what a bind shows is keyed as the step's input files
+        out.put("runMounts", run.mounts().stream().map(mount -> mount instanceof StepSpec.Mount.Bind bind
+            ? Map.<String, Object>of("bind", bind.source(), "target", bind.target(), "rw", bind.readWrite())
+            : Map.<String, Object>of("tmpfs", ((StepSpec.Mount.Tmpfs) mount).target(),
+                "size", ((StepSpec.Mount.Tmpfs) mount).size())).toList());
+      }
     } else if (step instanceof StepSpec.Layer layer) {
       out.put("layers", Map.of("src", layer.src(), "dest", layer.dest()));
     } else if (step instanceof StepSpec.Copy copy) {

@@ -26,10 +26,27 @@ public sealed interface StepSpec {
    * {@code run:} one command. {@code network}: the step's own network (a Dockerfile's
    * {@code RUN --network}), or null for the image's.
    */
-  record Run(Command command, ImageSpec.Network network) implements StepSpec {
-    public Run(Command command) {
-      this(command, null);
+  record Run(Command command, ImageSpec.Network network, List<Mount> mounts) implements StepSpec {
+    public Run {
+      mounts = mounts == null ? List.of() : List.copyOf(mounts);
     }
+
+    public Run(Command command) {
+      this(command, null, List.of());
+    }
+
+    public Run(Command command, ImageSpec.Network network) {
+      this(command, network, List.of());
+    }
+  }
+
+  /** A mount of one {@link Run} step only (a Dockerfile's {@code RUN --mount=type=bind|tmpfs}); never in a layer. */
+  sealed interface Mount {
+    /** Files of the folder ({@code source}, relative to it) at {@code target}; writes are thrown away when {@code readWrite}. */
+    record Bind(String source, String target, boolean readWrite) implements Mount {}
+
+    /** An empty tmpfs at {@code target}, at most {@code size} bytes (0: the kernel's default). */
+    record Tmpfs(String target, long size) implements Mount {}
   }
 
   /** {@code layers:} a directory or .zip merged under {@code dest} (default /opt), one layer each. */

@@ -108,4 +108,41 @@ class DockerfileCopyFlagsTest {
     assertThat(steps).filteredOn(step -> step instanceof StepSpec.Run).singleElement()
         .isEqualTo(new StepSpec.Run(new dev.berth.spec.Command.Shell("true"), dev.berth.spec.ImageSpec.Network.NONE));
   }
+
+  /** BuildKit's testMountContext, testMountTmpfs and testMountTmpfsSize: mounts of one RUN step. */
+  @Test
+  void bindAndTmpfsMountsBelongToTheirStep() throws IOException {
+    Files.writeString(context.resolve("Dockerfile"), """
+        FROM busybox
+        WORKDIR /work
+        RUN --mount=target=/context [ "$(cat /context/testfile)" = "contents0" ]
+        RUN --mount=type=bind,source=./sub/../data,target=in,rw true
+        RUN --mount=type=tmpfs,target=/dev/shm,size=128m true
+        RUN true
+        """);
+    List<StepSpec> runs = new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE)
+        .parse(context, "app", Map.of()).image().steps().stream().filter(step -> step instanceof StepSpec.Run)
+        .toList();
+    assertThat(runs).extracting(step -> ((StepSpec.Run) step).mounts()).containsExactly(
+        List.of(new StepSpec.Mount.Bind(".", "/context", false)),
+        List.of(new StepSpec.Mount.Bind("data", "/work/in", true)),
+        List.of(new StepSpec.Mount.Tmpfs("/dev/shm", 128L * 1024 * 1024)),
+        List.of());
+    assertThat(Sizes.bytes("65536k")).isEqualTo(65536L * 1024);
+    assertThat(Sizes.bytes("1000")).isEqualTo(1000);
+  }
+
+  /** BuildKit's testMountInvalid and testMountFromError: what berth refuses, with the line. */
+  @Test
+  void mountRefusals() {
+    assertThatThrownBy(() -> copies("FROM busybox\nRUN --mount=type=bind true\n")).isInstanceOf(SpecException.class)
+        .hasMessageContaining("Dockerfile:2: RUN --mount=type=bind needs a target");
+    assertThatThrownBy(() -> copies("FROM busybox\nRUN --mount=type=tmpfs,target=/t,size=lots true\n"))
+        .isInstanceOf(SpecException.class).hasMessageContaining("Dockerfile:2: invalid size 'lots'");
+    assertThatThrownBy(() -> copies("FROM busybox\nRUN --mount=type=bind,target=/t,color=red true\n"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("Dockerfile:2: unexpected key 'color' in RUN --mount=type=bind");
+    assertThatThrownBy(() -> copies("FROM busybox\nRUN --mount=type=ssh true\n")).isInstanceOf(SpecException.class)
+        .hasMessageContaining("Dockerfile:2: RUN --mount=type=ssh is not supported yet");
+  }
 }

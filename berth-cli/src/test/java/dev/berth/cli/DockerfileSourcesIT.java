@@ -173,4 +173,61 @@ class DockerfileSourcesIT {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.stderr()).contains("Dockerfile:2: ADD " + url + "/nowhere: the server answered HTTP 404");
   }
+
+  /**
+   * BuildKit's testMountContext, testMountTmpfs and testMountTmpfsSize: a bind shows the context
+   * (after .dockerignore), rw writes are thrown away, a tmpfs has its size, and no mount point is
+   * left in the image; what a bind shows is part of the key.
+   */
+  @Test
+  void runMountsShowTheContextAndLeaveNothingBehind() throws Exception {
+    Path tree = tree("mounts", """
+        FROM busybox
+        RUN --mount=target=/context [ "$(cat /context/testfile)" = "contents0" ] && [ ! -e /context/ignored ]
+        RUN --mount=type=bind,source=data,target=/in,rw touch /in/written && ls /in > /listing
+        RUN --mount=type=tmpfs,target=/mytmp,size=1m touch /mytmp/foo && grep ' /mytmp ' /proc/mounts > /tmpfs
+        RUN [ ! -f /mytmp/foo ]
+        """);
+    Path folder = tree.resolve("mounts");
+    Files.writeString(folder.resolve("testfile"), "contents0");
+    Files.writeString(folder.resolve("ignored"), "not for steps");
+    Files.writeString(folder.resolve(".dockerignore"), "ignored\n");
+    Files.createDirectories(folder.resolve("data"));
+    Files.writeString(folder.resolve("data/in.txt"), "in\n");
+    berth.run("build", tree.toString()).succeeded();
+    Map<String, String> files = files("mounts");
+    assertThat(files).containsEntry("/listing", fileOf("in.txt\nwritten\n", "644 0:0"))
+        .doesNotContainKeys("/context", "/in", "/mytmp");
+    assertThat(folder.resolve("data/written")).doesNotExist();
+    Path out = work.resolve("mounts-out");
+    berth.run("build", tree.toString(), "--output", "oci:" + out + ":m").succeeded();
+    Berth.tool(work, "umoci", "unpack", "--image", out + ":m", work.resolve("mounts-bundle").toString());
+    assertThat(Files.readString(work.resolve("mounts-bundle/rootfs/tmpfs"))).contains("tmpfs", "size=1024k");
+    assertThat(action(tree)).isEqualTo("cached");
+    Files.writeString(folder.resolve("data/in.txt"), "changed\n");
+    assertThat(action(tree)).isEqualTo("build");
+  }
+
+  /** BuildKit's testCopyParents and testExcludedFilesOnCopy, built: the files where BuildKit puts them. */
+  @Test
+  void parentsAndExcludesCopyWhatBuildKitCopies() throws Exception {
+    Path tree = tree("flags", """
+        FROM busybox
+        COPY --parents foo1/foo2/bar /
+        WORKDIR /test
+        COPY --parents foo1/foo2/ba* .
+        COPY --exclude=*/*.png --exclude=*/*.jpeg dirs /1
+        ADD --exclude=*.mp3 dirs/dir3/ /3/
+        """);
+    Path folder = tree.resolve("flags");
+    for (String file : new String[] {"foo1/foo2/bar", "foo1/foo2/baz", "dirs/dir1/file-101.png",
+        "dirs/dir1/file-102.txt", "dirs/dir1/file-103.jpeg", "dirs/dir3/file-301.mp3", "dirs/dir3/file-302.mpeg"}) {
+      Files.createDirectories(folder.resolve(file).getParent());
+      Files.writeString(folder.resolve(file), file);
+    }
+    berth.run("build", tree.toString()).succeeded();
+    assertThat(files("flags")).containsKeys("/foo1/foo2/bar", "/test/foo1/foo2/bar", "/test/foo1/foo2/baz",
+        "/1/dir1/file-102.txt", "/1/dir3/file-301.mp3", "/3/file-302.mpeg")
+        .doesNotContainKeys("/foo1/foo2/baz", "/1/dir1/file-101.png", "/1/dir1/file-103.jpeg", "/3/file-301.mp3");
+  }
 }
