@@ -145,8 +145,13 @@ class DockerfileSourcesIT {
     assertThat(action(tree)).isEqualTo("cached");
     answers.put("/moving", new Response("second\n"));
     assertThat(action(tree)).isEqualTo("build");
-    berth.run("build", tree.toString()).succeeded();
-    assertThat(files("moving")).containsEntry("/moving", fileOf("second\n", "600 0:0"));
+    Path out = work.resolve("moving-out");
+    berth.run("build", tree.toString(), "--output", "oci:" + out + ":m").succeeded();
+    Berth.tool(work, "umoci", "unpack", "--image", out + ":m", work.resolve("moving-bundle").toString());
+    Path moved = work.resolve("moving-bundle/rootfs/moving");
+    assertThat(moved).hasContent("second");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(moved))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
   }
 
   private static String action(Path tree) throws Exception {
