@@ -23,8 +23,8 @@ final class CopyInstruction {
   private void copy(Instruction instruction) {
     String keyword = instruction.keyword();
     if (instruction.flags().containsKey("keep-git-dir")) {
-      throw new IllegalArgumentException(keyword + " --keep-git-dir is not supported yet (berth does not ADD git"
-          + " repositories yet)");
+      throw new IllegalArgumentException(keyword + " --keep-git-dir is not supported (a .git folder is not"
+          + " reproducible); berth adds the commit's files");
     }
     // --link: berth's COPY layers hold the copied files only, as --link's do; the result is the same.
     ShellWords words = stage.words();
@@ -50,7 +50,7 @@ final class CopyInstruction {
         throw new IllegalArgumentException("invalid --checksum '" + checksum + "': sha256: and 64 lower-case hex"
             + " digits");
       }
-      if (sources.size() != 1 || !isHttpUrl(sources.get(0))) {
+      if (sources.size() != 1 || !isHttpUrl(sources.get(0)) || isGitSource(sources.get(0))) {
         throw new IllegalArgumentException("checksum can't be specified for non-HTTP(S) sources");
       }
     }
@@ -78,8 +78,10 @@ final class CopyInstruction {
         contents.add(new StepSpec.Content.Text(heredoc.name(),
             heredoc.expand() ? words.literalQuotes().word(heredoc.data()) : heredoc.data()));
       } else if (isGitSource(source)) {
-        throw new IllegalArgumentException(keyword + " of a git repository ('" + source + "') is not supported yet;"
-            + " clone it into the build context");
+        if (!keyword.equals("ADD")) {
+          throw new IllegalArgumentException("source can't be a URL for COPY ('" + source + "'); use ADD");
+        }
+        contents.add(gitSource(source));
       } else if (source.matches("(?i)[a-z][a-z0-9+.-]*://.*")) {
         if (!keyword.equals("ADD") || !isHttpUrl(source)) {
           throw new IllegalArgumentException(keyword.equals("ADD") ? "ADD of '" + source + "': only http(s) URLs"
@@ -163,6 +165,21 @@ final class CopyInstruction {
       return null;
     }
     return instruction.heredocs().stream().filter(h -> h.name().equals(opening.name())).findFirst().orElse(null);
+  }
+
+  /** BuildKit's git source: {@code URL#REF:SUBDIR}, both after {@code #} optional. */
+  private static StepSpec.Content.Git gitSource(String source) {
+    int hash = source.indexOf('#');
+    String url = hash < 0 ? source : source.substring(0, hash);
+    String fragment = hash < 0 ? "" : source.substring(hash + 1);
+    int colon = fragment.indexOf(':');
+    String ref = colon < 0 ? fragment : fragment.substring(0, colon);
+    String subdir = colon < 0 ? "" : fragment.substring(colon + 1);
+    if (ImagePaths.normalize("/" + subdir).contains("..")) {
+      throw new IllegalArgumentException("the folder '" + subdir + "' of " + url + " leads outside the repository");
+    }
+    return new StepSpec.Content.Git(url, ref.isEmpty() ? null : ref,
+        subdir.isEmpty() ? null : ImagePaths.normalize("/" + subdir).substring(1));
   }
 
   private static boolean isHttpUrl(String source) {

@@ -11,7 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +34,11 @@ final class ContentInputs {
 
   ContentInputs(ContentStore store) {
     this.store = store;
+  }
+
+  /** The files of a git source's tree, checked out once per commit under the store. */
+  List<InputFile> checkout(StepSpec.Content.Git git) throws IOException {
+    return new GitCheckouts(store.root().resolve("berth-git")).files(git);
   }
 
   InputFile input(StepSpec.CopyContent step) throws IOException {

@@ -193,7 +193,7 @@ public final class ImageBuilder implements Builder {
       StepSpec.Copy resolved = new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode());
       layer = ContextCopy.write(store, settings, resolved, inputs, state.layers);
     } else if (step instanceof StepSpec.CopyContent content) {
-      StepSpec.Copy copy = content.asCopy(inputs.get(0).path());
+      StepSpec.Copy copy = content.asCopy(inputs.get(0).path().isEmpty() ? "." : inputs.get(0).path());
       layer = ContextCopy.write(store, settings, new StepSpec.Copy(copy.src(), absolute(state, copy.dest()),
           copy.owner(), copy.mode()), inputs, state.layers);
     } else if (step instanceof StepSpec.Layer merge) {

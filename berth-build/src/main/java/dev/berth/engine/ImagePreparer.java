@@ -32,7 +32,9 @@ public final class ImagePreparer {
       StepSpec step = spec.steps().get(i);
       String source = source(step);
       try {
-        List<InputFile> inputs = step instanceof StepSpec.CopyContent content ? List.of(contents.input(content))
+        List<InputFile> inputs = step instanceof StepSpec.CopyContent content
+            && content.content() instanceof StepSpec.Content.Git git ? contents.checkout(git)
+            : step instanceof StepSpec.CopyContent content ? List.of(contents.input(content))
             : source == null ? List.of() : collector.collect(source, key(step));
         if (step instanceof StepSpec.Run run && !run.mounts().isEmpty()) {
           inputs = bound(collector, run);

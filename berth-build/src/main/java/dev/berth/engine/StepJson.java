@@ -67,6 +67,10 @@ final class StepJson {
         if (url.checksum() != null) {
           fields.put("checksum", url.checksum());
         }
+      } else if (copy.content() instanceof StepSpec.Content.Git git) {  // the commit is keyed by the files it has
+        fields.put("git", git.url());
+        fields.put("ref", git.ref() == null ? "HEAD" : git.ref());
+        fields.put("subdir", git.subdir() == null ? "" : git.subdir());
       }
       out.put("copyContent", fields);
     } else if (step instanceof StepSpec.Shell shell) {

@@ -162,5 +162,11 @@ public sealed interface StepSpec {
      * hash to.
      */
     record Url(String url, String checksum) implements Content {}
+
+    /**
+     * A git repository's tree at {@code ref} (null: the remote's HEAD), or its folder {@code subdir}
+     * (null: all), without {@code .git}: {@code ADD https://host/repo.git#ref:subdir DIR}.
+     */
+    record Git(String url, String ref, String subdir) implements Content {}
   }
 }

@@ -85,9 +85,10 @@ class DockerfileCopyFlagsTest {
     assertThatThrownBy(() -> copies("FROM scratch AS s\nFROM scratch\nCOPY --from=s --parents /a /b/\n"))
         .isInstanceOf(SpecException.class)
         .hasMessageContaining("Dockerfile:3: COPY --from with --parents is not supported yet");
-    assertThatThrownBy(() -> copies("FROM scratch\nADD https://example.org/r.git /src\n"))
-        .isInstanceOf(SpecException.class)
-        .hasMessageContaining("Dockerfile:2: ADD of a git repository ('https://example.org/r.git') is not supported");
+    assertThatThrownBy(() -> copies("FROM scratch\nCOPY https://example.org/r.git /src\n"))
+        .isInstanceOf(SpecException.class).hasMessageContaining("Dockerfile:2: source can't be a URL for COPY");
+    assertThatThrownBy(() -> copies("FROM scratch\nADD --keep-git-dir https://example.org/r.git /src\n"))
+        .isInstanceOf(SpecException.class).hasMessageContaining("Dockerfile:2: ADD --keep-git-dir is not supported");
     assertThatThrownBy(() -> copies("FROM scratch\nCOPY http://example.org/a /a\n"))
         .isInstanceOf(SpecException.class).hasMessageContaining("Dockerfile:2: source can't be a URL for COPY");
     assertThatThrownBy(() -> copies("FROM scratch\nADD --checksum=sha256:abc http://example.org/a /a\n"))
@@ -95,6 +96,23 @@ class DockerfileCopyFlagsTest {
     assertThatThrownBy(() -> copies("FROM scratch\nADD --checksum=sha256:" + "0".repeat(64) + " a /a\n", "a"))
         .isInstanceOf(SpecException.class)
         .hasMessageContaining("Dockerfile:2: checksum can't be specified for non-HTTP(S) sources");
+  }
+
+  /** BuildKit's git sources (dockerfile_addgit_test.go, testAddGit): URL#REF:SUBDIR. */
+  @Test
+  void addOfAGitRepositoryNamesItsRefAndFolder() throws IOException {
+    Files.writeString(context.resolve("Dockerfile"), """
+        FROM scratch
+        ADD https://example.org/r.git#v1:sub/dir /src/
+        ADD git@example.org:team/r.git /all
+        """);
+    List<StepSpec> steps = new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE)
+        .parse(context, "app", Map.of()).image().steps();
+    assertThat(steps).contains(
+        new StepSpec.CopyContent(new StepSpec.Content.Git("https://example.org/r.git", "v1", "sub/dir"), "/src/", null,
+            null),
+        new StepSpec.CopyContent(new StepSpec.Content.Git("git@example.org:team/r.git", null, null), "/all", null,
+            null));
   }
 
   @Test

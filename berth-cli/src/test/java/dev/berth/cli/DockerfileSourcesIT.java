@@ -45,6 +45,17 @@ class DockerfileSourcesIT {
     String rootfs = Berth.tool(work, EXAMPLES.resolve("make-busybox-rootfs").toString()).strip();
     berth.run("import", rootfs, "--as", "busybox:latest").succeeded();
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/git/", exchange -> {  // git's dumb HTTP: the files of bare repositories
+      Path file = work.resolve("git").resolve(exchange.getRequestURI().getPath().substring("/git/".length())).normalize();
+      if (!file.startsWith(work.resolve("git")) || !Files.isRegularFile(file)) {
+        exchange.sendResponseHeaders(404, -1);
+      } else {
+        byte[] body = Files.readAllBytes(file);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
+      exchange.close();
+    });
     server.createContext("/", exchange -> {
       Response response = answers.get(exchange.getRequestURI().getPath());
       if (response == null) {
@@ -234,5 +245,58 @@ class DockerfileSourcesIT {
     assertThat(files("flags")).containsKeys("/foo1/foo2/bar", "/test/foo1/foo2/bar", "/test/foo1/foo2/baz",
         "/1/dir1/file-102.txt", "/1/dir3/file-301.mp3", "/3/file-302.mpeg")
         .doesNotContainKeys("/foo1/foo2/baz", "/1/dir1/file-101.png", "/1/dir1/file-103.jpeg", "/3/file-301.mp3");
+  }
+
+  /** Runs git in {@code directory} with a fixed identity. */
+  private static void git(Path directory, String... args) throws Exception {
+    String[] command = new String[args.length + 5];
+    command[0] = "git";
+    command[1] = "-c";
+    command[2] = "user.name=berth";
+    command[3] = "-c";
+    command[4] = "user.email=berth@example.org";
+    System.arraycopy(args, 0, command, 5, args.length);
+    Berth.tool(directory, command);
+  }
+
+  /**
+   * BuildKit's testAddGit (dockerfile_addgit_test.go), served by git's dumb HTTP on the loopback: a
+   * tag, a branch and a folder of the repository, without .git; a moved branch is a new input.
+   */
+  @Test
+  void addOfAGitRepositoryChecksOutItsRef() throws Exception {
+    Path source = Files.createDirectories(work.resolve("git-source"));
+    git(source, "init", "-q", "-b", "main");
+    Files.createDirectories(source.resolve("sub"));
+    Files.writeString(source.resolve("README"), "one\n");
+    Files.writeString(source.resolve("sub/tool.sh"), "#!/bin/sh\n");
+    source.resolve("sub/tool.sh").toFile().setExecutable(true);
+    git(source, "add", "-A");
+    git(source, "commit", "-q", "-m", "one");
+    git(source, "tag", "-a", "v1", "-m", "v1");
+    Files.writeString(source.resolve("README"), "two\n");
+    git(source, "commit", "-q", "-am", "two");
+    Path bare = work.resolve("git/repo.git");
+    Files.createDirectories(bare.getParent());
+    git(work, "clone", "-q", "--bare", source.toString(), bare.toString());
+    git(bare, "update-server-info");
+    Path tree = tree("gitsrc", """
+        FROM busybox
+        ADD %1$s/git/repo.git#v1 /v1
+        ADD %1$s/git/repo.git#main:sub /tools/
+        ADD %1$s/git/repo.git /head
+        """.formatted(url));
+    berth.run("build", tree.toString()).succeeded();
+    assertThat(files("gitsrc")).containsEntry("/v1/README", fileOf("one\n", "644 0:0"))
+        .containsEntry("/v1/sub/tool.sh", fileOf("#!/bin/sh\n", "755 0:0"))
+        .containsEntry("/tools/tool.sh", fileOf("#!/bin/sh\n", "755 0:0"))
+        .containsEntry("/head/README", fileOf("two\n", "644 0:0"))
+        .doesNotContainKeys("/v1/.git", "/head/.git", "/tools/README");
+    assertThat(action(tree)).isEqualTo("cached");
+    Files.writeString(source.resolve("README"), "three\n");
+    git(source, "commit", "-q", "-am", "three");
+    git(source, "push", "-q", bare.toString(), "main");
+    git(bare, "update-server-info");
+    assertThat(action(tree)).isEqualTo("build");
   }
 }
