@@ -87,6 +87,11 @@ final class BuildContext {
     return matches;
   }
 
+  /** Whether a context path is a directory (or "." the whole context), following a symlink as COPY does. */
+  boolean isDirectory(String relative) {
+    return Files.isDirectory(folder.resolve(relative));
+  }
+
   /** Whether a context file is a tar archive, plain or compressed (told by content), as ADD extracts it. */
   boolean isArchive(String relative) {
     Path file = folder.resolve(relative);

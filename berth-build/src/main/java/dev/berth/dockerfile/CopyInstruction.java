@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 /** COPY and ADD of one stage: sources from the context or another image, into the stage's steps. */
 final class CopyInstruction {
   private static final Pattern MODE = Pattern.compile("[0-7]{1,4}");
+  private static final Pattern CHECKSUM = Pattern.compile("sha256:[0-9a-f]{64}");
 
   private final DockerfileStage stage;
 
@@ -21,20 +22,11 @@ final class CopyInstruction {
 
   private void copy(Instruction instruction) {
     String keyword = instruction.keyword();
-    for (String flag : new String[] {"parents", "exclude", "keep-git-dir"}) {
-      if (instruction.flags().containsKey(flag)) {
-        throw new IllegalArgumentException(keyword + " --" + flag + " is not supported yet");
-      }
-    }
-    if (instruction.flags().containsKey("checksum")) {
-      throw new IllegalArgumentException("checksum can't be specified for non-HTTP(S) sources"
-          + " (and berth does not ADD URLs yet)");
+    if (instruction.flags().containsKey("keep-git-dir")) {
+      throw new IllegalArgumentException(keyword + " --keep-git-dir is not supported (a .git folder is not"
+          + " reproducible); berth adds the commit's files");
     }
     // --link: berth's COPY layers hold the copied files only, as --link's do; the result is the same.
-    if (!instruction.heredocs().isEmpty()) {
-      throw new IllegalArgumentException(keyword + " of a here-document (<<" + instruction.heredocs().get(0).name()
-          + ") is not supported yet; put the text in a file of the build context");
-    }
     ShellWords words = stage.words();
     List<String> parts = instruction.execForm()
         ? instruction.arguments().stream().map(words::word).toList()
@@ -44,36 +36,86 @@ final class CopyInstruction {
     }
     List<String> sources = parts.subList(0, parts.size() - 1);
     String dest = parts.get(parts.size() - 1);
+    if (heredoc(instruction, dest) != null) {
+      throw new IllegalArgumentException(keyword + " cannot take a here-document as its destination");
+    }
     String owner = flag(instruction, "chown", words);
     String mode = flag(instruction, "chmod", words);
     if (mode != null && !MODE.matcher(mode).matches()) {
       throw new IllegalArgumentException("invalid --chmod '" + mode + "': an octal mode such as 0755");
     }
+    String checksum = flag(instruction, "checksum", words);
+    if (checksum != null) {
+      if (!CHECKSUM.matcher(checksum).matches()) {
+        throw new IllegalArgumentException("invalid --checksum '" + checksum + "': sha256: and 64 lower-case hex"
+            + " digits");
+      }
+      if (sources.size() != 1 || !isHttpUrl(sources.get(0)) || isGitSource(sources.get(0))) {
+        throw new IllegalArgumentException("checksum can't be specified for non-HTTP(S) sources");
+      }
+    }
+    boolean parents = flag(instruction, "parents", words) != null;
+    if (parents && !List.of("", "true").contains(flag(instruction, "parents", words))) {
+      throw new IllegalArgumentException("--parents takes no value");
+    }
+    List<String> excludes = excludes(instruction, words);
     String from = flag(instruction, "from", words);
+    if (from != null && (parents || !excludes.isEmpty())) {
+      throw new IllegalArgumentException("COPY --from with " + (parents ? "--parents" : "--exclude")
+          + " is not supported yet");
+    }
     if (from != null) {
       // a wildcard may match one path: as Docker, that is checked when the copy runs
       copyFrom(from, sources, destination(dest, sources.size() > 1, keyword), owner, mode);
       return;
     }
     List<String> expanded = new ArrayList<>();
+    List<StepSpec.Content> contents = new ArrayList<>();
+    java.util.Map<String, String> kept = new java.util.HashMap<>();  // --parents: the part of each path kept
     for (String source : sources) {
-      if (source.matches("(?i)(https?|git|ssh)://.*") || source.startsWith("git@")) {
-        throw new IllegalArgumentException(keyword + " of a URL ('" + source + "') is not supported: berth builds"
-            + " from local files only; download it in a RUN step or into the build context");
+      Heredoc heredoc = heredoc(instruction, source);
+      if (heredoc != null) {  // BuildKit's rules: a quoted word keeps the text as written
+        contents.add(new StepSpec.Content.Text(heredoc.name(),
+            heredoc.expand() ? words.literalQuotes().word(heredoc.data()) : heredoc.data()));
+      } else if (isGitSource(source)) {
+        if (!keyword.equals("ADD")) {
+          throw new IllegalArgumentException("source can't be a URL for COPY ('" + source + "'); use ADD");
+        }
+        contents.add(gitSource(source));
+      } else if (source.matches("(?i)[a-z][a-z0-9+.-]*://.*")) {
+        if (!keyword.equals("ADD") || !isHttpUrl(source)) {
+          throw new IllegalArgumentException(keyword.equals("ADD") ? "ADD of '" + source + "': only http(s) URLs"
+              + " are fetched" : "source can't be a URL for COPY ('" + source + "'); use ADD");
+        }
+        contents.add(new StepSpec.Content.Url(source, checksum));
+      } else {
+        for (String path : stage.conversion.context.expand(source, sources.size() > 1)) {
+          expanded.add(path);
+          kept.put(path, parents ? ParentPaths.kept(source, path) : null);
+        }
       }
-      expanded.addAll(stage.conversion.context.expand(source, sources.size() > 1));
     }
-    if (expanded.isEmpty()) {
+    if (expanded.isEmpty() && contents.isEmpty()) {
       throw new IllegalArgumentException("no file of the build context matches " + sources);
     }
-    String resolvedDest = destination(dest, expanded.size() > 1, keyword);
+    String resolvedDest = destination(parents && !dest.endsWith("/") ? dest + "/" : dest,
+        expanded.size() + contents.size() > 1, keyword);
     for (String source : expanded) {
+      String into = parents ? ParentPaths.destination(directory(resolvedDest), kept.get(source),
+          stage.conversion.context.isDirectory(source)) : resolvedDest;
       if (keyword.equals("ADD") && stage.conversion.context.isArchive(source)) {
-        stage.steps.add(new StepSpec.AddArchive(source, directory(resolvedDest), owner));
+        if (!excludes.isEmpty() && dev.berth.layer.IgnoreRules.parse(excludes)
+            .isExcluded(source.substring(source.lastIndexOf('/') + 1))) {
+          continue;  // an archive --exclude names is left out, not extracted
+        }
+        stage.steps.add(new StepSpec.AddArchive(source, directory(into), owner));
         // --chown: for the directories ADD makes, entries keep their own (BuildKit 20.10); --chmod: not for archives
       } else {
-        stage.steps.add(new StepSpec.Copy(source, resolvedDest, owner, mode));
+        stage.steps.add(new StepSpec.Copy(source, into, owner, mode, excludes));
       }
+    }
+    for (StepSpec.Content content : contents) {
+      stage.steps.add(new StepSpec.CopyContent(content, resolvedDest, owner, mode));
     }
   }
 
@@ -97,6 +139,59 @@ final class CopyInstruction {
       String absolute = ImagePaths.normalize("/" + path);
       stage.steps.add(new StepSpec.CopyFrom(image, absolute, dest, owner, mode));
     }
+  }
+
+  /** {@code --exclude} patterns (the flag may be given several times); a pattern that is blank is refused. */
+  private List<String> excludes(Instruction instruction, ShellWords words) {
+    String value = instruction.flags().get("exclude");
+    if (value == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String pattern : value.split("\n")) {
+      String expanded = words.word(pattern);
+      if (expanded.isBlank()) {
+        throw new IllegalArgumentException("--exclude needs a pattern");
+      }
+      out.add(expanded);
+    }
+    return out;
+  }
+
+  /** The here-document {@code word} opens ({@code <<EOF}, {@code <<-EOF}, quotes already removed), or null. */
+  private static Heredoc heredoc(Instruction instruction, String word) {
+    Heredoc.Opening opening = Heredoc.opening(word);
+    if (opening == null) {
+      return null;
+    }
+    return instruction.heredocs().stream().filter(h -> h.name().equals(opening.name())).findFirst().orElse(null);
+  }
+
+  /** BuildKit's git source: {@code URL#REF:SUBDIR}, both after {@code #} optional. */
+  private static StepSpec.Content.Git gitSource(String source) {
+    int hash = source.indexOf('#');
+    String url = hash < 0 ? source : source.substring(0, hash);
+    String fragment = hash < 0 ? "" : source.substring(hash + 1);
+    int colon = fragment.indexOf(':');
+    String ref = colon < 0 ? fragment : fragment.substring(0, colon);
+    String subdir = colon < 0 ? "" : fragment.substring(colon + 1);
+    if (ImagePaths.normalize("/" + subdir).contains("..")) {
+      throw new IllegalArgumentException("the folder '" + subdir + "' of " + url + " leads outside the repository");
+    }
+    return new StepSpec.Content.Git(url, ref.isEmpty() ? null : ref,
+        subdir.isEmpty() ? null : ImagePaths.normalize("/" + subdir).substring(1));
+  }
+
+  private static boolean isHttpUrl(String source) {
+    return source.regionMatches(true, 0, "http://", 0, 7) || source.regionMatches(true, 0, "https://", 0, 8);
+  }
+
+  /** As BuildKit tells a git source: {@code git@}, {@code git://}, {@code ssh://}, or a URL of a {@code .git} path. */
+  private static boolean isGitSource(String source) {
+    String withoutFragment = source.contains("#") ? source.substring(0, source.indexOf('#')) : source;
+    return source.startsWith("git@") || source.regionMatches(true, 0, "git://", 0, 6)
+        || source.regionMatches(true, 0, "ssh://", 0, 6)
+        || isHttpUrl(source) && withoutFragment.endsWith(".git");
   }
 
   private String flag(Instruction instruction, String flag, ShellWords words) {

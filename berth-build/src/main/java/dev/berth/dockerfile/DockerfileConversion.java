@@ -56,6 +56,7 @@ final class DockerfileConversion {
         if (instruction.keyword().equals("FROM")) {
           stage = from(instruction, automatic);
           stages.add(stage);
+          stage.markLines(instruction.line());
         } else if (stage == null) {
           if (!instruction.keyword().equals("ARG")) {
             throw new IllegalArgumentException(instruction.keyword() + " before the first FROM (only ARG may come"
@@ -64,6 +65,7 @@ final class DockerfileConversion {
           globalArg(instruction, automatic);
         } else {
           stage.apply(instruction);
+          stage.markLines(instruction.line());
         }
       } catch (IllegalArgumentException e) {
         throw new SpecException(parsed.file(), instruction.line(), e.getMessage());

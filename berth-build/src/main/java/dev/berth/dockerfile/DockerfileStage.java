@@ -30,6 +30,8 @@ final class DockerfileStage {
   final Map<String, String> env = new LinkedHashMap<>();
   final Map<String, String> args = new LinkedHashMap<>();
   final List<StepSpec> steps = new ArrayList<>();
+  /** The Dockerfile line of each step, for errors found while building it. */
+  final List<Integer> stepLines = new ArrayList<>();
   final Set<Integer> stageDependencies = new LinkedHashSet<>();
   final Set<String> unknownReferences = new TreeSet<>();
   List<String> shell;
@@ -117,6 +119,13 @@ final class DockerfileStage {
 
   ShellWords words() {
     return new ShellWords(this::lookup, conversion.parsed.escape());
+  }
+
+  /** The lines of the steps added since the last call: {@code line}. */
+  void markLines(int line) {
+    while (stepLines.size() < steps.size()) {
+      stepLines.add(line);
+    }
   }
 
   void apply(Instruction instruction) {
@@ -218,14 +227,10 @@ final class DockerfileStage {
 
   private void run(Instruction instruction) {
     String mounts = instruction.flags().get("mount");
-    if (mounts != null) {
-      RunMounts.apply(this, mounts, words());
-    }
+    List<StepSpec.Mount> stepMounts = mounts == null ? List.of() : RunMounts.apply(this, mounts, words());
     String network = instruction.flags().get("network");
-    if (network != null && !network.equals("default") && !network.equals("host")) {
-      throw new IllegalArgumentException(network.equals("none")
-          ? "RUN --network=none is not supported yet (berth runs Dockerfile steps with the host's network)"
-          : "invalid RUN --network '" + network + "': default, none or host");
+    if (network != null && !network.equals("default") && !network.equals("host") && !network.equals("none")) {
+      throw new IllegalArgumentException("invalid RUN --network '" + network + "': default, none or host");
     }
     String security = instruction.flags().get("security");
     if (security != null && !security.equals("sandbox")) {
@@ -233,7 +238,9 @@ final class DockerfileStage {
           ? "RUN --security=insecure is not supported (berth runs steps with Docker's default capabilities)"
           : "invalid RUN --security '" + security + "': sandbox or insecure");
     }
-    steps.add(new StepSpec.Run(command(instruction, "RUN")));
+    // none: the step gets a network namespace of its own, with only its own loopback
+    steps.add(new StepSpec.Run(command(instruction, "RUN"), "none".equals(network) ? ImageSpec.Network.NONE : null,
+        stepMounts));
   }
 
   private Command command(Instruction instruction, String keyword) {
@@ -304,6 +311,6 @@ final class DockerfileStage {
         expose, labels, volumes, stopSignal, healthcheck, onBuild, shell, author);
     return new ImageSpec(conversion.context.folder(), conversion.parsed.file(), imageName(), baseName(),
         stagePlatform, steps, config,
-        ImageSpec.Network.HOST, caches, secrets, List.of(), isFinal() ? conversion.tags : List.of("{key}"));
+        ImageSpec.Network.HOST, caches, secrets, List.of(), isFinal() ? conversion.tags : List.of("{key}"), stepLines);
   }
 }

@@ -1,6 +1,9 @@
 package dev.berth.dockerfile;
 
 import dev.berth.spec.ImageSpec;
+import dev.berth.spec.StepSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -16,24 +19,84 @@ import java.util.Set;
 final class RunMounts {
   private static final Set<String> CACHE_KEYS = Set.of("type", "target", "dst", "destination", "id", "sharing",
       "mode", "uid", "gid", "readonly", "ro", "rw", "readwrite", "from", "source", "src");
+  private static final Set<String> BIND_KEYS = Set.of("type", "target", "dst", "destination", "source", "src",
+      "from", "rw", "readwrite", "ro", "readonly");
+  private static final Set<String> TMPFS_KEYS = Set.of("type", "target", "dst", "destination", "size");
   private static final Set<String> SECRET_KEYS = Set.of("type", "target", "dst", "destination", "id", "required",
       "mode", "uid", "gid");
 
   private RunMounts() {}
 
-  /** Applies each {@code --mount} value (several are separated by newlines) of a RUN to {@code stage}. */
-  static void apply(DockerfileStage stage, String mounts, ShellWords words) {
+  /**
+   * Applies each {@code --mount} value (several are separated by newlines) of a RUN to {@code stage}:
+   * caches and secrets to the stage; binds and tmpfs, returned, to this step alone.
+   */
+  static List<StepSpec.Mount> apply(DockerfileStage stage, String mounts, ShellWords words) {
+    List<StepSpec.Mount> out = new ArrayList<>();
     for (String mount : mounts.split("\n")) {
       Map<String, String> options = options(words.word(mount));
       String type = options.getOrDefault("type", "bind").toLowerCase(Locale.ROOT);
       switch (type) {
         case "cache" -> cache(stage, options);
         case "secret" -> secret(stage, options);
-        case "bind", "tmpfs", "ssh" -> throw new IllegalArgumentException("RUN --mount=type=" + type
-            + " is not supported yet (berth supports type=cache and type=secret)");
+        case "bind" -> out.add(bind(stage, options));
+        case "tmpfs" -> out.add(tmpfs(stage, options));
+        case "ssh" -> throw new IllegalArgumentException("RUN --mount=type=ssh is not supported yet: berth does"
+            + " not forward an SSH agent into steps");
         default -> throw new IllegalArgumentException("unsupported mount type '" + type + "'");
       }
     }
+    return out;
+  }
+
+  /** BuildKit's bind: {@code source} (default: all) of the context at {@code target}, read-only unless {@code rw}. */
+  private static StepSpec.Mount bind(DockerfileStage stage, Map<String, String> options) {
+    check(options, BIND_KEYS, "bind");
+    String target = target(options);
+    if (target == null) {
+      throw new IllegalArgumentException("RUN --mount=type=bind needs a target");
+    }
+    if (options.containsKey("from")) {
+      throw new IllegalArgumentException("RUN --mount=type=bind,from=" + options.get("from")
+          + " is not supported yet (berth binds files of the build context)");
+    }
+    String source = options.getOrDefault("source", options.getOrDefault("src", "."));
+    String relative = ImagePaths.normalize("/" + source).substring(1);
+    boolean readWrite = flag(options, "rw") || flag(options, "readwrite");
+    if (flag(options, "ro") || flag(options, "readonly")) {
+      readWrite = false;
+    }
+    return new StepSpec.Mount.Bind(relative.isEmpty() ? "." : relative, absolute(stage, target), readWrite);
+  }
+
+  /** BuildKit's tmpfs: an empty file system at {@code target}, {@code size} bytes at most. */
+  private static StepSpec.Mount tmpfs(DockerfileStage stage, Map<String, String> options) {
+    check(options, TMPFS_KEYS, "tmpfs");
+    String target = target(options);
+    if (target == null) {
+      throw new IllegalArgumentException("RUN --mount=type=tmpfs needs a target");
+    }
+    long size = 0;
+    if (options.containsKey("size")) {
+      size = Sizes.bytes(options.get("size"));
+    }
+    return new StepSpec.Mount.Tmpfs(absolute(stage, target), size);
+  }
+
+  private static boolean flag(Map<String, String> options, String key) {
+    String value = options.get(key);
+    if (value == null) {
+      return false;
+    }
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException("invalid value '" + value + "' of " + key + ": true or false");
+    }
+    return value.equals("true");
+  }
+
+  private static String absolute(DockerfileStage stage, String target) {
+    return ImagePaths.normalize(target.startsWith("/") ? target
+        : (stage.workdir == null ? "/" : stage.workdir + "/") + target);
   }
 
   private static Map<String, String> options(String value) {
@@ -68,8 +131,7 @@ final class RunMounts {
     if (options.containsKey("from") || options.containsKey("source") || options.containsKey("src")) {
       throw new IllegalArgumentException("RUN --mount=type=cache with from/source is not supported yet");
     }
-    String absolute = ImagePaths.normalize(target.startsWith("/") ? target
-        : (stage.workdir == null ? "/" : stage.workdir + "/") + target);
+    String absolute = absolute(stage, target);
     if (!stage.caches.contains(absolute)) {
       stage.caches.add(absolute);
     }

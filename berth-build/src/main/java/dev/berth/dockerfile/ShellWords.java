@@ -14,11 +14,27 @@ import java.util.function.Function;
 final class ShellWords {
   private final Function<String, String> variables;
   private final char escape;
+  /** Quotes are text, not quoting (BuildKit's processing of a here-document's content). */
+  private final boolean quotesLiteral;
 
   /** {@code variables} gives a variable's value, or null when it is not set. */
   ShellWords(Function<String, String> variables, char escape) {
+    this(variables, escape, false);
+  }
+
+  private ShellWords(Function<String, String> variables, char escape, boolean quotesLiteral) {
     this.variables = variables;
     this.escape = escape;
+    this.quotesLiteral = quotesLiteral;
+  }
+
+  /**
+   * The same variables, processed as BuildKit expands a here-document of COPY or ADD: quotes stay
+   * as written, a backslash (whatever the escape directive says) takes the next character as it is,
+   * and variables expand.
+   */
+  ShellWords literalQuotes() {
+    return new ShellWords(variables, '\\', true);
   }
 
   /** The whole text as one word (spaces kept). */
@@ -73,6 +89,8 @@ final class ShellWords {
         if (!in.done()) {
           current.append(in.next());
         }  // an escape character that ends the text is dropped, as Docker does
+      } else if (quotesLiteral && (c == '\'' || c == '"')) {
+        current.append(c);
       } else if (c == '\'') {
         current.append(in.until('\'', "single quote"));
       } else if (c == '"') {

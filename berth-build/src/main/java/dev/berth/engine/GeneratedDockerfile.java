@@ -63,6 +63,15 @@ final class GeneratedDockerfile {
     boolean needsNetwork = false;
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
+      if (step instanceof StepSpec.Run run && !run.mounts().isEmpty()) {
+        throw new BuildException(spec.name() + ": RUN --mount=type=bind|tmpfs needs the native builder (Docker's"
+            + " legacy builder has no mounts)");
+      }
+      if (step instanceof StepSpec.Run run && run.network() == ImageSpec.Network.NONE
+          && spec.network() == ImageSpec.Network.HOST) {
+        throw new BuildException(spec.name() + ": RUN --network=none needs the native builder (Docker's legacy"
+            + " builder gives every step of a build the same network)");
+      }
       needsNetwork |= StepCommands.installsPackages(step)
           || step instanceof StepSpec.Run && spec.network() == ImageSpec.Network.HOST;
       generated.step(spec, step, "s" + (i + 1), prepared.stepInputs().get(i), sourceReferences);
@@ -95,7 +104,11 @@ final class GeneratedDockerfile {
     } else if (step instanceof StepSpec.BuildArgs args) {
       new TreeMap<>(args.variables()).forEach((name, value) -> line("ARG " + name + "=" + quoted(value, spec)));
     } else if (step instanceof StepSpec.Copy copy) {
-      copy(spec, copy, directory, inputs);
+      if (!inputs.isEmpty()) {  // empty: --exclude left nothing of a file source
+        copy(spec, copy, directory, inputs);
+      }
+    } else if (step instanceof StepSpec.CopyContent content) {  // the here-document or download, as a file
+      copy(spec, content.asCopy(inputs.get(0).path()), directory, inputs);
     } else if (step instanceof StepSpec.Layer merge) {
       LayerBlob layer = MergedLayer.write(store, new BuildSettings(Compression.NONE, settings.sourceDateEpoch()),
           spec.folder(), merge, inputs);
@@ -133,7 +146,7 @@ final class GeneratedDockerfile {
     for (InputFile input : inputs) {
       String contextPath = directorySource
           ? CopyPaths.join(directory, CopyPaths.relativeTo(top.path(), input.path()))
-          : directory + "/" + top.source().getFileName();
+          : directory + "/" + top.path().substring(top.path().lastIndexOf('/') + 1);
       EntryAttributes attributes = new EntryAttributes(0, 0, mode != null ? mode : input.mode() & 07777);
       switch (input.kind()) {
         case DIRECTORY -> context.addDirectory(contextPath, attributes);
@@ -141,7 +154,8 @@ final class GeneratedDockerfile {
         case SYMLINK -> context.addSymlink(contextPath, input.linkTarget(), new EntryAttributes(0, 0, null));
       }
     }
-    String source = directorySource ? directory + "/" : directory + "/" + top.source().getFileName();
+    String source = directorySource ? directory + "/"
+        : directory + "/" + top.path().substring(top.path().lastIndexOf('/') + 1);
     requireLiteral(spec, destination);
     line("COPY" + chown(copy.owner()) + " " + json(List.of(source, destination)));
   }

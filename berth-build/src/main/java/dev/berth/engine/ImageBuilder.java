@@ -79,7 +79,15 @@ public final class ImageBuilder implements Builder {
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
       state.stepIndex = i + 1;
       state.stepCount = spec.steps().size();
-      apply(spec, step, inputs, chain, label, state, prepared.sources());
+      try {
+        apply(spec, step, inputs, chain, label, state, prepared.sources());
+      } catch (BuildException e) {  // a Dockerfile step's failure names its line, as Docker's do
+        java.util.Optional<String> origin = spec.stepOrigin(i);
+        if (origin.isEmpty() || e.getMessage().contains(origin.get())) {
+          throw e;
+        }
+        throw new BuildException(origin.get() + ": " + e.getMessage(), e);
+      }
     }
     VolumeCheck.check(store, spec, state.layers);
     ImageConfig finalConfig = RuntimeConfigs.apply(state.config, spec.config());
@@ -163,6 +171,9 @@ public final class ImageBuilder implements Builder {
           .withEmptyLayerHistory("berth user " + user.user());
       return;
     }
+    if (step instanceof StepSpec.Copy && inputs.isEmpty()) {  // --exclude left nothing of a file source
+      return;
+    }
     var cached = settings.stepReuse() == StepReuse.NEVER ? Optional.<LayerBlob>empty() : stepCache.find(stepKey);
     if (cached.isPresent()) {
       finished(spec, step, state, BuildEvent.Cache.HIT, 0);
@@ -187,6 +198,10 @@ public final class ImageBuilder implements Builder {
     if (step instanceof StepSpec.Copy copy) {
       StepSpec.Copy resolved = new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode());
       layer = ContextCopy.write(store, settings, resolved, inputs, state.layers);
+    } else if (step instanceof StepSpec.CopyContent content) {
+      StepSpec.Copy copy = content.asCopy(inputs.get(0).path().isEmpty() ? "." : inputs.get(0).path());
+      layer = ContextCopy.write(store, settings, new StepSpec.Copy(copy.src(), absolute(state, copy.dest()),
+          copy.owner(), copy.mode()), inputs, state.layers);
     } else if (step instanceof StepSpec.Layer merge) {
       layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
     } else if (step instanceof StepSpec.CopyFrom copyFrom) {
@@ -199,7 +214,7 @@ public final class ImageBuilder implements Builder {
           archive.owner(), state.layers);
     } else {
       StepRunner.Result result = runner.run(new StepRunner.Request(spec, step, label, state.config,
-          List.copyOf(state.layers), settings, state.shell, state.buildArgs));
+          List.copyOf(state.layers), settings, state.shell, state.buildArgs, inputs));
       if (result.layer().isEmpty()) {
         state.config = state.config.withEmptyLayerHistory("berth " + describe(step));
         finished(spec, step, state, BuildEvent.Cache.MISS, started);
@@ -319,7 +334,7 @@ public final class ImageBuilder implements Builder {
     boolean selfContained = step instanceof StepSpec.Layer
         || step instanceof StepSpec.Copy copy && copy.dest().startsWith("/")
             && (copy.owner() == null || copy.owner().matches("[0-9]+(:[0-9]+)?"));
-    if (!selfContained) {
+    if (!selfContained || inputs.isEmpty()) {
       return null;
     }
     Map<String, Object> document = new LinkedHashMap<>();
@@ -351,7 +366,8 @@ public final class ImageBuilder implements Builder {
       document.put("source", sources.get(copyFrom.image()).toString());
       document.put("workdir", configSoFar.config().workingDir());
     }
-    if (!(step instanceof StepSpec.Copy) && !(step instanceof StepSpec.Layer) && !(step instanceof StepSpec.CopyFrom)) {
+    if (!(step instanceof StepSpec.Copy) && !(step instanceof StepSpec.Layer) && !(step instanceof StepSpec.CopyFrom)
+        && !(step instanceof StepSpec.CopyContent)) {
       document.put("env", configSoFar.config().env());
       document.put("user", configSoFar.config().user());
       document.put("workdir", configSoFar.config().workingDir());

@@ -10,10 +10,13 @@ import java.util.List;
 public final class ImagePreparer {
   private final BuildSettings settings;
   private final InputCollector.FileDigests digests;
+  private final ContentInputs contents;
 
-  public ImagePreparer(BuildSettings settings, InputCollector.FileDigests digests) {
+  /** {@code store} keeps what is not a file of the folder: here-documents and downloads. */
+  public ImagePreparer(BuildSettings settings, InputCollector.FileDigests digests, dev.berth.store.ContentStore store) {
     this.settings = settings;
     this.digests = digests;
+    this.contents = new ContentInputs(store);
   }
 
   public ImageBuilder.PreparedImage prepare(ImageSpec spec, String baseIdentity) throws IOException {
@@ -25,10 +28,28 @@ public final class ImagePreparer {
       java.util.Map<String, ContentKey> sources) throws IOException {
     InputCollector collector = new InputCollector(spec, digests);
     List<List<InputFile>> stepInputs = new ArrayList<>();
-    for (StepSpec step : spec.steps()) {
+    for (int i = 0; i < spec.steps().size(); i++) {
+      StepSpec step = spec.steps().get(i);
       String source = source(step);
-      List<InputFile> inputs = source == null ? List.of() : collector.collect(source, key(step));
-      stepInputs.add(inputs);
+      try {
+        List<InputFile> inputs = step instanceof StepSpec.CopyContent content
+            && content.content() instanceof StepSpec.Content.Git git ? contents.checkout(git)
+            : step instanceof StepSpec.CopyContent content ? List.of(contents.input(content))
+            : source == null ? List.of() : collector.collect(source, key(step));
+        if (step instanceof StepSpec.Run run && !run.mounts().isEmpty()) {
+          inputs = bound(collector, run);
+        }
+        if (step instanceof StepSpec.Copy copy && !copy.excludes().isEmpty()) {
+          inputs = excluded(inputs, copy.excludes());
+        }
+        stepInputs.add(inputs);
+      } catch (BuildException e) {  // a Dockerfile's step names its line
+        java.util.Optional<String> origin = spec.stepOrigin(i);
+        if (origin.isEmpty()) {
+          throw e;
+        }
+        throw new BuildException(origin.get() + ": " + e.getMessage(), e);
+      }
     }
     var unkeyed = new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, null);
     java.util.Map<String, Object> specDocument = StepJson.spec(spec);
@@ -46,6 +67,39 @@ public final class ImagePreparer {
     ContentKey key = ContentKey.compute(specDocument, List.copyOf(unkeyed.inputs().values()), baseIdentity,
         settings);
     return new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, key, sources, version);
+  }
+
+  /**
+   * {@code inputs} without what {@code --exclude} patterns match: under a directory source, paths
+   * relative to it (a matched directory goes with all it holds); a file source by its name.
+   */
+  static List<InputFile> excluded(List<InputFile> inputs, List<String> patterns) {
+    dev.berth.layer.IgnoreRules rules = dev.berth.layer.IgnoreRules.parse(patterns);
+    InputFile top = inputs.get(0);
+    if (top.kind() != InputFile.Kind.DIRECTORY) {
+      return rules.isExcluded(top.path().substring(top.path().lastIndexOf('/') + 1)) ? List.of() : inputs;
+    }
+    List<InputFile> out = new ArrayList<>();
+    for (InputFile input : inputs) {
+      String relative = CopyPaths.relativeTo(top.path(), input.path());
+      if (relative.isEmpty() || !rules.isExcluded(relative)) {
+        out.add(input);
+      }
+    }
+    return out;
+  }
+
+  /** The folder's files a RUN step's bind mounts show, each once, sorted by path. */
+  private static List<InputFile> bound(InputCollector collector, StepSpec.Run run) throws IOException {
+    java.util.Map<String, InputFile> out = new java.util.TreeMap<>();
+    for (StepSpec.Mount mount : run.mounts()) {
+      if (mount instanceof StepSpec.Mount.Bind bind) {
+        for (InputFile input : collector.collect(bind.source(), "RUN --mount=type=bind")) {
+          out.putIfAbsent(input.path(), input);
+        }
+      }
+    }
+    return List.copyOf(out.values());
   }
 
   /** The image's {@code {version}}: its changelog's top version plus the run's suffix; null without a changelog. */

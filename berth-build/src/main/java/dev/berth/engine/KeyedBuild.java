@@ -31,7 +31,7 @@ public final class KeyedBuild {
     this.store = store;
     this.settings = settings;
     this.resolver = resolver;
-    this.preparer = new ImagePreparer(settings, digests);
+    this.preparer = new ImagePreparer(settings, digests, store);
     this.builder = builder;
   }
 
@@ -85,9 +85,19 @@ public final class KeyedBuild {
   private java.util.Map<String, ContentKey> withExternalSources(ImageSpec spec, java.util.Map<String, ContentKey> sources)
       throws IOException {
     java.util.Map<String, ContentKey> out = new java.util.TreeMap<>(sources);
-    for (dev.berth.spec.StepSpec step : spec.steps()) {
-      if (step instanceof dev.berth.spec.StepSpec.CopyFrom copy && !out.containsKey(copy.image())) {
-        BaseImage image = resolver.resolve(copy.image(), spec.platform(), settings.created());
+    for (int i = 0; i < spec.steps().size(); i++) {
+      if (spec.steps().get(i) instanceof dev.berth.spec.StepSpec.CopyFrom copy && !out.containsKey(copy.image())) {
+        BaseImage image;
+        try {
+          image = resolver.resolve(copy.image(), spec.platform(), settings.created());
+        } catch (BuildException e) {  // a Dockerfile's COPY --from names its line
+          java.util.Optional<String> origin = spec.stepOrigin(i);
+          if (origin.isEmpty()) {
+            throw e;
+          }
+          throw new BuildException(origin.get() + ": COPY --from=" + copy.image() + " names no stage: "
+              + e.getMessage(), e);
+        }
         out.put(copy.image(), new ContentKey(image.manifestDescriptor().digest()));
       }
     }

@@ -22,10 +22,23 @@ final class StepJson {
       out.put("requirements", requirements.file());
     } else if (step instanceof StepSpec.Run run) {
       out.put("run", command(run.command()));
+      if (run.network() != null) {
+        out.put("runNetwork", run.network().name());
+      }
+      if (!run.mounts().isEmpty()) {  // what a bind shows is keyed as the step's input files
+        out.put("runMounts", run.mounts().stream().map(mount -> mount instanceof StepSpec.Mount.Bind bind
+            ? Map.<String, Object>of("bind", bind.source(), "target", bind.target(), "rw", bind.readWrite())
+            : Map.<String, Object>of("tmpfs", ((StepSpec.Mount.Tmpfs) mount).target(),
+                "size", ((StepSpec.Mount.Tmpfs) mount).size())).toList());
+      }
     } else if (step instanceof StepSpec.Layer layer) {
       out.put("layers", Map.of("src", layer.src(), "dest", layer.dest()));
     } else if (step instanceof StepSpec.Copy copy) {
-      out.put("copy", copyFields(copy.src(), copy.dest(), copy.owner(), copy.mode()));
+      Map<String, Object> fields = copyFields(copy.src(), copy.dest(), copy.owner(), copy.mode());
+      if (!copy.excludes().isEmpty()) {
+        fields.put("excludes", copy.excludes());
+      }
+      out.put("copy", fields);
     } else if (step instanceof StepSpec.Env env) {
       out.put("env", new TreeMap<>(env.variables()));
     } else if (step instanceof StepSpec.DefaultEnv defaults) {
@@ -44,6 +57,22 @@ final class StepJson {
         fields.put("owner", archive.owner());
       }
       out.put("addArchive", fields);
+    } else if (step instanceof StepSpec.CopyContent copy) {
+      Map<String, Object> fields = copyFields(null, copy.dest(), copy.owner(), copy.mode());
+      fields.remove("src");
+      if (copy.content() instanceof StepSpec.Content.Text text) {
+        fields.put("heredoc", text.name());  // the text itself is keyed as the input file's digest
+      } else if (copy.content() instanceof StepSpec.Content.Url url) {
+        fields.put("url", url.url());
+        if (url.checksum() != null) {
+          fields.put("checksum", url.checksum());
+        }
+      } else if (copy.content() instanceof StepSpec.Content.Git git) {  // the commit is keyed by the files it has
+        fields.put("git", git.url());
+        fields.put("ref", git.ref() == null ? "HEAD" : git.ref());
+        fields.put("subdir", git.subdir() == null ? "" : git.subdir());
+      }
+      out.put("copyContent", fields);
     } else if (step instanceof StepSpec.Shell shell) {
       out.put("shell", shell.shell());
     } else if (step instanceof StepSpec.BuildArgs args) {

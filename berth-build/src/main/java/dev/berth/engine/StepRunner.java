@@ -15,9 +15,19 @@ public interface StepRunner {
    * @param layers the image's layers so far, bottom first
    * @param shell what runs shell-form commands (Dockerfile SHELL; /bin/sh -c by default)
    * @param buildArgs Dockerfile ARG values in force: environment of the command, not of the image
+   * @param inputs the folder's files the step's bind mounts show (RUN --mount=type=bind)
    */
   record Request(ImageSpec spec, StepSpec step, String label, ImageConfig imageSoFar, List<LayerBlob> layers,
-      BuildSettings settings, List<String> shell, java.util.Map<String, String> buildArgs) {}
+      BuildSettings settings, List<String> shell, java.util.Map<String, String> buildArgs, List<InputFile> inputs) {
+    public Request {
+      inputs = inputs == null ? List.of() : List.copyOf(inputs);
+    }
+
+    public Request(ImageSpec spec, StepSpec step, String label, ImageConfig imageSoFar, List<LayerBlob> layers,
+        BuildSettings settings, List<String> shell, java.util.Map<String, String> buildArgs) {
+      this(spec, step, label, imageSoFar, layers, settings, shell, buildArgs, List.of());
+    }
+  }
 
   /** The step's layer, or empty when it changed no file. */
   record Result(Optional<LayerBlob> layer) {}

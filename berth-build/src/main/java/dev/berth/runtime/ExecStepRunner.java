@@ -60,6 +60,8 @@ public final class ExecStepRunner implements StepRunner {
       Path work = step.path();
       List<String> mountPoints = new ArrayList<>();
       List<OciRuntimeConfig.Bind> binds = binds(spec, request.step(), Files.createDirectories(work), mountPoints);
+      binds.addAll(StepMounts.binds(request, work, mountPoints));
+      List<OciRuntimeConfig.Tmpfs> tmpfs = StepMounts.tmpfs(request.step(), mountPoints);
       LayerBuilder layer = new LayerBuilder(request.settings().compression(), request.settings().sourceDateEpoch());
       if (useOverlay(work)) {
         Path upper = Files.createDirectories(work.resolve("upper"));
@@ -68,7 +70,7 @@ public final class ExecStepRunner implements StepRunner {
             Files.createDirectories(work.resolve("empty")), upper, Files.createDirectories(work.resolve("work")),
             work.resolve("merged"))) {
           points = MountPoints.inspect(overlay.merged(), mountPoints);
-          execute(request, overlay.merged(), binds, work);
+          execute(request, overlay.merged(), binds, tmpfs, work);
         }
         points.removeStubs(upper, true);
         UpperDirDiff.addChanges(upper, layer, Set.of());
@@ -79,7 +81,7 @@ public final class ExecStepRunner implements StepRunner {
         Path before = work.resolve("before");
         copyTree(rootfs, before);
         MountPoints points = MountPoints.inspect(rootfs, mountPoints);
-        execute(request, rootfs, binds, work);
+        execute(request, rootfs, binds, tmpfs, work);
         points.removeStubs(rootfs, false);
         TreeDiff.addChanges(before, rootfs, layer);
       }
@@ -98,7 +100,8 @@ public final class ExecStepRunner implements StepRunner {
     return overlayWorks;
   }
 
-  private void execute(Request request, Path rootfs, List<OciRuntimeConfig.Bind> binds, Path work) throws IOException {
+  private void execute(Request request, Path rootfs, List<OciRuntimeConfig.Bind> binds,
+      List<OciRuntimeConfig.Tmpfs> tmpfs, Path work) throws IOException {
     ImageSpec spec = request.spec();
     ImageConfig.ContainerConfig config = request.imageSoFar().config();
     String workdir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
@@ -112,9 +115,11 @@ public final class ExecStepRunner implements StepRunner {
     }
     OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(StepCommands.argv(request.step(), request.shell(), spec.caches()),
         env, ids.uid(), ids.gid(), ids.groups(), workdir);
-    boolean hostNetwork = StepCommands.installsPackages(request.step()) || spec.network() == ImageSpec.Network.HOST;
+    ImageSpec.Network network = request.step() instanceof StepSpec.Run run && run.network() != null ? run.network()
+        : spec.network();
+    boolean hostNetwork = StepCommands.installsPackages(request.step()) || network == ImageSpec.Network.HOST;
     Path bundle = Files.createDirectories(work.resolve("bundle"));
-    Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, hostNetwork, binds,
+    Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, hostNetwork, binds, tmpfs,
         OciRuntimeConfig.openFilesHardLimit()), timeout, OutputLines.of(spec.name(), output));
     if (!exit.succeeded() && exit.tail().stream().anyMatch(line -> line.contains("No space left on device"))) {
       throw new BuildException(spec.name() + ": " + request.label() + " failed: no space left in the store "

@@ -35,8 +35,16 @@ public final class OciRuntimeConfig {
   /** A host path bound into the container. */
   public record Bind(Path source, String destination, boolean readOnly) {}
 
+  /** An empty tmpfs at {@code destination}, at most {@code size} bytes (0: the kernel's default). */
+  public record Tmpfs(String destination, long size) {}
+
   public static Map<String, Object> build(Path rootfs, boolean readOnlyRoot, Process process, boolean hostNetwork,
       List<Bind> binds, long openFilesLimit) {
+    return build(rootfs, readOnlyRoot, process, hostNetwork, binds, List.of(), openFilesLimit);
+  }
+
+  public static Map<String, Object> build(Path rootfs, boolean readOnlyRoot, Process process, boolean hostNetwork,
+      List<Bind> binds, List<Tmpfs> tmpfs, long openFilesLimit) {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("ociVersion", "1.0.2");
     Map<String, Object> proc = new LinkedHashMap<>();
@@ -73,6 +81,13 @@ public final class OciRuntimeConfig {
       List<String> options = new ArrayList<>(List.of("rbind", "nosuid", "nodev"));
       options.add(bind.readOnly() ? "ro" : "rw");
       mounts.add(mount(bind.destination(), "bind", bind.source().toString(), options));
+    }
+    for (Tmpfs mount : tmpfs) {
+      List<String> options = new ArrayList<>(List.of("nosuid", "nodev", "mode=1777"));
+      if (mount.size() > 0) {
+        options.add("size=" + mount.size());
+      }
+      mounts.add(mount(mount.destination(), "tmpfs", "tmpfs", options));
     }
     config.put("mounts", mounts);
     Map<String, Object> linux = new LinkedHashMap<>();

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param folder the image folder; every input file lies inside it
  * @param file the spec file (for messages)
  * @param base another image of the tree, {@code scratch}, or a reference (registry, oci:, docker-archive:)
+ * @param stepLines the line of {@code file} each step comes from (a Dockerfile's instruction), 0 when
+ *     unknown; empty for specs whose steps have no line of their own
  */
 public record ImageSpec(
     Path folder,
@@ -25,14 +27,34 @@ public record ImageSpec(
     List<String> caches,
     List<Secret> secrets,
     List<Command> verify,
-    List<String> tags) {
+    List<String> tags,
+    List<Integer> stepLines) {
+
+  /** A spec whose steps name no line of their file. */
+  public ImageSpec(Path folder, Path file, String name, String base, Platform platform, List<StepSpec> steps,
+      RuntimeConfig config, Network network, List<String> caches, List<Secret> secrets, List<Command> verify,
+      List<String> tags) {
+    this(folder, file, name, base, platform, steps, config, network, caches, secrets, verify, tags, List.of());
+  }
 
   public ImageSpec {
+    stepLines = stepLines == null ? List.of() : List.copyOf(stepLines);
     steps = List.copyOf(steps);
     caches = List.copyOf(caches);
     secrets = List.copyOf(secrets);
     verify = List.copyOf(verify);
     tags = List.copyOf(tags);
+  }
+
+  /**
+   * Where step {@code index} was written, {@code FILE:LINE} (a Dockerfile's instruction), for
+   * errors found while building; empty when the spec does not say.
+   */
+  public java.util.Optional<String> stepOrigin(int index) {
+    if (file == null || index < 0 || index >= stepLines.size() || stepLines.get(index) <= 0) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(file + ":" + stepLines.get(index));
   }
 
   /** The ignore file that filters this image's inputs; see {@link #ignoreFile(Path, Path)}. */

@@ -22,14 +22,50 @@ public sealed interface StepSpec {
   /** {@code requirements: FILE}: a pip requirements file of the image folder. */
   record Requirements(String file) implements StepSpec {}
 
-  /** {@code run:} one command. */
-  record Run(Command command) implements StepSpec {}
+  /**
+   * {@code run:} one command. {@code network}: the step's own network (a Dockerfile's
+   * {@code RUN --network}), or null for the image's.
+   */
+  record Run(Command command, ImageSpec.Network network, List<Mount> mounts) implements StepSpec {
+    public Run {
+      mounts = mounts == null ? List.of() : List.copyOf(mounts);
+    }
+
+    public Run(Command command) {
+      this(command, null, List.of());
+    }
+
+    public Run(Command command, ImageSpec.Network network) {
+      this(command, network, List.of());
+    }
+  }
+
+  /** A mount of one {@link Run} step only (a Dockerfile's {@code RUN --mount=type=bind|tmpfs}); never in a layer. */
+  sealed interface Mount {
+    /** Files of the folder ({@code source}, relative to it) at {@code target}; writes are thrown away when {@code readWrite}. */
+    record Bind(String source, String target, boolean readWrite) implements Mount {}
+
+    /** An empty tmpfs at {@code target}, at most {@code size} bytes (0: the kernel's default). */
+    record Tmpfs(String target, long size) implements Mount {}
+  }
 
   /** {@code layers:} a directory or .zip merged under {@code dest} (default /opt), one layer each. */
   record Layer(String src, String dest) implements StepSpec {}
 
-  /** {@code copy:} files of the image folder into the image. */
-  record Copy(String src, String dest, String owner, String mode) implements StepSpec {}
+  /**
+   * {@code copy:} files of the image folder into the image. {@code excludes}: patterns (as
+   * {@code .dockerignore}'s) of paths under {@code src} that are left out (a Dockerfile's
+   * {@code --exclude}); a file source is matched by its name.
+   */
+  record Copy(String src, String dest, String owner, String mode, List<String> excludes) implements StepSpec {
+    public Copy {
+      excludes = excludes == null ? List.of() : List.copyOf(excludes);
+    }
+
+    public Copy(String src, String dest, String owner, String mode) {
+      this(src, dest, owner, mode, List.of());
+    }
+  }
 
   /** {@code env:} inside {@code steps:}, visible to the steps after it and in the image. */
   record Env(Map<String, String> variables) implements StepSpec {
@@ -95,5 +131,42 @@ public sealed interface StepSpec {
     public BuildArgs {
       variables = Map.copyOf(variables);
     }
+  }
+
+  /**
+   * Dockerfile COPY or ADD of content that is not a file of the context: a here-document
+   * ({@code COPY <<EOF /file}) or, for ADD, an HTTP(S) URL. Written as a context file would be, with
+   * COPY's destination rules, {@code --chown} and {@code --chmod}; a here-document is a 0644 file
+   * named after its word, a download a 0600 file named after the URL (never extracted).
+   */
+  record CopyContent(Content content, String dest, String owner, String mode) implements StepSpec {
+    public CopyContent {
+      if (content == null || dest == null || dest.isEmpty()) {
+        throw new IllegalArgumentException("a copy of content needs the content and a destination");
+      }
+    }
+
+    /** The same copy, of the file {@code name} made from the content. */
+    public Copy asCopy(String name) {
+      return new Copy(name, dest, owner, mode);
+    }
+  }
+
+  /** What a {@link CopyContent} writes. */
+  sealed interface Content {
+    /** Text of a here-document, already expanded as its Dockerfile says, under the file name {@code name}. */
+    record Text(String name, String data) implements Content {}
+
+    /**
+     * An HTTP(S) download; {@code checksum} ({@code sha256:HEX}, or null) is what its content must
+     * hash to.
+     */
+    record Url(String url, String checksum) implements Content {}
+
+    /**
+     * A git repository's tree at {@code ref} (null: the remote's HEAD), or its folder {@code subdir}
+     * (null: all), without {@code .git}: {@code ADD https://host/repo.git#ref:subdir DIR}.
+     */
+    record Git(String url, String ref, String subdir) implements Content {}
   }
 }

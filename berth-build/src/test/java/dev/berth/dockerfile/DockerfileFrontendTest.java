@@ -187,7 +187,8 @@ class DockerfileFrontendTest {
     assertError("FROM scratch\n\nCOPY ../secret /x\n", file + ":3: source '../secret' is outside the build context");
     assertError("FROM scratch\nCOPY missing /x\n", file + ":2: source 'missing' does not exist");
     assertError("FROM scratch\nCOPY a a /x\n", file + ":2: COPY of several sources needs a directory destination");
-    assertError("FROM scratch\nADD https://example.org/x.tgz /x/\n", file + ":2: ADD of a URL");
+    assertError("FROM scratch\nADD ftp://example.org/x.tgz /x/\n", file + ":2: ADD of 'ftp://example.org/x.tgz': only"
+        + " http(s) URLs are fetched");
     assertError("RUN true\nFROM scratch\n", file + ":1: RUN before the first FROM");
     assertError("FROM scratch\nCOPY --chmod=rwx a /x\n", file + ":2: invalid --chmod");
     assertError("FROM scratch\nEXPOSE 70000\n", file + ":2: invalid port");

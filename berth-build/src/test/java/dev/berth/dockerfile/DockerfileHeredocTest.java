@@ -93,7 +93,96 @@ class DockerfileHeredocTest {
   void refusals() {
     assertThatThrownBy(() -> image("FROM busybox\nRUN <<EOF\necho\n")).isInstanceOf(SpecException.class)
         .hasMessageContaining("Dockerfile:2: unterminated heredoc <<EOF");
-    assertThatThrownBy(() -> image("FROM busybox\nCOPY <<EOF /x\nhi\nEOF\n")).isInstanceOf(SpecException.class)
-        .hasMessageContaining("Dockerfile:2: COPY of a here-document (<<EOF) is not supported yet");
+    assertThatThrownBy(() -> image("FROM busybox\nCOPY /x <<EOF\nhi\nEOF\n")).isInstanceOf(SpecException.class)
+        .hasMessageContaining("Dockerfile:2: COPY cannot take a here-document as its destination");
+    assertThatThrownBy(() -> image("FROM busybox\nCOPY <<A <<B /file\na\nA\nb\nB\n"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("Dockerfile:2: COPY of several sources needs a directory destination");
+  }
+
+  private List<StepSpec.CopyContent> copies(String dockerfile) throws IOException {
+    return image(dockerfile).steps().stream().filter(step -> step instanceof StepSpec.CopyContent)
+        .map(step -> (StepSpec.CopyContent) step).toList();
+  }
+
+  private static StepSpec.CopyContent text(String name, String data, String dest, String owner, String mode) {
+    return new StepSpec.CopyContent(new StepSpec.Content.Text(name, data), dest, owner, mode);
+  }
+
+  /** BuildKit's testCopyHeredoc: a document is a file named after its word, into a directory when several. */
+  @Test
+  void copyOfADocumentIsAFileNamedAfterItsWord() throws IOException {
+    assertThat(copies("""
+        FROM busybox
+        WORKDIR /dest
+        COPY <<EOF single
+        single file
+        EOF
+        COPY <<EOF <<EOF2 double/
+        first file
+        EOF
+        second file
+        EOF2
+        COPY --chmod=777 <<EOF /permfiles/all
+        dummy content
+        EOF
+        COPY --chown=user:user <<EOF /permfiles/owned
+        dummy content
+        EOF
+        ADD <<EOF /added
+        added
+        EOF
+        """)).containsExactly(
+        text("EOF", "single file\n", "/dest/single", null, null),
+        text("EOF", "first file\n", "/dest/double/", null, null),
+        text("EOF2", "second file\n", "/dest/double/", null, null),
+        text("EOF", "dummy content\n", "/permfiles/all", null, "777"),
+        text("EOF", "dummy content\n", "/permfiles/owned", "user:user", null),
+        text("EOF", "added\n", "/added", null, null));
+  }
+
+  /**
+   * BuildKit's testHeredocVarSubstitution and testCopyHeredocSpecialSymbols: an unquoted word expands
+   * variables and backslashes, and keeps quotes as text; a quoted one keeps everything as written.
+   */
+  @Test
+  void anUnquotedWordExpandsTheDocumentAQuotedOneKeepsIt() throws IOException {
+    List<String> data = copies("""
+        FROM busybox
+        ARG name=world
+        COPY <<EOF /c1
+        Hello ${name}!
+        EOF
+        COPY <<'EOF' /c2
+        Hello ${name}!
+        EOF
+        COPY <<"EOF" /c3
+        Hello ${name}!
+        EOF
+        COPY <<EOF /q1
+        Hello '${name}' "$name"!
+        EOF
+        COPY <<EOF /slash1
+        \\
+        EOF
+        COPY <<EOF /slash2
+        \\\\
+        EOF
+        COPY <<EOF /slash3
+        \\$
+        EOF
+        COPY <<"EOF" /raw
+        \\ \\$ "quotes"
+        EOF
+        """).stream().map(copy -> ((StepSpec.Content.Text) copy.content()).data()).toList();
+    assertThat(data).containsExactly("Hello world!\n", "Hello ${name}!\n", "Hello ${name}!\n",
+        "Hello 'world' \"world\"!\n", "\n", "\\\n", "$\n", "\\ \\$ \"quotes\"\n");
+  }
+
+  /** BuildKit's testHeredocIndent: {@code <<-} strips leading tabs of the copied text too. */
+  @Test
+  void aDashStripsTabsOfACopiedDocument() throws IOException {
+    assertThat(copies("FROM busybox\nCOPY <<-EOF /x\n\t\tindented\n\tEOF\n"))
+        .containsExactly(text("EOF", "indented\n", "/x", null, null));
   }
 }

@@ -43,6 +43,9 @@ class DockerfileCorpusIT {
   private static final boolean KEEP_DOCKER_IMAGES = "1".equals(System.getenv("BERTH_CORPUS_KEEP_DOCKER"));
 
   @TempDir static Path work;
+  /** Serves src/test/corpus/_http on the loopback for the cases that ADD URLs ({@code @HTTP@} in a Dockerfile). */
+  private static com.sun.net.httpserver.HttpServer files;
+  private static String http;
 
   /** What one builder made of one case: an image, or a refusal with its message. */
   sealed interface Outcome {
@@ -53,6 +56,36 @@ class DockerfileCorpusIT {
       Refused(String message) {
         this(message, false);
       }
+    }
+  }
+
+  /**
+   * A loopback HTTP server of {@code _http}'s files, each with a fixed Last-Modified; what it lacks
+   * is a 404. dockerd downloads in its own (the host's) network, so both builders reach it.
+   */
+  private static String serveFiles() throws IOException {
+    files = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    files.createContext("/", exchange -> {
+      Path file = CORPUS.resolve("_http").resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+      if (!file.startsWith(CORPUS.resolve("_http")) || !Files.isRegularFile(file)) {
+        exchange.sendResponseHeaders(404, -1);
+      } else {
+        byte[] body = Files.readAllBytes(file);
+        exchange.getResponseHeaders().add("Last-Modified", "Tue, 15 Nov 1994 08:12:31 GMT");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
+      exchange.close();
+    });
+    files.start();
+    return "http://127.0.0.1:" + files.getAddress().getPort();
+  }
+
+  @AfterAll
+  static void stopServing() {
+    if (files != null) {
+      files.stop(0);
     }
   }
 
@@ -79,6 +112,7 @@ class DockerfileCorpusIT {
           .map(f -> f.getFileName().toString()).sorted().toList();
     }
     Path tree = work.resolve("tree");
+    http = serveFiles();
     for (String name : cases) {
       prepare(name, tree.resolve(name));
     }
@@ -131,7 +165,10 @@ class DockerfileCorpusIT {
     assertThat(differing).as("differing cases (see target/corpus-report.txt)").isEqualTo(known.keySet());
   }
 
-  /** Copies a case into the tree and runs its setup.sh there (then removes it): links, modes, archives git cannot hold. */
+  /**
+   * Copies a case into the tree and runs its setup.sh there (then removes it): links, modes, archives
+   * git cannot hold. {@code @HTTP@} in its Dockerfile becomes the file server's address.
+   */
   private static void prepare(String name, Path folder) throws Exception {
     Files.createDirectories(folder.getParent());
     Berth.tool(work, "cp", "-a", CORPUS.resolve(name).toString(), folder.toString());
@@ -140,6 +177,8 @@ class DockerfileCorpusIT {
       Berth.tool(folder, "sh", "-e", setup.toString());
       Files.delete(setup);
     }
+    Path dockerfile = folder.resolve("Dockerfile");
+    Files.writeString(dockerfile, Files.readString(dockerfile).replace("@HTTP@", http));
   }
 
   private static Map<String, Outcome> dockerBuilds(List<String> cases, Path tree) throws Exception {

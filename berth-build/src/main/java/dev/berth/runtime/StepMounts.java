@@ -1,0 +1,83 @@
+package dev.berth.runtime;
+
+import dev.berth.engine.InputFile;
+import dev.berth.engine.StepRunner;
+import dev.berth.spec.StepSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The mounts of one RUN step ({@code RUN --mount=type=bind|tmpfs}). A bind shows the folder's
+ * files the step was keyed with (after {@code .dockerignore}), copied into the step's work
+ * directory: read-only, or writable with the writes thrown away with that directory. A tmpfs is
+ * empty. Neither reaches the layer: what runc made to mount them on is removed after the step.
+ */
+final class StepMounts {
+  private StepMounts() {}
+
+  static List<OciRuntimeConfig.Bind> binds(StepRunner.Request request, Path work, List<String> mountPoints)
+      throws IOException {
+    List<OciRuntimeConfig.Bind> out = new ArrayList<>();
+    if (!(request.step() instanceof StepSpec.Run run)) {
+      return out;
+    }
+    int index = 0;
+    for (StepSpec.Mount mount : run.mounts()) {
+      if (mount instanceof StepSpec.Mount.Bind bind) {
+        Path copy = work.resolve("bind-" + index++);
+        String source = bind.source().equals(".") ? "" : bind.source();
+        for (InputFile input : request.inputs()) {
+          if (input.path().equals(source) || source.isEmpty() || input.path().startsWith(source + "/")) {
+            String relative = input.path().equals(source) ? "" : input.path().substring(source.isEmpty() ? 0
+                : source.length() + 1);
+            place(input, relative.isEmpty() ? copy : copy.resolve(relative));
+          }
+        }
+        out.add(new OciRuntimeConfig.Bind(copy, bind.target(), !bind.readWrite()));
+        mountPoints.add(bind.target());
+      }
+    }
+    return out;
+  }
+
+  static List<OciRuntimeConfig.Tmpfs> tmpfs(StepSpec step, List<String> mountPoints) {
+    List<OciRuntimeConfig.Tmpfs> out = new ArrayList<>();
+    if (step instanceof StepSpec.Run run) {
+      for (StepSpec.Mount mount : run.mounts()) {
+        if (mount instanceof StepSpec.Mount.Tmpfs tmpfs) {
+          out.add(new OciRuntimeConfig.Tmpfs(tmpfs.target(), tmpfs.size()));
+          mountPoints.add(tmpfs.target());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void place(InputFile input, Path to) throws IOException {
+    Files.createDirectories(to.getParent());
+    switch (input.kind()) {
+      case DIRECTORY -> {
+        Files.createDirectories(to);
+        Files.setPosixFilePermissions(to, permissions(input.mode()));
+      }
+      case FILE -> Files.copy(input.source(), to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+      case SYMLINK -> Files.createSymbolicLink(to, Path.of(input.linkTarget()));
+    }
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    return java.nio.file.attribute.PosixFilePermissions.fromString(
+        String.format("%s%s%s", triple(mode >> 6), triple(mode >> 3), triple(mode)));
+  }
+
+  private static String triple(int bits) {
+    return ((bits & 4) != 0 ? "r" : "-") + ((bits & 2) != 0 ? "w" : "-") + ((bits & 1) != 0 ? "x" : "-");
+  }
+}
