@@ -59,7 +59,8 @@ final class Session implements AutoCloseable {
     BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(options.pull),
         options.registries(tree.config(), store, progress), warning -> progress.accept("warning: " + warning));
     this.build = new KeyedBuild(store, settings, resolver, digests,
-        Builders.choose(builder, store, run, settings, progress));
+        Builders.choose(builder, store, run, settings, progress))
+        .afterBuild(new dev.berth.sbom.Attestations(store).writer(dev.berth.sbom.SbomFormat.SPDX));
     this.selection = tree.graph().select(options.select);
   }
 

@@ -1,0 +1,93 @@
+package dev.berth.store;
+
+import dev.berth.oci.ArtifactManifest;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.MediaTypes;
+import dev.berth.oci.Referrer;
+import dev.berth.oci.ReferrersIndex;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The artifacts (SBOMs, provenance) that refer to images of a store, kept as a registry without the
+ * referrers API keeps them: an index of artifact manifests per subject, named
+ * {@code referrers:sha256-<hex>}, so {@code store gc} keeps them and a push can copy them as they are.
+ */
+public final class StoreReferrers {
+  /** The name the store gives every referrers index; the tag is the subject's {@code sha256-<hex>}. */
+  public static final String NAME = "referrers";
+
+  private final ContentStore store;
+
+  public StoreReferrers(ContentStore store) {
+    this.store = store;
+  }
+
+  public static String refName(Digest subject) {
+    return NAME + ":" + ReferrersIndex.tagFor(subject);
+  }
+
+  /**
+   * Writes {@code document} as an OCI artifact of {@code artifactType} about {@code subject}, and adds it
+   * to the subject's referrers index (replacing one of the same artifact type).
+   */
+  public Descriptor attach(Descriptor subject, String artifactType, byte[] document, Map<String, String> annotations)
+      throws IOException {
+    Descriptor blob = store.writeBlob(artifactType, document);
+    store.writeBlob(ArtifactManifest.EMPTY_MEDIA_TYPE, ArtifactManifest.EMPTY_CONTENT);
+    ArtifactManifest manifest = ArtifactManifest.of(artifactType, blob, subject, annotations);
+    Descriptor written = store.writeBlob(MediaTypes.OCI_MANIFEST, manifest.toJson());
+    try (NamedLock lock = NamedLock.acquire(store.root().resolve(".berth-referrers.lock"))) {
+      ReferrersIndex current = list(subject.digest());
+      ReferrersIndex updated = withOnly(current, artifactType).with(
+          new Referrer(MediaTypes.OCI_MANIFEST, written.digest(), written.size(), artifactType, annotations));
+      Descriptor index = store.writeBlob(MediaTypes.OCI_INDEX, updated.toJson());
+      store.tag(refName(subject.digest()), index);
+    }
+    return written;
+  }
+
+  /** Adds an artifact manifest already in the store (pulled, or copied from another store) to its subject's index. */
+  public void add(Digest subject, Referrer referrer) throws IOException {
+    try (NamedLock lock = NamedLock.acquire(store.root().resolve(".berth-referrers.lock"))) {
+      ReferrersIndex updated = list(subject).with(referrer);
+      store.tag(refName(subject), store.writeBlob(MediaTypes.OCI_INDEX, updated.toJson()));
+    }
+  }
+
+  /** Drops the artifacts of {@code artifactType} from {@code subject}'s index (they stay until gc). */
+  public void detach(Digest subject, String artifactType) throws IOException {
+    try (NamedLock lock = NamedLock.acquire(store.root().resolve(".berth-referrers.lock"))) {
+      ReferrersIndex current = list(subject);
+      if (current.find(artifactType).isPresent()) {
+        store.tag(refName(subject), store.writeBlob(MediaTypes.OCI_INDEX, withOnly(current, artifactType).toJson()));
+      }
+    }
+  }
+
+  /** The artifacts about {@code subject} (empty when none). */
+  public ReferrersIndex list(Digest subject) throws IOException {
+    Optional<Descriptor> index = store.resolve(refName(subject));
+    if (index.isEmpty()) {
+      return ReferrersIndex.empty();
+    }
+    return ReferrersIndex.parse(store.readBlob(index.get().digest()));
+  }
+
+  /** The document of the newest artifact of {@code artifactType} about {@code subject}. */
+  public Optional<byte[]> document(Digest subject, String artifactType) throws IOException {
+    Optional<Referrer> referrer = list(subject).find(artifactType);
+    if (referrer.isEmpty()) {
+      return Optional.empty();
+    }
+    ArtifactManifest manifest = ArtifactManifest.parse(store.readBlob(referrer.get().digest()));
+    return Optional.of(store.readBlob(manifest.layers().get(0).digest()));
+  }
+
+  private static ReferrersIndex withOnly(ReferrersIndex index, String droppedType) {
+    return new ReferrersIndex(2, MediaTypes.OCI_INDEX, index.manifests().stream()
+        .filter(r -> !droppedType.equals(r.artifactType())).toList());
+  }
+}
