@@ -68,6 +68,15 @@ public final class Provenance {
     return Json.canonical(statement);
   }
 
+  /** Refuses a document that is not an in-toto statement with an SLSA provenance predicate; {@code where} names it. */
+  public static void check(byte[] document, String where) {
+    com.fasterxml.jackson.databind.JsonNode statement = Json.tree(document);
+    if (!statement.path("_type").asText().startsWith("https://in-toto.io/Statement/")
+        || !PREDICATE_TYPE.equals(statement.path("predicateType").asText())) {
+      throw new dev.berth.oci.InvalidContentException(where + ": not an in-toto statement with an SLSA provenance v1 predicate");
+    }
+  }
+
   private static void digest(ObjectNode node, Digest digest) {
     node.putObject("digest").put(digest.algorithm(), digest.hex());
   }

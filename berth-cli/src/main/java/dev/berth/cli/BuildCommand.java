@@ -61,6 +61,10 @@ class BuildCommand implements Callable<Integer> {
       description = "Where --push publishes (default: berth.yaml's registry).")
   String registry;
 
+  @Option(names = "--sbom", defaultValue = "spdx", paramLabel = "spdx|cyclonedx",
+      description = "The format of the SBOM attached to each image built (default: ${DEFAULT-VALUE}).")
+  dev.berth.sbom.SbomFormat sbomFormat;
+
   private String format = "text";
 
   @Override
@@ -80,6 +84,7 @@ class BuildCommand implements Callable<Integer> {
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
     Session session = new Session(treeOptions, global, builder, progress::line,
         force ? settings.withStepReuse(StepReuse.NEVER) : settings);
+    session.build.afterBuild(new dev.berth.sbom.Attestations(session.store).writer(sbomFormat));
     if (!targets.isEmpty() && requested(session).size() != 1) {
       throw new UsageException("--output writes one image; --select exactly one (the tree has "
           + requested(session).size() + " selected)");

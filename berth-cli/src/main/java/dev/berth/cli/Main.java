@@ -48,6 +48,8 @@ public final class Main implements Runnable {
     commands.put("push", PushCommand::new);
     commands.put("copy", CopyCommand::new);
     commands.put("inspect", InspectCommand::new);
+    commands.put("sbom", SbomCommand::new);
+    commands.put("provenance", ProvenanceCommand::new);
     return Collections.unmodifiableMap(commands);
   }
 

@@ -86,6 +86,10 @@ final class Publishing {
         PushResult result = client.push(store, image.manifest(), target);
         pushed.add(target + "@" + result.pushed().digest());
       }
+      if (!pushed.isEmpty()) {  // SBOM and provenance: after the image, never before
+        client.pushReferrers(store, target(spec.name(), tags(spec, image).get(0)), image.manifest().digest(),
+            new dev.berth.store.StoreReferrers(store).list(image.manifest().digest()));
+      }
       versionThere.ifPresent(there -> pushed.add(target(spec.name(), image.version()) + " already published as "
           + there.digest() + " (other content; not overwritten: run update for a new version)"));
       return pushed;

@@ -16,17 +16,42 @@ import java.util.Optional;
  * {@code referrers:sha256-<hex>}, so {@code store gc} keeps them and a push can copy them as they are.
  */
 public final class StoreReferrers {
-  /** The name the store gives every referrers index; the tag is the subject's {@code sha256-<hex>}. */
+  /** The name berth's store gives every referrers index; the tag is the subject's {@code sha256-<hex>}. */
   public static final String NAME = "referrers";
 
   private final ContentStore store;
+  private final String prefix;
 
+  /** The referrers of berth's store, named {@code referrers:sha256-<hex>}. */
   public StoreReferrers(ContentStore store) {
-    this.store = store;
+    this(store, NAME + ":");
   }
 
-  public static String refName(Digest subject) {
-    return NAME + ":" + ReferrersIndex.tagFor(subject);
+  private StoreReferrers(ContentStore store, String prefix) {
+    this.store = store;
+    this.prefix = prefix;
+  }
+
+  /** The referrers of an OCI layout written for others ({@code --output oci:DIR}): named {@code sha256-<hex>}, the tag schema. */
+  public static StoreReferrers ofLayout(ContentStore layout) {
+    return new StoreReferrers(layout, "");
+  }
+
+  /** Whether {@code refName} names a referrers index (either naming), not an image. */
+  public static boolean isReferrersName(String refName) {
+    return refName != null && refName.matches("(" + NAME + ":)?sha256-[0-9a-f]{64}");
+  }
+
+  private String refName(Digest subject) {
+    return prefix + ReferrersIndex.tagFor(subject);
+  }
+
+  /** Copies the artifacts about {@code subject} into {@code target}'s store and its index of them. */
+  public void copyTo(StoreReferrers target, Digest subject) throws IOException {
+    for (Referrer referrer : list(subject).manifests()) {
+      ImageCopy.copy(store, referrer.descriptor(), target.store, null);
+      target.add(subject, referrer);
+    }
   }
 
   /**
