@@ -1,0 +1,164 @@
+package dev.berth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.oci.Digest;
+import dev.berth.oci.Json;
+import dev.berth.testing.JsonSchemas;
+import dev.berth.testing.LocalRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SBOM and provenance of images built on a Debian base (mmdebstrap), checked against dpkg itself,
+ * the official schemas, a real docker-registry (referrers tag schema) and skopeo.
+ */
+class SbomIT {
+  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+  @TempDir static Path work;
+  static Berth berth;
+  static LocalRegistry registry;
+  static Path debianTar;
+
+  @BeforeAll
+  static void start() throws Exception {
+    registry = LocalRegistry.startPlain();
+    berth = new Berth(work.resolve("store"));
+    debianTar = Path.of(Berth.tool(REPO, REPO.resolve("scripts/make-debian-base").toString()).strip());
+    berth.run("import", debianTar.toString(), "--as", "test/debian:bookworm").succeeded();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    registry.close();
+  }
+
+  static Path image(Path tree, String name, String yaml) throws Exception {
+    Path folder = Files.createDirectories(tree.resolve(name));
+    Files.writeString(folder.resolve("image.yaml"), yaml);
+    return folder;
+  }
+
+  /** Image name → key tag, from {@code build --output json}. */
+  static Map<String, String> keys(Berth.Result build) {
+    Map<String, String> out = new TreeMap<>();
+    for (JsonNode image : Json.tree(build.stdout().getBytes(StandardCharsets.UTF_8)).path("images")) {
+      out.put(image.path("name").asText(), image.path("key").asText());
+    }
+    return out;
+  }
+
+  /** Package → version, as dpkg-query reads a dpkg database directory. */
+  static Map<String, String> dpkgQuery(Path admindir) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    String listing = Berth.tool(work, "dpkg-query", "--admindir=" + admindir, "-W", "-f", "${Package} ${Version}\\n");
+    listing.lines().filter(line -> !line.isBlank()).forEach(line -> out.put(line.split(" ")[0], line.split(" ")[1]));
+    return out;
+  }
+
+  /** Names and versions of the packages the SPDX element {@code id} CONTAINS. */
+  static Map<String, String> containedBy(JsonNode spdx, String id) {
+    Map<String, JsonNode> elements = new HashMap<>();
+    spdx.path("packages").forEach(p -> elements.put(p.path("SPDXID").asText(), p));
+    Map<String, String> out = new TreeMap<>();
+    for (JsonNode relationship : spdx.path("relationships")) {
+      JsonNode target = elements.get(relationship.path("relatedSpdxElement").asText());
+      if (relationship.path("spdxElementId").asText().equals(id)
+          && relationship.path("relationshipType").asText().equals("CONTAINS") && target != null) {
+        out.put(target.path("name").asText(), target.path("versionInfo").asText());
+      }
+    }
+    return out;
+  }
+
+  static String sha256(Path file) throws Exception {
+    return Digest.sha256(Files.readAllBytes(file)).hex();
+  }
+
+  @Test
+  void aptAndCopyImagesCarryTheirSbomAndProvenanceIntoTheRegistry() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("chain"));
+    Files.writeString(tree.resolve("berth.yaml"), "registry: " + registry.host() + "/team\n");
+    image(tree, "jq", "base: test/debian:bookworm\napt: [jq]\n");
+    Path app = image(tree, "app", "base: jq\ncopy:\n  - {src: app.conf, dest: /etc/app.conf}\n");
+    Files.writeString(app.resolve("app.conf"), "answer = 42\n");
+    Map<String, String> keys = keys(berth.run("build", tree.toString(), "--push", "--output", "json").succeeded());
+    String jqRef = registry.host() + "/team/jq:" + keys.get("jq");
+    String appRef = registry.host() + "/team/app:" + keys.get("app");
+
+    // dpkg's own view of the base and of the image, read from the image as the registry serves it
+    Path baseDb = Files.createDirectories(work.resolve("base-db"));
+    Berth.tool(baseDb, "tar", "-xf", debianTar.toString(), "./var/lib/dpkg/status");
+    Map<String, String> basePackages = dpkgQuery(baseDb.resolve("var/lib/dpkg"));
+    Berth.tool(work, "skopeo", "copy", "--src-tls-verify=false", "docker://" + jqRef, "oci:" + work.resolve("jq-oci") + ":jq");
+    Berth.tool(work, "umoci", "unpack", "--image", work.resolve("jq-oci") + ":jq", work.resolve("jq-bundle").toString());
+    Map<String, String> imagePackages = dpkgQuery(work.resolve("jq-bundle/rootfs/var/lib/dpkg"));
+
+    JsonNode spdx = Json.tree(berth.run("sbom", "jq:" + keys.get("jq")).succeeded().stdout().getBytes(StandardCharsets.UTF_8));
+    assertThat(JsonSchemas.spdx23(spdx)).isEmpty();
+    Map<String, String> added = containedBy(spdx, "SPDXRef-Image");
+    assertThat(added).containsEntry("jq", imagePackages.get("jq")).containsEntry("libjq1", imagePackages.get("libjq1"));
+    Map<String, String> expectedAdded = new TreeMap<>(imagePackages);
+    expectedAdded.entrySet().removeIf(entry -> entry.getValue().equals(basePackages.get(entry.getKey())));
+    assertThat(added).isEqualTo(expectedAdded);
+
+    // found through the referrers tag schema, by berth and by skopeo
+    Digest jqManifest = Digest.sha256(Berth.tool(work, "skopeo", "inspect", "--raw", "--tls-verify=false",
+        "docker://" + jqRef).strip().getBytes(StandardCharsets.UTF_8));
+    JsonNode referrers = Json.tree(Berth.tool(work, "skopeo", "inspect", "--raw", "--tls-verify=false",
+        "docker://" + registry.host() + "/team/jq:sha256-" + jqManifest.hex()).getBytes(StandardCharsets.UTF_8));
+    List<String> types = new ArrayList<>();
+    referrers.path("manifests").forEach(m -> types.add(m.path("artifactType").asText()));
+    assertThat(types).containsExactlyInAnyOrder("application/spdx+json", "application/vnd.in-toto+json");
+    JsonNode remote = Json.tree(berth.run("sbom", jqRef).succeeded().stdout().getBytes(StandardCharsets.UTF_8));
+    assertThat(remote).isEqualTo(spdx);
+
+    // the copy image: jq comes with its base, the image itself adds only the copied file
+    JsonNode appSpdx = Json.tree(berth.run("sbom", appRef).succeeded().stdout().getBytes(StandardCharsets.UTF_8));
+    assertThat(JsonSchemas.spdx23(appSpdx)).isEmpty();
+    assertThat(containedBy(appSpdx, "SPDXRef-Image")).isEmpty();
+    assertThat(containedBy(appSpdx, "SPDXRef-Base")).containsEntry("jq", imagePackages.get("jq"));
+    assertThat(appSpdx.path("files").get(0).path("checksums").get(0).path("checksumValue").asText())
+        .isEqualTo(sha256(app.resolve("app.conf")));
+
+    // provenance: the key's inputs with the base manifest's digest and the input files' sha256
+    JsonNode provenance = Json.tree(berth.run("provenance", appRef).succeeded().stdout().getBytes(StandardCharsets.UTF_8));
+    Map<String, String> dependencies = new TreeMap<>();
+    provenance.path("predicate").path("buildDefinition").path("resolvedDependencies")
+        .forEach(d -> dependencies.put(d.path("name").asText(), d.path("digest").path("sha256").asText()));
+    assertThat(dependencies).containsEntry("base", jqManifest.hex())
+        .containsEntry("app.conf", sha256(app.resolve("app.conf"))).containsKey("spec");
+    assertThat(provenance.path("predicate").path("runDetails").path("byproducts").get(0).path("digest")
+        .path("sha256").asText()).startsWith(keys.get("app"));
+    assertThat(provenance.path("subject").get(0).path("digest").path("sha256").asText()).isEqualTo(
+        Digest.sha256(Berth.tool(work, "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + appRef)
+            .strip().getBytes(StandardCharsets.UTF_8)).hex());
+  }
+
+  @Test
+  void cycloneDxIsValidAndOciOutputsKeepTheDocuments() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("cdx"));
+    Path hello = image(tree, "hello", "base: scratch\ncopy:\n  - {src: hello.txt, dest: /hello.txt}\n");
+    Files.writeString(hello.resolve("hello.txt"), "hello\n");
+    Path layout = work.resolve("hello-oci");
+    berth.run("build", tree.toString(), "--sbom", "cyclonedx", "--output", "oci:" + layout + ":hello").succeeded();
+    JsonNode bom = Json.tree(berth.run("sbom", "oci:" + layout + ":hello").succeeded().stdout()
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(JsonSchemas.cycloneDx15(bom)).isEmpty();
+    assertThat(bom.path("components").get(0).path("hashes").get(0).path("content").asText())
+        .isEqualTo(sha256(hello.resolve("hello.txt")));
+    berth.run("provenance", "oci:" + layout + ":hello").succeeded();
+  }
+}
