@@ -65,6 +65,11 @@ class BuildCommand implements Callable<Integer> {
       description = "The format of the SBOM attached to each image built (default: ${DEFAULT-VALUE}).")
   dev.berth.sbom.SbomFormat sbomFormat;
 
+  @Option(names = "--affected-by", paramLabel = "NAME[@VERSION]",
+      description = {"Rebuild the images whose SBOM holds this package (and those built on them),",
+          "running their apt/pip/run steps afresh; see berth affected."})
+  String affectedBy;
+
   private String format = "text";
 
   @Override
@@ -83,7 +88,7 @@ class BuildCommand implements Callable<Integer> {
     Progress progress = new Progress(System.err);
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
     Session session = new Session(treeOptions, global, builder, progress::line,
-        force ? settings.withStepReuse(StepReuse.NEVER) : settings);
+        force || affectedBy != null ? settings.withStepReuse(StepReuse.NEVER) : settings);
     session.build.afterBuild(new dev.berth.sbom.Attestations(session.store).writer(sbomFormat));
     if (!targets.isEmpty() && requested(session).size() != 1) {
       throw new UsageException("--output writes one image; --select exactly one (the tree has "
@@ -98,14 +103,17 @@ class BuildCommand implements Callable<Integer> {
           ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries, session.store)
               .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
-      Plan plan = session.plan(force, publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE));
+      Planner.RemoteCheck remote = publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE);
+      Plan plan = affectedBy == null ? session.plan(force, remote)
+          : dev.berth.plan.Affected.plan(new Planner(session.build, session.journal, remote), session.store,
+              session.tree.graph(), session.selection, AffectedCommand.query(affectedBy));
       refuseInvalid(plan, session);
       TreeBuild run = new TreeBuild(session.build, session.journal, parallel, Verifiers.runc(session.store, session.run, progress::line),
           publishing.map(Publishing::publisher).orElse(null), progress::line)
           .debugging(global.debug)
           .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE))
           .phase(phase());
-      result = run.run(plan, force);
+      result = run.run(plan, force || affectedBy != null);
       if (load) {
         loadIntoEngine(session, result, progress);
       }

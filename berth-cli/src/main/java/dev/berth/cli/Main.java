@@ -50,6 +50,7 @@ public final class Main implements Runnable {
     commands.put("inspect", InspectCommand::new);
     commands.put("sbom", SbomCommand::new);
     commands.put("provenance", ProvenanceCommand::new);
+    commands.put("affected", AffectedCommand::new);
     return Collections.unmodifiableMap(commands);
   }
 

@@ -32,6 +32,10 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--compression", defaultValue = "gzip", description = "Layer compression the build would use (it is part of the key).")
   String compression;
 
+  @Option(names = "--affected-by", paramLabel = "NAME[@VERSION]",
+      description = "Plan berth build --affected-by: the images holding this package, and why.")
+  String affectedBy;
+
   @Override
   public Integer call() throws Exception {
     Plan plan;
@@ -42,7 +46,9 @@ final class PlanCommand implements Callable<Integer> {
             .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry"))
             .remoteCheck();
       }
-      plan = session.plan(force, remote);
+      plan = affectedBy == null ? session.plan(force, remote)
+          : dev.berth.plan.Affected.plan(new Planner(session.build, session.journal, remote), session.store,
+              session.tree.graph(), session.selection, AffectedCommand.query(affectedBy));
     }
     if (output.equals("json")) {
       System.out.println(new String(Json.pretty(plan), StandardCharsets.UTF_8));

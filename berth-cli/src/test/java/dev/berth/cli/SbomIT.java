@@ -161,4 +161,51 @@ class SbomIT {
         .isEqualTo(sha256(hello.resolve("hello.txt")));
     berth.run("provenance", "oci:" + layout + ":hello").succeeded();
   }
+
+  @Test
+  void affectedListsTheHoldersOfAPackageAndAffectedByRebuildsExactlyThem() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("five"));
+    Files.writeString(tree.resolve("berth.yaml"), "registry: " + registry.host() + "/five\n");
+    Path base = image(tree, "base", "base: test/debian:bookworm\ncopy:\n  - {src: motd, dest: /etc/motd}\n");
+    Files.writeString(base.resolve("motd"), "hello\n");
+    image(tree, "tools", "base: base\napt: [jq]\n");
+    Path app = image(tree, "app", "base: tools\ncopy:\n  - {src: app.conf, dest: /etc/app.conf}\n");
+    Files.writeString(app.resolve("app.conf"), "a\n");
+    Path web = image(tree, "web", "base: base\ncopy:\n  - {src: web.conf, dest: /etc/web.conf}\n");
+    Files.writeString(web.resolve("web.conf"), "w\n");
+    Path other = image(tree, "other", "base: web\ncopy:\n  - {src: o.conf, dest: /etc/o.conf}\n");
+    Files.writeString(other.resolve("o.conf"), "o\n");
+    Map<String, String> keys = keys(berth.run("build", tree.toString(), "--output", "json").succeeded());
+
+    JsonNode affected = Json.tree(berth.run("affected", tree.toString(), "--package", "jq", "--output", "json")
+        .succeeded().stdout().getBytes(StandardCharsets.UTF_8));
+    Map<String, String> reasons = new TreeMap<>();
+    affected.path("images").forEach(i -> reasons.put(i.path("name").asText(), i.path("reason").asText()));
+    assertThat(reasons).containsOnlyKeys("tools", "app");
+    assertThat(reasons.get("tools")).matches("jq [^ ]+ in layer 3 \\(berth apt \\[\"jq\"\\]\\)");
+    assertThat(reasons.get("app")).startsWith("jq ").contains("in base tools layer 3");
+    assertThat(berth.run("affected", tree.toString(), "--package", "no-such-package").succeeded().stdout()).isEmpty();
+    assertThat(Json.tree(berth.run("affected", tree.toString(), "--package", "jq@0.0-nothing", "--output", "json")
+        .succeeded().stdout().getBytes(StandardCharsets.UTF_8)).path("images")).isEmpty();
+
+    JsonNode plan = Json.tree(berth.run("plan", tree.toString(), "--affected-by", "jq", "--output", "json")
+        .succeeded().stdout().getBytes(StandardCharsets.UTF_8));
+    Map<String, String> planned = new TreeMap<>();
+    plan.path("images").forEach(i -> planned.put(i.path("name").asText(), i.path("action").asText() + " " + i.path("reason").asText()));
+    assertThat(planned).containsOnlyKeys("base", "tools", "app");
+    assertThat(planned.get("base")).startsWith("cached");
+    assertThat(planned.get("tools")).isEqualTo("build " + reasons.get("tools"));
+
+    Berth.Result rebuild = berth.run("build", tree.toString(), "--affected-by", "jq", "--push", "--output", "json").succeeded();
+    Map<String, String> states = new TreeMap<>();
+    Json.tree(rebuild.stdout().getBytes(StandardCharsets.UTF_8)).path("images")
+        .forEach(i -> states.put(i.path("name").asText(), i.path("state").asText()));
+    assertThat(states).containsEntry("tools", "published").containsEntry("app", "published")
+        .doesNotContainKeys("web", "other");
+    assertThat(rebuild.stderr().lines().filter(line -> line.contains("] tools: step") && line.contains("apt")))
+        .isNotEmpty().noneMatch(line -> line.contains("(cached)"));
+    assertThat(keys(rebuild)).containsEntry("tools", keys.get("tools")).containsEntry("app", keys.get("app"));
+    Berth.tool(work, "skopeo", "inspect", "--raw", "--tls-verify=false",
+        "docker://" + registry.host() + "/five/app:" + keys.get("app"));
+  }
 }
