@@ -51,6 +51,8 @@ public final class Main implements Runnable {
     commands.put("sbom", SbomCommand::new);
     commands.put("provenance", ProvenanceCommand::new);
     commands.put("affected", AffectedCommand::new);
+    commands.put("explain", ExplainCommand::new);
+    commands.put("diff", DiffCommand::new);
     return Collections.unmodifiableMap(commands);
   }
 

@@ -208,4 +208,95 @@ class SbomIT {
     Berth.tool(work, "skopeo", "inspect", "--raw", "--tls-verify=false",
         "docker://" + registry.host() + "/five/app:" + keys.get("app"));
   }
+
+  @Test
+  void explainListsTheKeyInputsAndDiffNamesTheChangedFileAndTheAddedPackage() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("diff"));
+    Path folder = image(tree, "d", "base: test/debian:bookworm\napt: [jq]\ncopy:\n  - {src: a.conf, dest: /etc/a.conf}\n");
+    Files.writeString(folder.resolve("a.conf"), "one\n");
+    String key1 = keys(berth.run("build", tree.toString(), "--output", "json").succeeded()).get("d");
+
+    JsonNode explained = Json.tree(berth.run("explain", "d", tree.toString(), "--output", "json").succeeded().stdout()
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(explained.path("key").asText()).startsWith("sha256:" + key1);
+    Map<String, String> inputs = new TreeMap<>();
+    explained.path("inputs").forEach(i -> inputs.put(i.path("kind").asText() + " " + i.path("name").asText(),
+        i.path("digest").asText()));
+    String debianLine = berth.run("store", "ls").succeeded().stdout().lines()
+        .filter(l -> l.startsWith("test/debian:bookworm ")).findFirst().orElseThrow();
+    assertThat(inputs).containsEntry("base test/debian:bookworm", debianLine.split(" +")[1])
+        .containsEntry("file a.conf", "sha256:" + sha256(folder.resolve("a.conf"))).containsKey("spec d");
+
+    Files.writeString(folder.resolve("image.yaml"),
+        "base: test/debian:bookworm\napt: [jq, bc]\ncopy:\n  - {src: a.conf, dest: /etc/a.conf}\n");
+    Files.writeString(folder.resolve("a.conf"), "two\n");
+    String key2 = keys(berth.run("build", tree.toString(), "--output", "json").succeeded()).get("d");
+    assertThat(key2).isNotEqualTo(key1);
+
+    JsonNode diff = Json.tree(berth.run("diff", "d@" + key1, "d@" + key2, "--output", "json").succeeded().stdout()
+        .getBytes(StandardCharsets.UTF_8));
+    List<String> files = new ArrayList<>();
+    diff.path("files").forEach(f -> files.add(f.path("name").asText()));
+    assertThat(files).containsExactly("a.conf");
+    List<String> added = new ArrayList<>();
+    diff.path("packages").forEach(p -> {
+      if (p.path("before").isMissingNode()) {
+        added.add(p.path("name").asText());
+      }
+    });
+    assertThat(added).contains("bc").doesNotContain("jq");
+    List<String> changedInputs = new ArrayList<>();
+    diff.path("inputs").forEach(i -> changedInputs.add(i.path("name").asText()));
+    assertThat(changedInputs).containsExactlyInAnyOrder("a.conf", "spec");
+    assertThat(berth.run("diff", "d@" + key1, "d@" + key2).succeeded().stdout())
+        .contains("+ package  bc").contains("~ file     a.conf");
+    berth.run("diff", "d@" + key1, "d@000000000000000000000000").failedWithOneLine("d:000000000000000000000000: not in the store");
+  }
+
+  @Test
+  void aMalformedDpkgStatusInTheBaseFailsTheImageWithOneLine() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("malformed"));
+    Path broken = image(tree, "broken", "base: test/debian:bookworm\ncopy:\n  - {src: status, dest: /var/lib/dpkg/status}\n");
+    Files.writeString(broken.resolve("status"), "Package: a\nStatus: install ok installed\nthis line is no field\n");
+    image(tree, "child", "base: broken\nrun:\n  - touch /var/lib/dpkg/status\n");
+    Berth.Result result = berth.run("build", tree.toString(), "--output", "json");
+    assertThat(result.exitCode()).isEqualTo(1);
+    JsonNode child = null;
+    for (JsonNode image : Json.tree(result.stdout().getBytes(StandardCharsets.UTF_8)).path("images")) {
+      if (image.path("name").asText().equals("child")) {
+        child = image;
+      }
+    }
+    assertThat(child.path("state").asText()).isEqualTo("failed");
+    assertThat(child.path("cause").asText()).isEqualTo("build failed: base broken layer 2: var/lib/dpkg/status:3: "
+        + "malformed dpkg status: expected 'Field: value', got 'this line is no field'");
+    assertThat(berth.run("store", "ls").succeeded().stdout()).doesNotContain("child:");
+  }
+
+  @Test
+  void anSbomOfTheWrongMediaTypeInTheRegistryIsRefusedWithOneLine() throws Exception {
+    Path rootfs = Files.createDirectories(work.resolve("tiny-rootfs"));
+    Files.writeString(rootfs.resolve("hello.txt"), "hi\n");
+    Path tar = work.resolve("tiny.tar");
+    Berth.tool(rootfs, "tar", "-cf", tar.toString(), "hello.txt");
+    berth.run("import", tar.toString(), "--as", "tiny:1").succeeded();
+    String ref = registry.host() + "/bad/tiny:1";
+    berth.run("push", "tiny:1", ref).succeeded();
+    berth.run("sbom", ref).failedWithOneLine(ref + ": no SBOM is attached to this image");
+
+    Digest subject = Digest.sha256(Berth.tool(work, "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
+        .strip().getBytes(StandardCharsets.UTF_8));
+    dev.berth.store.ContentStore store = dev.berth.store.ContentStore.open(work.resolve("crafted"));
+    dev.berth.oci.Descriptor text = store.writeBlob("text/plain", "not an SBOM".getBytes(StandardCharsets.UTF_8));
+    store.writeBlob(dev.berth.oci.ArtifactManifest.EMPTY_MEDIA_TYPE, dev.berth.oci.ArtifactManifest.EMPTY_CONTENT);
+    dev.berth.oci.Descriptor artifact = store.writeBlob(dev.berth.oci.MediaTypes.OCI_MANIFEST,
+        dev.berth.oci.ArtifactManifest.of("application/spdx+json", text,
+            new dev.berth.oci.Descriptor(dev.berth.oci.MediaTypes.OCI_MANIFEST, subject, 1), Map.of()).toJson());
+    dev.berth.oci.ReferrersIndex index = dev.berth.oci.ReferrersIndex.empty().with(new dev.berth.oci.Referrer(
+        dev.berth.oci.MediaTypes.OCI_MANIFEST, artifact.digest(), artifact.size(), "application/spdx+json", Map.of()));
+    try (dev.berth.registry.RegistryClient client = dev.berth.registry.RegistryClient.builder().host(registry.host()).build()) {
+      client.pushReferrers(store, dev.berth.oci.ImageReference.parse(ref), subject, index);
+    }
+    berth.run("sbom", ref).failedWithOneLine("holds [text/plain], not one application/spdx+json");
+  }
 }
