@@ -8,6 +8,7 @@ import dev.berth.oci.Referrer;
 import dev.berth.store.ContentStore;
 import dev.berth.store.StoreReferrers;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,17 +36,13 @@ public final class Attestations {
   public void attach(ImageBuilder.PreparedImage prepared, BaseImage base, Descriptor manifest, String builder,
       SbomFormat format) throws IOException {
     ImageSbom sbom = new SbomCollector(store).collect(prepared, base, manifest);
-    StoreReferrers referrers = new StoreReferrers(store);
     Map<String, String> annotations = Map.of("org.opencontainers.image.created", sbom.created());
-    for (SbomFormat other : SbomFormat.values()) {  // one SBOM per image: a rebuild in another format replaces it
-      if (other != format) {
-        referrers.detach(manifest.digest(), other.mediaType());
-      }
-    }
-    referrers.attach(manifest, format.mediaType(), format.write(sbom), annotations);
     byte[] provenance = Provenance.write(prepared, sbom.base().reference(), sbom.base().manifest(),
         manifest.digest(), builder, sbom.created());
-    referrers.attach(manifest, Provenance.MEDIA_TYPE, provenance, annotations);
+    String[] otherFormats = java.util.Arrays.stream(SbomFormat.values()).filter(other -> other != format)
+        .map(SbomFormat::mediaType).toArray(String[]::new);  // one SBOM per image: a rebuild in another format replaces it
+    new StoreReferrers(store).attachAll(manifest, List.of(new StoreReferrers.Document(format.mediaType(), format.write(sbom)),
+        new StoreReferrers.Document(Provenance.MEDIA_TYPE, provenance)), annotations, otherFormats);
   }
 
   /** The image's SBOM, in whichever format it was written. */

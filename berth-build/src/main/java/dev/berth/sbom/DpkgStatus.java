@@ -14,6 +14,7 @@ import java.util.TreeMap;
  */
 public record DpkgStatus(SortedMap<String, DpkgPackage> packages) {
   public static final String PATH = "var/lib/dpkg/status";
+  private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*");
 
   public DpkgStatus {
     packages = Collections.unmodifiableSortedMap(new TreeMap<>(packages));
@@ -52,7 +53,7 @@ public record DpkgStatus(SortedMap<String, DpkgPackage> packages) {
         continue;  // descriptions and conffiles: not needed for an SBOM
       }
       int colon = line.indexOf(':');
-      if (colon <= 0 || !line.substring(0, colon).matches("[A-Za-z0-9][A-Za-z0-9-]*")) {
+      if (colon <= 0 || !FIELD_NAME.matcher(line.substring(0, colon)).matches()) {
         throw malformed(where, lineNumber, "expected 'Field: value', got '" + abbreviate(line) + "'");
       }
       fields.put(line.substring(0, colon), line.substring(colon + 1).trim());

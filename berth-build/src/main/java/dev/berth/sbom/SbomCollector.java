@@ -18,6 +18,10 @@ import java.util.Optional;
  * image changes it), the base's SBOM from the store, and the step inputs with their digests.
  */
 public final class SbomCollector {
+  /** The history of berth's copy steps, whose layers hold exactly their input files. */
+  private static final java.util.regex.Pattern NATIVE_FILE_LAYER = java.util.regex.Pattern.compile(
+      "berth copy ");
+
   private final ContentStore store;
 
   public SbomCollector(ContentStore store) {
@@ -34,10 +38,11 @@ public final class SbomCollector {
 
     List<ImageSbom.AddedLayer> layers = new ArrayList<>();
     DpkgStatus previous = null;
+    boolean copiesPackageFiles = prepared.inputs().keySet().stream().anyMatch(SbomCollector::mayBePackageData);
     for (int i = baseLayers; i < manifest.layers().size(); i++) {
       String history = i < createdBy.size() ? createdBy.get(i) : null;
-      if (history != null && history.startsWith("berth copy ")) {
-        continue;  // a native file layer: its files are the step's inputs, listed below
+      if (!copiesPackageFiles && history != null && NATIVE_FILE_LAYER.matcher(history).lookingAt()) {
+        continue;  // a native file layer holds the step's inputs (listed below), none of them package data
       }
       LayerContents contents = LayerContents.read(store, manifest.layers().get(i));
       List<DpkgPackage> dpkg = List.of();
@@ -87,8 +92,10 @@ public final class SbomCollector {
       return DpkgStatus.empty();
     }
     List<Descriptor> layers = base.manifest().layers();
+    List<dev.berth.layer.LayerBlob> blobs = base.layers();
     for (int i = layers.size() - 1; i >= 0; i--) {
-      LayerContents contents = LayerContents.read(store, layers.get(i));
+      Optional<LayerContents> unpacked = i < blobs.size() ? fromSnapshot(blobs.get(i).diffId()) : Optional.empty();
+      LayerContents contents = unpacked.isPresent() ? unpacked.get() : LayerContents.read(store, layers.get(i));
       if (contents.dpkgStatus().isPresent()) {
         return DpkgStatus.parse(contents.dpkgStatus().get(), "base " + baseName + " layer " + (i + 1));
       }
@@ -97,6 +104,30 @@ public final class SbomCollector {
       }
     }
     return DpkgStatus.empty();
+  }
+
+  /** Whether an input file may be dpkg's status or a distribution's METADATA (then its layer is read too). */
+  private static boolean mayBePackageData(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return name.equals("status") || name.equals("METADATA");
+  }
+
+  /**
+   * The dpkg status of a layer the native builder has unpacked already (for a RUN step): read from
+   * that directory instead of decompressing the layer again. Empty when it is not unpacked.
+   */
+  private Optional<LayerContents> fromSnapshot(dev.berth.oci.Digest diffId) throws IOException {
+    java.nio.file.Path root = new dev.berth.runtime.SnapshotStore(store).root()
+        .resolve(dev.berth.runtime.SnapshotStore.relativePath(diffId));
+    if (!java.nio.file.Files.isDirectory(root)) {
+      return Optional.empty();
+    }
+    java.nio.file.Path status = root.resolve(DpkgStatus.PATH);
+    if (java.nio.file.Files.isRegularFile(status, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.of(new LayerContents(Optional.of(java.nio.file.Files.readString(status)), false, List.of()));
+    }
+    boolean whiteout = java.nio.file.Files.exists(status, java.nio.file.LinkOption.NOFOLLOW_LINKS);  // a 0/0 device
+    return Optional.of(new LayerContents(Optional.empty(), whiteout, List.of()));
   }
 
   /** The packages of the base's own SBOM, when the store holds one; their origin says they came with the base. */

@@ -61,9 +61,10 @@ class BuildCommand implements Callable<Integer> {
       description = "Where --push publishes (default: berth.yaml's registry).")
   String registry;
 
-  @Option(names = "--sbom", defaultValue = "spdx", paramLabel = "spdx|cyclonedx",
-      description = "The format of the SBOM attached to each image built (default: ${DEFAULT-VALUE}).")
-  dev.berth.sbom.SbomFormat sbomFormat;
+  @Option(names = "--sbom", defaultValue = "spdx", paramLabel = "spdx|cyclonedx|none",
+      description = {"The format of the SBOM attached with the provenance to each image built;",
+          "none: neither (default: ${DEFAULT-VALUE})."})
+  String sbomFormat;
 
   @Option(names = "--affected-by", paramLabel = "NAME[@VERSION]",
       description = {"Rebuild the images whose SBOM holds this package (and those built on them),",
@@ -85,11 +86,22 @@ class BuildCommand implements Callable<Integer> {
     if (jobs != null && jobs < 1) {
       throw new UsageException("-j must be at least 1, not " + jobs);
     }
+    Optional<dev.berth.sbom.SbomFormat> sbom = sbomFormat();
     Progress progress = new Progress(System.err);
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
     Session session = new Session(treeOptions, global, builder, progress::line,
         force || affectedBy != null ? settings.withStepReuse(StepReuse.NEVER) : settings);
-    session.build.afterBuild(new dev.berth.sbom.Attestations(session.store).writer(sbomFormat));
+    if (sbom.isPresent()) {  // the SBOM and provenance of each image built, timed in the progress log
+      dev.berth.engine.KeyedBuild.AfterBuild writer = new dev.berth.sbom.Attestations(session.store).writer(sbom.get());
+      session.build.afterBuild((prepared, base, manifest, builderName) -> {
+        long start = System.nanoTime();
+        writer.built(prepared, base, manifest, builderName);
+        progress.line(prepared.spec().name() + ": SBOM and provenance attached in "
+            + (System.nanoTime() - start) / 1_000_000 + " ms");
+      });
+    } else {
+      session.build.afterBuild(dev.berth.engine.KeyedBuild.AfterBuild.NONE);
+    }
     if (!targets.isEmpty() && requested(session).size() != 1) {
       throw new UsageException("--output writes one image; --select exactly one (the tree has "
           + requested(session).size() + " selected)");
@@ -129,6 +141,15 @@ class BuildCommand implements Callable<Integer> {
     }
     print(result);
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private Optional<dev.berth.sbom.SbomFormat> sbomFormat() {
+    return switch (sbomFormat) {
+      case "spdx" -> Optional.of(dev.berth.sbom.SbomFormat.SPDX);
+      case "cyclonedx" -> Optional.of(dev.berth.sbom.SbomFormat.CYCLONEDX);
+      case "none" -> Optional.empty();
+      default -> throw new UsageException("invalid --sbom '" + sbomFormat + "': spdx, cyclonedx or none");
+    };
   }
 
   /**

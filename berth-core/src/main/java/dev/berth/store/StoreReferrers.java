@@ -60,16 +60,38 @@ public final class StoreReferrers {
    */
   public Descriptor attach(Descriptor subject, String artifactType, byte[] document, Map<String, String> annotations)
       throws IOException {
-    Descriptor blob = store.writeBlob(artifactType, document);
+    return attachAll(subject, java.util.List.of(new Document(artifactType, document)), annotations).get(0);
+  }
+
+  /** A document to attach: its media type (also the artifact's type) and bytes. */
+  public record Document(String artifactType, byte[] bytes) {}
+
+  /**
+   * Attaches several documents about {@code subject} at once (one update of the index), each replacing
+   * any artifact of its type; {@code dropped} artifact types are removed.
+   */
+  public java.util.List<Descriptor> attachAll(Descriptor subject, java.util.List<Document> documents,
+      Map<String, String> annotations, String... dropped) throws IOException {
     store.writeBlob(ArtifactManifest.EMPTY_MEDIA_TYPE, ArtifactManifest.EMPTY_CONTENT);
-    ArtifactManifest manifest = ArtifactManifest.of(artifactType, blob, subject, annotations);
-    Descriptor written = store.writeBlob(MediaTypes.OCI_MANIFEST, manifest.toJson());
+    java.util.List<Descriptor> written = new java.util.ArrayList<>();
+    java.util.List<Referrer> referrers = new java.util.ArrayList<>();
+    for (Document document : documents) {
+      Descriptor blob = store.writeBlob(document.artifactType(), document.bytes());
+      ArtifactManifest manifest = ArtifactManifest.of(document.artifactType(), blob, subject, annotations);
+      Descriptor descriptor = store.writeBlob(MediaTypes.OCI_MANIFEST, manifest.toJson());
+      written.add(descriptor);
+      referrers.add(new Referrer(MediaTypes.OCI_MANIFEST, descriptor.digest(), descriptor.size(),
+          document.artifactType(), annotations));
+    }
     try (NamedLock lock = NamedLock.acquire(store.root().resolve(".berth-referrers.lock"))) {
-      ReferrersIndex current = list(subject.digest());
-      ReferrersIndex updated = withOnly(current, artifactType).with(
-          new Referrer(MediaTypes.OCI_MANIFEST, written.digest(), written.size(), artifactType, annotations));
-      Descriptor index = store.writeBlob(MediaTypes.OCI_INDEX, updated.toJson());
-      store.tag(refName(subject.digest()), index);
+      ReferrersIndex updated = list(subject.digest());
+      for (String type : dropped) {
+        updated = withOnly(updated, type);
+      }
+      for (Referrer referrer : referrers) {
+        updated = withOnly(updated, referrer.artifactType()).with(referrer);
+      }
+      store.tag(refName(subject.digest()), store.writeBlob(MediaTypes.OCI_INDEX, updated.toJson()));
     }
     return written;
   }
@@ -82,14 +104,31 @@ public final class StoreReferrers {
     }
   }
 
-  /** Drops the artifacts of {@code artifactType} from {@code subject}'s index (they stay until gc). */
-  public void detach(Digest subject, String artifactType) throws IOException {
-    try (NamedLock lock = NamedLock.acquire(store.root().resolve(".berth-referrers.lock"))) {
-      ReferrersIndex current = list(subject);
-      if (current.find(artifactType).isPresent()) {
-        store.tag(refName(subject), store.writeBlob(MediaTypes.OCI_INDEX, withOnly(current, artifactType).toJson()));
+  /**
+   * Forgets the artifacts of images the store no longer names (after a prune), so gc can remove them.
+   *
+   * @return the referrers names removed
+   */
+  public java.util.List<String> dropOrphans() throws IOException {
+    java.util.Set<Digest> named = new java.util.HashSet<>();
+    java.util.List<String> referrers = new java.util.ArrayList<>();
+    for (Descriptor entry : store.references()) {
+      String refName = entry.annotations().get(Descriptor.REF_NAME);
+      if (refName != null && refName.startsWith(prefix) && isReferrersName(refName)) {
+        referrers.add(refName);
+      } else {
+        named.add(entry.digest());
       }
     }
+    java.util.List<String> removed = new java.util.ArrayList<>();
+    for (String refName : referrers) {
+      String tag = refName.substring(prefix.length());
+      Digest subject = Digest.parse(tag.replaceFirst("-", ":"));
+      if (!named.contains(subject) && store.untag(refName)) {
+        removed.add(refName);
+      }
+    }
+    return removed;
   }
 
   /** The artifacts about {@code subject} (empty when none). */
