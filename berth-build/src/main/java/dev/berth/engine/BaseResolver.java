@@ -173,7 +173,9 @@ public final class BaseResolver {
     Path dir = workingDirectory.resolve(colon < 0 ? spec : spec.substring(0, colon));
     String tag = colon < 0 ? null : spec.substring(colon + 1);
     ContentStore layout = ContentStore.openExisting(dir);
-    List<Descriptor> entries = layout.references();
+    List<Descriptor> entries = layout.references().stream()
+        .filter(entry -> !dev.berth.store.StoreReferrers.isReferrersName(entry.annotations().get(Descriptor.REF_NAME)))
+        .toList();
     Descriptor chosen;
     if (tag == null && entries.size() == 1) {
       chosen = entries.get(0);

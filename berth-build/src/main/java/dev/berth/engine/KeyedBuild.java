@@ -19,6 +19,7 @@ public final class KeyedBuild {
   private final ImagePreparer preparer;
   private final Builder builder;
   private final BuildSettings settings;
+  private AfterBuild afterBuild = AfterBuild.NONE;
 
   /** Builds with the native engine, running steps with {@code runner}. */
   public KeyedBuild(ContentStore store, BuildSettings settings, BaseResolver resolver,
@@ -33,6 +34,23 @@ public final class KeyedBuild {
     this.resolver = resolver;
     this.preparer = new ImagePreparer(settings, digests, store);
     this.builder = builder;
+  }
+
+  /**
+   * Runs when an image was just built, before it is named: the SBOM and provenance are written here,
+   * so an image present under its key has them.
+   */
+  public interface AfterBuild {
+    void built(ImageBuilder.PreparedImage prepared, BaseImage base, Descriptor manifest, String builder)
+        throws IOException;
+
+    AfterBuild NONE = (prepared, base, manifest, builder) -> { };
+  }
+
+  /** What runs after each image built now (default: nothing). */
+  public KeyedBuild afterBuild(AfterBuild hook) {
+    this.afterBuild = java.util.Objects.requireNonNull(hook);
+    return this;
   }
 
   /**
@@ -147,6 +165,7 @@ public final class KeyedBuild {
           ? resolver.resolveStored(spec.base() + ":" + treeParentTag(prepared), spec.platform())
           : resolver.resolve(spec.base(), spec.platform(), settings.created());
       manifest = builder.build(prepared, base).manifest();
+      afterBuild.built(prepared, base, manifest, builder.name());
       built = true;
     }
     List<String> names = new ArrayList<>();

@@ -42,11 +42,22 @@ public final class Planner {
    */
   public Plan plan(ImageGraph graph, List<String> selection, boolean force) {
     try (PresenceChecks checks = new PresenceChecks(force)) {
-      return plan(graph, selection, force, checks);
+      return plan(graph, selection, force, Map.of(), checks);
     }
   }
 
-  private Plan plan(ImageGraph graph, List<String> selection, boolean force, PresenceChecks checks) {
+  /**
+   * Plans {@code selection}, building the images of {@code rebuild} even when present, each with the
+   * reason given there ({@code berth build --affected-by}); the others as usual.
+   */
+  public Plan plan(ImageGraph graph, List<String> selection, Map<String, String> rebuild) {
+    try (PresenceChecks checks = new PresenceChecks(false)) {
+      return plan(graph, selection, false, rebuild, checks);
+    }
+  }
+
+  private Plan plan(ImageGraph graph, List<String> selection, boolean force, Map<String, String> rebuild,
+      PresenceChecks checks) {
     Map<String, Prepared> prepared = new HashMap<>();
     for (String name : selection) {
       Optional<String> parent = graph.parent(name);
@@ -84,6 +95,8 @@ public final class Planner {
             .anyMatch(dependency -> dependency != null && dependency.action() == Plan.Action.BUILD);
         if (found.error() != null) {
           item = new Plan.Item(name, key, Plan.Action.FAILED, found.error(), dependsOn, spec, mine.image());
+        } else if (rebuild.containsKey(name)) {
+          item = new Plan.Item(name, key, Plan.Action.BUILD, rebuild.get(name), dependsOn, spec, mine.image());
         } else if (!force && !parentBuilds && found.where() != null) {
           item = new Plan.Item(name, key, Plan.Action.CACHED, found.where(), dependsOn, spec, mine.image());
         } else {

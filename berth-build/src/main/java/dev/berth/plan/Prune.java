@@ -71,6 +71,7 @@ public final class Prune {
         removedTags.add(refName);
       }
     }
+    new dev.berth.store.StoreReferrers(store).dropOrphans();  // SBOMs and provenance of the images removed
     long before = storeBytes();
     ContentStore.GcReport gc = store.gc();
     int removedSteps = removeDanglingStepEntries();

@@ -62,6 +62,16 @@ class BuildCommand implements Callable<Integer> {
       description = "Where --push publishes (default: berth.yaml's registry).")
   String registry;
 
+  @Option(names = "--sbom", defaultValue = "spdx", paramLabel = "spdx|cyclonedx|none",
+      description = {"The format of the SBOM attached with the provenance to each image built;",
+          "none: neither (default: ${DEFAULT-VALUE})."})
+  String sbomFormat;
+
+  @Option(names = "--affected-by", paramLabel = "NAME[@VERSION]",
+      description = {"Rebuild the images whose SBOM holds this package (and those built on them),",
+          "running their apt/pip/run steps afresh; see berth affected."})
+  String affectedBy;
+
   private String format = "text";
 
   @Override
@@ -77,10 +87,13 @@ class BuildCommand implements Callable<Integer> {
     if (jobs != null && jobs < 1) {
       throw new UsageException("-j must be at least 1, not " + jobs);
     }
+    Optional<dev.berth.sbom.SbomFormat> sbom = sbomFormat();
     Progress progress = new Progress(System.err);
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
     Session session = new Session(treeOptions.request(), global.openStore(), builder, progress,
-        force ? settings.withStepReuse(StepReuse.NEVER) : settings);
+        force || affectedBy != null ? settings.withStepReuse(StepReuse.NEVER) : settings);
+    session.build.afterBuild(sbom.map(format -> new dev.berth.sbom.Attestations(session.store).writer(format))
+        .orElse(dev.berth.engine.KeyedBuild.AfterBuild.NONE));
     if (!targets.isEmpty() && requested(session).size() != 1) {
       throw new UsageException("--output writes one image; --select exactly one (the tree has "
           + requested(session).size() + " selected)");
@@ -95,7 +108,9 @@ class BuildCommand implements Callable<Integer> {
               session.store)
               .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
-      result = new TreeRun(session, publishing, progress).jobs(parallel).debugging(global.debug).run(phase(), force);
+      result = new TreeRun(session, publishing, progress).jobs(parallel).debugging(global.debug)
+          .affectedBy(Optional.ofNullable(affectedBy).map(AffectedCommand::query))
+          .run(phase(), force);
       if (load) {
         new TreeRun(session, Optional.empty(), progress).load(result, requested(session));
       }
@@ -111,6 +126,15 @@ class BuildCommand implements Callable<Integer> {
     }
     print(result);
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private Optional<dev.berth.sbom.SbomFormat> sbomFormat() {
+    return switch (sbomFormat) {
+      case "spdx" -> Optional.of(dev.berth.sbom.SbomFormat.SPDX);
+      case "cyclonedx" -> Optional.of(dev.berth.sbom.SbomFormat.CYCLONEDX);
+      case "none" -> Optional.empty();
+      default -> throw new UsageException("invalid --sbom '" + sbomFormat + "': spdx, cyclonedx or none");
+    };
   }
 
   /** An --output target; a bad one is a usage error. */

@@ -48,6 +48,11 @@ public final class Main implements Runnable {
     commands.put("push", PushCommand::new);
     commands.put("copy", CopyCommand::new);
     commands.put("inspect", InspectCommand::new);
+    commands.put("sbom", SbomCommand::new);
+    commands.put("provenance", ProvenanceCommand::new);
+    commands.put("affected", AffectedCommand::new);
+    commands.put("explain", ExplainCommand::new);
+    commands.put("diff", DiffCommand::new);
     return Collections.unmodifiableMap(commands);
   }
 

@@ -35,6 +35,10 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--compression", defaultValue = "gzip", description = "Layer compression the build would use (it is part of the key).")
   String compression;
 
+  @Option(names = "--affected-by", paramLabel = "NAME[@VERSION]",
+      description = "Plan berth build --affected-by: the images holding this package, and why.")
+  String affectedBy;
+
   @Override
   public Integer call() throws Exception {
     Plan plan;
@@ -44,7 +48,8 @@ final class PlanCommand implements Callable<Integer> {
               session.store)
               .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
-      plan = new TreeRun(session, publishing, EventLines.warnings(System.err)).plan(force);
+      plan = new TreeRun(session, publishing, EventLines.warnings(System.err))
+          .affectedBy(Optional.ofNullable(affectedBy).map(AffectedCommand::query)).plan(force);
     }
     if (output.equals("json")) {
       System.out.println(new String(Json.pretty(plan), StandardCharsets.UTF_8));

@@ -29,6 +29,9 @@ final class StoreCommand implements Runnable {
     public Integer call() throws IOException {
       ContentStore store = global.openStore();
       for (Descriptor named : store.references()) {
+        if (dev.berth.store.StoreReferrers.isReferrersName(named.annotations().get(Descriptor.REF_NAME))) {
+          continue;  // the SBOMs and provenance of images: berth sbom / berth provenance show them
+        }
         System.out.printf("%-60s %s %d%n", named.annotations().get(Descriptor.REF_NAME),
             named.digest(), named.size());
       }

@@ -96,6 +96,52 @@ public final class RegistryClient implements AutoCloseable {
     return new ImagePusher(transport, blobPusher, knownRepositories, parallelism).push(store, top, target);
   }
 
+  /**
+   * The artifacts (SBOMs, provenance) about {@code subject}: from the referrers API, else from the
+   * referrers tag schema's {@code sha256-<hex>} tag; empty when there are none.
+   */
+  public dev.berth.oci.ReferrersIndex referrers(String repository, Digest subject) throws IOException {
+    return new RegistryReferrers(transport).list(repository, subject);
+  }
+
+  /**
+   * The document of an artifact {@code referrer} lists: its manifest is read, checked to be about
+   * {@code subject} and to hold a blob of the artifact type, and that blob returned (at most 4 MiB).
+   */
+  public byte[] readArtifact(String repository, Digest subject, dev.berth.oci.Referrer referrer) throws IOException {
+    ManifestResponse response = getManifest(repository, referrer.digest().toString(),
+        List.of(dev.berth.oci.MediaTypes.OCI_MANIFEST));
+    dev.berth.oci.ArtifactManifest artifact = dev.berth.oci.ArtifactManifest.parse(response.bytes());
+    if (artifact.subject() == null || !artifact.subject().digest().equals(subject)) {
+      throw new dev.berth.oci.InvalidContentException("artifact " + referrer.digest() + " on " + host
+          + " is not about " + subject);
+    }
+    if (artifact.layers().size() != 1 || !artifact.layers().get(0).mediaType().equals(referrer.artifactType())) {
+      throw new dev.berth.oci.InvalidContentException("artifact " + referrer.digest() + " on " + host + " holds "
+          + artifact.layers().stream().map(Descriptor::mediaType).toList() + ", not one " + referrer.artifactType());
+    }
+    return readBlob(repository, artifact.layers().get(0));
+  }
+
+  /**
+   * Pushes the artifacts of {@code index} about {@code subject} from {@code store} to {@code target}'s
+   * repository, after the subject itself: by digest, then listed under the subject's referrers tag
+   * unless the registry has the referrers API.
+   */
+  public void pushReferrers(ContentStore store, ImageReference target, Digest subject,
+      dev.berth.oci.ReferrersIndex index) throws IOException {
+    checkHost(target);
+    if (index.manifests().isEmpty()) {
+      return;
+    }
+    if (manifestPuller.head(target.repository(), subject.toString()).isEmpty()) {
+      throw new IllegalStateException("cannot attach artifacts to " + target.repository() + "@" + subject
+          + ": the registry does not have that manifest yet");
+    }
+    ImagePusher pusher = new ImagePusher(transport, blobPusher, knownRepositories, parallelism);
+    new RegistryReferrers(transport).push(pusher, store, target, subject, index);
+  }
+
   /** Tells the client that {@code repository} on this registry holds {@code digest}, for mounting. */
   public void rememberBlobLocation(Digest digest, String repository) {
     knownRepositories.put(digest, repository);

@@ -104,6 +104,10 @@ public final class Publishing {
         events.on(new BuildEvent.BytesTransferred(spec.name(), target.toString(), BuildEvent.Direction.PUSH,
             bytes(result.uploaded()), result.uploaded().size()));
       }
+      if (!pushed.isEmpty()) {  // SBOM and provenance: after the image, never before
+        client.pushReferrers(store, target(spec.name(), tags(spec, image).get(0)), image.manifest().digest(),
+            new dev.berth.store.StoreReferrers(store).list(image.manifest().digest()));
+      }
       versionThere.ifPresent(there -> pushed.add(target(spec.name(), image.version()) + " already published as "
           + there.digest() + " (other content; not overwritten: run update for a new version)"));
       return pushed;

@@ -40,7 +40,9 @@ public sealed interface ImageOutput {
   record OciLayout(Path directory, String tag) implements ImageOutput {
     @Override
     public void write(ContentStore store, Descriptor manifest, String imageName) throws IOException {
-      ImageCopy.copy(store, manifest, ContentStore.open(directory), tag);
+      ContentStore layout = ContentStore.open(directory);
+      ImageCopy.copy(store, manifest, layout, tag);
+      new dev.berth.store.StoreReferrers(store).copyTo(dev.berth.store.StoreReferrers.ofLayout(layout), manifest.digest());
     }
   }
 

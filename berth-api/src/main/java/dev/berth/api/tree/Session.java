@@ -77,7 +77,8 @@ public final class Session implements AutoCloseable {
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
     BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), pull, registries, progress);
     this.build = new KeyedBuild(store, settings, resolver, digests,
-        Builders.choose(builder, store, run, settings, progress));
+        Builders.choose(builder, store, run, settings, progress))
+        .afterBuild(new dev.berth.sbom.Attestations(store).writer(dev.berth.sbom.SbomFormat.SPDX));
     this.selection = tree.graph().select(select);
   }
 

@@ -9,6 +9,7 @@ import dev.berth.engine.docker.DockerEngine;
 import dev.berth.event.BuildEvent;
 import dev.berth.event.BuildListener;
 import dev.berth.oci.Descriptor;
+import dev.berth.plan.Affected;
 import dev.berth.plan.ImageState;
 import dev.berth.plan.Plan;
 import dev.berth.plan.Planner;
@@ -28,6 +29,7 @@ public final class TreeRun {
   private final BuildListener listener;
   private int jobs = Runtime.getRuntime().availableProcessors();
   private boolean debug;
+  private Optional<Affected.Query> affected = Optional.empty();
 
   /** @param publishing where verified images are pushed; empty: nothing is published */
   public TreeRun(Session session, Optional<Publishing> publishing, BuildListener listener) {
@@ -51,14 +53,29 @@ public final class TreeRun {
     return this;
   }
 
+  /**
+   * Only the images whose SBOM holds {@code query}'s package, and every image built on them; they are
+   * rebuilt with their package steps run afresh. Empty: the whole selection, as usual.
+   */
+  public TreeRun affectedBy(Optional<Affected.Query> query) {
+    this.affected = query;
+    return this;
+  }
+
   /** What the run would do: the selection and what it needs, each with its key, action and reason. */
   public Plan plan(boolean force) {
-    return session.plan(force, publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE));
+    Planner.RemoteCheck remote = publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE);
+    if (affected.isEmpty()) {
+      return session.plan(force, remote);
+    }
+    return Affected.plan(new Planner(session.build, session.journal, remote), session.store, session.tree.graph(),
+        session.selection, affected.get());
   }
 
   /** Plans and runs {@code phase} with test.sh run as docker-pkg runs it by default. */
   public TreeBuild.RunResult run(TreeBuild.Phase phase, boolean force) {
-    return run(plan(force), phase, force, Verifiers.runc(session.store, session.run, listener));
+    boolean fresh = force || affected.isPresent();
+    return run(plan(force), phase, fresh, Verifiers.runc(session.store, session.run, listener));
   }
 
   /**
