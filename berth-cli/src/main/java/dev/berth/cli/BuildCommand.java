@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
 class BuildCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin TreeOptions treeOptions;
+  @Mixin WorkerOptions workerOptions;
 
   @Option(names = {"-j", "--jobs"}, paramLabel = "N",
       description = "Images built at once (default: berth.yaml's jobs, else the number of cores).")
@@ -86,6 +87,9 @@ class BuildCommand implements Callable<Integer> {
     }
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
         : Runtime.getRuntime().availableProcessors();
+    dev.berth.fleet.Fleet fleet = workerOptions.connect(session.tree.config(), treeOptions.registries.insecure,
+        jobs != null ? jobs : 2, progress::line);
+    push |= fleet != null;  // a fleet shares its work through the registry
     TreeBuild.RunResult result;
     try (ContentStore.Lease lease = session.store.lease(); session;
          Interruption onSignal = Interruption.install(session.run, session.journal, session.store)) {
@@ -100,7 +104,9 @@ class BuildCommand implements Callable<Integer> {
           .debugging(global.debug)
           .fetching(publishing.map(Publishing::fetcher).orElse(TreeBuild.Fetcher.NONE))
           .phase(phase());
-      result = run.run(plan, force);
+      result = fleet == null ? run.run(plan, force) : new dev.berth.fleet.FleetBuild(fleet,
+          publishing.orElseThrow().fleetRegistry(), session.store, session.settings, session.build, session.journal,
+          progress::line).run(plan);
       if (load) {
         loadIntoEngine(session, result, progress);
       }

@@ -92,6 +92,12 @@ final class Publishing {
     };
   }
 
+  /** The registry as a fleet of Docker engines shares it (the key tags are the source of truth). */
+  dev.berth.fleet.FleetRegistry fleetRegistry() throws IOException {
+    return new dev.berth.fleet.FleetRegistry(registries.clientFor(host), host, namespace,
+        registries.credentialsFor(host));
+  }
+
   static final String LATEST = "latest";
 
   /** The tags an image is published under: those it has in the store, and latest for a docker-pkg image. */

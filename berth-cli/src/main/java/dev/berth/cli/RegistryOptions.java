@@ -38,9 +38,7 @@ public final class RegistryOptions implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    Optional<Credentials> credentials = creds != null
-        ? Optional.of(Credentials.parse(creds))
-        : DockerCredentials.fromEnvironment(System.getenv()).lookup(host);
+    Optional<Credentials> credentials = credentialsFor(host);
     boolean plainMirror = registryMirrors.stream().anyMatch(mirror -> mirror.startsWith("http://")
         && Registries.mirrorHost(mirror).equals(host));
     RegistryClient.Builder builder = RegistryClient.builder().host(host).credentials(credentials)
@@ -51,6 +49,12 @@ public final class RegistryOptions implements AutoCloseable {
     RegistryClient client = builder.build();
     clients.put(host, client);
     return client;
+  }
+
+  /** --creds, else what Docker's configuration holds for {@code host}. */
+  Optional<Credentials> credentialsFor(String host) throws IOException {
+    return creds != null ? Optional.of(Credentials.parse(creds))
+        : DockerCredentials.fromEnvironment(System.getenv()).lookup(host);
   }
 
   @Override
