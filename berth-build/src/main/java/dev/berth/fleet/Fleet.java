@@ -25,7 +25,7 @@ public final class Fleet {
   /** Which workers hold which image (by key digest): built there, pulled there, or found there at the start. */
   private final Map<String, Set<Worker>> holders = new HashMap<>();
 
-  private Fleet(List<Worker> workers, int slots, Consumer<String> log) {
+  Fleet(List<Worker> workers, int slots, Consumer<String> log) {
     this.workers = List.copyOf(workers);
     this.slots = slots;
     this.log = log;

@@ -112,7 +112,7 @@ final class WorkerJob {
       EngineImages.Exit exit = images.run(repository + ":" + keyTag, check.argv(Command.DEFAULT_SHELL),
           line -> log.accept(name + " | " + line));
       if (exit.status() != 0) {
-        throw new CheckFailedException("check '" + check.display() + "' exited with status " + exit.status()
+        throw new BuildException("check '" + check.display() + "' exited with status " + exit.status()
             + " on " + worker.name());
       }
     }
@@ -153,12 +153,5 @@ final class WorkerJob {
       }
     }
     return out;
-  }
-
-  /** A {@code verify:} command failed on the worker: the image fails, it is not tried elsewhere. */
-  static final class CheckFailedException extends BuildException {
-    CheckFailedException(String message) {
-      super(message);
-    }
   }
 }

@@ -56,7 +56,10 @@ class ErrorTypesTest {
       new dev.berth.runtime.ImageChecks.CheckFailed("check 'test -f /app' exited with status 1"),
       "dev.berth.engine.docker.DockerBuildException",
       new dev.berth.engine.docker.DockerBuildException(
-          "docker engine at unix:///var/run/docker.sock refused the build: 400 dockerfile parse error line 2"));
+          "docker engine at unix:///var/run/docker.sock refused the build: 400 dockerfile parse error line 2"),
+      "dev.berth.engine.docker.EngineTooOldException",
+      new dev.berth.engine.docker.EngineTooOldException(
+          "tcp://127.0.0.1:2376: engine API 1.26 (Docker 1.13.1) is older than 1.40, the oldest berth speaks"));
 
   private List<Trigger> triggers() throws IOException {
     Path image = Files.createDirectories(work.resolve("img"));
@@ -108,6 +111,9 @@ class ErrorTypesTest {
               new IOException("/x/.berth-tmp/blob-1: No space left on device"), store.root(), "a layer");
         }),
         new Trigger(UsageException.class, "tarball:x", () -> ImageOutput.parse("tarball:x")),
+        new Trigger(dev.berth.engine.docker.EngineUnavailableException.class, "tcp://127.0.0.1:1",
+            () -> dev.berth.engine.docker.DockerEngine.connect("tcp://127.0.0.1:1", null, false,
+                java.time.Duration.ofSeconds(5)).versionInfo()),
         // JDK types that berth's code lets through to the CLI
         new Trigger(IllegalArgumentException.class, "Bad:Ref::x", () -> ImageReference.parse("Bad:Ref::x")),
         new Trigger(java.nio.file.NoSuchFileException.class, work.resolve("absent").toString(),
