@@ -23,6 +23,10 @@ public final class Worker {
     return address.url();
   }
 
+  public WorkerAddress address() {
+    return address;
+  }
+
   public DockerEngine engine() {
     return engine;
   }

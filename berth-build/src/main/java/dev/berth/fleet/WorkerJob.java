@@ -116,6 +116,7 @@ final class WorkerJob {
             + " on " + worker.name());
       }
     }
+    WorkerTestScript.runIfPresent(prepared, repository, keyTag, worker, log);
     stages.entered(ImageState.VERIFIED);
     stages.entered(ImageState.PUBLISHING);
     var already = registry.keyed(name, keyTag);

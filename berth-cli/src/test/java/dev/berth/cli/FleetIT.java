@@ -226,6 +226,27 @@ class FleetIT {
 
   @Test
   @Order(4)
+  void testScriptRunsItsDockerCommandsOnTheWorkerThatBuiltTheImage() throws Exception {
+    Path tree = work.resolve("scripted");
+    image(tree, "solo", base, "scripted", 0);
+    Files.writeString(tree.resolve("berth.yaml"), "registry: " + registry.host() + "/fleet\nworkers:\n  - url: "
+        + urls.get(1) + "\n    tls: " + engines.resolve("client") + "\n");
+    Files.writeString(tree.resolve("solo/test.sh"), "#!/bin/sh\nset -e\necho \"engine $DOCKER_HOST\"\n"
+        + "test \"$(docker run --rm --network none \"$1\" cat /solo)\" = \"solo scripted\"\necho checked \"$1\"\n");
+    Berth.Result result = new Berth(store).run("build", tree.toString());
+    result.succeeded();
+    assertThat(result.stderr()).contains("solo | engine " + urls.get(1)).contains("solo | checked " + registry.host()
+        + "/fleet/solo:");
+    Files.writeString(tree.resolve("solo/test.sh"), "#!/bin/sh\ndocker run --rm --network none \"$1\" test -f /absent\n");
+    Files.writeString(tree.resolve("solo/image.yaml"), Files.readString(tree.resolve("solo/image.yaml"))
+        .replace("scripted", "scripted-again"));
+    Berth.Result failed = new Berth(store).run("build", tree.toString());
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.stdout()).containsPattern("failed +solo +verify failed: test.sh exited 1 on " + urls.get(1));
+  }
+
+  @Test
+  @Order(5)
   void aWorkerKilledMidRunHasItsImagesRescheduled() throws Exception {
     Path tree = tree(work.resolve("killed"), "killed", 2);
     Process run = new Berth(store).start(build(tree, workerArgs("client")));
