@@ -38,15 +38,30 @@ public final class FleetBuild {
   private final FleetRegistry registry;
   private final Journal journal;
   private final WorkerJob job;
+  private final KeyClaims claims;
   private final Consumer<String> log;
 
+  /** @param tree the tree's folder: with this machine's name, it owns the run's claims ({@link KeyClaims}) */
   public FleetBuild(Fleet fleet, FleetRegistry registry, ContentStore store, BuildSettings settings, KeyedBuild build,
-      Journal journal, Consumer<String> log) {
+      Journal journal, java.nio.file.Path tree, Consumer<String> log) {
     this.fleet = fleet;
     this.registry = registry;
     this.journal = journal;
     this.job = new WorkerJob(store, settings, build, registry, log);
+    this.claims = new KeyClaims(registry, store, hostName() + ":" + tree.toAbsolutePath(), CLAIM_LEASE,
+        java.time.Clock.systemUTC());
     this.log = log;
+  }
+
+  /** How long another run's claim on a key holds this run back. */
+  static final java.time.Duration CLAIM_LEASE = java.time.Duration.ofMinutes(10);
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
   }
 
   public TreeBuild.RunResult run(Plan plan) {
@@ -93,6 +108,7 @@ public final class FleetBuild {
     }
     ImageBuilder.PreparedImage prepared = item.prepared();
     String parentKey = prepared.baseIdentity().startsWith("tree:") ? prepared.baseIdentity().substring(5) : null;
+    boolean waitLogged = false;
     while (true) {
       Descriptor parentManifest;
       try {
@@ -105,6 +121,19 @@ public final class FleetBuild {
         parentManifest = parentKey == null ? null : registry.keyed(prepared.spec().base(),
             Digest.parse(parentKey).hex().substring(0, ContentKey.TAG_LENGTH)).orElseThrow(() -> new IOException(
                 "the parent " + prepared.spec().base() + " is not in the registry under its key"));
+        Optional<String> claimed = claims.heldByOther(item.name(), item.key());
+        if (claimed.isPresent()) {  // another run builds it now: wait for its key tag
+          if (!waitLogged) {
+            log.accept(item.name() + ": waiting, another run builds it (" + claimed.get() + ")");
+            waitLogged = true;
+          }
+          Thread.sleep(CLAIM_POLL.toMillis());
+          continue;
+        }
+        claims.claim(item.name(), item.key());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return finish(item, ImageState.INTERRUPTED, "berth was interrupted", null, null);
       } catch (IOException | RuntimeException e) {
         return finish(item, ImageState.FAILED, "registry: " + ErrorText.of(e), null, null);
       }
@@ -138,12 +167,24 @@ public final class FleetBuild {
         if (!(e instanceof dev.berth.engine.BuildException) && !fleet.answers(worker)) {
           fleet.markDown(worker, ErrorText.of(e));
         } else {
+          release(item);
           return finish(item, ImageState.FAILED, phase(stage[0]) + " failed: " + ErrorText.of(e), null, worker);
         }
       } finally {
         fleet.release(worker);
       }
       log.accept(item.name() + ": rescheduled (worker " + worker.name() + " is down)");
+    }
+  }
+
+  static final java.time.Duration CLAIM_POLL = java.time.Duration.ofMillis(500);
+
+  /** A failed build gives its key back, so a waiting run tries it (and fails alike, or not). */
+  private void release(Plan.Item item) {
+    try {
+      claims.release(item.name(), item.key());
+    } catch (IOException | RuntimeException e) {
+      log.accept("warning: " + item.name() + ": the claim could not be released: " + ErrorText.of(e));
     }
   }
 

@@ -106,7 +106,7 @@ class BuildCommand implements Callable<Integer> {
           .phase(phase());
       result = fleet == null ? run.run(plan, force) : new dev.berth.fleet.FleetBuild(fleet,
           publishing.orElseThrow().fleetRegistry(), session.store, session.settings, session.build, session.journal,
-          progress::line).run(plan);
+          session.tree.root(), progress::line).run(plan);
       if (load) {
         loadIntoEngine(session, result, progress);
       }
