@@ -131,6 +131,9 @@ public final class FleetBuild {
           continue;
         }
         claims.claim(item.name(), item.key());
+        if (claims.heldByOther(item.name(), item.key()).isPresent()) {
+          continue;  // another run claimed in the same instant and wrote last: it builds, this run waits
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return finish(item, ImageState.INTERRUPTED, "berth was interrupted", null, null);

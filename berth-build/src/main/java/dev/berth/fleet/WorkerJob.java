@@ -125,7 +125,12 @@ final class WorkerJob {
           + already.get().digest()), false);
     }
     List<String> references = new ArrayList<>();
-    String digest = images.push(repository, keyTag, registry.auth());
+    String digest;
+    try {
+      digest = pushKeyTag(images, name, repository, keyTag);
+    } catch (PublishedElsewhere other) {
+      return new Done(other.digest, List.of(repository + ":" + keyTag + "@" + other.digest), false);
+    }
     references.add(repository + ":" + keyTag + "@" + digest);
     for (String tag : Tags.expand(prepared.spec(), prepared.key(), prepared.version())) {
       if (!tag.equals(keyTag)) {
@@ -134,6 +139,47 @@ final class WorkerJob {
       }
     }
     return new Done(digest, references, true);
+  }
+
+  static final int PUSH_ATTEMPTS = 3;
+
+  /**
+   * The engine pushes the key tag; a push the registry refuses (a 5xx while another run pushes the
+   * same layers) is tried again, unless the key tag has appeared meanwhile: then that image stands.
+   */
+  private String pushKeyTag(EngineImages images, String name, String repository, String keyTag) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return images.push(repository, keyTag, registry.auth());
+      } catch (dev.berth.engine.docker.EngineUnavailableException e) {
+        throw e;
+      } catch (IOException e) {
+        var there = registry.keyed(name, keyTag);
+        if (there.isPresent()) {
+          throw new PublishedElsewhere(there.get().digest().toString());
+        }
+        if (attempt == PUSH_ATTEMPTS) {
+          throw e;
+        }
+        log.accept(name + ": push failed (" + e.getMessage() + "); trying again");
+        try {
+          Thread.sleep(500L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The key tag appeared while this run's push failed: another run's image stands. */
+  private static final class PublishedElsewhere extends IOException {
+    final String digest;
+
+    PublishedElsewhere(String digest) {
+      super("published by another run as " + digest);
+      this.digest = digest;
+    }
   }
 
   /** The engine's names of the images {@code COPY --from} reads: tree images from the registry, others from the store. */

@@ -127,7 +127,9 @@ class ErrorTypesTest {
       "dev.berth.registry.BodyWatchdog$Stalled",
       "a mid-body stall; RegistryTransport retries it and reports a RegistryException naming the registry",
       "dev.berth.dockerfile.DockerPkgFilters$Failure",
-      "a filter's refusal inside a template; DockerPkgTemplates reports it as the template's file:line");
+      "a filter's refusal inside a template; DockerPkgTemplates reports it as the template's file:line",
+      "dev.berth.fleet.WorkerJob$PublishedElsewhere",
+      "a failed push whose key tag another run published meanwhile; WorkerJob keeps that image, nothing fails");
 
   @Test
   void everyErrorThatReachesTheCliSaysWhereWithoutJavaWording() throws Exception {
