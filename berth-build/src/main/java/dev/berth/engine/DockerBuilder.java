@@ -3,9 +3,7 @@ package dev.berth.engine;
 import dev.berth.engine.docker.DockerBuildException;
 import dev.berth.engine.docker.DockerEngine;
 import dev.berth.layer.Compression;
-import dev.berth.layer.EntryAttributes;
 import dev.berth.layer.LayerBlob;
-import dev.berth.layer.LayerBuilder;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageConfig;
 import dev.berth.oci.ImageManifest;
@@ -15,8 +13,6 @@ import dev.berth.store.ContentStore;
 import dev.berth.store.DockerArchive;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,15 +56,6 @@ public final class DockerBuilder implements Builder {
     return NAME;
   }
 
-  /**
-   * The engine's cache keys instructions, not versions: a versioned image is built without it (as
-   * docker-pkg builds), unless command steps may be reused across versions ({@code --use-cache}).
-   */
-  private boolean noCache(ImageBuilder.PreparedImage prepared) {
-    return settings.stepReuse() == StepReuse.NEVER
-        || settings.stepReuse() == StepReuse.VERSIONED && prepared.version() != null;
-  }
-
   @Override
   public ImageBuilder.BuiltImage build(ImageBuilder.PreparedImage prepared, BaseImage base) throws IOException {
     ImageSpec spec = prepared.spec();
@@ -80,20 +67,15 @@ public final class DockerBuilder implements Builder {
           + ": COPY --from=" + source.getKey() + ": " + refName + " is not in the store"));
       sources.put(source.getKey(), inEngine(manifest.withoutAnnotations()));
     }
-    GeneratedDockerfile.Result generated = GeneratedDockerfile.of(prepared, base, baseReference, sources, store, settings);
     String tag = spec.name() + ":" + prepared.key().tag();
     Path work = Files.createTempDirectory(store.tempDirectory(), "docker-build-");
     try {
-      Path dockerfile = Files.writeString(work.resolve("Dockerfile"), generated.dockerfile(), StandardCharsets.UTF_8);
-      LayerBuilder context = generated.context().addFile(dockerfile, "Dockerfile", new EntryAttributes(0, 0, 0644));
-      Path contextTar = work.resolve("context.tar");
-      try (OutputStream out = Files.newOutputStream(contextTar)) {
-        context.writeTo(out);
-      }
+      DockerContext.Written context = DockerContext.write(prepared, base, baseReference, sources, store, settings, work);
       progress.on(new BuildEvent.EngineBuild(spec.name(), "docker", engine.address()));
       try {
-        engine.build(contextTar, new DockerEngine.BuildRequest(tag, generated.needsNetwork() ? "host" : "none",
-            Map.of(IMAGE_LABEL, spec.name(), KEY_LABEL, prepared.key().toString()), noCache(prepared)),
+        engine.build(context.contextTar(), new DockerEngine.BuildRequest(tag, context.networkMode(),
+            Map.of(IMAGE_LABEL, spec.name(), KEY_LABEL, prepared.key().toString()),
+            DockerContext.noCache(prepared, settings)),
             line -> {
               if (!line.startsWith(" ---> ") && !line.startsWith("Removing intermediate container")) {
                 progress.on(new BuildEvent.Output(spec.name(), line));
@@ -113,17 +95,7 @@ public final class DockerBuilder implements Builder {
 
   /** The engine's name for an image of the store, loading it first when the engine lacks it. */
   private String inEngine(Descriptor manifest) throws IOException {
-    String reference = BASE_REPOSITORY + ":" + manifest.digest().hex();
-    if (engine.inspect(reference) == null) {
-      Path archive = Files.createTempFile(store.tempDirectory(), "engine-load-", ".tar");
-      try {
-        DockerArchive.write(store, manifest, List.of(reference), archive);
-        engine.load(archive);
-      } finally {
-        Files.deleteIfExists(archive);
-      }
-    }
-    return reference;
+    return DockerContext.loadFromStore(store, engine, manifest);
   }
 
   /**

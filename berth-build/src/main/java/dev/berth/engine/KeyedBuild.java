@@ -122,6 +122,11 @@ public final class KeyedBuild {
     return out;
   }
 
+  /** The base of an image whose base is outside the tree, resolved as a build resolves it. */
+  public BaseImage externalBase(ImageBuilder.PreparedImage prepared) throws IOException {
+    return resolver.resolve(prepared.spec().base(), prepared.spec().platform(), settings.created());
+  }
+
   /** Lets the builder start on the image's file layers now; see {@link Builder#prefetch}. */
   public void prefetch(ImageBuilder.PreparedImage prepared) {
     builder.prefetch(prepared);

@@ -163,6 +163,43 @@ public sealed interface BuildEvent {
     }
   }
 
+  /** A worker of a fleet stopped answering; the images it held move to the others. Concerns no one image. */
+  record WorkerDown(String worker, String reason) implements BuildEvent {
+    @Override
+    public String image() {
+      return "";
+    }
+
+    @Override
+    public String message() {
+      return "worker " + worker + " is down: " + reason;
+    }
+  }
+
+  /** The image's build moves on: {@code worker} went down while it held it. */
+  record Rescheduled(String image, String worker) implements BuildEvent {
+    @Override
+    public String message() {
+      return "rescheduled (worker " + worker + " is down)";
+    }
+  }
+
+  /** Another run published the image's key first; its image stands and this run builds nothing. */
+  record PublishedElsewhere(String image, String key) implements BuildEvent {
+    @Override
+    public String message() {
+      return "published meanwhile by another run";
+    }
+  }
+
+  /** Another run holds the image's claim and builds it now; this run waits for its key tag. */
+  record WaitingForOtherRun(String image, String owner) implements BuildEvent {
+    @Override
+    public String message() {
+      return "waiting, another run builds it (" + owner + ")";
+    }
+  }
+
   /** Something the user should know that does not stop the run (a stale base, an unreachable mirror). */
   record Warning(String image, String message) implements BuildEvent {}
 

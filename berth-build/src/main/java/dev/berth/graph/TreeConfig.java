@@ -16,18 +16,26 @@ import java.util.Optional;
 
 /**
  * {@code berth.yaml} at a tree's root: where images are published, the default platform, how many
- * images build at once, template variables, and Docker Hub mirrors ({@code registryMirrors}, as
+ * images build at once, template variables, the Docker engines that build ({@code workers}), and Docker Hub mirrors ({@code registryMirrors}, as
  * dockerd's {@code registry-mirrors}: URLs tried in order before Docker Hub).
  */
 public record TreeConfig(String registry, Platform platform, Integer jobs, Map<String, String> variables,
-    boolean insecure, java.util.List<String> registryMirrors, java.util.List<DockerfileImage> dockerfiles) {
+    boolean insecure, java.util.List<String> registryMirrors, java.util.List<DockerfileImage> dockerfiles,
+    java.util.List<Worker> workers) {
   public static final String FILE_NAME = "berth.yaml";
 
   public TreeConfig {
     variables = variables == null ? Map.of() : Map.copyOf(variables);
     registryMirrors = registryMirrors == null ? java.util.List.of() : java.util.List.copyOf(registryMirrors);
     dockerfiles = dockerfiles == null ? java.util.List.of() : java.util.List.copyOf(dockerfiles);
+    workers = workers == null ? java.util.List.of() : java.util.List.copyOf(workers);
   }
+
+  /**
+   * A Docker engine that builds for the tree ({@code workers:}): {@code url} is {@code tcp://HOST:PORT}
+   * or {@code unix:///PATH}; {@code tls} a directory with ca.pem, cert.pem and key.pem, relative to the tree.
+   */
+  public record Worker(@JsonProperty("url") String url, @JsonProperty("tls") String tls) {}
 
   /**
    * An image built from a Dockerfile that is not {@code FOLDER/Dockerfile}, as a bake target: its
@@ -38,7 +46,7 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
 
   public TreeConfig(String registry, Platform platform, Integer jobs, Map<String, String> variables,
       boolean insecure) {
-    this(registry, platform, jobs, variables, insecure, java.util.List.of(), java.util.List.of());
+    this(registry, platform, jobs, variables, insecure, java.util.List.of(), java.util.List.of(), java.util.List.of());
   }
 
   public static TreeConfig defaults() {
@@ -53,6 +61,7 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
     @JsonProperty Boolean insecure;
     @JsonProperty java.util.List<String> registryMirrors;
     @JsonProperty java.util.List<DockerfileImage> dockerfiles;
+    @JsonProperty java.util.List<Worker> workers;
   }
 
   public static TreeConfig load(Path tree) {
@@ -104,8 +113,18 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
       yaml.dockerfiles = yaml.dockerfiles.stream().map(image -> new DockerfileImage(image.name(),
           image.context() == null ? "." : image.context(), image.dockerfile(), image.target())).toList();
     }
+    if (yaml.workers != null) {
+      for (Worker worker : yaml.workers) {
+        if (worker == null || worker.url() == null || !worker.url().matches("(tcp|unix)://.+")) {
+          throw new SpecException(file, lineOf(text, "workers"), "each of 'workers' needs a url: tcp://HOST:PORT "
+              + "or unix:///PATH (with tls: DIR for mutual TLS)");
+        }
+      }
+      yaml.workers = yaml.workers.stream().map(worker -> new Worker(worker.url(), worker.tls() == null ? null
+          : tree.resolve(worker.tls()).toString())).toList();
+    }
     return new TreeConfig(yaml.registry, platform, yaml.jobs, yaml.variables,
-        yaml.insecure != null && yaml.insecure, yaml.registryMirrors, yaml.dockerfiles);
+        yaml.insecure != null && yaml.insecure, yaml.registryMirrors, yaml.dockerfiles, yaml.workers);
   }
 
   /** Why {@code registry} (HOST[:PORT][/NAMESPACE]) cannot prefix image names, if it cannot. */

@@ -52,7 +52,8 @@ public final class Journal implements AutoCloseable {
       @JsonProperty("updated") String updated,
       @JsonProperty("lastBuilt") BuildRecord lastBuilt,
       @JsonProperty("verifiedKey") String verifiedKey,
-      @JsonProperty("publishedKey") String publishedKey) {}
+      @JsonProperty("publishedKey") String publishedKey,
+      @JsonProperty("worker") String worker) {}
 
   /** What an image was last built from. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -74,7 +75,8 @@ public final class Journal implements AutoCloseable {
       @JsonProperty("key") String key,
       @JsonProperty("reason") String reason,
       @JsonProperty("cause") String cause,
-      @JsonProperty("built") BuildRecord built) {}
+      @JsonProperty("built") BuildRecord built,
+      @JsonProperty("worker") String worker) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Document(@JsonProperty("logOffset") long logOffset, @JsonProperty("images") Map<String, Entry> images) {}
@@ -137,7 +139,7 @@ public final class Journal implements AutoCloseable {
   }
 
   /** One transition from the log. */
-  public record Transition(String time, String image, ImageState state, String key) {}
+  public record Transition(String time, String image, ImageState state, String key, String worker) {}
 
   /** Every transition the log still holds, oldest first (the log is emptied only when it grows large). */
   public synchronized List<Transition> history() throws IOException {
@@ -150,7 +152,7 @@ public final class Journal implements AutoCloseable {
       try {
         LogLine parsed = Json.read(line.getBytes(StandardCharsets.UTF_8), LogLine.class);
         if (parsed.state() != null) {
-          out.add(new Transition(parsed.time(), parsed.image(), parsed.state(), parsed.key()));
+          out.add(new Transition(parsed.time(), parsed.image(), parsed.state(), parsed.key(), parsed.worker()));
         }
       } catch (RuntimeException torn) {
         // a line cut short by a crash
@@ -161,11 +163,17 @@ public final class Journal implements AutoCloseable {
 
   /** Records a transition; {@code cause} only for failures. */
   public synchronized void transition(String image, ImageState state, String key, String reason, String cause) {
-    append(new LogLine(clock.instant().toString(), image, state, key, reason, cause, null));
+    transition(image, state, key, reason, cause, null);
+  }
+
+  /** Records a transition done on a fleet worker (its engine's URL); the entry keeps the last worker named. */
+  public synchronized void transition(String image, ImageState state, String key, String reason, String cause,
+      String worker) {
+    append(new LogLine(clock.instant().toString(), image, state, key, reason, cause, null, worker));
   }
 
   public synchronized void recordBuild(String image, BuildRecord record) {
-    append(new LogLine(clock.instant().toString(), image, null, null, null, null, record));
+    append(new LogLine(clock.instant().toString(), image, null, null, null, null, record, null));
   }
 
   private void apply(LogLine line) {
@@ -173,7 +181,7 @@ public final class Journal implements AutoCloseable {
     if (line.built() != null) {
       if (previous != null) {
         entries.put(line.image(), new Entry(previous.state(), previous.key(), previous.reason(), previous.cause(),
-            previous.updated(), line.built(), previous.verifiedKey(), previous.publishedKey()));
+            previous.updated(), line.built(), previous.verifiedKey(), previous.publishedKey(), previous.worker()));
       }
       return;
     }
@@ -183,7 +191,9 @@ public final class Journal implements AutoCloseable {
         line.cause(), line.time(),
         previous == null ? null : previous.lastBuilt(),
         state == ImageState.VERIFIED ? line.key() : previous == null ? null : previous.verifiedKey(),
-        state == ImageState.PUBLISHED ? line.key() : previous == null ? null : previous.publishedKey()));
+        state == ImageState.PUBLISHED ? line.key() : previous == null ? null : previous.publishedKey(),
+        line.worker() != null ? line.worker() : state == ImageState.PLANNED || previous == null ? null
+            : previous.worker()));
   }
 
   /**

@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
 class BuildCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin TreeOptions treeOptions;
+  @Mixin WorkerOptions workerOptions;
 
   @Option(names = {"-j", "--jobs"}, paramLabel = "N",
       description = "Images built at once (default: berth.yaml's jobs, else the number of cores).")
@@ -100,6 +101,9 @@ class BuildCommand implements Callable<Integer> {
     }
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
         : Runtime.getRuntime().availableProcessors();
+    dev.berth.fleet.Fleet fleet = workerOptions.connect(session.tree.config(), treeOptions.registries.insecure,
+        jobs != null ? jobs : 2, progress);
+    push |= fleet != null;  // a fleet shares its work through the registry
     TreeBuild.RunResult result;
     try (ContentStore.Lease lease = session.store.lease(); session;
          Interruption onSignal = Interruption.install(session.run, session.journal, session.store)) {
@@ -108,9 +112,9 @@ class BuildCommand implements Callable<Integer> {
               session.store)
               .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
-      result = new TreeRun(session, publishing, progress).jobs(parallel).debugging(global.debug)
-          .affectedBy(Optional.ofNullable(affectedBy).map(AffectedCommand::query))
-          .run(phase(), force);
+      TreeRun run = new TreeRun(session, publishing, progress).jobs(parallel).debugging(global.debug)
+          .affectedBy(Optional.ofNullable(affectedBy).map(AffectedCommand::query));
+      result = fleet == null ? run.run(phase(), force) : run.runOnFleet(fleet, force);
       if (load) {
         new TreeRun(session, Optional.empty(), progress).load(result, requested(session));
       }

@@ -51,6 +51,9 @@ final class EventLines implements BuildListener {
     if (event instanceof BuildEvent.Warning) {
       return "warning: " + (event.image().isEmpty() ? "" : event.image() + ": ") + event.message();
     }
+    if (event.image().isEmpty()) {
+      return event.message();
+    }
     return event.image() + (event instanceof BuildEvent.Output ? " | " : ": ") + event.message();
   }
 

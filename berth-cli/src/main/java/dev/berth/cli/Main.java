@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     commands.put("verify", VerifyCommand::new);
     commands.put("publish", PublishCommand::new);
     commands.put("status", StatusCommand::new);
+    commands.put("workers", WorkersCommand::new);
     commands.put("graph", GraphCommand::new);
     commands.put("update", UpdateCommand::new);
     commands.put("docker-pkg", DockerPkgCommand::new);

@@ -39,6 +39,7 @@ public final class RegistryOptions implements AutoCloseable {
     return clients().clientFor(host);
   }
 
+
   @Override
   public synchronized void close() {
     if (clients != null) {

@@ -28,7 +28,7 @@ final class StatusCommand implements Callable<Integer> {
   record Row(@JsonProperty("name") String name, @JsonProperty("key") String key,
       @JsonProperty("state") String state, @JsonProperty("reason") String reason,
       @JsonProperty("cause") String cause, @JsonProperty("updated") String updated,
-      @JsonProperty("dependsOn") List<String> dependsOn) {}
+      @JsonProperty("dependsOn") List<String> dependsOn, @JsonProperty("worker") String worker) {}
 
   /** The state of an image no run has reached yet (the others are {@link dev.berth.plan.ImageState}'s labels). */
   static final String NEVER_RUN = "never-run";
@@ -44,15 +44,17 @@ final class StatusCommand implements Callable<Integer> {
       Journal.Entry entry = entries.get(name);
       List<String> dependsOn = tree.graph().dependencies(name);
       rows.add(entry == null
-          ? new Row(name, null, NEVER_RUN, null, null, null, dependsOn)
-          : new Row(name, entry.key(), entry.state().label(), entry.reason(), entry.cause(), entry.updated(), dependsOn));
+          ? new Row(name, null, NEVER_RUN, null, null, null, dependsOn, null)
+          : new Row(name, entry.key(), entry.state().label(), entry.reason(), entry.cause(), entry.updated(), dependsOn,
+              entry.worker()));
     }
     if (output.equals("json")) {
       System.out.println(new String(Json.pretty(new Table(rows)), StandardCharsets.UTF_8));
     } else {
       for (Row row : rows) {
         System.out.printf("%-10s %-40s %-24s %s%n", row.state(), row.name(), row.key() == null ? "-" : row.key(),
-            row.cause() != null ? row.cause() : row.updated() == null ? "" : row.updated());
+            (row.cause() != null ? row.cause() : row.updated() == null ? "" : row.updated())
+                + (row.worker() == null ? "" : "  on " + row.worker()));
       }
     }
     return ExitCodes.OK;

@@ -56,7 +56,10 @@ class ErrorTypesTest {
       new dev.berth.runtime.ImageChecks.CheckFailed("check 'test -f /app' exited with status 1"),
       "dev.berth.engine.docker.DockerBuildException",
       new dev.berth.engine.docker.DockerBuildException(
-          "docker engine at unix:///var/run/docker.sock refused the build: 400 dockerfile parse error line 2"));
+          "docker engine at unix:///var/run/docker.sock refused the build: 400 dockerfile parse error line 2"),
+      "dev.berth.engine.docker.EngineTooOldException",
+      new dev.berth.engine.docker.EngineTooOldException(
+          "tcp://127.0.0.1:2376: engine API 1.26 (Docker 1.13.1) is older than 1.40, the oldest berth speaks"));
 
   private List<Trigger> triggers() throws IOException {
     Path image = Files.createDirectories(work.resolve("img"));
@@ -110,6 +113,9 @@ class ErrorTypesTest {
         new Trigger(UsageException.class, "tarball:x", () -> BuildCommand.parseOutput("tarball:x")),
         new Trigger(dev.berth.api.UnsupportedSpecException.class, "py: python_version",
             () -> dev.berth.api.ImageSpec.builder("py").base("scratch").pythonVersion("3.11")),
+        new Trigger(dev.berth.engine.docker.EngineUnavailableException.class, "tcp://127.0.0.1:1",
+            () -> dev.berth.engine.docker.DockerEngine.connect("tcp://127.0.0.1:1", null, false,
+                java.time.Duration.ofSeconds(5)).versionInfo()),
         // JDK types that berth's code lets through to the CLI
         new Trigger(IllegalArgumentException.class, "Bad:Ref::x", () -> ImageReference.parse("Bad:Ref::x")),
         new Trigger(java.nio.file.NoSuchFileException.class, work.resolve("absent").toString(),
@@ -123,7 +129,9 @@ class ErrorTypesTest {
       "dev.berth.registry.BodyWatchdog$Stalled",
       "a mid-body stall; RegistryTransport retries it and reports a RegistryException naming the registry",
       "dev.berth.dockerfile.DockerPkgFilters$Failure",
-      "a filter's refusal inside a template; DockerPkgTemplates reports it as the template's file:line");
+      "a filter's refusal inside a template; DockerPkgTemplates reports it as the template's file:line",
+      "dev.berth.fleet.WorkerJob$PublishedElsewhere",
+      "a failed push whose key tag another run published meanwhile; WorkerJob keeps that image, nothing fails");
 
   @Test
   void everyErrorThatReachesTheCliSaysWhereWithoutJavaWording() throws Exception {

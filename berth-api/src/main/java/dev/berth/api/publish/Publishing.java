@@ -114,6 +114,12 @@ public final class Publishing {
     };
   }
 
+  /** The registry as a fleet of Docker engines shares it (the key tags are the source of truth). */
+  public dev.berth.fleet.FleetRegistry fleetRegistry() throws IOException {
+    return new dev.berth.fleet.FleetRegistry(registries.clientFor(host), host, namespace,
+        registries.credentialsFor(host));
+  }
+
   static final String LATEST = "latest";
 
   private long bytes(List<dev.berth.oci.Digest> blobs) throws IOException {

@@ -50,9 +50,7 @@ public final class RegistryClients implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    Optional<Credentials> chosen = credentials != null
-        ? Optional.of(credentials)
-        : DockerCredentials.fromEnvironment(environment).lookup(host);
+    Optional<Credentials> chosen = credentialsFor(host);
     boolean plainMirror = plainMirrors.stream().anyMatch(mirror -> mirror.startsWith("http://")
         && Registries.mirrorHost(mirror).equals(host));
     RegistryClient.Builder builder = RegistryClient.builder().host(host).credentials(chosen)
@@ -63,6 +61,11 @@ public final class RegistryClients implements AutoCloseable {
     RegistryClient client = builder.build();
     clients.put(host, client);
     return client;
+  }
+
+  /** The credentials given, else what Docker's configuration holds for {@code host}. */
+  public Optional<Credentials> credentialsFor(String host) throws IOException {
+    return credentials != null ? Optional.of(credentials) : DockerCredentials.fromEnvironment(environment).lookup(host);
   }
 
   @Override

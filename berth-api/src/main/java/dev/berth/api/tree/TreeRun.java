@@ -93,6 +93,18 @@ public final class TreeRun {
   }
 
   /**
+   * Plans and runs the whole pipeline on {@code fleet}'s Docker engines, with the registry as the shared
+   * store: each image is built, checked and pushed by a worker once its parent's key tag is published.
+   */
+  public TreeBuild.RunResult runOnFleet(dev.berth.fleet.Fleet fleet, boolean force) throws IOException {
+    Plan plan = plan(force);
+    refuseInvalid(plan);
+    Publishing target = publishing.orElseThrow(() -> new IllegalStateException("a fleet run publishes: give a registry"));
+    return new dev.berth.fleet.FleetBuild(fleet, target.fleetRegistry(), session.store, session.settings,
+        session.build, session.journal, session.tree.root(), listener).run(plan);
+  }
+
+  /**
    * Images that could not even be planned (a missing or hostile input, an unusable base): nothing is
    * built, pulled or pushed, the journal records why, and the run stops with the first of them.
    */

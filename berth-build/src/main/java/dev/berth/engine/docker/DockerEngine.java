@@ -1,67 +1,86 @@
 package dev.berth.engine.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.engine.docker.EngineHttp.Response;
 import dev.berth.oci.Json;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
 import java.net.URLEncoder;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import dev.berth.event.OutputLines;
 
 /**
- * A small Docker Engine API client over the engine's Unix socket (HTTP/1.1, one connection per call):
- * what berth needs to build in a running dockerd and to hand images to it and back.
+ * A small Docker Engine API client (HTTP/1.1, one connection per call, over the engine's Unix socket or
+ * TCP with mutual TLS): what berth needs to build in a running dockerd, to hand images to it and back,
+ * and to have it pull, push and run them ({@link #registryOps}).
  */
 public final class DockerEngine {
-  public static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
-  private static final int MAX_BODY = 16 << 20;
+  public static final Path DEFAULT_SOCKET = EngineEndpoint.DEFAULT_SOCKET;
+  /** The oldest Engine API berth speaks (Docker 19.03); requests name it, so newer engines answer as it says. */
+  public static final String MINIMUM_API = "1.40";
+  private static final String API = "/v" + MINIMUM_API;
 
-  private final Path socket;
+  private final EngineEndpoint endpoint;
+  private final EngineHttp http;
 
   public DockerEngine(Path socket) {
-    this.socket = socket;
+    this(new EngineEndpoint.Unix(socket));
   }
 
-  /** The engine {@code DOCKER_HOST} names (only {@code unix://}), else the default socket. */
+  public DockerEngine(EngineEndpoint endpoint) {
+    this.endpoint = endpoint;
+    this.http = new EngineHttp(endpoint);
+  }
+
+  /**
+   * The engine Docker's client would use: {@code DOCKER_HOST} ({@code unix://} or {@code tcp://}),
+   * with TLS from {@code DOCKER_CERT_PATH} when {@code DOCKER_TLS_VERIFY} is set; else the default socket.
+   */
   public static DockerEngine fromEnvironment(Map<String, String> environment) {
-    String host = environment.get("DOCKER_HOST");
-    if (host != null && !host.isBlank()) {
-      if (!host.startsWith("unix://")) {
-        throw new IllegalArgumentException("DOCKER_HOST=" + host + ": berth talks to the engine over a unix:// socket only");
-      }
-      return new DockerEngine(Path.of(host.substring("unix://".length())));
-    }
-    return new DockerEngine(DEFAULT_SOCKET);
+    return new DockerEngine(EngineEndpoint.fromEnvironment(environment, false));
+  }
+
+  /**
+   * An engine named by its URL ({@code unix:///PATH} or {@code tcp://HOST:PORT}) and, for TCP, a
+   * directory with ca.pem, cert.pem and key.pem; plain TCP off loopback only when {@code insecure}.
+   */
+  public static DockerEngine connect(String url, Path tlsDirectory, boolean insecure, Duration stallLimit) {
+    return new DockerEngine(EngineEndpoint.parse(url, tlsDirectory, insecure, stallLimit));
   }
 
   public String address() {
-    return "unix://" + socket;
+    return endpoint.address();
+  }
+
+  EngineHttp http() {
+    return http;
+  }
+
+  static String api() {
+    return API;
+  }
+
+  /** Pull, push, tag and run: what a fleet worker is asked to do besides building. */
+  public EngineImages registryOps() {
+    return new EngineImages(this);
   }
 
   /** Whether an engine answers {@code GET /_ping}. */
   public boolean available() {
-    if (!Files.exists(socket)) {
+    if (endpoint instanceof EngineEndpoint.Unix unix && !Files.exists(unix.socket())) {
       return false;
     }
     try {
-      return call("GET", "/_ping", null).status() == 200;
+      return http.call("GET", "/_ping", null).status() == 200;
     } catch (IOException e) {
       return false;
     }
@@ -69,16 +88,62 @@ public final class DockerEngine {
 
   /** The engine's version ({@code GET /version}). */
   public String version() throws IOException {
-    Response response = call("GET", "/version", null);
+    return versionInfo().version();
+  }
+
+  /** What {@code GET /version} says: the engine's release, its newest API, its OS and architecture. */
+  public record EngineVersion(String version, String apiVersion, String os, String arch) {
+    /** Whether the engine speaks {@link #MINIMUM_API} or later. */
+    public boolean supported() {
+      return compareApi(apiVersion, MINIMUM_API) >= 0;
+    }
+  }
+
+  public EngineVersion versionInfo() throws IOException {
+    Response response = http.call("GET", "/version", null);
     if (response.status() != 200) {
       throw failure("report its version", response);
     }
-    return Json.tree(response.body()).path("Version").asText("unknown");
+    JsonNode json = Json.tree(response.body());
+    return new EngineVersion(json.path("Version").asText("unknown"), json.path("ApiVersion").asText("0"),
+        json.path("Os").asText(""), json.path("Arch").asText(""));
+  }
+
+  /** The engine's version, or a one-line error naming it when it is unreachable or its API is too old. */
+  public EngineVersion requireSupported() throws IOException {
+    EngineVersion version = versionInfo();
+    if (!version.supported()) {
+      throw new EngineTooOldException(address() + ": engine API " + version.apiVersion() + " (Docker "
+          + version.version() + ") is older than " + MINIMUM_API + ", the oldest berth speaks");
+    }
+    return version;
+  }
+
+  /** Compares dotted API versions numerically ({@code 1.9 < 1.40}). */
+  static int compareApi(String a, String b) {
+    String[] left = a.split("\\.");
+    String[] right = b.split("\\.");
+    for (int i = 0; i < Math.max(left.length, right.length); i++) {
+      int x = i < left.length ? number(left[i]) : 0;
+      int y = i < right.length ? number(right[i]) : 0;
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+    }
+    return 0;
+  }
+
+  private static int number(String part) {
+    try {
+      return Integer.parseInt(part);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** Loads a docker-archive ({@code docker save} format) and returns the names the engine reports. */
   public List<String> load(Path archive) throws IOException {
-    Response response = call("POST", "/images/load?quiet=1", new Upload(archive, "application/x-tar"));
+    Response response = http.call("POST", API + "/images/load?quiet=1", EngineHttp.Upload.file(archive, "application/x-tar"));
     List<String> loaded = new ArrayList<>();
     for (JsonNode message : response.jsonLines()) {
       if (message.hasNonNull("error")) {
@@ -99,7 +164,7 @@ public final class DockerEngine {
   public void save(String image, Path file) throws IOException {
     Path partial = file.resolveSibling(file.getFileName() + ".partial-" + ProcessHandle.current().pid() + "-"
         + java.util.UUID.randomUUID());  // two saves to one file must not share their partial file
-    try (Answer answer = open("GET", "/images/" + encode(image) + "/get", null)) {
+    try (EngineHttp.Answer answer = http.open("GET", API + "/images/" + encode(image) + "/get", null, Map.of())) {
       if (answer.status() != 200) {
         throw failure("save " + image, answer.toResponse());
       }
@@ -131,7 +196,8 @@ public final class DockerEngine {
    */
   public String build(Path context, BuildRequest request, OutputLines output) throws IOException {
     String imageId = null;
-    try (Answer answer = open("POST", "/build" + request.query(), new Upload(context, "application/x-tar"))) {
+    try (EngineHttp.Answer answer = http.open("POST", API + "/build" + request.query(),
+        EngineHttp.Upload.file(context, "application/x-tar"), Map.of())) {
       if (answer.status() != 200) {
         throw new DockerBuildException("docker engine at " + address() + " refused the build: "
             + answer.toResponse().message());
@@ -151,8 +217,8 @@ public final class DockerEngine {
         }
       }
     }
-    if (imageId == null) {
-      throw new DockerBuildException("the build stream ended without an image");
+    if (imageId == null) {  // the stream ended with neither an error nor an image: the engine went away
+      throw new EngineUnavailableException(address() + ": the build stream ended without an image");
     }
     return imageId;
   }
@@ -162,7 +228,7 @@ public final class DockerEngine {
 
   /** Every image of the engine ({@code GET /images/json}). */
   public List<ImageSummary> images() throws IOException {
-    Response response = call("GET", "/images/json", null);
+    Response response = http.call("GET", API + "/images/json", null);
     if (response.status() != 200) {
       throw failure("list its images", response);
     }
@@ -179,7 +245,7 @@ public final class DockerEngine {
 
   /** Removes an image by name or id, even when containers use it (quietly succeeds when it is not there). */
   public void remove(String image) throws IOException {
-    Response response = call("DELETE", "/images/" + encode(image) + "?force=1", null);
+    Response response = http.call("DELETE", API + "/images/" + encode(image) + "?force=1", null);
     if (response.status() != 200 && response.status() != 404) {
       throw failure("remove " + image, response);
     }
@@ -190,7 +256,7 @@ public final class DockerEngine {
    * unless a container uses it. Returns false when the engine refused because something uses it.
    */
   public boolean untag(String reference) throws IOException {
-    Response response = call("DELETE", "/images/" + encode(reference), null);
+    Response response = http.call("DELETE", API + "/images/" + encode(reference), null);
     if (response.status() == 409) {
       return false;
     }
@@ -202,7 +268,7 @@ public final class DockerEngine {
 
   /** The image's inspect document, or null when the engine has no such image. */
   public JsonNode inspect(String image) throws IOException {
-    Response response = call("GET", "/images/" + encode(image) + "/json", null);
+    Response response = http.call("GET", API + "/images/" + encode(image) + "/json", null);
     if (response.status() == 404) {
       return null;
     }
@@ -212,212 +278,17 @@ public final class DockerEngine {
     return Json.tree(response.body());
   }
 
-  private IOException failure(String what, Response response) {
+  IOException failure(String what, Response response) {
     return new IOException("docker engine at " + address() + " could not " + what + " (" + response.status() + "): "
         + response.message());
   }
 
   /** Path segments keep their slashes and colons; everything else is percent-encoded. */
-  private static String encode(String value) {
+  static String encode(String value) {
     StringJoiner out = new StringJoiner("/");
     for (String part : value.split("/", -1)) {
       out.add(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("%3A", ":").replace("+", "%20"));
     }
     return out.toString();
-  }
-
-  private record Upload(Path file, String contentType) {}
-
-  record Response(int status, byte[] body) {
-    /** The engine's error message, or the start of the body. */
-    String message() {
-      String text = new String(body, StandardCharsets.UTF_8).strip();
-      try {
-        JsonNode json = Json.tree(body);
-        if (json.hasNonNull("message")) {
-          return json.get("message").asText();
-        }
-      } catch (RuntimeException notJson) {
-        // fall through to the raw text
-      }
-      return text.length() > 300 ? text.substring(0, 300) + "…" : text;
-    }
-
-    List<JsonNode> jsonLines() {
-      List<JsonNode> out = new ArrayList<>();
-      for (String line : new String(body, StandardCharsets.UTF_8).split("\r?\n")) {
-        if (!line.isBlank()) {
-          out.add(Json.tree(line.getBytes(StandardCharsets.UTF_8)));
-        }
-      }
-      return out;
-    }
-  }
-
-  /** An answer whose body is read as it arrives; closing it closes the connection. */
-  private record Answer(SocketChannel channel, int status, InputStream body) implements AutoCloseable {
-    Response toResponse() throws IOException {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
-        if (out.size() + n > MAX_BODY) {
-          throw new IOException("the docker engine's answer is larger than " + MAX_BODY + " bytes");
-        }
-        out.write(buffer, 0, n);
-      }
-      return new Response(status, out.toByteArray());
-    }
-
-    @Override
-    public void close() throws IOException {
-      channel.close();
-    }
-  }
-
-  private Response call(String method, String path, Upload upload) throws IOException {
-    try (Answer answer = open(method, path, upload)) {
-      return answer.toResponse();
-    }
-  }
-
-  private Answer open(String method, String path, Upload upload) throws IOException {
-    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-    try {
-      try {
-        channel.connect(UnixDomainSocketAddress.of(socket));
-      } catch (IOException e) {
-        throw new IOException("no Docker engine at " + address() + " (" + e.getMessage() + ")", e);
-      }
-      OutputStream out = Channels.newOutputStream(channel);
-      StringBuilder head = new StringBuilder()
-          .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-          .append("Host: docker\r\nConnection: close\r\n");
-      if (upload != null) {
-        head.append("Content-Type: ").append(upload.contentType())
-            .append("\r\nContent-Length: ").append(Files.size(upload.file())).append("\r\n");
-      }
-      out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-      if (upload != null) {
-        try (InputStream in = Files.newInputStream(upload.file())) {
-          in.transferTo(out);
-        }
-      }
-      out.flush();
-      return readHead(channel, new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
-  }
-
-  private static Answer readHead(SocketChannel channel, InputStream in) throws IOException {
-    String statusLine = line(in);
-    String[] parts = statusLine.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-      throw new IOException("not an HTTP answer from the docker engine: '" + statusLine + "'");
-    }
-    int status = Integer.parseInt(parts[1]);
-    long contentLength = -1;
-    boolean chunked = false;
-    for (String header = line(in); !header.isEmpty(); header = line(in)) {
-      int colon = header.indexOf(':');
-      if (colon < 0) {
-        continue;
-      }
-      String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      String value = header.substring(colon + 1).trim();
-      if (name.equals("content-length")) {
-        contentLength = Long.parseLong(value);
-      } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
-        chunked = true;
-      }
-    }
-    InputStream body = chunked ? new ChunkedBody(in) : contentLength >= 0 ? new LimitedBody(in, contentLength) : in;
-    return new Answer(channel, status, body);
-  }
-
-  static String line(InputStream in) throws IOException {
-    StringBuilder out = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1) {
-      if (c == '\n') {
-        break;
-      }
-      if (c != '\r') {
-        out.append((char) c);
-      }
-    }
-    return out.toString();
-  }
-
-  /** A response body, read in blocks; single bytes are read through the block method. */
-  private abstract static class Body extends InputStream {
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-  }
-
-  /** A body with a Content-Length: ends after that many bytes. */
-  private static final class LimitedBody extends Body {
-    private final InputStream in;
-    private long left;
-
-    LimitedBody(InputStream in, long length) {
-      this.in = in;
-      this.left = length;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = in.read(buffer, offset, (int) Math.min(length, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
-  }
-
-  /** A body in HTTP/1.1 chunked transfer encoding, decoded as it is read. */
-  private static final class ChunkedBody extends Body {
-    private final InputStream in;
-    private long chunkLeft;
-    private boolean done;
-
-    ChunkedBody(InputStream in) {
-      this.in = in;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      if (done) {
-        return -1;
-      }
-      if (chunkLeft == 0) {
-        String sizeLine = line(in);
-        if (sizeLine.isBlank()) {
-          throw new IOException("the docker engine closed the connection in the middle of an answer");
-        }
-        int semicolon = sizeLine.indexOf(';');
-        chunkLeft = Long.parseLong((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
-        if (chunkLeft == 0) {
-          done = true;
-          return -1;
-        }
-      }
-      int n = in.read(buffer, offset, (int) Math.min(length, chunkLeft));
-      if (n < 0) {
-        throw new IOException("the docker engine closed the connection in the middle of an answer");
-      }
-      chunkLeft -= n;
-      if (chunkLeft == 0) {
-        line(in);
-      }
-      return n;
-    }
   }
 }

@@ -1,0 +1,50 @@
+package dev.berth.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.engine.docker.DockerEngine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Where images go: the worker holding the parent first, then the least loaded; never a worker that is down. */
+class FleetPlacementTest {
+  private static Worker worker(String name) {
+    return new Worker(new WorkerAddress(name, null), new DockerEngine(Path.of("/nonexistent.sock")),
+        new DockerEngine.EngineVersion("20.10", "1.41", "linux", "amd64"));
+  }
+
+  @Test
+  void stickyThenLeastLoadedThenNothingWhenAllAreDown() throws Exception {
+    Worker a = worker("tcp://a:1");
+    Worker b = worker("tcp://b:1");
+    Worker c = worker("tcp://c:1");
+    List<String> log = new ArrayList<>();
+    Fleet fleet = new Fleet(List.of(a, b, c), 2, log::add);
+    fleet.holds(b, "sha256:parent");
+    assertThat(fleet.acquire("sha256:parent")).contains(b);
+    assertThat(fleet.acquire("sha256:parent")).contains(b);
+    assertThat(fleet.acquire("sha256:parent")).as("b is full: the least loaded").contains(a);
+    assertThat(fleet.acquire(null)).contains(c);
+    fleet.release(b);
+    assertThat(fleet.acquire("sha256:parent")).contains(b);
+    fleet.markDown(b, "tcp://b:1: unreachable");
+    fleet.release(b);
+    fleet.release(b);
+    assertThat(fleet.acquire("sha256:parent")).as("down: never chosen again").contains(a).isNotEqualTo(b);
+    fleet.markDown(a, "gone");
+    fleet.markDown(c, "gone");
+    assertThat(fleet.acquire(null)).isEmpty();
+    assertThat(log).containsExactly("worker tcp://b:1 is down: tcp://b:1: unreachable", "worker tcp://a:1 is down: gone",
+        "worker tcp://c:1 is down: gone");
+  }
+
+  @Test
+  void workerOptionsAreRead() {
+    assertThat(WorkerAddress.parse("tcp://h:2376,tls=/certs")).isEqualTo(new WorkerAddress("tcp://h:2376", Path.of("/certs")));
+    assertThat(WorkerAddress.parse("unix:///run/d.sock")).isEqualTo(new WorkerAddress("unix:///run/d.sock", null));
+    assertThatThrownBy(() -> WorkerAddress.parse("tcp://h:1,cert=/x")).hasMessageContaining("URL[,tls=DIR]");
+  }
+}
