@@ -43,6 +43,7 @@ public final class ImageBuilder implements Builder {
   private final Consumer<String> progress;
   private final Map<Digest, Prefetch> prefetched = new java.util.concurrent.ConcurrentHashMap<>();
   private java.util.concurrent.ExecutorService prefetcher;
+  private volatile StepTimings timings = StepTimings.NONE;
 
   public ImageBuilder(ContentStore store, BuildSettings settings, StepRunner runner, Consumer<String> progress) {
     this.store = store;
@@ -76,7 +77,11 @@ public final class ImageBuilder implements Builder {
       List<InputFile> inputs = prepared.stepInputs().get(i);
       chain = stepKey(chain, step, inputs, state, prepared);
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
+      java.time.Instant started = java.time.Instant.now();
+      long startNanos = System.nanoTime();
+      state.reused = false;
       apply(spec, step, inputs, chain, label, state, prepared.sources());
+      timings.step(spec.name(), i, label, state.reused, started, java.time.Duration.ofNanos(System.nanoTime() - startNanos));
     }
     VolumeCheck.check(store, spec, state.layers);
     ImageConfig finalConfig = RuntimeConfigs.apply(state.config, spec.config());
@@ -94,6 +99,7 @@ public final class ImageBuilder implements Builder {
     final List<LayerBlob> layers;
     List<String> shell = dev.berth.spec.Command.DEFAULT_SHELL;
     java.util.Map<String, String> buildArgs = java.util.Map.of();
+    boolean reused;  // the current step's layer came from the step cache or was written ahead
 
     BuildState(ImageConfig config, List<LayerBlob> layers) {
       this.config = config;
@@ -161,6 +167,7 @@ public final class ImageBuilder implements Builder {
     var cached = settings.stepReuse() == StepReuse.NEVER ? Optional.<LayerBlob>empty() : stepCache.find(stepKey);
     if (cached.isPresent()) {
       progress.accept(spec.name() + ": " + label + " (cached)");
+      state.reused = true;
       state.addLayer(cached.get(), "berth " + describe(step));
       return;
     }
@@ -172,6 +179,7 @@ public final class ImageBuilder implements Builder {
     Optional<LayerBlob> ready = contentKey == null ? Optional.empty() : fileLayer(contentKey);
     if (ready.isPresent()) {
       progress.accept(spec.name() + ": " + label + " (prepared)");
+      state.reused = true;
       stepCache.put(stepKey, ready.get());
       state.addLayer(ready.get(), "berth " + describe(step));
       return;
@@ -205,6 +213,11 @@ public final class ImageBuilder implements Builder {
       stepCache.put(contentKey, layer);
     }
     state.addLayer(layer, "berth " + describe(step));
+  }
+
+  @Override
+  public void timingSteps(StepTimings value) {
+    this.timings = value;
   }
 
   @Override

@@ -32,12 +32,14 @@ public final class Main implements Runnable {
     commands.put("help", CommandLine.HelpCommand::new);
     commands.put("build", BuildCommand::new);
     commands.put("builders", BuildersCommand::new);
+    commands.put("doctor", DoctorCommand::new);
     commands.put("plan", PlanCommand::new);
     commands.put("render", RenderCommand::new);
     commands.put("verify", VerifyCommand::new);
     commands.put("publish", PublishCommand::new);
     commands.put("status", StatusCommand::new);
     commands.put("graph", GraphCommand::new);
+    commands.put("report", ReportCommand::new);
     commands.put("update", UpdateCommand::new);
     commands.put("docker-pkg", DockerPkgCommand::new);
     commands.put("prune", PruneCommand::new);
