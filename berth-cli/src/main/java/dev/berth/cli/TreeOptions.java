@@ -18,6 +18,10 @@ final class TreeOptions {
       description = "A tree of image folders, or one image folder. Default: the current directory.")
   Path tree;
 
+  @Option(names = "--label-git", description = "Label every image with the tree's git commit and origin URL "
+      + "(org.opencontainers.image.revision, .source), as buildx's BUILDX_GIT_LABELS does.")
+  boolean labelGit;
+
   @Option(names = "--select", paramLabel = "GLOB",
       description = "Only images whose name matches (repeatable), plus the parents they need.")
   List<String> select = new ArrayList<>();
@@ -102,6 +106,6 @@ final class TreeOptions {
     TreeScanner.Tree scanned = TreeScanner.scan(tree, new TreeScanner.Options(
         chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secretFiles()));
     scanned.warnings().forEach(warning -> warn.accept("warning: " + warning));
-    return scanned;
+    return labelGit ? scanned.withLabels(dev.berth.graph.GitLabels.of(scanned.root())) : scanned;
   }
 }
