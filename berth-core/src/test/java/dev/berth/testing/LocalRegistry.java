@@ -54,6 +54,26 @@ public final class LocalRegistry implements AutoCloseable {
     return start(directory, port, config, caDirectory);
   }
 
+  /**
+   * TLS that asks every client for a certificate signed by the test CA (distribution's
+   * {@code http.tls.clientcas}); {@code clientDirectory} receives {@code ca.crt}, {@code client.cert}
+   * and {@code client.key}, docker's certs.d shape.
+   */
+  public static LocalRegistry startMutualTls(Path clientDirectory) throws IOException, InterruptedException {
+    Path directory = Files.createTempDirectory("berth-registry");
+    int port = freePort();
+    Path tls = directory.resolve("tls");
+    Path caDirectory = TestCertificates.serverCertificate(tls, "127.0.0.1");
+    TestCertificates.clientCertificate(tls, clientDirectory);
+    String config = baseConfig(directory, port)
+        + "  tls:\n"
+        + "    certificate: " + tls.resolve("server.crt") + "\n"
+        + "    key: " + tls.resolve("server.key") + "\n"
+        + "    clientcas:\n"
+        + "      - " + tls.resolve("ca.crt") + "\n";
+    return start(directory, port, config, caDirectory);
+  }
+
   /** Plain HTTP on loopback with token auth: tokens come from {@code issuer}. */
   public static LocalRegistry startTokenAuth(TokenIssuer issuer) throws IOException, InterruptedException {
     Path directory = Files.createTempDirectory("berth-registry");
