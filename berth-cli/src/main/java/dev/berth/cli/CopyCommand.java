@@ -26,11 +26,24 @@ final class CopyCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Copy every platform of an index.")
   boolean all;
 
+  @Option(names = "--src-creds", paramLabel = "USER:PASSWORD", description = "Credentials for the source registry (default: --creds).")
+  String sourceCreds;
+
+  @Option(names = "--dest-creds", paramLabel = "USER:PASSWORD", description = "Credentials for the destination registry (default: --creds).")
+  String destinationCreds;
+
   @Override
   public Integer call() throws Exception {
     ImageLocation from = ImageLocation.parse(source);
     ImageLocation to = ImageLocation.parse(destination);
-    ImageEndpoints endpoints = new ImageEndpoints(global, registries, System.out);
+    try (RegistryOptions sourceRegistries = registries.withCredentials(sourceCreds);
+         RegistryOptions destinationRegistries = registries.withCredentials(destinationCreds)) {
+      copy(from, to, new ImageEndpoints(global, sourceRegistries, destinationRegistries, System.out));
+    }
+    return ExitCodes.OK;
+  }
+
+  private void copy(ImageLocation from, ImageLocation to, ImageEndpoints endpoints) throws Exception {
     ContentStore cache = to instanceof ImageLocation.OciLayoutLocation oci && from instanceof ImageLocation.RegistryLocation
         ? ContentStore.open(oci.directory())
         : endpoints.localStore();
@@ -39,6 +52,5 @@ final class CopyCommand implements Callable<Integer> {
       endpoints.write(image, to);
       System.out.println("copied " + from + " to " + to + ": " + image.top().digest());
     }
-    return ExitCodes.OK;
   }
 }

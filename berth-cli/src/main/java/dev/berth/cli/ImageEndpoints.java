@@ -31,12 +31,19 @@ final class ImageEndpoints {
 
   private final GlobalOptions global;
   private final RegistryOptions registries;
+  private final RegistryOptions destinations;
   private final PrintStream out;
   private ContentStore localStore;
 
   ImageEndpoints(GlobalOptions global, RegistryOptions registries, PrintStream out) {
+    this(global, registries, registries, out);
+  }
+
+  /** Reads from registries with {@code sources}' options and writes with {@code destinations}' (copy's --src-creds, --dest-creds). */
+  ImageEndpoints(GlobalOptions global, RegistryOptions sources, RegistryOptions destinations, PrintStream out) {
     this.global = global;
-    this.registries = registries;
+    this.registries = sources;
+    this.destinations = destinations;
     this.out = out;
   }
 
@@ -87,7 +94,7 @@ final class ImageEndpoints {
     } else if (location instanceof ImageLocation.RegistryLocation registry) {
       ImageReference target = registry.reference();
       long start = System.nanoTime();
-      PushResult result = registries.clientFor(target.registry()).push(source.store(), source.top(), target);
+      PushResult result = destinations.clientFor(target.registry()).push(source.store(), source.top(), target);
       double seconds = (System.nanoTime() - start) / 1e9;
       out.printf("pushed %s@%s in %.3f s: %s%n", target.withDigest(null), result.pushed().digest(), seconds,
           result.upToDate()
