@@ -61,6 +61,8 @@ class BuildCommand implements Callable<Integer> {
       description = "Where --push publishes (default: berth.yaml's registry).")
   String registry;
 
+  @Mixin BuildFiles buildFiles;
+
   private String format = "text";
 
   @Override
@@ -76,6 +78,7 @@ class BuildCommand implements Callable<Integer> {
     if (jobs != null && jobs < 1) {
       throw new UsageException("-j must be at least 1, not " + jobs);
     }
+    buildFiles.check();
     Progress progress = new Progress(System.err);
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
     Session session = new Session(treeOptions, global, builder, progress::line,
@@ -84,6 +87,7 @@ class BuildCommand implements Callable<Integer> {
       throw new UsageException("--output writes one image; --select exactly one (the tree has "
           + requested(session).size() + " selected)");
     }
+    buildFiles.checkImages(requested(session));
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
         : Runtime.getRuntime().availableProcessors();
     TreeBuild.RunResult result;
@@ -113,6 +117,7 @@ class BuildCommand implements Callable<Integer> {
           }
         }
       }
+      buildFiles.write(result, requested(session), session.store);
     }
     print(result);
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
