@@ -3,6 +3,8 @@ package dev.berth.cli;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageReference;
 import dev.berth.oci.Platform;
+import dev.berth.engine.docker.DaemonImages;
+import dev.berth.engine.docker.DockerEngine;
 import dev.berth.registry.ImageLocation;
 import dev.berth.registry.PullResult;
 import dev.berth.registry.PushResult;
@@ -81,6 +83,10 @@ final class ImageEndpoints {
           pulled.downloaded().size(), pulled.skipped().size());
       return new Source(cache, pulled.pulled(), storeName(reference));
     }
+    if (location instanceof ImageLocation.DockerDaemonLocation daemon) {
+      return new Source(cache, DaemonImages.read(DockerEngine.fromEnvironment(System.getenv()), daemon.name(), cache),
+          daemon.name());
+    }
     ImageLocation.DockerArchiveLocation archive = (ImageLocation.DockerArchiveLocation) location;
     return new Source(cache, DockerArchive.read(archive.file(), null, cache));
   }
@@ -101,18 +107,26 @@ final class ImageEndpoints {
           ? "already up to date"
           : result.uploaded().size() + " blobs uploaded, " + result.mounted().size() + " mounted, "
               + result.skipped().size() + " already present");
+    } else if (location instanceof ImageLocation.DockerDaemonLocation daemon) {
+      DaemonImages.write(DockerEngine.fromEnvironment(System.getenv()), source.store(), onePlatform(source), daemon.name())
+          .forEach(name -> out.println("loaded " + name + " into the engine"));
     } else {
       ImageLocation.DockerArchiveLocation archive = (ImageLocation.DockerArchiveLocation) location;
-      Descriptor manifest = source.top();
-      if (MediaTypes.isIndex(manifest.mediaType())) {
-        manifest = ImageIndex.parse(source.store().readBlob(manifest.digest())).manifestFor(Platform.host())
-            .orElseThrow(() -> new IOException("the index has no image for " + Platform.host()
-                + "; a docker archive holds one platform"));
-      }
       // Named as docker save names it, so that docker load tags it.
-      DockerArchive.write(source.store(), manifest, source.name() == null ? List.of() : List.of(source.name()),
+      DockerArchive.write(source.store(), onePlatform(source), source.name() == null ? List.of() : List.of(source.name()),
           archive.file());
     }
+  }
+
+  /** The image a docker archive or engine takes: of an index, this machine's platform. */
+  private static Descriptor onePlatform(Source source) throws IOException {
+    Descriptor manifest = source.top();
+    if (MediaTypes.isIndex(manifest.mediaType())) {
+      manifest = ImageIndex.parse(source.store().readBlob(manifest.digest())).manifestFor(Platform.host())
+          .orElseThrow(() -> new IOException("the index has no image for " + Platform.host()
+              + "; a docker archive holds one platform"));
+    }
+    return manifest;
   }
 
   static Descriptor findIn(ContentStore store, ImageReference reference) throws IOException {
