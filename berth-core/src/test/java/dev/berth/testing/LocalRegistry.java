@@ -44,9 +44,7 @@ public final class LocalRegistry implements AutoCloseable {
     Path passwords = directory.resolve("htpasswd");
     Files.writeString(passwords, htpasswd);
     String config = baseConfig(directory, port)
-        + "  tls:\n"
-        + "    certificate: " + directory.resolve("tls/server.crt") + "\n"
-        + "    key: " + directory.resolve("tls/server.key") + "\n"
+        + tls(directory.resolve("tls"))
         + "auth:\n"
         + "  htpasswd:\n"
         + "    realm: berth-test\n"
@@ -66,9 +64,7 @@ public final class LocalRegistry implements AutoCloseable {
     Path caDirectory = TestCertificates.serverCertificate(tls, "127.0.0.1");
     TestCertificates.clientCertificate(tls, clientDirectory);
     String config = baseConfig(directory, port)
-        + "  tls:\n"
-        + "    certificate: " + tls.resolve("server.crt") + "\n"
-        + "    key: " + tls.resolve("server.key") + "\n"
+        + tls(tls)
         + "    clientcas:\n"
         + "      - " + tls.resolve("ca.crt") + "\n";
     return start(directory, port, config, caDirectory);
@@ -86,6 +82,13 @@ public final class LocalRegistry implements AutoCloseable {
         + "    issuer: " + TokenIssuer.ISSUER + "\n"
         + "    rootcertbundle: " + issuer.certificate() + "\n";
     return start(directory, port, config, null);
+  }
+
+  /** The http section's TLS lines for the server certificate {@link TestCertificates} made in {@code tls}. */
+  private static String tls(Path tls) {
+    return "  tls:\n"
+        + "    certificate: " + tls.resolve("server.crt") + "\n"
+        + "    key: " + tls.resolve("server.key") + "\n";
   }
 
   private static String baseConfig(Path directory, int port) {
