@@ -36,9 +36,18 @@ final class CopyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ImageLocation from = ImageLocation.parse(source);
     ImageLocation to = ImageLocation.parse(destination);
-    try (RegistryOptions sourceRegistries = registries.withCredentials(sourceCreds);
-         RegistryOptions destinationRegistries = registries.withCredentials(destinationCreds)) {
+    // One set of clients unless the sides' credentials differ: a push then mounts blobs the pull saw.
+    RegistryOptions sourceRegistries = sourceCreds == null ? registries : registries.withCredentials(sourceCreds);
+    RegistryOptions destinationRegistries = destinationCreds == null ? registries
+        : registries.withCredentials(destinationCreds);
+    try {
       copy(from, to, new ImageEndpoints(global, sourceRegistries, destinationRegistries, System.out));
+    } finally {
+      for (RegistryOptions own : new RegistryOptions[] {sourceRegistries, destinationRegistries}) {
+        if (own != registries) {
+          own.close();
+        }
+      }
     }
     return ExitCodes.OK;
   }
