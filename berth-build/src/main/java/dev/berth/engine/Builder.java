@@ -20,4 +20,7 @@ public interface Builder {
 
   /** Drops work {@link #prefetch} queued and has not started, and waits for what it started. */
   default void stopPrefetching() {}
+
+  /** Where to report each step's timing; a builder that does not run steps one by one reports none. */
+  default void timingSteps(StepTimings timings) {}
 }

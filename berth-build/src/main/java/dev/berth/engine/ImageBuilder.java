@@ -44,6 +44,7 @@ public final class ImageBuilder implements Builder {
   private final BuildListener progress;
   private final Map<Digest, Prefetch> prefetched = new java.util.concurrent.ConcurrentHashMap<>();
   private java.util.concurrent.ExecutorService prefetcher;
+  private volatile StepTimings timings = StepTimings.NONE;
 
   public ImageBuilder(ContentStore store, BuildSettings settings, StepRunner runner, BuildListener progress) {
     this.store = store;
@@ -79,6 +80,9 @@ public final class ImageBuilder implements Builder {
       String label = "step " + (i + 1) + "/" + spec.steps().size() + " " + describe(step);
       state.stepIndex = i + 1;
       state.stepCount = spec.steps().size();
+      java.time.Instant started = java.time.Instant.now();
+      long startNanos = System.nanoTime();
+      state.reused = false;
       try {
         apply(spec, step, inputs, chain, label, state, prepared.sources());
       } catch (BuildException e) {  // a Dockerfile step's failure names its line, as Docker's do
@@ -88,6 +92,7 @@ public final class ImageBuilder implements Builder {
         }
         throw new BuildException(origin.get() + ": " + e.getMessage(), e);
       }
+      timings.step(spec.name(), i, label, state.reused, started, java.time.Duration.ofNanos(System.nanoTime() - startNanos));
     }
     VolumeCheck.check(store, spec, state.layers);
     ImageConfig finalConfig = RuntimeConfigs.apply(state.config, spec.config());
@@ -107,6 +112,7 @@ public final class ImageBuilder implements Builder {
     java.util.Map<String, String> buildArgs = java.util.Map.of();
     int stepIndex;
     int stepCount;
+    boolean reused;  // the current step's layer came from the step cache or was written ahead
 
     BuildState(ImageConfig config, List<LayerBlob> layers) {
       this.config = config;
@@ -177,6 +183,7 @@ public final class ImageBuilder implements Builder {
     var cached = settings.stepReuse() == StepReuse.NEVER ? Optional.<LayerBlob>empty() : stepCache.find(stepKey);
     if (cached.isPresent()) {
       finished(spec, step, state, BuildEvent.Cache.HIT, 0);
+      state.reused = true;
       state.addLayer(cached.get(), "berth " + describe(step));
       return;
     }
@@ -188,6 +195,7 @@ public final class ImageBuilder implements Builder {
     Optional<LayerBlob> ready = contentKey == null ? Optional.empty() : fileLayer(contentKey);
     if (ready.isPresent()) {
       finished(spec, step, state, BuildEvent.Cache.PREPARED, 0);
+      state.reused = true;
       stepCache.put(stepKey, ready.get());
       state.addLayer(ready.get(), "berth " + describe(step));
       return;
@@ -234,6 +242,11 @@ public final class ImageBuilder implements Builder {
   private void finished(ImageSpec spec, StepSpec step, BuildState state, BuildEvent.Cache cache, long started) {
     progress.on(new BuildEvent.StepFinished(spec.name(), state.stepIndex, state.stepCount, describe(step), cache,
         java.time.Duration.ofNanos(started == 0 ? 0 : System.nanoTime() - started)));
+  }
+
+  @Override
+  public void timingSteps(StepTimings value) {
+    this.timings = value;
   }
 
   @Override

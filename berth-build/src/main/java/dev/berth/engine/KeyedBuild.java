@@ -137,6 +137,11 @@ public final class KeyedBuild {
     builder.stopPrefetching();
   }
 
+  /** Where the builder reports each step's timing; see {@link Builder#timingSteps}. */
+  public void timingSteps(StepTimings timings) {
+    builder.timingSteps(timings);
+  }
+
   /** Whether the image's key tag is already in the store. */
   public Optional<Descriptor> existing(ImageBuilder.PreparedImage prepared) throws IOException {
     return store.resolve(keyName(prepared));

@@ -51,29 +51,14 @@ public final class LayeredImage {
     this.digests = digests;
   }
 
+  /** The name the image of {@code request} on {@code base} has: {@code berth-lambda/FAMILY:VERSION-ARCH-HASH}. */
+  public String reference(Request request, BaseImage base) throws IOException {
+    return reference(request, base, parts(request, base));
+  }
+
   public Result build(Request request, BaseImage base) throws IOException {
-    LambdaRuntimes.Runtime runtime = LambdaRuntimes.parse(request.runtime());
-    String architecture = LambdaRuntimes.ociArchitecture(request.arch());
-    if (!base.config().platform().architecture().equals(architecture)) {
-      throw new BuildException("base image is for " + base.config().platform() + ", not " + request.arch());
-    }
-    List<Part> parts = new ArrayList<>();
-    for (Addition addition : request.additions()) {
-      parts.add(new Part("add " + addition.destination(), contentKey("add", addition.destination(),
-          inputsOf(addition.source())), () -> additionLayer(addition)));
-    }
-    for (Path layer : request.layers()) {
-      List<InputFile> inputs = inputsOf(layer);
-      parts.add(new Part("layer", contentKey("layer", "/opt", inputs), () -> mergedLayer(layer, inputs)));
-    }
-    Map<String, Object> identity = new LinkedHashMap<>();
-    identity.put("runtime", request.runtime());
-    identity.put("arch", request.arch());
-    identity.put("base", base.identity());
-    identity.put("parts", parts.stream().map(part -> part.key().toString()).toList());
-    identity.put("format", ContentKey.BUILD_FORMAT);
-    String hash = Digest.sha256(Json.canonical(identity)).hex().substring(0, ContentKey.TAG_LENGTH);
-    String reference = "berth-lambda/" + runtime.family() + ":" + runtime.version() + "-" + request.arch() + "-" + hash;
+    List<Part> parts = parts(request, base);
+    String reference = reference(request, base, parts);
     Optional<Descriptor> existing = store.resolve(reference);
     if (existing.isPresent()) {
       return new Result(reference, existing.get().withoutAnnotations(), false);
@@ -93,6 +78,36 @@ public final class LayeredImage {
     Descriptor manifest = store.writeBlob(MediaTypes.OCI_MANIFEST, ImageManifest.oci(configBlob, layers).toJson());
     store.tag(reference, manifest);
     return new Result(reference, manifest, true);
+  }
+
+  private List<Part> parts(Request request, BaseImage base) throws IOException {
+    LambdaRuntimes.parse(request.runtime());  // an unknown runtime is refused first
+    String architecture = LambdaRuntimes.ociArchitecture(request.arch());
+    if (!base.config().platform().architecture().equals(architecture)) {
+      throw new BuildException("base image is for " + base.config().platform() + ", not " + request.arch());
+    }
+    List<Part> parts = new ArrayList<>();
+    for (Addition addition : request.additions()) {
+      parts.add(new Part("add " + addition.destination(), contentKey("add", addition.destination(),
+          inputsOf(addition.source())), () -> additionLayer(addition)));
+    }
+    for (Path layer : request.layers()) {
+      List<InputFile> inputs = inputsOf(layer);
+      parts.add(new Part("layer", contentKey("layer", "/opt", inputs), () -> mergedLayer(layer, inputs)));
+    }
+    return parts;
+  }
+
+  private String reference(Request request, BaseImage base, List<Part> parts) {
+    LambdaRuntimes.Runtime runtime = LambdaRuntimes.parse(request.runtime());
+    Map<String, Object> identity = new LinkedHashMap<>();
+    identity.put("runtime", request.runtime());
+    identity.put("arch", request.arch());
+    identity.put("base", base.identity());
+    identity.put("parts", parts.stream().map(part -> part.key().toString()).toList());
+    identity.put("format", ContentKey.BUILD_FORMAT);
+    String hash = Digest.sha256(Json.canonical(identity)).hex().substring(0, ContentKey.TAG_LENGTH);
+    return "berth-lambda/" + runtime.family() + ":" + runtime.version() + "-" + request.arch() + "-" + hash;
   }
 
   private interface LayerWriter {

@@ -98,6 +98,16 @@ public final class ImageGraph {
         Map.copyOf(failures), Map.of());
   }
 
+  /**
+   * The same graph with {@code labels} set on every image (over the labels it has), as buildx's
+   * {@code --label} and BUILDX_GIT_LABELS set them over a Dockerfile's LABEL.
+   */
+  public ImageGraph withLabels(Map<String, String> labels) {
+    Map<String, ImageSpec> labelled = new TreeMap<>();
+    images.forEach((name, spec) -> labelled.put(name, spec.withLabels(labels)));
+    return new ImageGraph(labelled, parents, dependencies, order, failures);
+  }
+
   /** Why an image could not be read (its one-line error), if it could not. */
   public Optional<String> failure(String name) {
     return Optional.ofNullable(failures.get(name));

@@ -27,6 +27,11 @@ public final class TreeScanner {
     public Tree {
       warnings = List.copyOf(warnings);
     }
+
+    /** The tree with {@code labels} set on every image (see {@link ImageGraph#withLabels}). */
+    public Tree withLabels(Map<String, String> labels) {
+      return new Tree(root, config, graph.withLabels(labels), warnings);
+    }
   }
 
   /**

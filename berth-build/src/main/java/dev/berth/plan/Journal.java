@@ -40,6 +40,7 @@ public final class Journal implements AutoCloseable {
   private FileChannel log;
   private OutputStream logStream;
   private boolean interrupted;
+  private String run;
 
   /** One image's record. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -65,10 +66,26 @@ public final class Journal implements AutoCloseable {
       @JsonProperty("inputs") Map<String, String> inputs,
       @JsonProperty("version") String version) {}
 
-  /** One line of the log: a transition, or a build record. */
+  /**
+   * One step of an image's build: its place and label, whether its layer came from the step cache
+   * (or was written ahead), when it started and how long it took.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record LogLine(
+  public record StepRecord(
+      @JsonProperty("index") int index,
+      @JsonProperty("label") String label,
+      @JsonProperty("cached") boolean cached,
+      @JsonProperty("started") String started,
+      @JsonProperty("millis") long millis) {}
+
+  /**
+   * One line of the log: a transition, a build record or a step's timing. {@code run} names the run
+   * (the time its journal first wrote), so that a report can tell the last run from earlier ones.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record LogLine(
       @JsonProperty("time") String time,
       @JsonProperty("image") String image,
       @JsonProperty("state") ImageState state,
@@ -76,7 +93,9 @@ public final class Journal implements AutoCloseable {
       @JsonProperty("reason") String reason,
       @JsonProperty("cause") String cause,
       @JsonProperty("built") BuildRecord built,
-      @JsonProperty("worker") String worker) {}
+      @JsonProperty("worker") String worker,
+      @JsonProperty("step") StepRecord step,
+      @JsonProperty("run") String run) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Document(@JsonProperty("logOffset") long logOffset, @JsonProperty("images") Map<String, Entry> images) {}
@@ -143,17 +162,20 @@ public final class Journal implements AutoCloseable {
 
   /** Every transition the log still holds, oldest first (the log is emptied only when it grows large). */
   public synchronized List<Transition> history() throws IOException {
+    return lines().stream().filter(line -> line.state() != null)
+        .map(line -> new Transition(line.time(), line.image(), line.state(), line.key(), line.worker())).toList();
+  }
+
+  /** Every line the log still holds, oldest first, without the last one if a crash cut it short. */
+  public synchronized List<LogLine> lines() throws IOException {
     Path logFile = directory.resolve(LOG);
     if (!Files.isRegularFile(logFile)) {
       return List.of();
     }
-    List<Transition> out = new java.util.ArrayList<>();
+    List<LogLine> out = new java.util.ArrayList<>();
     for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
       try {
-        LogLine parsed = Json.read(line.getBytes(StandardCharsets.UTF_8), LogLine.class);
-        if (parsed.state() != null) {
-          out.add(new Transition(parsed.time(), parsed.image(), parsed.state(), parsed.key(), parsed.worker()));
-        }
+        out.add(Json.read(line.getBytes(StandardCharsets.UTF_8), LogLine.class));
       } catch (RuntimeException torn) {
         // a line cut short by a crash
       }
@@ -169,14 +191,33 @@ public final class Journal implements AutoCloseable {
   /** Records a transition done on a fleet worker (its engine's URL); the entry keeps the last worker named. */
   public synchronized void transition(String image, ImageState state, String key, String reason, String cause,
       String worker) {
-    append(new LogLine(clock.instant().toString(), image, state, key, reason, cause, null, worker));
+    append(new LogLine(now(), image, state, key, reason, cause, null, worker, null, run()));
   }
 
   public synchronized void recordBuild(String image, BuildRecord record) {
-    append(new LogLine(clock.instant().toString(), image, null, null, null, null, record, null));
+    append(new LogLine(now(), image, null, null, null, null, record, null, null, run()));
+  }
+
+  /** Records how long one step of an image's build took. */
+  public synchronized void recordStep(String image, StepRecord step) {
+    append(new LogLine(now(), image, null, null, null, null, null, null, step, run()));
+  }
+
+  private String now() {
+    return clock.instant().toString();
+  }
+
+  private String run() {
+    if (run == null) {
+      run = now();
+    }
+    return run;
   }
 
   private void apply(LogLine line) {
+    if (line.step() != null) {
+      return;
+    }
     Entry previous = entries.get(line.image());
     if (line.built() != null) {
       if (previous != null) {

@@ -67,6 +67,8 @@ public final class TreeBuild {
     this.verifier = verifier;
     this.publisher = publisher;
     this.log = log;
+    build.timingSteps((image, index, label, cached, started, took) -> journal.recordStep(image,
+        new Journal.StepRecord(index, label, cached, started.toString(), took.toMillis())));
   }
 
   /** How one image of the run ended. */

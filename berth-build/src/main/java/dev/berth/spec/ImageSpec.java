@@ -57,6 +57,17 @@ public record ImageSpec(
     return java.util.Optional.of(file + ":" + stepLines.get(index));
   }
 
+  /** This image with {@code extra} labels set over its own. */
+  public ImageSpec withLabels(Map<String, String> extra) {
+    Map<String, String> merged = new java.util.TreeMap<>(config.labels());
+    merged.putAll(extra);
+    RuntimeConfig labelled = new RuntimeConfig(config.env(), config.workdir(), config.user(), config.entrypoint(),
+        config.cmd(), config.expose(), merged, config.volumes(), config.stopSignal(), config.healthcheck(),
+        config.onBuild(), config.shell(), config.author());
+    return new ImageSpec(folder, file, name, base, platform, steps, labelled, network, caches, secrets, verify, tags,
+        stepLines);
+  }
+
   /** The ignore file that filters this image's inputs; see {@link #ignoreFile(Path, Path)}. */
   public Path ignoreFile() {
     return ignoreFile(folder, file);

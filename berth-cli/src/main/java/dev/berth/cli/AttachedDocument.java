@@ -48,7 +48,7 @@ final class AttachedDocument {
       }
       return Optional.empty();
     }
-    ImageEndpoints.Source source = new ImageEndpoints(global, registries, System.out).read(location, null, null);
+    ImageEndpoints.Source source = new ImageEndpoints(global::openStore, registries.clients(), new TransferLines(System.out)).read(location, null, null);
     ContentStore store = source.store();
     StoreReferrers referrers = location instanceof ImageLocation.OciLayoutLocation
         ? StoreReferrers.ofLayout(store) : new StoreReferrers(store);

@@ -73,6 +73,8 @@ class BuildCommand implements Callable<Integer> {
           "running their apt/pip/run steps afresh; see berth affected."})
   String affectedBy;
 
+  @Mixin BuildFiles buildFiles;
+
   private String format = "text";
 
   @Override
@@ -89,6 +91,7 @@ class BuildCommand implements Callable<Integer> {
       throw new UsageException("-j must be at least 1, not " + jobs);
     }
     Optional<dev.berth.sbom.SbomFormat> sbom = sbomFormat();
+    buildFiles.check();
     Progress progress = new Progress(System.err);
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
     Session session = new Session(treeOptions.request(), global.openStore(), builder, progress,
@@ -99,6 +102,7 @@ class BuildCommand implements Callable<Integer> {
       throw new UsageException("--output writes one image; --select exactly one (the tree has "
           + requested(session).size() + " selected)");
     }
+    buildFiles.checkImages(requested(session));
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
         : Runtime.getRuntime().availableProcessors();
     dev.berth.fleet.Fleet fleet = workerOptions.connect(session.tree.config(), treeOptions.registries.insecure,
@@ -127,6 +131,7 @@ class BuildCommand implements Callable<Integer> {
           }
         }
       }
+      buildFiles.write(result, requested(session), session.store);
     }
     print(result);
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;

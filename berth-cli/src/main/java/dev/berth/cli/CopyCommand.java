@@ -27,11 +27,34 @@ final class CopyCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Copy every platform of an index.")
   boolean all;
 
+  @Option(names = "--src-creds", paramLabel = "USER:PASSWORD", description = "Credentials for the source registry (default: --creds).")
+  String sourceCreds;
+
+  @Option(names = "--dest-creds", paramLabel = "USER:PASSWORD", description = "Credentials for the destination registry (default: --creds).")
+  String destinationCreds;
+
   @Override
   public Integer call() throws Exception {
     ImageLocation from = ImageLocation.parse(source);
     ImageLocation to = ImageLocation.parse(destination);
-    ImageEndpoints endpoints = new ImageEndpoints(global::openStore, registries.clients(), new TransferLines(System.out));
+    // One set of clients unless the sides' credentials differ: a push then mounts blobs the pull saw.
+    RegistryOptions sourceRegistries = sourceCreds == null ? registries : registries.withCredentials(sourceCreds);
+    RegistryOptions destinationRegistries = destinationCreds == null ? registries
+        : registries.withCredentials(destinationCreds);
+    try {
+      copy(from, to, new ImageEndpoints(global::openStore, sourceRegistries.clients(), destinationRegistries.clients(),
+          new TransferLines(System.out)));
+    } finally {
+      for (RegistryOptions own : new RegistryOptions[] {sourceRegistries, destinationRegistries}) {
+        if (own != registries) {
+          own.close();
+        }
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private void copy(ImageLocation from, ImageLocation to, ImageEndpoints endpoints) throws Exception {
     ContentStore cache = to instanceof ImageLocation.OciLayoutLocation oci && from instanceof ImageLocation.RegistryLocation
         ? ContentStore.open(oci.directory())
         : endpoints.localStore();
@@ -40,6 +63,5 @@ final class CopyCommand implements Callable<Integer> {
       endpoints.write(image, to);
       System.out.println("copied " + from + " to " + to + ": " + image.top().digest());
     }
-    return ExitCodes.OK;
   }
 }

@@ -5,7 +5,9 @@ import dev.berth.engine.BaseImage;
 import dev.berth.engine.BaseResolver;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.FileDigestCache;
+import dev.berth.engine.LambdaImages;
 import dev.berth.engine.LambdaRuntimes;
+import dev.berth.engine.docker.DockerEngine;
 import dev.berth.engine.LayeredImage;
 import dev.berth.engine.PullPolicy;
 import dev.berth.layer.Compression;
@@ -49,6 +51,15 @@ final class LayeredCommand implements Callable<Integer> {
       description = "When to fetch the base from its registry (default: ${DEFAULT-VALUE}).")
   String pull;
 
+  @Option(names = "--load", description = "Also load the image into the Docker engine, where SAM keeps its images.")
+  boolean load;
+
+  @Option(names = "--skip-pull-image", description = "SAM's flag: use the base image the store has (--pull=missing).")
+  boolean skipPull;
+
+  @Option(names = "--force-image-build", description = "SAM's flag: build the image again even when its tag is in the store.")
+  boolean forceBuild;
+
   @Mixin RegistryOptions registries;
 
   @Override
@@ -62,17 +73,37 @@ final class LayeredCommand implements Callable<Integer> {
       }
       adds.add(new LayeredImage.Addition(Path.of(addition.substring(0, colon)), addition.substring(colon + 1)));
     }
+    if (skipPull && pull.equals("always")) {
+      throw new UsageException("--skip-pull-image and --pull=always contradict each other");
+    }
+    DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
+    if (load && !engine.available()) {
+      throw new IllegalStateException("--load: no Docker engine answers at " + engine.address());
+    }
     ContentStore store = global.openStore();
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.GZIP);
     FileDigestCache digests = FileDigestCache.open(store.root().resolve("berth-digests"));
     try (ContentStore.Lease lease = store.lease()) {
       Platform platform = new Platform("linux", LambdaRuntimes.ociArchitecture(arch), null);
-      BaseImage baseImage = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(pull),
+      BaseImage baseImage = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(skipPull ? "missing" : pull),
           new Registries(registries.clients(), store), warning -> System.err.println("warning: " + warning))
           .resolve(baseReference, platform, settings.created());
-      LayeredImage.Result result = new LayeredImage(store, settings, digests)
-          .build(new LayeredImage.Request(runtime, arch, layers, adds), baseImage);
+      LayeredImage layered = new LayeredImage(store, settings, digests);
+      LayeredImage.Request request = new LayeredImage.Request(runtime, arch, layers, adds);
+      if (forceBuild) {
+        store.untag(layered.reference(request, baseImage));
+      }
+      LayeredImage.Result result = layered.build(request, baseImage);
       System.err.println(result.built() ? "built " + result.manifest().digest() : "unchanged");
+      if (result.built()) {
+        LambdaImages.Removed removed = LambdaImages.removeOlder(store, result.reference(), engine.available() ? engine : null);
+        removed.store().forEach(name -> System.err.println("removed older " + name + " from the store"));
+        removed.engine().forEach(name -> System.err.println("removed older " + name + " from the engine"));
+      }
+      if (load) {
+        LambdaImages.load(store, result.reference(), result.manifest(), engine)
+            .forEach(name -> System.err.println("loaded " + name + " into the engine"));
+      }
       System.out.println(result.reference());
     } finally {
       digests.save();

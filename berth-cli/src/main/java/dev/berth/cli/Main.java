@@ -32,6 +32,7 @@ public final class Main implements Runnable {
     commands.put("help", CommandLine.HelpCommand::new);
     commands.put("build", BuildCommand::new);
     commands.put("builders", BuildersCommand::new);
+    commands.put("doctor", DoctorCommand::new);
     commands.put("plan", PlanCommand::new);
     commands.put("render", RenderCommand::new);
     commands.put("verify", VerifyCommand::new);
@@ -39,6 +40,7 @@ public final class Main implements Runnable {
     commands.put("status", StatusCommand::new);
     commands.put("workers", WorkersCommand::new);
     commands.put("graph", GraphCommand::new);
+    commands.put("report", ReportCommand::new);
     commands.put("update", UpdateCommand::new);
     commands.put("docker-pkg", DockerPkgCommand::new);
     commands.put("prune", PruneCommand::new);
@@ -55,6 +57,13 @@ public final class Main implements Runnable {
     commands.put("explain", ExplainCommand::new);
     commands.put("diff", DiffCommand::new);
     return Collections.unmodifiableMap(commands);
+  }
+
+  /** berth's whole command line, every subcommand registered: for shell completion and manual pages. */
+  public static CommandLine withAllCommands() {
+    CommandLine cli = new CommandLine(new Main());
+    COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+    return cli;
   }
 
   /** Runs berth with {@code args} and returns the exit status, without exiting the JVM. */
@@ -117,11 +126,22 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
   }
 
+  /** The version Maven wrote into the jar and the git commit it was built from (see berth-cli's pom). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"berth " + (version == null ? "dev" : version)};
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties pom = new java.util.Properties();
+      try (var in = Main.class.getResourceAsStream("/META-INF/maven/dev.berth/berth-cli/pom.properties")) {
+        if (in != null) {
+          pom.load(in);
+        }
+      }
+      String commit;
+      try (var in = Main.class.getResourceAsStream("/dev/berth/cli/commit.txt")) {
+        commit = in == null ? "" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      }
+      return new String[] {"berth " + pom.getProperty("version", "dev")
+          + " (commit " + (commit.isEmpty() ? "unknown" : commit) + ")"};
     }
   }
 }

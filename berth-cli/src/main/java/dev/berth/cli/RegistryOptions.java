@@ -34,6 +34,18 @@ public final class RegistryOptions implements AutoCloseable {
     return clients;
   }
 
+  /**
+   * The same options with {@code credentials} (USER:PASSWORD) instead of --creds, when given: skopeo's
+   * --src-creds and --dest-creds. Its clients are its own; close it after use.
+   */
+  RegistryOptions withCredentials(String credentials) {
+    RegistryOptions copy = new RegistryOptions();
+    copy.creds = credentials != null ? credentials : creds;
+    copy.certDir = certDir;
+    copy.insecure = insecure;
+    return copy;
+  }
+
   /** The client for {@code host}, made once per command so blob locations carry over to mounts. */
   public RegistryClient clientFor(String host) throws IOException {
     return clients().clientFor(host);

@@ -29,4 +29,9 @@ final class TransferLines implements ImageEndpoints.Transfers {
         : result.uploaded().size() + " blobs uploaded, " + result.mounted().size() + " mounted, "
             + result.skipped().size() + " already present");
   }
+
+  @Override
+  public void loaded(java.util.List<String> names) {
+    names.forEach(name -> out.println("loaded " + name + " into the engine"));
+  }
 }

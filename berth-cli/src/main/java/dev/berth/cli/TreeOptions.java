@@ -18,6 +18,10 @@ final class TreeOptions {
       description = "A tree of image folders, or one image folder. Default: the current directory.")
   Path tree;
 
+  @Option(names = "--label-git", description = "Label every image with the tree's git commit and origin URL "
+      + "(org.opencontainers.image.revision, .source), as buildx's BUILDX_GIT_LABELS does.")
+  boolean labelGit;
+
   @Option(names = "--select", paramLabel = "GLOB",
       description = "Only images whose name matches (repeatable), plus the parents they need.")
   List<String> select = new ArrayList<>();
@@ -83,7 +87,7 @@ final class TreeOptions {
   /** The tree and options as the API takes them. */
   TreeRequest request() {
     return new TreeRequest(tree, select, platform, pull, buildArgs, dockerPkgConfig, registryMirrors, dockerfile, target,
-        secretFiles(), registries.clients());
+        secretFiles(), registries.clients(), labelGit);
   }
 
   /** Scans the tree as these options say; warnings (e.g. a control file that disagrees) go to {@code warn}. */

@@ -65,6 +65,9 @@ final class Authenticator {
     if (challenge == null) {
       return Optional.empty();
     }
+    if (credentials.isPresent() && credentials.get().kind() == Credentials.Kind.REGISTRY_TOKEN) {
+      return Optional.of("Bearer " + credentials.get().secret());
+    }
     if (challenge.scheme() == AuthChallenge.Scheme.BASIC) {
       if (credentials.isEmpty()) {
         throw new AuthenticationFailedException(host, "the registry requires credentials and none were given");
@@ -98,7 +101,11 @@ final class Authenticator {
       throw new RegistryException("registry " + host + " sent an invalid token realm", 0);
     }
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-    credentials.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
+    if (credentials.isPresent() && credentials.get().kind() == Credentials.Kind.IDENTITY_TOKEN) {
+      request = refreshTokenRequest(realm, service, scopes, credentials.get().secret());
+    } else if (credentials.isPresent()) {
+      request.header("Authorization", credentials.get().basicAuthorization());
+    }
     HttpResponse<byte[]> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -125,6 +132,29 @@ final class Authenticator {
       return new Token(value, clock.instant().plus(lifetime));
     } catch (InvalidContentException e) {
       throw new RegistryException("token service of " + host + " returned invalid JSON", status);
+    }
+  }
+
+  /**
+   * An identity token is an OAuth2 refresh token: POSTed to the realm as a form with the service and
+   * scopes, as docker does, for an access token.
+   */
+  private HttpRequest.Builder refreshTokenRequest(String realm, String service, List<String> scopes, String token)
+      throws RegistryException {
+    StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=berth&refresh_token=")
+        .append(URLEncoder.encode(token, StandardCharsets.UTF_8));
+    if (service != null) {
+      form.append("&service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
+    }
+    if (!scopes.isEmpty()) {
+      form.append("&scope=").append(URLEncoder.encode(String.join(" ", new TreeSet<>(scopes)), StandardCharsets.UTF_8));
+    }
+    try {
+      return HttpRequest.newBuilder(URI.create(realm)).timeout(timeout)
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException("registry " + host + " sent an invalid token realm", 0);
     }
   }
 

@@ -19,7 +19,8 @@ import java.util.function.Function;
 /**
  * Credentials as docker and skopeo find them: {@code $DOCKER_CONFIG/config.json} (default
  * {@code ~/.docker/config.json}) with {@code credHelpers} per host, a {@code credsStore} for all
- * hosts, or base64 {@code auths} entries; helpers are {@code docker-credential-NAME get}.
+ * hosts, or {@code auths} entries (base64 {@code auth}, {@code identitytoken}, {@code registrytoken});
+ * helpers are {@code docker-credential-NAME get}.
  * Nothing read here is ever put into a message.
  */
 public final class DockerCredentials {
@@ -98,25 +99,42 @@ public final class DockerCredentials {
       if (!hostOf(entry.getKey()).equals(host)) {
         continue;
       }
+      String registryToken = entry.getValue().path("registrytoken").asText("");
+      if (!registryToken.isEmpty()) {
+        return Optional.of(Credentials.registryToken(registryToken));
+      }
+      String identityToken = entry.getValue().path("identitytoken").asText("");
       String encoded = entry.getValue().path("auth").asText("");
+      if (!identityToken.isEmpty()) {
+        String user = entry.getValue().path("username").asText("");
+        if (user.isEmpty() && !encoded.isEmpty()) {
+          user = decode(encoded, host).username();
+        }
+        return Optional.of(Credentials.identityToken(user, identityToken));
+      }
       if (encoded.isEmpty()) {
         String user = entry.getValue().path("username").asText("");
         String password = entry.getValue().path("password").asText("");
         return user.isEmpty() ? Optional.empty() : Optional.of(new Credentials(user, password));
       }
-      String decoded;
-      try {
-        decoded = new String(Base64.getDecoder().decode(encoded.trim()), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw new IOException("the auths entry for " + host + " in " + configFile + " is not valid base64");
-      }
-      try {
-        return Optional.of(Credentials.parse(decoded));
-      } catch (IllegalArgumentException e) {
-        throw new IOException("the auths entry for " + host + " in " + configFile + " is not USER:PASSWORD");
-      }
+      return Optional.of(decode(encoded, host));
     }
     return Optional.empty();
+  }
+
+  /** An {@code auth} value: base64 of USER:PASSWORD. */
+  private Credentials decode(String encoded, String host) throws IOException {
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(encoded.trim()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the auths entry for " + host + " in " + configFile + " is not valid base64");
+    }
+    try {
+      return Credentials.parse(decoded);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the auths entry for " + host + " in " + configFile + " is not USER:PASSWORD");
+    }
   }
 
   /** {@code https://host:5000/v1/} and {@code host:5000} both name {@code host:5000}. */
@@ -158,6 +176,9 @@ public final class DockerCredentials {
       JsonNode answer = Json.tree(output);
       String user = answer.path("Username").asText("");
       String secret = answer.path("Secret").asText("");
+      if (user.equals(Credentials.TOKEN_USER)) {  // docker's convention: the secret is an identity token
+        return Optional.of(Credentials.identityToken(user, secret));
+      }
       return user.isEmpty() ? Optional.empty() : Optional.of(new Credentials(user, secret));
     } catch (InvalidContentException e) {
       throw new IOException("credential helper " + command + " printed something that is not JSON");

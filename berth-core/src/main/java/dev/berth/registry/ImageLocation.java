@@ -7,6 +7,7 @@ import java.util.Objects;
 /**
  * Where an image is, in skopeo's transport syntax: {@code docker://host[:port]/repo:tag}, a plain
  * {@code host/repo:tag} (it has a registry part), {@code oci:DIR[:TAG]}, {@code docker-archive:FILE},
+ * {@code docker-daemon:NAME:TAG},
  * or a bare {@code NAME:TAG} naming an image in the local berth store.
  */
 public sealed interface ImageLocation {
@@ -49,6 +50,18 @@ public sealed interface ImageLocation {
     }
   }
 
+  /** An image of the Docker engine ({@code docker-daemon:NAME:TAG}), reached through its socket. */
+  record DockerDaemonLocation(String name) implements ImageLocation {
+    public DockerDaemonLocation {
+      Objects.requireNonNull(name);
+    }
+
+    @Override
+    public String toString() {
+      return "docker-daemon:" + name;
+    }
+  }
+
   /** An image in the local berth store, named {@code repository:tag}. */
   record StoreLocation(ImageReference reference) implements ImageLocation {
     @Override
@@ -78,12 +91,25 @@ public sealed interface ImageLocation {
       }
       return new DockerArchiveLocation(Path.of(file));
     }
+    if (trimmed.startsWith("docker-daemon:")) {
+      String name = trimmed.substring("docker-daemon:".length());
+      ImageReference reference;
+      try {
+        reference = name.isEmpty() ? null : ImageReference.parse(name);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid image location '" + text + "': " + e.getMessage());
+      }
+      if (reference == null || reference.tag() == null || reference.digest() != null) {
+        throw new IllegalArgumentException("invalid image location '" + text + "': docker-daemon: needs NAME:TAG");
+      }
+      return new DockerDaemonLocation(name);
+    }
     int colon = trimmed.indexOf(':');
     int slash = trimmed.indexOf('/');
     if (colon > 0 && (slash < 0 || colon < slash) && trimmed.substring(0, colon).matches("[a-z-]+")
         && trimmed.startsWith(trimmed.substring(0, colon) + "://")) {
       throw new IllegalArgumentException("invalid image location '" + text + "': unknown transport '"
-          + trimmed.substring(0, colon) + "' (docker://, oci:, docker-archive:)");
+          + trimmed.substring(0, colon) + "' (docker://, oci:, docker-archive:, docker-daemon:)");
     }
     ImageReference reference = ImageReference.parse(trimmed);
     return reference.registry() != null ? new RegistryLocation(reference) : new StoreLocation(reference);

@@ -180,6 +180,7 @@ public final class RegistryClient implements AutoCloseable {
     private long monolithicLimit = 64L << 20;
     private long chunkSize = 16L << 20;
     private Clock clock = Clock.systemUTC();
+    private RegistryProxies proxies;
 
     private Builder() {}
 
@@ -248,6 +249,12 @@ public final class RegistryClient implements AutoCloseable {
       return this;
     }
 
+    /** The proxies to go through; default: those the environment names, as docker reads them. */
+    public Builder proxies(RegistryProxies value) {
+      this.proxies = Objects.requireNonNull(value);
+      return this;
+    }
+
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value);
       return this;
@@ -259,7 +266,9 @@ public final class RegistryClient implements AutoCloseable {
       }
       List<Path> trusted = new ArrayList<>(certDirs);
       trusted.addAll(TrustedCertificates.conventionalDirectories(certsDRoots, host));
+      RegistryProxies proxied = proxies != null ? proxies : RegistryProxies.fromEnvironment(System.getenv());
       HttpClient http = HttpClient.newBuilder()
+          .proxy(proxied.selector())
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(requestTimeout)
           .followRedirects(HttpClient.Redirect.NORMAL)
@@ -268,7 +277,7 @@ public final class RegistryClient implements AutoCloseable {
           .build();
       Authenticator authenticator = new Authenticator(host, credentials, http, requestTimeout, clock);
       RegistryTransport transport = new RegistryTransport(host, http, authenticator, retryPolicy,
-          insecure || isLoopback(host), requestTimeout);
+          insecure || isLoopback(host), requestTimeout, proxied);
       return new RegistryClient(this, http, transport);
     }
   }

@@ -32,10 +32,11 @@ final class RegistryTransport {
   private final boolean plainHttpAllowed;
   private final Duration requestTimeout;
   private final BodyWatchdog watchdog;
+  private final RegistryProxies proxies;
   private volatile String scheme;
 
   RegistryTransport(String host, HttpClient http, Authenticator authenticator, RetryPolicy retryPolicy,
-      boolean plainHttpAllowed, Duration requestTimeout) {
+      boolean plainHttpAllowed, Duration requestTimeout, RegistryProxies proxies) {
     this.host = host;
     this.http = http;
     this.authenticator = authenticator;
@@ -43,6 +44,7 @@ final class RegistryTransport {
     this.plainHttpAllowed = plainHttpAllowed;
     this.requestTimeout = requestTimeout;
     this.watchdog = new BodyWatchdog(requestTimeout, host);
+    this.proxies = proxies;
   }
 
   String host() {
@@ -212,6 +214,13 @@ final class RegistryTransport {
   RegistryException describeFailure(IOException e) {
     if (e instanceof RegistryException registryException) {
       return registryException;
+    }
+    Optional<URI> proxy = proxies.proxyFor(scheme == null ? "https" : scheme, apiHost());
+    if (proxy.isPresent() && !(e instanceof javax.net.ssl.SSLException) && !(e instanceof BodyWatchdog.Stalled)) {
+      String through = "registry " + host + " through proxy " + proxy.get().getHost() + ":" + proxy.get().getPort();
+      return new RegistryException(isUnknownHost(e) ? "unknown proxy host in " + through
+          : e instanceof ConnectException ? "cannot connect to the proxy for " + through
+          : through + " failed" + (e.getMessage() == null ? " (the connection broke)" : ": " + e.getMessage()), e);
     }
     if (isUnknownHost(e)) {
       return new RegistryException("unknown registry host " + host, e);

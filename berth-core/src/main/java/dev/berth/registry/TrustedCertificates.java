@@ -20,7 +20,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The CAs a registry's certificate may chain to: the JDK's defaults plus every {@code *.crt} of the
- * given directories (docker's {@code certs.d/HOST:PORT/ca.crt} convention, or {@code --cert-dir}).
+ * given directories (docker's {@code certs.d/HOST:PORT/ca.crt} convention, or {@code --cert-dir});
+ * and the client certificates ({@code *.cert} with {@code *.key}) those directories hold.
  */
 final class TrustedCertificates {
   private TrustedCertificates() {}
@@ -52,12 +53,13 @@ final class TrustedCertificates {
       }
     }
     TrustManager[] trust = {new LazyTrustManager(extra)};
+    ClientCertificates clients = ClientCertificates.in(directories);
     return new LazySslContext(() -> {
       try {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust, null);
+        context.init(clients.keyManagers(), trust, null);
         return context;
-      } catch (GeneralSecurityException e) {
+      } catch (GeneralSecurityException | IOException e) {
         throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
       }
     });

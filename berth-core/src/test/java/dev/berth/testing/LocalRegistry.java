@@ -44,13 +44,29 @@ public final class LocalRegistry implements AutoCloseable {
     Path passwords = directory.resolve("htpasswd");
     Files.writeString(passwords, htpasswd);
     String config = baseConfig(directory, port)
-        + "  tls:\n"
-        + "    certificate: " + directory.resolve("tls/server.crt") + "\n"
-        + "    key: " + directory.resolve("tls/server.key") + "\n"
+        + tls(directory.resolve("tls"))
         + "auth:\n"
         + "  htpasswd:\n"
         + "    realm: berth-test\n"
         + "    path: " + passwords + "\n";
+    return start(directory, port, config, caDirectory);
+  }
+
+  /**
+   * TLS that asks every client for a certificate signed by the test CA (distribution's
+   * {@code http.tls.clientcas}); {@code clientDirectory} receives {@code ca.crt}, {@code client.cert}
+   * and {@code client.key}, docker's certs.d shape.
+   */
+  public static LocalRegistry startMutualTls(Path clientDirectory) throws IOException, InterruptedException {
+    Path directory = Files.createTempDirectory("berth-registry");
+    int port = freePort();
+    Path tls = directory.resolve("tls");
+    Path caDirectory = TestCertificates.serverCertificate(tls, "127.0.0.1");
+    TestCertificates.clientCertificate(tls, clientDirectory);
+    String config = baseConfig(directory, port)
+        + tls(tls)
+        + "    clientcas:\n"
+        + "      - " + tls.resolve("ca.crt") + "\n";
     return start(directory, port, config, caDirectory);
   }
 
@@ -66,6 +82,13 @@ public final class LocalRegistry implements AutoCloseable {
         + "    issuer: " + TokenIssuer.ISSUER + "\n"
         + "    rootcertbundle: " + issuer.certificate() + "\n";
     return start(directory, port, config, null);
+  }
+
+  /** The http section's TLS lines for the server certificate {@link TestCertificates} made in {@code tls}. */
+  private static String tls(Path tls) {
+    return "  tls:\n"
+        + "    certificate: " + tls.resolve("server.crt") + "\n"
+        + "    key: " + tls.resolve("server.key") + "\n";
   }
 
   private static String baseConfig(Path directory, int port) {

@@ -32,6 +32,23 @@ public final class TestCertificates {
     return caOnly;
   }
 
+  /**
+   * Writes into {@code out} a client certificate ({@code client.cert}, {@code client.key}) signed by
+   * the CA {@link #serverCertificate} made in {@code caDirectory}, and that CA's {@code ca.crt}.
+   */
+  public static void clientCertificate(Path caDirectory, Path out) throws IOException, InterruptedException {
+    Files.createDirectories(out);
+    String ca = caDirectory.toString();
+    ExternalTools.runOrFail("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=berth test client",
+        "-keyout", out.resolve("client.key").toString(), "-out", caDirectory.resolve("client.csr").toString());
+    Path extensions = caDirectory.resolve("client.ext");
+    Files.writeString(extensions, "extendedKeyUsage=clientAuth\n");
+    ExternalTools.runOrFail("openssl", "x509", "-req", "-in", caDirectory.resolve("client.csr").toString(), "-CA",
+        ca + "/ca.crt", "-CAkey", ca + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile", extensions.toString(),
+        "-out", out.resolve("client.cert").toString());
+    Files.copy(caDirectory.resolve("ca.crt"), out.resolve("ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
   /** A self-signed RSA key pair for signing tokens: {@code token.key} (PKCS#8) and {@code token.crt}. */
   public static void signingKey(Path directory, String commonName) throws IOException, InterruptedException {
     Files.createDirectories(directory);

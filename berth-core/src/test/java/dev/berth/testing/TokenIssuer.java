@@ -98,34 +98,58 @@ public final class TokenIssuer implements AutoCloseable {
     return List.copyOf(requestedScopes);
   }
 
+  private volatile String refreshToken;
+
+  /** Also issue tokens for this OAuth2 refresh token (docker's identity token), POSTed as grant_type=refresh_token. */
+  public TokenIssuer acceptingRefreshToken(String token) {
+    this.refreshToken = token;
+    return this;
+  }
+
+  /** A token for {@code scopes}, as a client would fetch it with the user's password. */
+  public String tokenFor(String... scopes) throws IOException {
+    return sign(access(List.of(scopes)));
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String expected = "Basic " + Base64.getEncoder().encodeToString(
-          (user + ":" + password).getBytes(StandardCharsets.UTF_8));
-      if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        exchange.sendResponseHeaders(401, -1);
-        return;
-      }
-      ArrayNode access = Json.mapper().createArrayNode();
-      String query = exchange.getRequestURI().getRawQuery();
-      for (String pair : query == null ? new String[0] : query.split("&")) {
-        String[] parts = pair.split("=", 2);
-        if (parts.length == 2 && parts[0].equals("scope")) {
-          String scope = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
-          requestedScopes.add(scope);
-          String[] fields = scope.split(":");
-          if (fields.length == 3) {
-            ObjectNode entry = access.addObject();
-            entry.put("type", fields[0]);
-            entry.put("name", fields[1]);
-            ArrayNode actions = entry.putArray("actions");
-            for (String action : fields[2].split(",")) {
-              actions.add(action);
-            }
+      List<String> scopes = new ArrayList<>();
+      if (exchange.getRequestMethod().equals("POST")) {
+        java.util.Map<String, String> form = new java.util.HashMap<>();
+        for (String pair : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+          String[] parts = pair.split("=", 2);
+          if (parts.length == 2) {
+            form.put(parts[0], URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+          }
+        }
+        if (refreshToken == null || !"refresh_token".equals(form.get("grant_type"))
+            || !refreshToken.equals(form.get("refresh_token"))) {
+          exchange.sendResponseHeaders(401, -1);
+          return;
+        }
+        if (form.containsKey("scope")) {
+          scopes.addAll(List.of(form.get("scope").split(" ")));
+        }
+      } else {
+        String expected = "Basic " + Base64.getEncoder().encodeToString(
+            (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+          exchange.sendResponseHeaders(401, -1);
+          return;
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+          String[] parts = pair.split("=", 2);
+          if (parts.length == 2 && parts[0].equals("scope")) {
+            scopes.add(URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
           }
         }
       }
-      byte[] body = Json.canonical(java.util.Map.of("token", sign(access), "expires_in", lifetimeSeconds));
+      requestedScopes.addAll(scopes);
+      String token = sign(access(scopes));
+      byte[] body = Json.canonical(exchange.getRequestMethod().equals("POST")
+          ? java.util.Map.of("access_token", token, "expires_in", lifetimeSeconds)
+          : java.util.Map.of("token", token, "expires_in", lifetimeSeconds));
       issued.incrementAndGet();
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, body.length);
@@ -133,6 +157,23 @@ public final class TokenIssuer implements AutoCloseable {
         out.write(body);
       }
     }
+  }
+
+  private static ArrayNode access(List<String> scopes) {
+    ArrayNode access = Json.mapper().createArrayNode();
+    for (String scope : scopes) {
+      String[] fields = scope.split(":");
+      if (fields.length == 3) {
+        ObjectNode entry = access.addObject();
+        entry.put("type", fields[0]);
+        entry.put("name", fields[1]);
+        ArrayNode actions = entry.putArray("actions");
+        for (String action : fields[2].split(",")) {
+          actions.add(action);
+        }
+      }
+    }
+    return access;
   }
 
   private String sign(ArrayNode access) throws IOException {

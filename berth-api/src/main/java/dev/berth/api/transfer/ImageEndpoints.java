@@ -5,6 +5,8 @@ import dev.berth.api.publish.RegistryClients;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageReference;
 import dev.berth.oci.Platform;
+import dev.berth.engine.docker.DaemonImages;
+import dev.berth.engine.docker.DockerEngine;
 import dev.berth.registry.ImageLocation;
 import dev.berth.registry.PullResult;
 import dev.berth.registry.PushResult;
@@ -24,6 +26,9 @@ public final class ImageEndpoints {
     void pulled(ImageReference reference, PullResult result);
 
     void pushed(ImageReference target, PushResult result, java.time.Duration took);
+
+    /** The image was loaded into the Docker engine under {@code names}. */
+    void loaded(List<String> names);
   }
 
   /** Opens the local store when it is first needed. */
@@ -44,12 +49,19 @@ public final class ImageEndpoints {
 
   private final StoreOpener global;
   private final RegistryClients registries;
+  private final RegistryClients destinations;
   private final Transfers out;
   private ContentStore localStore;
 
   public ImageEndpoints(StoreOpener global, RegistryClients registries, Transfers out) {
+    this(global, registries, registries, out);
+  }
+
+  /** Reads from registries with {@code sources}' clients and writes with {@code destinations}' (copy's --src-creds, --dest-creds). */
+  public ImageEndpoints(StoreOpener global, RegistryClients sources, RegistryClients destinations, Transfers out) {
     this.global = global;
-    this.registries = registries;
+    this.registries = sources;
+    this.destinations = destinations;
     this.out = out;
   }
 
@@ -86,6 +98,10 @@ public final class ImageEndpoints {
       out.pulled(reference, pulled);
       return new Source(cache, pulled.pulled(), storeName(reference));
     }
+    if (location instanceof ImageLocation.DockerDaemonLocation daemon) {
+      return new Source(cache, DaemonImages.read(DockerEngine.fromEnvironment(System.getenv()), daemon.name(), cache),
+          daemon.name());
+    }
     ImageLocation.DockerArchiveLocation archive = (ImageLocation.DockerArchiveLocation) location;
     return new Source(cache, DockerArchive.read(archive.file(), null, cache));
   }
@@ -99,20 +115,28 @@ public final class ImageEndpoints {
     } else if (location instanceof ImageLocation.RegistryLocation registry) {
       ImageReference target = registry.reference();
       long start = System.nanoTime();
-      PushResult result = registries.clientFor(target.registry()).push(source.store(), source.top(), target);
+      PushResult result = destinations.clientFor(target.registry()).push(source.store(), source.top(), target);
       out.pushed(target, result, java.time.Duration.ofNanos(System.nanoTime() - start));
+    } else if (location instanceof ImageLocation.DockerDaemonLocation daemon) {
+      out.loaded(DaemonImages.write(DockerEngine.fromEnvironment(System.getenv()), source.store(), onePlatform(source),
+          daemon.name()));
     } else {
       ImageLocation.DockerArchiveLocation archive = (ImageLocation.DockerArchiveLocation) location;
-      Descriptor manifest = source.top();
-      if (MediaTypes.isIndex(manifest.mediaType())) {
-        manifest = ImageIndex.parse(source.store().readBlob(manifest.digest())).manifestFor(Platform.host())
-            .orElseThrow(() -> new IOException("the index has no image for " + Platform.host()
-                + "; a docker archive holds one platform"));
-      }
       // Named as docker save names it, so that docker load tags it.
-      DockerArchive.write(source.store(), manifest, source.name() == null ? List.of() : List.of(source.name()),
+      DockerArchive.write(source.store(), onePlatform(source), source.name() == null ? List.of() : List.of(source.name()),
           archive.file());
     }
+  }
+
+  /** The image a docker archive or engine takes: of an index, this machine's platform. */
+  private static Descriptor onePlatform(Source source) throws IOException {
+    Descriptor manifest = source.top();
+    if (MediaTypes.isIndex(manifest.mediaType())) {
+      manifest = ImageIndex.parse(source.store().readBlob(manifest.digest())).manifestFor(Platform.host())
+          .orElseThrow(() -> new IOException("the index has no image for " + Platform.host()
+              + "; a docker archive holds one platform"));
+    }
+    return manifest;
   }
 
   public static Descriptor findIn(ContentStore store, ImageReference reference) throws IOException {

@@ -32,7 +32,15 @@ import dev.berth.event.BuildListener;
  */
 public record TreeRequest(Path tree, List<String> select, String platform, String pull, Map<String, String> buildArgs,
     Path dockerPkgConfig, List<String> registryMirrors, Path dockerfile, String target, Map<String, Path> secrets,
-    RegistryClients registries) {
+    RegistryClients registries, boolean labelGit) {
+
+  /** A request without git labels. */
+  public TreeRequest(Path tree, List<String> select, String platform, String pull, Map<String, String> buildArgs,
+      Path dockerPkgConfig, List<String> registryMirrors, Path dockerfile, String target, Map<String, Path> secrets,
+      RegistryClients registries) {
+    this(tree, select, platform, pull, buildArgs, dockerPkgConfig, registryMirrors, dockerfile, target, secrets,
+        registries, false);
+  }
 
   public TreeRequest {
     select = List.copyOf(select);
@@ -69,6 +77,6 @@ public record TreeRequest(Path tree, List<String> select, String platform, Strin
     TreeScanner.Tree scanned = TreeScanner.scan(tree, store == null ? options
         : options.withRenderCache(dev.berth.dockerfile.RenderCache.in(store.root().resolve("berth-renders"))));
     scanned.warnings().forEach(warning -> warn.on(new BuildEvent.Warning("", warning)));
-    return scanned;
+    return labelGit ? scanned.withLabels(dev.berth.graph.GitLabels.of(scanned.root())) : scanned;
   }
 }
