@@ -45,7 +45,7 @@ public final class ImageGraph {
    * This graph where the images in {@code labels} also answer to their docker-pkg label
    * ({@code registry/namespace/name:version}): a --select glob matches it with fnmatch, as docker-pkg's.
    */
-  public ImageGraph withLabels(Map<String, String> labels) {
+  public ImageGraph withSelectLabels(Map<String, String> labels) {
     Map<String, String> all = new TreeMap<>(this.labels);
     all.putAll(labels);
     return new ImageGraph(images, parents, dependencies, order, failures, Map.copyOf(all));
@@ -102,10 +102,10 @@ public final class ImageGraph {
    * The same graph with {@code labels} set on every image (over the labels it has), as buildx's
    * {@code --label} and BUILDX_GIT_LABELS set them over a Dockerfile's LABEL.
    */
-  public ImageGraph withLabels(Map<String, String> labels) {
+  public ImageGraph withImageLabels(Map<String, String> labels) {
     Map<String, ImageSpec> labelled = new TreeMap<>();
     images.forEach((name, spec) -> labelled.put(name, spec.withLabels(labels)));
-    return new ImageGraph(labelled, parents, dependencies, order, failures);
+    return new ImageGraph(labelled, parents, dependencies, order, failures, this.labels);
   }
 
   /** Why an image could not be read (its one-line error), if it could not. */

@@ -28,9 +28,9 @@ public final class TreeScanner {
       warnings = List.copyOf(warnings);
     }
 
-    /** The tree with {@code labels} set on every image (see {@link ImageGraph#withLabels}). */
+    /** The tree with {@code labels} set on every image (see {@link ImageGraph#withImageLabels}). */
     public Tree withLabels(Map<String, String> labels) {
-      return new Tree(root, config, graph.withLabels(labels), warnings);
+      return new Tree(root, config, graph.withImageLabels(labels), warnings);
     }
   }
 
@@ -164,7 +164,7 @@ public final class TreeScanner {
       throw new GraphException("no image folders (with " + ImageSpecParser.FILE_NAME + ", a Dockerfile, or a "
           + "docker-pkg Dockerfile.template) under " + tree);
     }
-    return new Tree(tree, config, ImageGraph.of(specs, declared, failures).withLabels(labels), warnings);
+    return new Tree(tree, config, ImageGraph.of(specs, declared, failures).withSelectLabels(labels), warnings);
   }
 
   private static Map<String, String> buildArgs(TreeConfig config, Options options) {

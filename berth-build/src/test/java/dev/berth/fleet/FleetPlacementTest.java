@@ -22,7 +22,7 @@ class FleetPlacementTest {
     Worker b = worker("tcp://b:1");
     Worker c = worker("tcp://c:1");
     List<String> log = new ArrayList<>();
-    Fleet fleet = new Fleet(List.of(a, b, c), 2, log::add);
+    Fleet fleet = new Fleet(List.of(a, b, c), 2, event -> log.add(event.message()));
     fleet.holds(b, "sha256:parent");
     assertThat(fleet.acquire("sha256:parent")).contains(b);
     assertThat(fleet.acquire("sha256:parent")).contains(b);

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.tree.Session;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Json;
 import dev.berth.plan.Affected;
@@ -30,7 +31,7 @@ final class AffectedCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Affected.Query query = query(packageName);
     List<Affected.Image> images;
-    try (Session session = new Session(treeOptions, global, Compression.GZIP, Session::warningsOnly)) {
+    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.GZIP, EventLines.warnings(System.err))) {
       Plan plan = session.plan(false, Planner.RemoteCheck.NONE);
       images = Affected.find(session.store, session.tree.graph(), plan, query);
     }

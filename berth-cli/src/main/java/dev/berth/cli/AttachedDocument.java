@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.transfer.ImageEndpoints;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.ImageIndex;

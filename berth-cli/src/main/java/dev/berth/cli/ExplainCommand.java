@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.tree.Session;
 import dev.berth.engine.KeyInputs;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Json;
@@ -34,7 +35,7 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TreeOptions treeOptions = CommandLine.populateCommand(new TreeOptions(), tree);
     KeyInputs inputs;
-    try (Session session = new Session(treeOptions, global, Compression.parse(compression), Session::warningsOnly)) {
+    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), EventLines.warnings(System.err))) {
       if (!session.tree.graph().images().containsKey(image)) {
         throw new UsageException("no image '" + image + "' in the tree " + session.tree.root());
       }

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.tree.Session;
 import dev.berth.fleet.WorkerReport;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Json;
@@ -34,7 +35,7 @@ final class WorkersCommand implements Callable<Integer> {
     }
     Map<String, String> keys = new TreeMap<>();
     List<WorkerReport.Row> rows;
-    try (Session session = new Session(treeOptions, global, Compression.GZIP, Session::warningsOnly)) {
+    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.GZIP, EventLines.warnings(System.err))) {
       List<dev.berth.fleet.WorkerAddress> workers = workerOptions.chosen(session.tree.config());
       if (workers.isEmpty()) {
         throw new UsageException("the tree has no workers: add workers: to berth.yaml or give --worker");

@@ -63,7 +63,7 @@ public final class TreeRun {
   }
 
   /** What the run would do: the selection and what it needs, each with its key, action and reason. */
-  public Plan plan(boolean force) {
+  public Plan plan(boolean force) throws IOException {
     Planner.RemoteCheck remote = publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE);
     if (affected.isEmpty()) {
       return session.plan(force, remote);
@@ -73,7 +73,7 @@ public final class TreeRun {
   }
 
   /** Plans and runs {@code phase} with test.sh run as docker-pkg runs it by default. */
-  public TreeBuild.RunResult run(TreeBuild.Phase phase, boolean force) {
+  public TreeBuild.RunResult run(TreeBuild.Phase phase, boolean force) throws IOException {
     boolean fresh = force || affected.isPresent();
     return run(plan(force), phase, fresh, Verifiers.runc(session.store, session.run, listener));
   }
