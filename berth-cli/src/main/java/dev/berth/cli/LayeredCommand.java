@@ -86,7 +86,7 @@ final class LayeredCommand implements Callable<Integer> {
     try (ContentStore.Lease lease = store.lease()) {
       Platform platform = new Platform("linux", LambdaRuntimes.ociArchitecture(arch), null);
       BaseImage baseImage = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(skipPull ? "missing" : pull),
-          new Registries(registries.clients(), store), warning -> System.err.println("warning: " + warning))
+          new Registries(registries.clients(), store), EventLines.warnings(System.err))
           .resolve(baseReference, platform, settings.created());
       LayeredImage layered = new LayeredImage(store, settings, digests);
       LayeredImage.Request request = new LayeredImage.Request(runtime, arch, layers, adds);
