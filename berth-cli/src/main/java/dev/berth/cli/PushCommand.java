@@ -32,8 +32,11 @@ final class PushCommand implements Callable<Integer> {
     var source = destination != null
         ? dev.berth.oci.ImageReference.parse(reference.replaceFirst("^docker://", ""))
         : registry.reference();
-    endpoints.write(new ImageEndpoints.Source(endpoints.localStore(),
-        ImageEndpoints.findIn(endpoints.localStore(), source)), target);
+    dev.berth.oci.Descriptor image = ImageEndpoints.findIn(endpoints.localStore(), source);
+    endpoints.write(new ImageEndpoints.Source(endpoints.localStore(), image), target);
+    // its SBOM and provenance follow the image, never before it
+    registries.clientFor(registry.reference().registry()).pushReferrers(endpoints.localStore(), registry.reference(),
+        image.digest(), new dev.berth.store.StoreReferrers(endpoints.localStore()).list(image.digest()));
     return ExitCodes.OK;
   }
 }

@@ -153,13 +153,20 @@ class SbomIT {
     Path hello = image(tree, "hello", "base: scratch\ncopy:\n  - {src: hello.txt, dest: /hello.txt}\n");
     Files.writeString(hello.resolve("hello.txt"), "hello\n");
     Path layout = work.resolve("hello-oci");
-    berth.run("build", tree.toString(), "--sbom", "cyclonedx", "--output", "oci:" + layout + ":hello").succeeded();
+    String key = keys(berth.run("build", tree.toString(), "--sbom", "cyclonedx", "--output", "oci:" + layout + ":hello",
+        "--output", "json").succeeded()).get("hello");
     JsonNode bom = Json.tree(berth.run("sbom", "oci:" + layout + ":hello").succeeded().stdout()
         .getBytes(StandardCharsets.UTF_8));
     assertThat(JsonSchemas.cycloneDx15(bom)).isEmpty();
     assertThat(bom.path("components").get(0).path("hashes").get(0).path("content").asText())
         .isEqualTo(sha256(hello.resolve("hello.txt")));
     berth.run("provenance", "oci:" + layout + ":hello").succeeded();
+
+    // berth push takes them along
+    String pushed = registry.host() + "/pushed/hello:1";
+    berth.run("push", "hello:" + key, pushed).succeeded();
+    assertThat(Json.tree(berth.run("sbom", pushed).succeeded().stdout().getBytes(StandardCharsets.UTF_8))).isEqualTo(bom);
+    berth.run("provenance", pushed).succeeded();
   }
 
   @Test
