@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * An engine pulling, tagging and pushing images against a registry, and running a command in an
@@ -112,7 +111,7 @@ public final class EngineImages {
    * Runs {@code argv} in {@code image} with no network (entrypoint cleared; the image's user, working
    * directory and environment), waits for it, passes its output to {@code output}, and removes it.
    */
-  public Exit run(String image, List<String> argv, Consumer<String> output) throws IOException {
+  public Exit run(String image, List<String> argv, dev.berth.event.OutputLines output) throws IOException {
     Map<String, Object> create = new LinkedHashMap<>();
     create.put("Image", image);
     create.put("Entrypoint", List.of());
@@ -136,7 +135,7 @@ public final class EngineImages {
       }
       int status = Json.tree(waited.body()).path("StatusCode").asInt(-1);
       List<String> lines = logs(id);
-      lines.forEach(output);
+      lines.forEach(output::line);
       return new Exit(status, lines);
     } finally {
       engine.http().call("DELETE", DockerEngine.api() + "/containers/" + id + "?force=1&v=1", null);
