@@ -1,5 +1,6 @@
 package dev.berth.dockerfile;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.graph.GraphException;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Scans of malformed docker-pkg trees: whatever goes wrong is berth's own one-line error (or an
  * image's failure), never a NullPointerException or another runtime exception of the JVM's.
  */
+@Tag("unit")
 class DockerPkgMalformedTreeTest {
   private static final List<String> TEMPLATES = List.of(
       "FROM {{ 'base' | image_tag }}\nRUN true\n",

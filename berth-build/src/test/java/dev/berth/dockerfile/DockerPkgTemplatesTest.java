@@ -1,5 +1,6 @@
 package dev.berth.dockerfile;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code docker-pkg-render/expected} were rendered by docker-pkg itself (Jinja2) from the fixture
  * tree next to them, with bench/scripts/dockerpkg-oracle.py.
  */
+@Tag("unit")
 class DockerPkgTemplatesTest {
   private static final Path FIXTURES = Path.of("src", "test", "resources", "docker-pkg-render").toAbsolutePath();
 

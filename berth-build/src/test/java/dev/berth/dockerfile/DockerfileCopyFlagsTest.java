@@ -1,5 +1,6 @@
 package dev.berth.dockerfile;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with): facts from BuildKit's dockerfile_parents_test.go (testCopyParents, testCopyRelativeParents,
  * here from the context rather than a stage) and exclude_patterns_test.go (testExcludedFilesOnCopy).
  */
+@Tag("unit")
 class DockerfileCopyFlagsTest {
   @TempDir Path context;
 

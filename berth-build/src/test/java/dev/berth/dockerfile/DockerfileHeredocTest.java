@@ -1,5 +1,6 @@
 package dev.berth.dockerfile;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * BuildKit's dockerfile_heredoc_test.go: testRunBasicHeredoc, testRunComplexHeredoc,
  * testHeredocIndent, testRunShebangHeredoc, testOnBuildHeredoc.
  */
+@Tag("unit")
 class DockerfileHeredocTest {
   @TempDir Path context;
 

@@ -1,5 +1,6 @@
 package dev.berth.dockerfile;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * MAINTAINER, HEALTHCHECK, ONBUILD as BuildKit's instructions/parse.go and dispatchers read them
  * (cases after moby's TestBuildHealthcheck*, TestBuildOnBuild*, TestBuildMaintainer).
  */
+@Tag("unit")
 class DockerfileInstructionsTest {
   @TempDir Path context;
 

@@ -1,5 +1,6 @@
 package dev.berth.dockerfile;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.oci.Platform;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Kept renderings are what a rendering gives, and are found only for the same inputs. */
+@Tag("unit")
 class RenderCacheTest {
   private static final Path TREE = Path.of("src", "test", "resources", "docker-pkg-render", "tree").toAbsolutePath();
 

@@ -1,5 +1,6 @@
 package dev.berth.dockerfile;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@Tag("unit")
 class ShellWordsTest {
   private static final Map<String, String> VARIABLES = Map.of("A", "x", "EMPTY", "", "P", "/usr/bin");
   private final ShellWords words = new ShellWords(VARIABLES::get, '\\');

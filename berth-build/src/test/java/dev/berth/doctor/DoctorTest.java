@@ -1,5 +1,6 @@
 package dev.berth.doctor;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The doctor on a made-up host: its /proc, /sys and PATH are directories of the test. */
+@Tag("unit")
 class DoctorTest {
   @TempDir Path host;
 

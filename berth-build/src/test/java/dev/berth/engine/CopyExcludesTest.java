@@ -1,11 +1,13 @@
 package dev.berth.engine;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** COPY --exclude on the inputs of a copy, after BuildKit's testExcludedFilesOnCopy (exclude_patterns_test.go). */
+@Tag("unit")
 class CopyExcludesTest {
   private static InputFile file(String path) {
     return new InputFile(path, InputFile.Kind.FILE, 0600, null, null, null);

@@ -1,10 +1,12 @@
 package dev.berth.engine;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class LambdaRuntimesTest {
   @Test
   void mapsRuntimesAsSamDoes() {

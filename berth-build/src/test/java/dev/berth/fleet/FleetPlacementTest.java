@@ -1,5 +1,6 @@
 package dev.berth.fleet;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Where images go: the worker holding the parent first, then the least loaded; never a worker that is down. */
+@Tag("unit")
 class FleetPlacementTest {
   private static Worker worker(String name) {
     return new Worker(new WorkerAddress(name, null), new DockerEngine(Path.of("/nonexistent.sock")),

@@ -1,5 +1,6 @@
 package dev.berth.graph;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code --select} on a docker-pkg tree matches {@code registry/namespace/name:tag} with fnmatch, as docker-pkg's. */
+@Tag("unit")
 class DockerPkgSelectTest {
   private static final Path TREE = Path.of("src", "test", "resources", "docker-pkg-render", "tree").toAbsolutePath();
 

@@ -1,10 +1,12 @@
 package dev.berth.graph;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
 /** Cases checked against Python's fnmatch.fnmatch. */
+@Tag("unit")
 class FnmatchTest {
   @Test
   void matchesAsPythonsFnmatch() {

@@ -1,5 +1,6 @@
 package dev.berth.plan;
 
+import org.junit.jupiter.api.Tag;
 import dev.berth.event.BuildEvent;
 import dev.berth.event.BuildListener;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A tree of six file-only images: one base, two children, three grandchildren. */
+@Tag("unit")
 class TreeBuildTest {
   @TempDir Path work;
   Path tree;

@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the reaper removes and, above all, what it leaves alone. */
+@Tag("unit")
 class ReaperTest {
   @TempDir Path store;
 

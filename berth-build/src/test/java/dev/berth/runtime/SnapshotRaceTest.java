@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.layer.LayerBlob;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Many threads (and store instances, as separate processes would have) asking for one snapshot at once. */
+@Tag("unit")
 class SnapshotRaceTest {
   @TempDir Path temp;
 

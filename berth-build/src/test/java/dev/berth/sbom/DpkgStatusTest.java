@@ -1,11 +1,13 @@
 package dev.berth.sbom;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.oci.InvalidContentException;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class DpkgStatusTest {
   private static final String BASE = """
       Package: libc6

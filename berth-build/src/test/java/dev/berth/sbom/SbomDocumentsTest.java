@@ -1,5 +1,6 @@
 package dev.berth.sbom;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class SbomDocumentsTest {
   static final Digest BASE = Digest.sha256("base".getBytes(StandardCharsets.UTF_8));
   static final Digest IMAGE = Digest.sha256("image".getBytes(StandardCharsets.UTF_8));

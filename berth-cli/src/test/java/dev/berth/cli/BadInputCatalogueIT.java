@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.oci.Digest;
@@ -33,6 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Java or library wording, and leave the store unchanged byte for byte.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("integration")
+@Tag("registry")
+@Tag("runc")
 class BadInputCatalogueIT {
   /** Wording that belongs to the JVM or a library, never to berth's users. */
   static final Pattern JAVA_WORDING = Pattern.compile("java\\.|javax\\.|com\\.fasterxml|org\\.yaml|org\\.apache"

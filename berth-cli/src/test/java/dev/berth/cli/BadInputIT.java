@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each kind of bad input: one line on stderr, a non-zero exit, and the store exactly as before. */
+@Tag("integration")
+@Tag("runc")
 class BadInputIT {
   @TempDir Path work;
   Path store;

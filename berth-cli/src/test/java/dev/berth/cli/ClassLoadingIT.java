@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * templates come from the render cache) nor, for a tree without image.yaml, the YAML binding of
  * image.yaml.
  */
+@Tag("integration")
+@Tag("runc")
 class ClassLoadingIT {
   static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
 

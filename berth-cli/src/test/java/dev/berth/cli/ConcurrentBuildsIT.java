@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.store.ContentStore;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Each build starts from a store holding only the busybox base, so every snapshot is unpacked by
  * racing builds.
  */
+@Tag("integration")
+@Tag("runc")
 class ConcurrentBuildsIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final int CHILDREN = 8;

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testing.LocalRegistry;
@@ -10,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code berth copy --src-creds --dest-creds} between two registries with different users, as skopeo copy takes them. */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
 class CopyCredentialsIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   @TempDir Path work;

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** berth killed in the middle of writing a layer leaves an intact store, and the next build succeeds. */
+@Tag("integration")
+@Tag("runc")
 class CrashSafetyIT {
   @TempDir Path work;
 

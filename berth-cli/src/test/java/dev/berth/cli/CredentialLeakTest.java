@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.oci.Platform;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A known password must never appear in anything berth prints, even with --debug stack traces. */
+@Tag("registry")
 class CredentialLeakTest {
   private static final String USER = "leaktest";
   private static final String PASSWORD = "Zq7-never-print-this-9xK";

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A store on a small tmpfs that fills up while a layer is written. */
+@Tag("integration")
+@Tag("runc")
 class DiskFullIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * builder: the same tree plans alike, builds, verifies and publishes with both, and the images have
  * the same files and configuration.
  */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("umoci")
+@Tag("dockerd")
+@Tag("runc")
 class DockerBuilderIT {
   private static final String DOCKER = "/usr/bin/docker";
   private static final String SOCKET = "unix:///var/run/docker.sock";

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * sees the build's connection close, cancels the build and removes its container (berth asks for
  * {@code forcerm}), so nothing of the dead berth keeps running there.
  */
+@Tag("integration")
+@Tag("dockerd")
+@Tag("runc")
 class DockerBuilderKillIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SBOM of an image built by Docker's builder is read from its layers, as the native builder's is. */
+@Tag("integration")
+@Tag("dockerd")
+@Tag("runc")
 class DockerBuilderSbomIT {
   @TempDir Path work;
 

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code docker-daemon:NAME:TAG} transport, to and from dockerd over its socket, checked with skopeo's own docker-daemon transport. */
+@Tag("integration")
+@Tag("skopeo")
+@Tag("dockerd")
 class DockerDaemonTransportIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final String IMAGE = "berth-test/daemon-transport:1";

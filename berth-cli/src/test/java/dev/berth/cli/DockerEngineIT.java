@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -9,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** test.sh checks against the Docker engine (dockerd started by scripts/test), and --load. */
+@Tag("integration")
+@Tag("dockerd")
+@Tag("runc")
 class DockerEngineIT {
   @TempDir Path work;
 

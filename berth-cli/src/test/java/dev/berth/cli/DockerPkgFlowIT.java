@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testing.LocalRegistry;
@@ -16,6 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * a test.sh each, run against dockerd): update means a rebuild with fresh run steps, one refused
  * Dockerfile fails alone, and publishing never moves a version tag.
  */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("dockerd")
+@Tag("runc")
 class DockerPkgFlowIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   @TempDir Path work;

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Dockerfiles (after moby's TestBuildOnBuild*, TestBuildHealthcheck*): the same config, and the
  * triggers run in the image built on it.
  */
+@Tag("integration")
+@Tag("skopeo")
+@Tag("umoci")
+@Tag("dockerd")
+@Tag("runc")
 class DockerfileConfigIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final String BASE = "berth-refs-it/busybox:1";

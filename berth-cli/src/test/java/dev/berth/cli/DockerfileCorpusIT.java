@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * differing; the differing ones must be listed in KNOWN-DIFFERENCES (and nothing else may be), so a
  * new difference or a fixed one both fail the test. The counts go to target/corpus-report.txt.
  */
+@Tag("integration")
+@Tag("dockerd")
+@Tag("runc")
 class DockerfileCorpusIT {
   static final Path CORPUS = Path.of("src/test/corpus").toAbsolutePath();
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();

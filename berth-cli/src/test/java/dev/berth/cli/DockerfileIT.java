@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Dockerfiles and docker-pkg trees built natively, as images of a tree. */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("umoci")
+@Tag("runc")
 class DockerfileIT {
   static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
   @TempDir static Path work;

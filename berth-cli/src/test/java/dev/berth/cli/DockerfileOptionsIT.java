@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -9,6 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Build options of Dockerfiles: --output of a multi-stage build, --target, -f with a context elsewhere, ignore files. */
+@Tag("integration")
+@Tag("umoci")
+@Tag("dockerd")
+@Tag("runc")
 class DockerfileOptionsIT {
   static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
   static final String MULTI_STAGE = """

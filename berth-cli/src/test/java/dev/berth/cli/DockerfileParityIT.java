@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * scripts/test) from the same base bytes: the same file tree and the same configuration. And a
  * multi-stage Dockerfile whose build stage compiles with a compiler from apt.
  */
+@Tag("integration")
+@Tag("skopeo")
+@Tag("umoci")
+@Tag("dockerd")
+@Tag("runc")
 class DockerfileParityIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final String DOCKER = "/usr/bin/docker";

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Image references in Dockerfiles as docker resolves them: the store first, then mirrors, then Docker Hub. */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("umoci")
+@Tag("runc")
 class DockerfileReferencesIT {
   static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
   @TempDir static Path work;

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -24,6 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * (BuildKit's testCopyHeredoc), and RUN --network=none (BuildKit's testRunNoNetwork: the step
  * reaches nothing outside its own namespace, here a server on the host's loopback).
  */
+@Tag("integration")
+@Tag("umoci")
+@Tag("runc")
+@Tag("git")
 class DockerfileSourcesIT {
   static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
   @TempDir static Path work;

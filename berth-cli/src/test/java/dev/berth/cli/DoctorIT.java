@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code berth doctor} on this machine (root, runc, overlayfs, attr and dockerd are here), and with runc taken away. */
+@Tag("integration")
+@Tag("dockerd")
+@Tag("runc")
 class DoctorIT {
   @TempDir Path work;
 

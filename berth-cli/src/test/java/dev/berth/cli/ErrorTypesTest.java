@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for it: a location, and no Java class names or library wording. A new exception type without a
  * way to make it here fails the test.
  */
+@Tag("registry")
 class ErrorTypesTest {
   @TempDir Path work;
 

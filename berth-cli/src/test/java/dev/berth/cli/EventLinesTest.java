@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.event.BuildEvent;
@@ -12,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The lines the CLI shows for each event: the same text berth printed before events were typed. */
+@Tag("unit")
 class EventLinesTest {
   static final Digest DIGEST = Digest.sha256(new byte[0]);
 

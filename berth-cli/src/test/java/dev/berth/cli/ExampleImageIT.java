@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The bundled example, built by the real jar and checked with skopeo, umoci, runc and dockerd. */
+@Tag("integration")
+@Tag("skopeo")
+@Tag("umoci")
+@Tag("dockerd")
+@Tag("runc")
 class ExampleImageIT {
   static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
 

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  * berth runs at once; workers that cannot be used. The engines are stopped after the class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("dockerd")
+@Tag("runc")
 class FleetIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final int WORKERS = 3;

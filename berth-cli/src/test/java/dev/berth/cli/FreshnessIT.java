@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testing.LocalRegistry;
@@ -9,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bases from a registry: --pull=always follows a moved tag, never does not, missing survives an outage. */
+@Tag("integration")
+@Tag("registry")
+@Tag("runc")
 class FreshnessIT {
   @TempDir Path work;
 

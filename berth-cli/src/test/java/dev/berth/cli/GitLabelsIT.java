@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --label-git}: the revision and source labels of buildx's BUILDX_GIT_LABELS, read back with skopeo. */
+@Tag("integration")
+@Tag("skopeo")
+@Tag("runc")
+@Tag("git")
 class GitLabelsIT {
   @TempDir Path work;
 

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code scripts/install PREFIX} makes berth a tool: run by name on a clean PATH from another
  * directory, with bash and zsh completion, manual pages and a version naming its commit.
  */
+@Tag("integration")
+@Tag("runc")
+@Tag("git")
 class InstallIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   @TempDir Path work;

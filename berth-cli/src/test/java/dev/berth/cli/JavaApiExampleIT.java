@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * image.yaml tree, and on that build's store its digests too (an apt step run twice is not
  * byte-identical, so only the image without one is compared across stores).
  */
+@Tag("integration")
+@Tag("registry")
+@Tag("runc")
 class JavaApiExampleIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final Path EXAMPLE = REPO.resolve("examples/java-api");

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * up), by Ctrl-C (SIGINT) and by SIGTERM. The step sleeps only while a flag file is in its cache
  * mount, so the resumed build is quick; the marker it writes after the sleep must never appear.
  */
+@Tag("integration")
+@Tag("runc")
 class KillAndSignalIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 

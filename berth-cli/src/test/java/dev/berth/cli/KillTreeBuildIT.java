@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** berth killed in the middle of a tree build; the next run builds only what was not finished. */
+@Tag("integration")
+@Tag("runc")
 class KillTreeBuildIT {
   @TempDir Path work;
 

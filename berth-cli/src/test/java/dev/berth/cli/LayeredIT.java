@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -11,6 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SAM-style layered images: tag from contents, no-op when unchanged, rebuild on a changed file. */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("umoci")
+@Tag("runc")
 class LayeredIT {
   @TempDir Path work;
   Berth berth;

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and architecture removed from the store and the engine on a new build (SAM's _remove_rapid_images),
  * and SAM's {@code --skip-pull-image} and {@code --force-image-build}.
  */
+@Tag("integration")
+@Tag("skopeo")
+@Tag("dockerd")
+@Tag("runc")
 class LayeredSamIT {
   static final String DOCKER = "/usr/bin/docker";
   @TempDir Path work;

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --metadata-file} and {@code --iidfile} as buildx writes them, checked against skopeo's view of the pushed images. */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("runc")
 class MetadataFileIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   @TempDir Path work;

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testing.LocalRegistry;
@@ -18,6 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback, its log showing each tunnel), not through it for a registry NO_PROXY names, and one line
  * when the proxy refuses.
  */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("tinyproxy")
 class ProxyIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   @TempDir Path work;

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Prune after three builds with changed inputs frees the superseded images, and nothing else. */
+@Tag("integration")
+@Tag("runc")
 class PruneIT {
   @TempDir Path work;
 

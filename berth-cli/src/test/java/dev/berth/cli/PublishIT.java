@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** build --push against a real registry: verified images are published, failures block and never publish. */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("runc")
 class PublishIT {
   static LocalRegistry registry;
   @TempDir Path work;

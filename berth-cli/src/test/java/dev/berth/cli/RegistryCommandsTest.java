@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.oci.Descriptor;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** pull, push, copy and inspect against a real registry, cross-checked with skopeo. */
+@Tag("registry")
+@Tag("skopeo")
+@Tag("umoci")
 class RegistryCommandsTest {
   private static LocalRegistry registry;
 

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code berth report}: the HTML page of a run, loaded in headless Chromium (its DOM after the page's
  * script ran, its console, a screenshot kept under target/report-screenshots/).
  */
+@Tag("integration")
+@Tag("chromium")
+@Tag("runc")
 class ReportIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final Path SCREENSHOTS = Path.of("target", "report-screenshots").toAbsolutePath();

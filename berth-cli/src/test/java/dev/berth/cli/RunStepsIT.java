@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Command steps in runc over overlayfs, on the busybox base and on a Debian base made with mmdebstrap. */
+@Tag("integration")
+@Tag("umoci")
+@Tag("runc")
 class RunStepsIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 

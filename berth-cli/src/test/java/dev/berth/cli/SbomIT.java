@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * SBOM and provenance of images built on a Debian base (mmdebstrap), checked against dpkg itself,
  * the official schemas, a real docker-registry (referrers tag schema) and skopeo.
  */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("umoci")
+@Tag("runc")
 class SbomIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 

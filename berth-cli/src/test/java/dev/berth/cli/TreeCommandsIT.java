@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** plan, status, graph and update on a small tree, through the real jar. */
+@Tag("integration")
+@Tag("runc")
 class TreeCommandsIT {
   @TempDir Path work;
   Path tree;

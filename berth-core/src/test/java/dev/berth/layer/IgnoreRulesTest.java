@@ -1,5 +1,6 @@
 package dev.berth.layer;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -7,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** .dockerignore semantics, as Docker's pattern matcher has them. */
+@Tag("unit")
 class IgnoreRulesTest {
   @ParameterizedTest(name = "{0} | {1} -> {2}")
   @CsvSource(delimiter = '|', value = {

@@ -1,5 +1,6 @@
 package dev.berth.layer;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("unit")
 class ParallelGzipOutputStreamTest {
   static final ExecutorService POOL = Executors.newFixedThreadPool(4);
 

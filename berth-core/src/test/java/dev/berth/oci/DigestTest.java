@@ -1,11 +1,13 @@
 package dev.berth.oci;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class DigestTest {
   @Test
   void hashesAndPrintsLikeTheSpec() {

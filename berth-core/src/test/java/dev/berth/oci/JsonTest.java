@@ -1,5 +1,6 @@
 package dev.berth.oci;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class JsonTest {
   @Test
   void canonicalJsonSortsKeysAtEveryLevel() {

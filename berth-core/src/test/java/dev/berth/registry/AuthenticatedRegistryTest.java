@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Basic auth over TLS with a test CA, and the bearer token flow, against real registries. */
+@Tag("registry")
+@Tag("skopeo")
 class AuthenticatedRegistryTest {
   private static final String USER = "berth";
   private static final String PASSWORD = "s3cret-Pa55-xyz";

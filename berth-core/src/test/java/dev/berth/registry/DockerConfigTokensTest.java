@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * config.json's {@code identitytoken} (an OAuth2 refresh token, POSTed to the token service) and
  * {@code registrytoken} (sent as the bearer token itself), against a token-auth registry.
  */
+@Tag("registry")
 class DockerConfigTokensTest {
   @TempDir Path temp;
 

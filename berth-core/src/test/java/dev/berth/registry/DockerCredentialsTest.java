@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** config.json auths, credsStore and credHelpers, with real helper scripts. */
+@Tag("unit")
 class DockerCredentialsTest {
   @TempDir Path temp;
 

@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Transfers through a fault-injecting proxy still complete, with the right digests. */
+@Tag("registry")
 class FaultInjectionTest {
   private static final RetryPolicy FAST_RETRIES = new RetryPolicy(8, Duration.ofMillis(20), Duration.ofSeconds(2));
   private static LocalRegistry registry;

@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Mutual TLS with docker's certs.d client certificates ({@code client.cert}, {@code client.key}) against a real registry. */
+@Tag("registry")
+@Tag("skopeo")
 class MutualTlsTest {
   @TempDir Path temp;
 

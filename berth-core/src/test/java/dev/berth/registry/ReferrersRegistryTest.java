@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Artifacts about an image in a real docker-registry, which lacks the referrers API: the tag schema. */
+@Tag("registry")
 class ReferrersRegistryTest {
   private static LocalRegistry registry;
 

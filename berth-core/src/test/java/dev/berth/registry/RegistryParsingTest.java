@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Image locations, challenges, Range headers, retry timing, credentials' text. */
+@Tag("unit")
 class RegistryParsingTest {
   @Test
   void imageLocationsInSkopeoSyntax() {

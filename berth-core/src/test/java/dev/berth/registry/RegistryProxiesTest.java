@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY read as Go's httpproxy reads them (docker's rules), loopback included. */
+@Tag("unit")
 class RegistryProxiesTest {
   private static final URI PROXY = URI.create("http://proxy.example:3128");
 

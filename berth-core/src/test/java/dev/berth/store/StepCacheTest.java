@@ -1,5 +1,6 @@
 package dev.berth.store;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.layer.LayerBlob;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two builds recording a result for the same step: the first one stays, the second is told which it is. */
+@Tag("unit")
 class StepCacheTest {
   @TempDir Path temp;
 

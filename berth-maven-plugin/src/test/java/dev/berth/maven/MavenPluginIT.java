@@ -1,5 +1,6 @@
 package dev.berth.maven;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * under runc and prints its greeting, {@code berth store ls} lists the image, and a second package
  * builds nothing.
  */
+@Tag("integration")
+@Tag("runc")
+@Tag("mvn")
 class MavenPluginIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 

@@ -1,5 +1,6 @@
 package dev.berth.engine.docker;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Engine URLs, TLS directories and the PEM key forms openssl writes, read with the JDK alone. */
+@Tag("unit")
 class EngineEndpointTest {
   @TempDir Path work;
 
