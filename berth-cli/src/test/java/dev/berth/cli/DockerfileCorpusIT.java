@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DockerfileCorpusIT {
   static final Path CORPUS = Path.of("src/test/corpus").toAbsolutePath();
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  static final String TAG_PREFIX = "berth-corpus/";
+  /** Docker's tags for the corpus: per process, so two runs sharing a dockerd never remove each other's. */
+  static final String TAG_PREFIX = "1".equals(System.getenv("BERTH_CORPUS_KEEP_DOCKER")) ? "berth-corpus/"
+      : "berth-corpus-" + ProcessHandle.current().pid() + "/";
   /** A tree-wide error that names an image (or one of its stages) rather than a file. */
   private static final Pattern IMAGE_ERROR = Pattern.compile("^berth: error: ([a-z0-9._-]+?)(?:--[a-z0-9._-]+)?: ");
   private static final Pattern LINE_ERROR = Pattern.compile("(Dockerfile|\\.dockerignore):\\d+");

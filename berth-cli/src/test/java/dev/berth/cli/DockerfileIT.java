@@ -80,7 +80,10 @@ class DockerfileIT {
   @Test
   void theDockerPkgExampleBuildsPassesItsTestScriptsAndIsPublished() throws Exception {
     try (dev.berth.testing.LocalRegistry registry = dev.berth.testing.LocalRegistry.startPlain()) {
-      Berth.Result result = berth.run("build", EXAMPLES.resolve("docker-pkg").toString(), "--push",
+      Path tree = work.resolve("docker-pkg-example");  // a copy: a build writes .berth/ in its tree
+      Berth.tool(work, "cp", "-r", EXAMPLES.resolve("docker-pkg").toString(), tree.toString());
+      Berth.tool(work, "rm", "-rf", tree.resolve(".berth").toString());
+      Berth.Result result = berth.run("build", tree.toString(), "--push",
           "--registry", registry.host() + "/docker-pkg");
       assertThat(result.exitCode()).as(result.stderr()).isZero();
       for (String image : new String[] {"base", "tools", "worker", "cron", "web", "busybox-extra"}) {
@@ -132,7 +135,11 @@ class DockerfileIT {
 
   @Test
   void aDockerPkgTreeInsideALargerTreeReadsItsOwnConfig() throws Exception {
-    String plan = berth.run("plan", EXAMPLES.toString()).succeeded().stdout();
-    assertThat(plan).contains("examples/hello").contains("cron").contains("web--build");
+    Path larger = Files.createDirectories(work.resolve("larger"));  // hello and the docker-pkg tree, side by side
+    for (String example : new String[] {"hello", "docker-pkg"}) {
+      Berth.tool(work, "cp", "-r", EXAMPLES.resolve(example).toString(), larger.resolve(example).toString());
+    }
+    String plan = berth.run("plan", larger.toString()).succeeded().stdout();
+    assertThat(plan).contains("hello").contains("cron").contains("web--build");
   }
 }

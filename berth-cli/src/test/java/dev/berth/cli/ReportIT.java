@@ -60,6 +60,7 @@ class ReportIT {
   void theDockerPkgExampleTreeHasABarPerImageWithStepsAndCacheHitsAndNoConsoleErrors() throws Exception {
     Path tree = work.resolve("docker-pkg");
     Berth.tool(work, "cp", "-r", REPO.resolve("examples/docker-pkg").toString(), tree.toString());
+    Berth.tool(work, "rm", "-rf", tree.resolve(".berth").toString());  // the report is of this tree's first run
     berth.run("build", tree.toString()).succeeded();
     JsonNode status = Json.tree(berth.run("status", tree.toString(), "--output", "json").succeeded()
         .stdout().getBytes(StandardCharsets.UTF_8));
