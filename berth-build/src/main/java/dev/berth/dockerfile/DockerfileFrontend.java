@@ -148,8 +148,10 @@ public final class DockerfileFrontend {
       out.add(spec.base());
     }
     for (StepSpec step : spec.steps()) {
-      if (step instanceof StepSpec.CopyFrom copy && ImageGraph.namesTreeImage(copy.image())) {
-        out.add(copy.image());
+      for (String image : step.sourceImages()) {
+        if (ImageGraph.namesTreeImage(image)) {
+          out.add(image);
+        }
       }
     }
     return out;

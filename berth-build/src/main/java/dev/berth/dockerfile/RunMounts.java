@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code RUN --mount=type=cache|secret,...} (BuildKit) on berth's mounts of an image's run steps: a
- * cache directory kept between builds, and a secret file at {@code /run/secrets/ID} that never
- * reaches a layer or the key. berth mounts them for every RUN step of the stage, not only the one
+ * {@code RUN --mount=type=cache|secret|bind|tmpfs,...} (BuildKit) on berth's mounts of an image's run
+ * steps: a cache directory kept between builds, a secret file at {@code /run/secrets/ID} that never
+ * reaches a layer or the key, files of the context or ({@code from=}) of another stage or image. berth mounts them for every RUN step of the stage, not only the one
  * that names them.
  */
 final class RunMounts {
@@ -34,6 +34,11 @@ final class RunMounts {
   static List<StepSpec.Mount> apply(DockerfileStage stage, String mounts, ShellWords words) {
     List<StepSpec.Mount> out = new ArrayList<>();
     for (String mount : mounts.split("\n")) {
+      Map<String, String> raw = options(mount);
+      if (raw.getOrDefault("from", "").contains("$")) {  // BuildKit: testMountFromError
+        throw new IllegalArgumentException("RUN --mount: 'from' doesn't take variables (" + raw.get("from")
+            + "); name the stage with AS instead");
+      }
       Map<String, String> options = options(words.word(mount));
       String type = options.getOrDefault("type", "bind").toLowerCase(Locale.ROOT);
       switch (type) {
@@ -56,15 +61,15 @@ final class RunMounts {
     if (target == null) {
       throw new IllegalArgumentException("RUN --mount=type=bind needs a target");
     }
-    if (options.containsKey("from")) {
-      throw new IllegalArgumentException("RUN --mount=type=bind,from=" + options.get("from")
-          + " is not supported yet (berth binds files of the build context)");
-    }
     String source = options.getOrDefault("source", options.getOrDefault("src", "."));
     String relative = ImagePaths.normalize("/" + source).substring(1);
     boolean readWrite = flag(options, "rw") || flag(options, "readwrite");
     if (flag(options, "ro") || flag(options, "readonly")) {
       readWrite = false;
+    }
+    if (options.containsKey("from")) {  // another stage's or an image's files, as COPY --from names them
+      String image = CopyInstruction.sourceImage(stage, options.get("from"), "RUN --mount=from");
+      return new StepSpec.Mount.ImageBind(image, "/" + relative, absolute(stage, target), readWrite);
     }
     return new StepSpec.Mount.Bind(relative.isEmpty() ? "." : relative, absolute(stage, target), readWrite);
   }

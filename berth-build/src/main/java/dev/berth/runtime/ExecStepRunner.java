@@ -60,7 +60,7 @@ public final class ExecStepRunner implements StepRunner {
       Path work = step.path();
       List<String> mountPoints = new ArrayList<>();
       List<OciRuntimeConfig.Bind> binds = binds(spec, request.step(), Files.createDirectories(work), mountPoints);
-      binds.addAll(StepMounts.binds(request, work, mountPoints));
+      binds.addAll(StepMounts.binds(store, request, work, mountPoints));
       List<OciRuntimeConfig.Tmpfs> tmpfs = StepMounts.tmpfs(request.step(), mountPoints);
       LayerBuilder layer = new LayerBuilder(request.settings().compression(), request.settings().sourceDateEpoch());
       if (useOverlay(work)) {

@@ -229,6 +229,43 @@ class DockerfileSourcesIT {
     assertThat(action(tree)).isEqualTo("build");
   }
 
+  /**
+   * BuildKit's testMountRWCache (a bind from another stage, rw, writes thrown away) and
+   * testMountFromError (from= takes no variables), plus a bind from an outside image: the stage is
+   * built first, nothing mounted reaches the layer, and the step is keyed by what the mount shows.
+   */
+  @Test
+  void runMountsFromAStageOrAnImageShowTheirFiles() throws Exception {
+    Path tree = tree("mountfrom", """
+        FROM busybox AS build
+        COPY cachebust /
+        RUN mkdir /out && echo foo > /out/foo
+
+        FROM busybox
+        RUN --mount=from=build,src=out,target=/out,rw touch /out/bar && ls /out > /listing
+        RUN --mount=type=bind,from=busybox:latest,source=/bin,target=/b ls /b/busybox > /fromimage
+        RUN --mount=from=build,source=/out/foo,target=/etc/foo cat /etc/foo > /copied
+        RUN [ ! -e /out/bar ]
+        """);
+    Path folder = tree.resolve("mountfrom");
+    Files.writeString(folder.resolve("cachebust"), "0");
+    berth.run("build", tree.toString()).succeeded();
+    Map<String, String> files = files("mountfrom");
+    assertThat(files).containsEntry("/listing", fileOf("bar\nfoo\n", "644 0:0"))
+        .containsEntry("/fromimage", fileOf("/b/busybox\n", "644 0:0"))
+        .containsEntry("/copied", fileOf("foo\n", "644 0:0"))
+        .doesNotContainKeys("/out", "/b", "/etc/foo", "/cachebust");
+    assertThat(action(tree)).isEqualTo("cached");
+    Files.writeString(folder.resolve("cachebust"), "1");  // the stage the mounts show changes
+    assertThat(action(tree)).isEqualTo("build");
+
+    Path variable = tree("mountvar", "FROM busybox AS test\nRUN touch /tmp/test\n\nFROM busybox\nENV ttt=test\n"
+        + "RUN --mount=from=$ttt,target=/tmp ls\n");
+    Berth.Result result = berth.run("build", variable.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).contains("Dockerfile:6:", "'from' doesn't take variables");
+  }
+
   /** BuildKit's testCopyParents and testExcludedFilesOnCopy, built: the files where BuildKit puts them. */
   @Test
   void parentsAndExcludesCopyWhatBuildKitCopies() throws Exception {
