@@ -112,7 +112,7 @@ final class CopyFromImage {
       return Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? List.of(path) : List.of();
     }
     PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + relative);
-    int depth = relative.split("/").length;
+    int depth = relative.contains("**") ? Integer.MAX_VALUE : relative.split("/").length;
     try (Stream<Path> walk = Files.walk(rootfs, depth)) {
       return walk.filter(path -> !path.equals(rootfs) && matcher.matches(rootfs.relativize(path))).sorted().toList();
     }

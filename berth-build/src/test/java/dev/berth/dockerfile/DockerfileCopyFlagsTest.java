@@ -84,9 +84,6 @@ class DockerfileCopyFlagsTest {
   void refusals() {
     assertThatThrownBy(() -> copies("FROM scratch\nCOPY --exclude= a /b\n", "a")).isInstanceOf(SpecException.class)
         .hasMessageContaining("Dockerfile:2: --exclude needs a pattern");
-    assertThatThrownBy(() -> copies("FROM scratch AS s\nFROM scratch\nCOPY --from=s --parents /a /b/\n"))
-        .isInstanceOf(SpecException.class)
-        .hasMessageContaining("Dockerfile:3: COPY --from with --parents is not supported yet");
     assertThatThrownBy(() -> copies("FROM scratch\nCOPY https://example.org/r.git /src\n"))
         .isInstanceOf(SpecException.class).hasMessageContaining("Dockerfile:2: source can't be a URL for COPY");
     assertThatThrownBy(() -> copies("FROM scratch\nADD --keep-git-dir https://example.org/r.git /src\n"))
@@ -150,6 +147,41 @@ class DockerfileCopyFlagsTest {
         List.of());
     assertThat(Sizes.bytes("65536k")).isEqualTo(65536L * 1024);
     assertThat(Sizes.bytes("1000")).isEqualTo(1000);
+  }
+
+  private List<StepSpec> steps(String dockerfile) throws IOException {
+    Files.writeString(context.resolve("Dockerfile"), dockerfile);
+    return new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE)
+        .parse(context, "app", Map.of()).image().steps();
+  }
+
+  /**
+   * BuildKit's testCopyRelativeParents and testExcludedFilesOnCopy with --from: the copy keeps the
+   * first /./ pivot (the rest of the path is cleaned), a trailing /. is no pivot, and the patterns.
+   */
+  @Test
+  void parentsAndExcludesFromAStage() throws IOException {
+    assertThat(steps("""
+        FROM busybox AS base
+        FROM busybox
+        COPY --from=base --parents /test/a/./b/./c ./x/../test/a/b/c/d/. /out
+        COPY --from=base --exclude=*.png --exclude=*/*.jpeg /src /1
+        """).stream().filter(StepSpec.CopyFrom.class::isInstance).toList()).containsExactly(
+        new StepSpec.CopyFrom("app--base", "/test/a/./b/c", "/out/", null, null, List.of(), true),
+        new StepSpec.CopyFrom("app--base", "/./test/a/b/c/d", "/out/", null, null, List.of(), true),
+        new StepSpec.CopyFrom("app--base", "/src", "/1", null, null, List.of("*.png", "*/*.jpeg"), false));
+  }
+
+  /** BuildKit's testMountRWCache: a bind from a stage names the stage's image, which the step reads. */
+  @Test
+  void aBindFromAStageReadsTheStage() throws IOException {
+    StepSpec.Run run = steps("FROM busybox AS build\nFROM busybox\nWORKDIR /w\n"
+        + "RUN --mount=from=build,src=out,target=o,rw true\n").stream()
+        .filter(StepSpec.Run.class::isInstance).map(StepSpec.Run.class::cast).findFirst().orElseThrow();
+    assertThat(run.mounts()).containsExactly(new StepSpec.Mount.ImageBind("app--build", "/out", "/w/o", true));
+    assertThat(run.sourceImages()).containsExactly("app--build");
+    assertThatThrownBy(() -> steps("FROM busybox AS t\nFROM busybox\nENV s=t\nRUN --mount=from=$s,target=/x true\n"))
+        .isInstanceOf(SpecException.class).hasMessageContaining("Dockerfile:4: RUN --mount: 'from' doesn't take");
   }
 
   /** BuildKit's testMountInvalid and testMountFromError: what berth refuses, with the line. */

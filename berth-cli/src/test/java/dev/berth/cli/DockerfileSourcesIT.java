@@ -289,6 +289,42 @@ class DockerfileSourcesIT {
         .doesNotContainKeys("/foo1/foo2/baz", "/1/dir1/file-101.png", "/1/dir1/file-103.jpeg", "/3/file-301.mp3");
   }
 
+  /**
+   * BuildKit's testCopyRelativeParents (COPY --from=STAGE --parents: pivots, trailing /., leading ./,
+   * wildcards, **) and testExcludedFilesOnCopy's copies from a stage (--exclude): built in one image.
+   */
+  @Test
+  void parentsAndExcludesCopyFromAStageWhatBuildKitCopies() throws Exception {
+    Path tree = tree("fromflags", """
+        FROM busybox AS base
+        WORKDIR /test
+        RUN mkdir -p a/b/c/d/e a/b2/c/d/e a/b/c2/d/e a/b/c2/d/e2 && touch a/b/c/d/foo a/b/c/d/e/bay \\
+            a/b2/c/d/e/bar a/b/c2/d/e/baz a/b/c2/d/e2/baz
+        RUN mkdir -p /src/dir1 /src/dir3 && touch /src/dir1/file-101.png /src/dir1/file-102.txt \\
+            /src/dir1/file-103.jpeg /src/dir3/file-301.mp3 /src/dir3/file-302.mpeg
+
+        FROM busybox
+        COPY --from=base --parents /test/a/b/./c/d /middle/
+        COPY --from=base --parents /test/a/b/c/d/. /end/
+        COPY --from=base --parents ./test/a/b/c/d /start/
+        COPY --from=base --parents /test/a/./b/./c /double/
+        COPY --from=base --parents /test/a/./*/c /wildcard/
+        COPY --from=base --parents /test/a/b*/./c/**/e /doublewildcard/
+        COPY --from=base --parents /test/a/b/c*/./d/**/baz /test/a/b*/./c/**/bar /doubleinputs/
+        COPY --from=base --exclude=*/*.png --exclude=*/*.jpeg /src /1
+        COPY --from=base --exclude=*.mp3 /src/dir3/ /3/
+        COPY --from=base --exclude=*.mp3 /src/dir3/* /4/
+        """);
+    berth.run("build", tree.toString()).succeeded();
+    assertThat(files("fromflags")).containsKeys("/middle/c/d/e", "/middle/c/d/foo", "/end/test/a/b/c/d/e",
+        "/end/test/a/b/c/d/foo", "/start/test/a/b/c/d/e", "/start/test/a/b/c/d/foo", "/double/b/c/d/e",
+        "/double/b/c/d/foo", "/wildcard/b/c/d/e", "/wildcard/b2/c/d/e/bar", "/doublewildcard/c/d/e/bay",
+        "/doublewildcard/c/d/e/bar", "/doubleinputs/d/e/baz", "/doubleinputs/d/e2/baz", "/doubleinputs/c/d/e/bar",
+        "/1/dir1/file-102.txt", "/1/dir3/file-301.mp3", "/3/file-302.mpeg", "/4/file-302.mpeg")
+        .doesNotContainKeys("/middle/a", "/middle/e", "/doubleinputs/d/e/bay", "/1/dir1/file-101.png",
+            "/1/dir1/file-103.jpeg", "/3/file-301.mp3", "/4/file-301.mp3");
+  }
+
   /** Runs git in {@code directory} with a fixed identity. */
   private static void git(Path directory, String... args) throws Exception {
     String[] command = new String[args.length + 5];
