@@ -22,6 +22,8 @@ final class RunMounts {
   private static final Set<String> BIND_KEYS = Set.of("type", "target", "dst", "destination", "source", "src",
       "from", "rw", "readwrite", "ro", "readonly");
   private static final Set<String> TMPFS_KEYS = Set.of("type", "target", "dst", "destination", "size");
+  private static final Set<String> SSH_KEYS = Set.of("type", "target", "dst", "destination", "id", "required",
+      "mode", "uid", "gid");
   private static final Set<String> SECRET_KEYS = Set.of("type", "target", "dst", "destination", "id", "required",
       "mode", "uid", "gid");
 
@@ -33,6 +35,7 @@ final class RunMounts {
    */
   static List<StepSpec.Mount> apply(DockerfileStage stage, String mounts, ShellWords words) {
     List<StepSpec.Mount> out = new ArrayList<>();
+    int sshIndex = 0;
     for (String mount : mounts.split("\n")) {
       Map<String, String> raw = options(mount);
       if (raw.getOrDefault("from", "").contains("$")) {  // BuildKit: testMountFromError
@@ -46,8 +49,7 @@ final class RunMounts {
         case "secret" -> secret(stage, options);
         case "bind" -> out.add(bind(stage, options));
         case "tmpfs" -> out.add(tmpfs(stage, options));
-        case "ssh" -> throw new IllegalArgumentException("RUN --mount=type=ssh is not supported yet: berth does"
-            + " not forward an SSH agent into steps");
+        case "ssh" -> out.add(ssh(stage, options, sshIndex++));
         default -> throw new IllegalArgumentException("unsupported mount type '" + type + "'");
       }
     }
@@ -72,6 +74,29 @@ final class RunMounts {
       return new StepSpec.Mount.ImageBind(image, "/" + relative, absolute(stage, target), readWrite);
     }
     return new StepSpec.Mount.Bind(relative.isEmpty() ? "." : relative, absolute(stage, target), readWrite);
+  }
+
+  /**
+   * BuildKit's ssh: the agent {@code id} (default {@code default}) given with {@code --ssh}, at
+   * {@code target} (default {@code /run/buildkit/ssh_agent.N}, N counting this RUN's ssh mounts).
+   */
+  private static StepSpec.Mount ssh(DockerfileStage stage, Map<String, String> options, int index) {
+    check(options, SSH_KEYS, "ssh");
+    for (String key : List.of("uid", "gid", "mode")) {
+      if (options.containsKey(key)) {
+        throw new IllegalArgumentException("RUN --mount=type=ssh," + key + "= is not supported yet: berth binds the"
+            + " agent's own socket");
+      }
+    }
+    String id = options.getOrDefault("id", "default");
+    Path socket = stage.conversion.sshAgents.get(id);
+    if (socket == null) {
+      throw new IllegalArgumentException("RUN --mount=type=ssh needs the SSH agent '" + id + "': give it with --ssh "
+          + id + (id.equals("default") ? " (and SSH_AUTH_SOCK set)" : "=SOCKET"));
+    }
+    String target = target(options);
+    return new StepSpec.Mount.Ssh(id, target == null ? "/run/buildkit/ssh_agent." + index : absolute(stage, target),
+        socket);
   }
 
   /** BuildKit's tmpfs: an empty file system at {@code target}, {@code size} bytes at most. */

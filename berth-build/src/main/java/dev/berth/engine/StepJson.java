@@ -151,6 +151,9 @@ final class StepJson {
     if (mount instanceof StepSpec.Mount.ImageBind bind) {
       return Map.of("bindFrom", bind.image(), "source", bind.source(), "target", bind.target(), "rw", bind.readWrite());
     }
+    if (mount instanceof StepSpec.Mount.Ssh ssh) {  // the host's socket is no input: only which agent, where
+      return Map.of("ssh", ssh.id(), "target", ssh.target());
+    }
     StepSpec.Mount.Tmpfs tmpfs = (StepSpec.Mount.Tmpfs) mount;
     return Map.of("tmpfs", tmpfs.target(), "size", tmpfs.size());
   }

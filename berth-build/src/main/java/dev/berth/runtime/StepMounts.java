@@ -46,6 +46,13 @@ final class StepMounts {
         }
         out.add(new OciRuntimeConfig.Bind(copy, bind.target(), !bind.readWrite()));
         mountPoints.add(bind.target());
+      } else if (mount instanceof StepSpec.Mount.Ssh ssh) {  // the agent's socket itself, for this step only
+        if (!Files.exists(ssh.socket())) {
+          throw new BuildException("RUN --mount=type=ssh: the SSH agent '" + ssh.id() + "' has no socket at "
+              + ssh.socket());
+        }
+        out.add(new OciRuntimeConfig.Bind(ssh.socket().toAbsolutePath(), ssh.target(), false));
+        mountPoints.add(ssh.target());
       } else if (mount instanceof StepSpec.Mount.ImageBind bind) {
         out.add(new OciRuntimeConfig.Bind(imageFiles(store, request, bind, work.resolve("bind-" + index++)),
             bind.target(), !bind.readWrite()));
@@ -108,6 +115,15 @@ final class StepMounts {
       }
     }
     return current;
+  }
+
+  /** BuildKit's SSH_AUTH_SOCK: the first ssh mount's target, unless the step's environment has one. */
+  static java.util.Optional<String> sshAuthSock(StepSpec step) {
+    if (step instanceof StepSpec.Run run) {
+      return run.mounts().stream().filter(StepSpec.Mount.Ssh.class::isInstance)
+          .map(mount -> ((StepSpec.Mount.Ssh) mount).target()).findFirst();
+    }
+    return java.util.Optional.empty();
   }
 
   static List<OciRuntimeConfig.Tmpfs> tmpfs(StepSpec step, List<String> mountPoints) {

@@ -72,6 +72,12 @@ public sealed interface StepSpec {
       }
     }
 
+    /**
+     * The SSH agent {@code id} ({@code --ssh ID=SOCKET}) at {@code target}, the agent's socket
+     * {@code socket} on the host: never in a layer, and keyed by id and target only.
+     */
+    record Ssh(String id, String target, java.nio.file.Path socket) implements Mount {}
+
     /** An empty tmpfs at {@code target}, at most {@code size} bytes (0: the kernel's default). */
     record Tmpfs(String target, long size) implements Mount {}
   }

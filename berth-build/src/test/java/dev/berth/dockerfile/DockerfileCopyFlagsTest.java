@@ -195,6 +195,21 @@ class DockerfileCopyFlagsTest {
         .isInstanceOf(SpecException.class)
         .hasMessageContaining("Dockerfile:2: unexpected key 'color' in RUN --mount=type=bind");
     assertThatThrownBy(() -> copies("FROM busybox\nRUN --mount=type=ssh true\n")).isInstanceOf(SpecException.class)
-        .hasMessageContaining("Dockerfile:2: RUN --mount=type=ssh is not supported yet");
+        .hasMessageContaining("Dockerfile:2: RUN --mount=type=ssh needs the SSH agent 'default': give it with --ssh"
+            + " default");
+  }
+
+  /** The reference's RUN --mount=type=ssh: default id and target /run/buildkit/ssh_agent.N, counted per RUN. */
+  @Test
+  void sshMountsNameTheAgentAndTheirTarget() throws IOException {
+    Path socket = context.resolve("agent.sock");
+    Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nWORKDIR /w\n"
+        + "RUN --mount=type=ssh --mount=type=ssh,id=deploy --mount=type=ssh,id=deploy,dst=s true\n");
+    StepSpec.Run run = new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE, null, Map.of(),
+        Map.of("default", socket, "deploy", socket)).parse(context, "app", Map.of()).image().steps().stream()
+        .filter(StepSpec.Run.class::isInstance).map(StepSpec.Run.class::cast).findFirst().orElseThrow();
+    assertThat(run.mounts()).containsExactly(new StepSpec.Mount.Ssh("default", "/run/buildkit/ssh_agent.0", socket),
+        new StepSpec.Mount.Ssh("deploy", "/run/buildkit/ssh_agent.1", socket),
+        new StepSpec.Mount.Ssh("deploy", "/w/s", socket));
   }
 }

@@ -325,6 +325,67 @@ class DockerfileSourcesIT {
             "/1/dir1/file-103.jpeg", "/3/file-301.mp3", "/4/file-301.mp3");
   }
 
+  /**
+   * BuildKit's testSSHSocketParams and the reference's RUN --mount=type=ssh, with a real ssh-agent:
+   * {@code --ssh default} forwards $SSH_AUTH_SOCK to /run/buildkit/ssh_agent.0 (or target=), the
+   * step lists the agent's key with the host's own ssh-add (run through its loader from a bind of the
+   * context), and the socket reaches neither the layer nor the key. Without --ssh: refused with the line.
+   */
+  @Test
+  void sshMountsForwardTheAgent() throws Exception {
+    Path tree = tree("sshmount", """
+        FROM busybox
+        RUN --mount=type=ssh --mount=target=/tools /tools/ld.so --library-path /tools /tools/ssh-add -l > /keys \\
+            && [ "$SSH_AUTH_SOCK" = /run/buildkit/ssh_agent.0 ] && [ -S /run/buildkit/ssh_agent.0 ]
+        RUN --mount=type=ssh,target=/agent.sock [ "$SSH_AUTH_SOCK" = /agent.sock ] && [ -S /agent.sock ]
+        """);
+    Path tools = tree.resolve("sshmount");
+    String ldd = Berth.tool(work, "ldd", "/usr/bin/ssh-add");
+    Files.copy(Path.of("/usr/bin/ssh-add"), tools.resolve("ssh-add"));
+    for (String line : ldd.lines().toList()) {
+      java.util.regex.Matcher library = java.util.regex.Pattern.compile("(/\\S+)").matcher(line);
+      if (library.find()) {
+        Path file = Path.of(library.group(1));
+        Files.copy(file, tools.resolve(file.getFileName().toString().startsWith("ld-linux") ? "ld.so"
+            : file.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    Path socket = work.resolve("agent.sock");
+    Berth.tool(work, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "berth-test-key", "-f",
+        work.resolve("id_test").toString());
+    Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+        .redirectOutput(work.resolve("agent.log").toFile()).start();
+    try {
+      for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+        Thread.sleep(50);
+      }
+      ProcessBuilder add = new ProcessBuilder("ssh-add", work.resolve("id_test").toString()).redirectErrorStream(true);
+      add.environment().put("SSH_AUTH_SOCK", socket.toString());
+      assertThat(add.start().waitFor()).isZero();
+      Berth withAgent = new Berth(work.resolve("store"), Map.of("SSH_AUTH_SOCK", socket.toString()));
+      Berth.Result refused = withAgent.run("build", tree.toString());
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.stderr()).contains("Dockerfile:2:", "--ssh default");
+      withAgent.run("build", tree.toString(), "--ssh", "default").succeeded();
+      Map<String, String> files = files("sshmount");
+      assertThat(files).containsKey("/keys").doesNotContainKeys("/run/buildkit", "/run/buildkit/ssh_agent.0",
+          "/agent.sock");
+      Path out = work.resolve("ssh-out");
+      withAgent.run("build", tree.toString(), "--ssh", "default", "--output", "oci:" + out + ":s").succeeded();
+      Berth.tool(work, "umoci", "unpack", "--image", out + ":s", work.resolve("ssh-bundle").toString());
+      assertThat(Files.readString(work.resolve("ssh-bundle/rootfs/keys"))).contains("berth-test-key", "ED25519");
+      // another socket path for the same agent: the same key, nothing to build
+      Path moved = work.resolve("agent-link.sock");
+      Files.createSymbolicLink(moved, socket);
+      String plan = new Berth(work.resolve("store"), Map.of("SSH_AUTH_SOCK", moved.toString()))
+          .run("plan", tree.toString(), "--ssh", "default", "--output", "json").succeeded().stdout();
+      assertThat(plan).contains("\"cached\"").doesNotContain(socket.toString());
+    } finally {
+      agent.destroy();
+      agent.waitFor();
+    }
+  }
+
   /** Runs git in {@code directory} with a fixed identity. */
   private static void git(Path directory, String... args) throws Exception {
     String[] command = new String[args.length + 5];
