@@ -60,13 +60,10 @@ final class CopyInstruction {
     }
     List<String> excludes = excludes(instruction, words);
     String from = flag(instruction, "from", words);
-    if (from != null && (parents || !excludes.isEmpty())) {
-      throw new IllegalArgumentException("COPY --from with " + (parents ? "--parents" : "--exclude")
-          + " is not supported yet");
-    }
     if (from != null) {
       // a wildcard may match one path: as Docker, that is checked when the copy runs
-      copyFrom(from, sources, destination(dest, sources.size() > 1, keyword), owner, mode);
+      copyFrom(from, sources, destination(parents && !dest.endsWith("/") ? dest + "/" : dest, sources.size() > 1,
+          keyword), owner, mode, excludes, parents);
       return;
     }
     List<String> expanded = new ArrayList<>();
@@ -119,26 +116,40 @@ final class CopyInstruction {
     }
   }
 
-  private void copyFrom(String from, List<String> sources, String dest, String owner, String mode) {
-    String image;
+  private void copyFrom(String from, List<String> sources, String dest, String owner, String mode,
+      List<String> excludes, boolean parents) {
+    String image = sourceImage(stage, from, "COPY --from");
+    for (String path : sources) {
+      String absolute = ImagePaths.normalize("/" + path);
+      int pivot = ("/" + path).indexOf("/./");
+      if (parents && pivot >= 0) {  // --parents: the /./ pivot is kept for the copy to see
+        String before = ImagePaths.normalize("/" + path.substring(0, Math.max(pivot - 1, 0)));
+        absolute = (before.equals("/") ? "" : before) + "/." + ImagePaths.normalize("/" + path.substring(pivot + 1));
+      }
+      stage.steps.add(new StepSpec.CopyFrom(image, absolute, dest, owner, mode, excludes, parents));
+    }
+  }
+
+  /**
+   * The image {@code from} names for {@code flag} ({@code COPY --from}, {@code RUN --mount=from}): an
+   * earlier stage (then a dependency of {@code stage}), an image of the tree, or a reference.
+   */
+  static String sourceImage(DockerfileStage stage, String from, String flag) {
     DockerfileStage source = stage.conversion.stageForCopy(from);
     if (source != null) {
       stage.stageDependencies.add(source.index);
-      image = source.imageName();
-    } else if (from.isEmpty()) {
-      throw new IllegalArgumentException("COPY --from names no stage or image");
-    } else {
-      image = stage.conversion.bases.treeImage(from).orElse(from);
-      try {
-        dev.berth.oci.ImageReference.parseDocker(image);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("COPY --from=" + from + " names no stage, and " + e.getMessage());
-      }
+      return source.imageName();
     }
-    for (String path : sources) {
-      String absolute = ImagePaths.normalize("/" + path);
-      stage.steps.add(new StepSpec.CopyFrom(image, absolute, dest, owner, mode));
+    if (from.isEmpty()) {
+      throw new IllegalArgumentException(flag + " names no stage or image");
     }
+    String image = stage.conversion.bases.treeImage(from).orElse(from);
+    try {
+      dev.berth.oci.ImageReference.parseDocker(image);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + "=" + from + " names no stage, and " + e.getMessage());
+    }
+    return image;
   }
 
   /** {@code --exclude} patterns (the flag may be given several times); a pattern that is blank is refused. */

@@ -26,6 +26,8 @@ final class DockerfileConversion {
   final DockerfileFrontend.Bases bases;
   /** Secret files by id, for RUN --mount=type=secret ({@code --secret id=ID,src=FILE}). */
   final Map<String, java.nio.file.Path> secrets;
+  /** SSH agent sockets by id, for RUN --mount=type=ssh ({@code --ssh default}). */
+  final Map<String, java.nio.file.Path> sshAgents;
   private final String target;
   final Map<String, String> globalArgs = new LinkedHashMap<>();
   final Set<String> usedBuildArgs = new TreeSet<>();
@@ -36,8 +38,9 @@ final class DockerfileConversion {
 
   DockerfileConversion(DockerfileParser.Parsed parsed, BuildContext context, String name, Map<String, String> buildArgs,
       List<String> tags, Platform platform, DockerfileFrontend.Bases bases, String target,
-      Map<String, java.nio.file.Path> secrets) {
+      Map<String, java.nio.file.Path> secrets, Map<String, java.nio.file.Path> sshAgents) {
     this.secrets = secrets;
+    this.sshAgents = sshAgents;
     this.target = target == null ? null : target.toLowerCase(Locale.ROOT);
     this.platform = platform;
     this.bases = bases;

@@ -36,6 +36,7 @@ public final class DockerfileFrontend {
   private final Bases bases;
   private final String target;
   private final Map<String, Path> secrets;
+  private final Map<String, Path> sshAgents;
 
   /** What the frontend needs to know about images a Dockerfile names. */
   public interface Bases {
@@ -93,10 +94,17 @@ public final class DockerfileFrontend {
 
   /** @param secrets secret files by id, for {@code RUN --mount=type=secret} */
   public DockerfileFrontend(Platform platform, Bases bases, String target, Map<String, Path> secrets) {
+    this(platform, bases, target, secrets, Map.of());
+  }
+
+  /** @param sshAgents SSH agent sockets by id ({@code --ssh}), for {@code RUN --mount=type=ssh} */
+  public DockerfileFrontend(Platform platform, Bases bases, String target, Map<String, Path> secrets,
+      Map<String, Path> sshAgents) {
     this.platform = platform;
     this.bases = bases;
     this.target = target;
     this.secrets = Map.copyOf(secrets);
+    this.sshAgents = Map.copyOf(sshAgents);
   }
 
   /** {@code folder/Dockerfile} as the image named after the folder, for linux/amd64. */
@@ -134,7 +142,8 @@ public final class DockerfileFrontend {
     }
     DockerfileParser.Parsed parsed = DockerfileParser.parse(file, text);
     BuildContext context = new BuildContext(folder, ImageSpec.ignoreFile(folder, file));
-    return new DockerfileConversion(parsed, context, name, buildArgs, tags, platform, bases, target, secrets).run();
+    return new DockerfileConversion(parsed, context, name, buildArgs, tags, platform, bases, target, secrets,
+        sshAgents).run();
   }
 
   private static String read(Path file) {
@@ -148,8 +157,10 @@ public final class DockerfileFrontend {
       out.add(spec.base());
     }
     for (StepSpec step : spec.steps()) {
-      if (step instanceof StepSpec.CopyFrom copy && ImageGraph.namesTreeImage(copy.image())) {
-        out.add(copy.image());
+      for (String image : step.sourceImages()) {
+        if (ImageGraph.namesTreeImage(image)) {
+          out.add(image);
+        }
       }
     }
     return out;

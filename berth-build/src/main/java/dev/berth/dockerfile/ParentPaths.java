@@ -5,14 +5,14 @@ package dev.berth.dockerfile;
  * under the destination ({@code COPY --parents foo1/foo2/bar /} writes {@code /foo1/foo2/bar}),
  * except the part before a {@code /./} pivot ({@code a/./b/c} keeps {@code b/c}).
  */
-final class ParentPaths {
+public final class ParentPaths {
   private ParentPaths() {}
 
   /**
    * The part of {@code path} (a context-relative path {@code source} expanded to) that is kept:
    * all of it, or what follows the pivot {@code /./} written in {@code source}.
    */
-  static String kept(String source, String path) {
+  public static String kept(String source, String path) {
     String written = source;
     while (written.startsWith("/")) {
       written = written.substring(1);
@@ -37,7 +37,7 @@ final class ParentPaths {
    * Where a source goes: a directory's content into {@code directory/KEPT/}, a file into the
    * directory of its kept path.
    */
-  static String destination(String directory, String kept, boolean sourceIsDirectory) {
+  public static String destination(String directory, String kept, boolean sourceIsDirectory) {
     String under = sourceIsDirectory ? kept : kept.contains("/") ? kept.substring(0, kept.lastIndexOf('/')) : "";
     return under.isEmpty() ? directory : directory + under + "/";
   }

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code RUN --mount=type=cache|secret,...} (BuildKit) on berth's mounts of an image's run steps: a
- * cache directory kept between builds, and a secret file at {@code /run/secrets/ID} that never
- * reaches a layer or the key. berth mounts them for every RUN step of the stage, not only the one
+ * {@code RUN --mount=type=cache|secret|bind|tmpfs,...} (BuildKit) on berth's mounts of an image's run
+ * steps: a cache directory kept between builds, a secret file at {@code /run/secrets/ID} that never
+ * reaches a layer or the key, files of the context or ({@code from=}) of another stage or image. berth mounts them for every RUN step of the stage, not only the one
  * that names them.
  */
 final class RunMounts {
@@ -22,6 +22,8 @@ final class RunMounts {
   private static final Set<String> BIND_KEYS = Set.of("type", "target", "dst", "destination", "source", "src",
       "from", "rw", "readwrite", "ro", "readonly");
   private static final Set<String> TMPFS_KEYS = Set.of("type", "target", "dst", "destination", "size");
+  private static final Set<String> SSH_KEYS = Set.of("type", "target", "dst", "destination", "id", "required",
+      "mode", "uid", "gid");
   private static final Set<String> SECRET_KEYS = Set.of("type", "target", "dst", "destination", "id", "required",
       "mode", "uid", "gid");
 
@@ -33,7 +35,13 @@ final class RunMounts {
    */
   static List<StepSpec.Mount> apply(DockerfileStage stage, String mounts, ShellWords words) {
     List<StepSpec.Mount> out = new ArrayList<>();
+    int sshIndex = 0;
     for (String mount : mounts.split("\n")) {
+      Map<String, String> raw = options(mount);
+      if (raw.getOrDefault("from", "").contains("$")) {  // BuildKit: testMountFromError
+        throw new IllegalArgumentException("RUN --mount: 'from' doesn't take variables (" + raw.get("from")
+            + "); name the stage with AS instead");
+      }
       Map<String, String> options = options(words.word(mount));
       String type = options.getOrDefault("type", "bind").toLowerCase(Locale.ROOT);
       switch (type) {
@@ -41,8 +49,7 @@ final class RunMounts {
         case "secret" -> secret(stage, options);
         case "bind" -> out.add(bind(stage, options));
         case "tmpfs" -> out.add(tmpfs(stage, options));
-        case "ssh" -> throw new IllegalArgumentException("RUN --mount=type=ssh is not supported yet: berth does"
-            + " not forward an SSH agent into steps");
+        case "ssh" -> out.add(ssh(stage, options, sshIndex++));
         default -> throw new IllegalArgumentException("unsupported mount type '" + type + "'");
       }
     }
@@ -56,17 +63,40 @@ final class RunMounts {
     if (target == null) {
       throw new IllegalArgumentException("RUN --mount=type=bind needs a target");
     }
-    if (options.containsKey("from")) {
-      throw new IllegalArgumentException("RUN --mount=type=bind,from=" + options.get("from")
-          + " is not supported yet (berth binds files of the build context)");
-    }
     String source = options.getOrDefault("source", options.getOrDefault("src", "."));
     String relative = ImagePaths.normalize("/" + source).substring(1);
     boolean readWrite = flag(options, "rw") || flag(options, "readwrite");
     if (flag(options, "ro") || flag(options, "readonly")) {
       readWrite = false;
     }
+    if (options.containsKey("from")) {  // another stage's or an image's files, as COPY --from names them
+      String image = CopyInstruction.sourceImage(stage, options.get("from"), "RUN --mount=from");
+      return new StepSpec.Mount.ImageBind(image, "/" + relative, absolute(stage, target), readWrite);
+    }
     return new StepSpec.Mount.Bind(relative.isEmpty() ? "." : relative, absolute(stage, target), readWrite);
+  }
+
+  /**
+   * BuildKit's ssh: the agent {@code id} (default {@code default}) given with {@code --ssh}, at
+   * {@code target} (default {@code /run/buildkit/ssh_agent.N}, N counting this RUN's ssh mounts).
+   */
+  private static StepSpec.Mount ssh(DockerfileStage stage, Map<String, String> options, int index) {
+    check(options, SSH_KEYS, "ssh");
+    for (String key : List.of("uid", "gid", "mode")) {
+      if (options.containsKey(key)) {
+        throw new IllegalArgumentException("RUN --mount=type=ssh," + key + "= is not supported yet: berth binds the"
+            + " agent's own socket");
+      }
+    }
+    String id = options.getOrDefault("id", "default");
+    Path socket = stage.conversion.sshAgents.get(id);
+    if (socket == null) {
+      throw new IllegalArgumentException("RUN --mount=type=ssh needs the SSH agent '" + id + "': give it with --ssh "
+          + id + (id.equals("default") ? " (and SSH_AUTH_SOCK set)" : "=SOCKET"));
+    }
+    String target = target(options);
+    return new StepSpec.Mount.Ssh(id, target == null ? "/run/buildkit/ssh_agent." + index : absolute(stage, target),
+        socket);
   }
 
   /** BuildKit's tmpfs: an empty file system at {@code target}, {@code size} bytes at most. */

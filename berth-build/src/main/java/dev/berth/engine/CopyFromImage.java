@@ -30,20 +30,19 @@ final class CopyFromImage {
 
   static LayerBlob write(ContentStore store, BuildSettings settings, StepSpec.CopyFrom step, String sourceName,
       Ownership.Ids owner, List<LayerBlob> layersSoFar) throws IOException {
-    Descriptor manifest = sourceName.startsWith("@")
-        ? new Descriptor(dev.berth.oci.MediaTypes.OCI_MANIFEST, dev.berth.oci.Digest.parse(sourceName.substring(1)), 0)
-        : store.resolve(sourceName).orElseThrow(() -> new BuildException(
-            "COPY --from=" + step.image() + ": " + sourceName + " is not in the store"));
     Path rootfs = Files.createTempDirectory(store.tempDirectory(), "copy-from-");
     try {
-      LayerUnpacker unpacker = new LayerUnpacker(rootfs);
-      for (Descriptor layer : ImageManifest.parse(store.readBlob(manifest.digest())).layers()) {
-        try (InputStream blob = store.openBlob(layer.digest());
-             InputStream tar = LayerStreams.decompress(blob, layer.mediaType())) {
-          unpacker.apply(tar);
-        }
+      SourceImages.unpack(store, sourceName, "COPY --from=" + step.image(), rootfs);
+      String src = step.src();
+      while (src.contains("/./")) {  // a --parents pivot: the path without it
+        src = src.replace("/./", "/");
       }
-      List<Path> matches = matches(rootfs, step.src());
+      dev.berth.layer.IgnoreRules excludes = dev.berth.layer.IgnoreRules.parse(step.excludes());
+      List<Path> matches = matches(rootfs, src).stream().filter(match -> Files.isDirectory(match,
+          LinkOption.NOFOLLOW_LINKS) || !excludes.isExcluded(match.getFileName().toString())).toList();
+      if (matches.isEmpty() && !(step.excludes().isEmpty() ? List.of() : matches(rootfs, src)).isEmpty()) {
+        return new LayerBuilder(settings.compression(), settings.sourceDateEpoch()).writeTo(store);  // all excluded
+      }
       if (matches.isEmpty()) {
         throw new BuildException("COPY --from=" + step.image() + ": no file matches " + step.src());
       }
@@ -58,8 +57,14 @@ final class CopyFromImage {
           .parentAttributes(path -> lower.existingDirectory(path).orElse(created));
       for (Path match : matches) {
         boolean directory = Files.isDirectory(match, LinkOption.NOFOLLOW_LINKS);
+        String into = step.dest();
+        if (step.parents()) {  // the match keeps its path (after the pivot) under the destination
+          into = dev.berth.dockerfile.ParentPaths.destination(into.endsWith("/") ? into : into + "/",
+              dev.berth.dockerfile.ParentPaths.kept(step.src(), match.equals(rootfs) ? "." : rootfs.relativize(match).toString()),
+              directory);
+        }
         String destination = lower.resolve(
-            CopyPaths.destination(step.dest(), match.getFileName().toString(), directory), true);
+            CopyPaths.destination(into, match.getFileName().toString(), directory), true);
         if (!directory && lower.isDirectory(destination)) {  // a file copied onto a directory goes into it
           destination = CopyPaths.join(destination, match.getFileName().toString());
         }
@@ -68,6 +73,10 @@ final class CopyFromImage {
           entries = walk.sorted().toList();
         }
         for (Path entry : entries) {
+          String relative = match.relativize(entry).toString();
+          if (directory && !relative.isEmpty() && excludes.isExcluded(relative)) {
+            continue;
+          }
           String imagePath = CopyPaths.join(destination, match.relativize(entry).toString());
           Map<String, Object> stat = Files.readAttributes(entry, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
           EntryAttributes attributes = new EntryAttributes(
@@ -103,7 +112,7 @@ final class CopyFromImage {
       return Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? List.of(path) : List.of();
     }
     PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + relative);
-    int depth = relative.split("/").length;
+    int depth = relative.contains("**") ? Integer.MAX_VALUE : relative.split("/").length;
     try (Stream<Path> walk = Files.walk(rootfs, depth)) {
       return walk.filter(path -> !path.equals(rootfs) && matcher.matches(rootfs.relativize(path))).sorted().toList();
     }

@@ -168,9 +168,11 @@ public final class ImageBuilder implements Builder {
       state.buildArgs = java.util.Map.copyOf(merged);
       return;
     }
-    if (step instanceof StepSpec.CopyFrom copyFrom && !sources.containsKey(copyFrom.image())) {
-      throw new BuildException(spec.name() + ": " + label + ": COPY --from=" + copyFrom.image()
-          + " was not resolved before the build");
+    for (String image : step.sourceImages()) {
+      if (!sources.containsKey(image)) {
+        throw new BuildException(spec.name() + ": " + label + ": the image " + image
+            + " this step reads was not resolved before the build");
+      }
     }
     if (step instanceof StepSpec.User user) {
       state.config = state.config.withConfig(state.config.config().withUser(user.user()))
@@ -213,16 +215,19 @@ public final class ImageBuilder implements Builder {
     } else if (step instanceof StepSpec.Layer merge) {
       layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
     } else if (step instanceof StepSpec.CopyFrom copyFrom) {
-      StepSpec.CopyFrom resolved = new StepSpec.CopyFrom(copyFrom.image(), copyFrom.src(),
-          absolute(state, copyFrom.dest()), copyFrom.owner(), copyFrom.mode());
+      StepSpec.CopyFrom resolved = copyFrom.withDest(absolute(state, copyFrom.dest()));
       layer = CopyFromImage.write(store, settings, resolved, sourceName(copyFrom.image(), sources.get(copyFrom.image())),
           resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()), state.layers);
     } else if (step instanceof StepSpec.AddArchive archive) {
       layer = ArchiveLayer.write(store, settings, inputs.get(0).source(), absolute(state, archive.dest()),
           archive.owner(), state.layers);
     } else {
+      java.util.Map<String, String> mountImages = new TreeMap<>();
+      for (String image : step.sourceImages()) {
+        mountImages.put(image, sourceName(image, sources.get(image)));
+      }
       StepRunner.Result result = runner.run(new StepRunner.Request(spec, step, label, state.config,
-          List.copyOf(state.layers), settings, state.shell, state.buildArgs, inputs));
+          List.copyOf(state.layers), settings, state.shell, state.buildArgs, inputs, mountImages));
       if (result.layer().isEmpty()) {
         state.config = state.config.withEmptyLayerHistory("berth " + describe(step));
         finished(spec, step, state, BuildEvent.Cache.MISS, started);
@@ -378,6 +383,10 @@ public final class ImageBuilder implements Builder {
     if (step instanceof StepSpec.CopyFrom copyFrom && sources.containsKey(copyFrom.image())) {
       document.put("source", sources.get(copyFrom.image()).toString());
       document.put("workdir", configSoFar.config().workingDir());
+    } else if (!step.sourceImages().isEmpty()) {  // RUN --mount=from: what the mounts show
+      java.util.Map<String, String> shown = new TreeMap<>();
+      step.sourceImages().forEach(image -> shown.put(image, String.valueOf(sources.get(image))));
+      document.put("mountSources", shown);
     }
     if (!(step instanceof StepSpec.Copy) && !(step instanceof StepSpec.Layer) && !(step instanceof StepSpec.CopyFrom)
         && !(step instanceof StepSpec.CopyContent)) {

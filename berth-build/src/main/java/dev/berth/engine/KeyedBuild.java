@@ -104,19 +104,23 @@ public final class KeyedBuild {
       throws IOException {
     java.util.Map<String, ContentKey> out = new java.util.TreeMap<>(sources);
     for (int i = 0; i < spec.steps().size(); i++) {
-      if (spec.steps().get(i) instanceof dev.berth.spec.StepSpec.CopyFrom copy && !out.containsKey(copy.image())) {
+      dev.berth.spec.StepSpec step = spec.steps().get(i);
+      for (String source : step.sourceImages()) {
+        if (out.containsKey(source)) {
+          continue;
+        }
         BaseImage image;
         try {
-          image = resolver.resolve(copy.image(), spec.platform(), settings.created());
-        } catch (BuildException e) {  // a Dockerfile's COPY --from names its line
+          image = resolver.resolve(source, spec.platform(), settings.created());
+        } catch (BuildException e) {  // a Dockerfile's COPY --from or RUN --mount=from names its line
           java.util.Optional<String> origin = spec.stepOrigin(i);
           if (origin.isEmpty()) {
             throw e;
           }
-          throw new BuildException(origin.get() + ": COPY --from=" + copy.image() + " names no stage: "
-              + e.getMessage(), e);
+          String flag = step instanceof dev.berth.spec.StepSpec.CopyFrom ? "COPY --from=" : "RUN --mount=from=";
+          throw new BuildException(origin.get() + ": " + flag + source + " names no stage: " + e.getMessage(), e);
         }
-        out.put(copy.image(), new ContentKey(image.manifestDescriptor().digest()));
+        out.put(source, new ContentKey(image.manifestDescriptor().digest()));
       }
     }
     return out;

@@ -26,10 +26,7 @@ final class StepJson {
         out.put("runNetwork", run.network().name());
       }
       if (!run.mounts().isEmpty()) {  // what a bind shows is keyed as the step's input files
-        out.put("runMounts", run.mounts().stream().map(mount -> mount instanceof StepSpec.Mount.Bind bind
-            ? Map.<String, Object>of("bind", bind.source(), "target", bind.target(), "rw", bind.readWrite())
-            : Map.<String, Object>of("tmpfs", ((StepSpec.Mount.Tmpfs) mount).target(),
-                "size", ((StepSpec.Mount.Tmpfs) mount).size())).toList());
+        out.put("runMounts", run.mounts().stream().map(StepJson::mount).toList());
       }
     } else if (step instanceof StepSpec.Layer layer) {
       out.put("layers", Map.of("src", layer.src(), "dest", layer.dest()));
@@ -50,6 +47,12 @@ final class StepJson {
     } else if (step instanceof StepSpec.CopyFrom copy) {
       Map<String, Object> fields = copyFields(copy.src(), copy.dest(), copy.owner(), copy.mode());
       fields.put("image", copy.image());
+      if (!copy.excludes().isEmpty()) {
+        fields.put("excludes", copy.excludes());
+      }
+      if (copy.parents()) {
+        fields.put("parents", true);
+      }
       out.put("copyFrom", fields);
     } else if (step instanceof StepSpec.AddArchive archive) {
       Map<String, Object> fields = new TreeMap<>(Map.of("src", archive.src(), "dest", archive.dest()));
@@ -138,5 +141,20 @@ final class StepJson {
     out.put("verify", verify);
     out.put("tags", List.copyOf(spec.tags()));
     return out;
+  }
+
+  /** A RUN mount as keyed: a bind from an image is keyed by the image's digest besides (see ImageBuilder). */
+  private static Map<String, Object> mount(StepSpec.Mount mount) {
+    if (mount instanceof StepSpec.Mount.Bind bind) {
+      return Map.of("bind", bind.source(), "target", bind.target(), "rw", bind.readWrite());
+    }
+    if (mount instanceof StepSpec.Mount.ImageBind bind) {
+      return Map.of("bindFrom", bind.image(), "source", bind.source(), "target", bind.target(), "rw", bind.readWrite());
+    }
+    if (mount instanceof StepSpec.Mount.Ssh ssh) {  // the host's socket is no input: only which agent, where
+      return Map.of("ssh", ssh.id(), "target", ssh.target());
+    }
+    StepSpec.Mount.Tmpfs tmpfs = (StepSpec.Mount.Tmpfs) mount;
+    return Map.of("tmpfs", tmpfs.target(), "size", tmpfs.size());
   }
 }

@@ -16,11 +16,20 @@ public interface StepRunner {
    * @param shell what runs shell-form commands (Dockerfile SHELL; /bin/sh -c by default)
    * @param buildArgs Dockerfile ARG values in force: environment of the command, not of the image
    * @param inputs the folder's files the step's bind mounts show (RUN --mount=type=bind)
+   * @param mountImages for each image a bind mount shows (RUN --mount=from=), its name in the store, or
+   *     {@code @DIGEST} of its manifest
    */
   record Request(ImageSpec spec, StepSpec step, String label, ImageConfig imageSoFar, List<LayerBlob> layers,
-      BuildSettings settings, List<String> shell, java.util.Map<String, String> buildArgs, List<InputFile> inputs) {
+      BuildSettings settings, List<String> shell, java.util.Map<String, String> buildArgs, List<InputFile> inputs,
+      java.util.Map<String, String> mountImages) {
     public Request {
       inputs = inputs == null ? List.of() : List.copyOf(inputs);
+      mountImages = mountImages == null ? java.util.Map.of() : java.util.Map.copyOf(mountImages);
+    }
+
+    public Request(ImageSpec spec, StepSpec step, String label, ImageConfig imageSoFar, List<LayerBlob> layers,
+        BuildSettings settings, List<String> shell, java.util.Map<String, String> buildArgs, List<InputFile> inputs) {
+      this(spec, step, label, imageSoFar, layers, settings, shell, buildArgs, inputs, java.util.Map.of());
     }
 
     public Request(ImageSpec spec, StepSpec step, String label, ImageConfig imageSoFar, List<LayerBlob> layers,

@@ -82,9 +82,10 @@ public final class ImageGraph {
         needs.add(parents.get(spec.name()));
       }
       for (dev.berth.spec.StepSpec step : spec.steps()) {
-        if (step instanceof dev.berth.spec.StepSpec.CopyFrom copy && namesTreeImage(copy.image())
-            && byName.containsKey(copy.image()) && !needs.contains(copy.image())) {
-          needs.add(copy.image());
+        for (String image : step.sourceImages()) {
+          if (namesTreeImage(image) && byName.containsKey(image) && !needs.contains(image)) {
+            needs.add(image);
+          }
         }
       }
       for (String other : declared.getOrDefault(spec.name(), Set.of())) {

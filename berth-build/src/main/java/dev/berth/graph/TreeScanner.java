@@ -45,9 +45,11 @@ public final class TreeScanner {
    * @param bases what is known of bases outside the tree (environment, ONBUILD triggers), e.g. from the store
    * @param secrets secret files by id ({@code --secret}), for Dockerfiles' {@code RUN --mount=type=secret}
    * @param renderCache where docker-pkg templates' renderings are kept between runs (null: nowhere)
+   * @param sshAgents SSH agent sockets by id ({@code --ssh}), for Dockerfiles' {@code RUN --mount=type=ssh}
    */
   public record Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs, Path dockerfile,
-      String target, DockerfileFrontend.Bases bases, Map<String, Path> secrets, RenderCache renderCache) {
+      String target, DockerfileFrontend.Bases bases, Map<String, Path> secrets, RenderCache renderCache,
+      Map<String, Path> sshAgents) {
     public static final Options DEFAULT = new Options(null, null, Map.of());
 
     public Options {
@@ -55,6 +57,17 @@ public final class TreeScanner {
       bases = bases == null ? DockerfileFrontend.Bases.NONE : bases;
       secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
       renderCache = renderCache == null ? RenderCache.NONE : renderCache;
+      sshAgents = sshAgents == null ? Map.of() : Map.copyOf(sshAgents);
+    }
+
+    public Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs, Path dockerfile,
+        String target, DockerfileFrontend.Bases bases, Map<String, Path> secrets, RenderCache renderCache) {
+      this(platform, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets, renderCache, Map.of());
+    }
+
+    /** These options with SSH agent sockets for {@code RUN --mount=type=ssh}. */
+    public Options withSshAgents(Map<String, Path> agents) {
+      return new Options(platform, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets, renderCache, agents);
     }
 
     public Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs, Path dockerfile,
@@ -64,7 +77,7 @@ public final class TreeScanner {
 
     /** These options with docker-pkg templates' renderings kept in {@code cache}. */
     public Options withRenderCache(RenderCache cache) {
-      return new Options(platform, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets, cache);
+      return new Options(platform, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets, cache, sshAgents);
     }
 
     public Options(Platform platform, Path dockerPkgConfig, Map<String, String> buildArgs) {
@@ -132,7 +145,7 @@ public final class TreeScanner {
     });
     Platform effective = platform != null ? platform : config.platform();
     DockerfileFrontend frontend = new DockerfileFrontend(effective, options.bases(), options.target(),
-        options.secrets());
+        options.secrets(), options.sshAgents());
     Map<String, String> buildArgs = buildArgs(config, options);
     List<String> warnings = new ArrayList<>();
     Map<String, java.util.Set<String>> declared = new TreeMap<>();
@@ -144,7 +157,8 @@ public final class TreeScanner {
       warnings.addAll(result.warnings());
     }
     for (TreeConfig.DockerfileImage image : config.dockerfiles()) {
-      var result = new DockerfileFrontend(effective, options.bases(), image.target(), options.secrets())
+      var result = new DockerfileFrontend(effective, options.bases(), image.target(), options.secrets(),
+          options.sshAgents())
           .parse(tree.resolve(image.context()), tree.resolve(image.dockerfile()), image.name(), buildArgs);
       specs.addAll(result.images());
       warnings.addAll(result.warnings());
@@ -179,7 +193,8 @@ public final class TreeScanner {
     Path file = options.dockerfile().toAbsolutePath().normalize();
     String name = context.getFileName() == null ? "image"
         : context.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
-    var result = new DockerfileFrontend(platform, options.bases(), options.target(), options.secrets())
+    var result = new DockerfileFrontend(platform, options.bases(), options.target(), options.secrets(),
+        options.sshAgents())
         .parse(context, file, name, buildArgs(config, options));
     return new Tree(context, config, ImageGraph.of(result.images()), result.warnings());
   }

@@ -60,7 +60,7 @@ public final class ExecStepRunner implements StepRunner {
       Path work = step.path();
       List<String> mountPoints = new ArrayList<>();
       List<OciRuntimeConfig.Bind> binds = binds(spec, request.step(), Files.createDirectories(work), mountPoints);
-      binds.addAll(StepMounts.binds(request, work, mountPoints));
+      binds.addAll(StepMounts.binds(store, request, work, mountPoints));
       List<OciRuntimeConfig.Tmpfs> tmpfs = StepMounts.tmpfs(request.step(), mountPoints);
       LayerBuilder layer = new LayerBuilder(request.settings().compression(), request.settings().sourceDateEpoch());
       if (useOverlay(work)) {
@@ -113,6 +113,11 @@ public final class ExecStepRunner implements StepRunner {
         env.add(arg.getKey() + "=" + arg.getValue());
       }
     }
+    StepMounts.sshAuthSock(request.step()).ifPresent(socket -> {
+      if (env.stream().noneMatch(entry -> entry.startsWith("SSH_AUTH_SOCK="))) {
+        env.add("SSH_AUTH_SOCK=" + socket);
+      }
+    });
     OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(StepCommands.argv(request.step(), request.shell(), spec.caches()),
         env, ids.uid(), ids.gid(), ids.groups(), workdir);
     ImageSpec.Network network = request.step() instanceof StepSpec.Run run && run.network() != null ? run.network()

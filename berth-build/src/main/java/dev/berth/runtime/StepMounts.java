@@ -1,8 +1,11 @@
 package dev.berth.runtime;
 
+import dev.berth.engine.BuildException;
 import dev.berth.engine.InputFile;
+import dev.berth.engine.SourceImages;
 import dev.berth.engine.StepRunner;
 import dev.berth.spec.StepSpec;
+import dev.berth.store.ContentStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,13 +20,14 @@ import java.util.Set;
  * The mounts of one RUN step ({@code RUN --mount=type=bind|tmpfs}). A bind shows the folder's
  * files the step was keyed with (after {@code .dockerignore}), copied into the step's work
  * directory: read-only, or writable with the writes thrown away with that directory. A tmpfs is
- * empty. Neither reaches the layer: what runc made to mount them on is removed after the step.
+ * empty. A bind {@code from=} an image shows a private unpacked copy of that image's files, keyed by
+ * its digest. None reaches the layer: what runc made to mount them on is removed after the step.
  */
 final class StepMounts {
   private StepMounts() {}
 
-  static List<OciRuntimeConfig.Bind> binds(StepRunner.Request request, Path work, List<String> mountPoints)
-      throws IOException {
+  static List<OciRuntimeConfig.Bind> binds(ContentStore store, StepRunner.Request request, Path work,
+      List<String> mountPoints) throws IOException {
     List<OciRuntimeConfig.Bind> out = new ArrayList<>();
     if (!(request.step() instanceof StepSpec.Run run)) {
       return out;
@@ -42,9 +46,84 @@ final class StepMounts {
         }
         out.add(new OciRuntimeConfig.Bind(copy, bind.target(), !bind.readWrite()));
         mountPoints.add(bind.target());
+      } else if (mount instanceof StepSpec.Mount.Ssh ssh) {  // the agent's socket itself, for this step only
+        if (!Files.exists(ssh.socket())) {
+          throw new BuildException("RUN --mount=type=ssh: the SSH agent '" + ssh.id() + "' has no socket at "
+              + ssh.socket());
+        }
+        out.add(new OciRuntimeConfig.Bind(ssh.socket().toAbsolutePath(), ssh.target(), false));
+        mountPoints.add(ssh.target());
+      } else if (mount instanceof StepSpec.Mount.ImageBind bind) {
+        out.add(new OciRuntimeConfig.Bind(imageFiles(store, request, bind, work.resolve("bind-" + index++)),
+            bind.target(), !bind.readWrite()));
+        mountPoints.add(bind.target());
       }
     }
     return out;
+  }
+
+  /**
+   * The image's files under the bind's source, unpacked into {@code unpacked}: a private copy, so
+   * that writes of an {@code rw} mount are thrown away with the step's work directory.
+   */
+  private static Path imageFiles(ContentStore store, StepRunner.Request request, StepSpec.Mount.ImageBind bind,
+      Path unpacked) throws IOException {
+    String sourceName = request.mountImages().get(bind.image());
+    String what = "RUN --mount=from=" + bind.image();
+    if (sourceName == null) {
+      throw new BuildException(what + ": the image was not resolved before the step");
+    }
+    SourceImages.unpack(store, sourceName, what, Files.createDirectories(unpacked));
+    Path source = inside(unpacked, bind.source());
+    if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+      throw new BuildException(what + ": " + bind.source() + " not found in the image");
+    }
+    return source;
+  }
+
+  /**
+   * {@code path} (absolute in the image) inside {@code root}, its symbolic links followed as in the
+   * image (an absolute target starts again at {@code root}), never leaving {@code root}.
+   */
+  static Path inside(Path root, String path) throws IOException {
+    java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(path.split("/")));
+    Path current = root;
+    int links = 0;
+    while (!todo.isEmpty()) {
+      String name = todo.removeFirst();
+      if (name.isEmpty() || name.equals(".")) {
+        continue;
+      }
+      if (name.equals("..")) {
+        current = current.equals(root) ? root : current.getParent();
+        continue;
+      }
+      Path next = current.resolve(name);
+      if (!Files.isSymbolicLink(next)) {
+        current = next;
+        continue;
+      }
+      if (++links > 40) {
+        throw new BuildException("too many symbolic links in " + path);
+      }
+      String target = Files.readSymbolicLink(next).toString();
+      List<String> parts = new ArrayList<>(List.of(target.split("/")));
+      java.util.Collections.reverse(parts);
+      parts.forEach(todo::addFirst);
+      if (target.startsWith("/")) {
+        current = root;
+      }
+    }
+    return current;
+  }
+
+  /** BuildKit's SSH_AUTH_SOCK: the first ssh mount's target, unless the step's environment has one. */
+  static java.util.Optional<String> sshAuthSock(StepSpec step) {
+    if (step instanceof StepSpec.Run run) {
+      return run.mounts().stream().filter(StepSpec.Mount.Ssh.class::isInstance)
+          .map(mount -> ((StepSpec.Mount.Ssh) mount).target()).findFirst();
+    }
+    return java.util.Optional.empty();
   }
 
   static List<OciRuntimeConfig.Tmpfs> tmpfs(StepSpec step, List<String> mountPoints) {

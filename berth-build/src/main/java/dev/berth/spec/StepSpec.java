@@ -5,6 +5,14 @@ import java.util.Map;
 
 /** One build step as a spec states it, before files are read or commands run. */
 public sealed interface StepSpec {
+  /**
+   * The images (of the tree, stages, or references) whose files this step reads: {@code COPY --from}'s,
+   * and a RUN's {@code --mount=from=}'s. Each is built or resolved first, and its digest keys the step.
+   */
+  default List<String> sourceImages() {
+    return List.of();
+  }
+
   /** {@code apt: [...]}: packages installed with apt-get, lists and caches removed in the same step. */
   record Apt(List<String> packages) implements StepSpec {
     public Apt {
@@ -35,6 +43,12 @@ public sealed interface StepSpec {
       this(command, null, List.of());
     }
 
+    @Override
+    public List<String> sourceImages() {
+      return mounts.stream().filter(Mount.ImageBind.class::isInstance)
+          .map(mount -> ((Mount.ImageBind) mount).image()).distinct().toList();
+    }
+
     public Run(Command command, ImageSpec.Network network) {
       this(command, network, List.of());
     }
@@ -44,6 +58,25 @@ public sealed interface StepSpec {
   sealed interface Mount {
     /** Files of the folder ({@code source}, relative to it) at {@code target}; writes are thrown away when {@code readWrite}. */
     record Bind(String source, String target, boolean readWrite) implements Mount {}
+
+    /**
+     * Files of another image ({@code from=}: a stage of the same Dockerfile, named as {@link CopyFrom}
+     * names it, or a reference) under {@code source} (absolute) at {@code target}; writes are thrown
+     * away when {@code readWrite}.
+     */
+    record ImageBind(String image, String source, String target, boolean readWrite) implements Mount {
+      public ImageBind {
+        if (image == null || image.isBlank() || source == null || !source.startsWith("/")) {
+          throw new IllegalArgumentException("a bind mount from an image needs the image and an absolute source");
+        }
+      }
+    }
+
+    /**
+     * The SSH agent {@code id} ({@code --ssh ID=SOCKET}) at {@code target}, the agent's socket
+     * {@code socket} on the host: never in a layer, and keyed by id and target only.
+     */
+    record Ssh(String id, String target, java.nio.file.Path socket) implements Mount {}
 
     /** An empty tmpfs at {@code target}, at most {@code size} bytes (0: the kernel's default). */
     record Tmpfs(String target, long size) implements Mount {}
@@ -94,12 +127,30 @@ public sealed interface StepSpec {
    * Dockerfile {@code COPY --from=IMAGE}: {@code src} (an absolute path, may hold * ? [] wildcards)
    * out of another image's file system, with COPY's destination rules. {@code image} is an image of
    * the tree (a stage of the same Dockerfile, named {@code IMAGE--STAGE}) or a reference.
+   * {@code excludes}: {@code --exclude} patterns, as {@link Copy}'s; {@code parents}: {@code --parents},
+   * each match keeping its path (after a {@code /./} pivot written in {@code src}) under {@code dest}.
    */
-  record CopyFrom(String image, String src, String dest, String owner, String mode) implements StepSpec {
+  record CopyFrom(String image, String src, String dest, String owner, String mode, List<String> excludes,
+      boolean parents) implements StepSpec {
     public CopyFrom {
       if (image == null || image.isBlank() || src == null || !src.startsWith("/") || dest == null || dest.isEmpty()) {
         throw new IllegalArgumentException("COPY --from needs an image, an absolute source and a destination");
       }
+      excludes = excludes == null ? List.of() : List.copyOf(excludes);
+    }
+
+    public CopyFrom(String image, String src, String dest, String owner, String mode) {
+      this(image, src, dest, owner, mode, List.of(), false);
+    }
+
+    /** The same copy into {@code resolvedDest}. */
+    public CopyFrom withDest(String resolvedDest) {
+      return new CopyFrom(image, src, resolvedDest, owner, mode, excludes, parents);
+    }
+
+    @Override
+    public List<String> sourceImages() {
+      return List.of(image);
     }
   }
 

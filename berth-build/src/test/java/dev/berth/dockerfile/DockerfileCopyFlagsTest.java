@@ -84,9 +84,6 @@ class DockerfileCopyFlagsTest {
   void refusals() {
     assertThatThrownBy(() -> copies("FROM scratch\nCOPY --exclude= a /b\n", "a")).isInstanceOf(SpecException.class)
         .hasMessageContaining("Dockerfile:2: --exclude needs a pattern");
-    assertThatThrownBy(() -> copies("FROM scratch AS s\nFROM scratch\nCOPY --from=s --parents /a /b/\n"))
-        .isInstanceOf(SpecException.class)
-        .hasMessageContaining("Dockerfile:3: COPY --from with --parents is not supported yet");
     assertThatThrownBy(() -> copies("FROM scratch\nCOPY https://example.org/r.git /src\n"))
         .isInstanceOf(SpecException.class).hasMessageContaining("Dockerfile:2: source can't be a URL for COPY");
     assertThatThrownBy(() -> copies("FROM scratch\nADD --keep-git-dir https://example.org/r.git /src\n"))
@@ -152,6 +149,41 @@ class DockerfileCopyFlagsTest {
     assertThat(Sizes.bytes("1000")).isEqualTo(1000);
   }
 
+  private List<StepSpec> steps(String dockerfile) throws IOException {
+    Files.writeString(context.resolve("Dockerfile"), dockerfile);
+    return new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE)
+        .parse(context, "app", Map.of()).image().steps();
+  }
+
+  /**
+   * BuildKit's testCopyRelativeParents and testExcludedFilesOnCopy with --from: the copy keeps the
+   * first /./ pivot (the rest of the path is cleaned), a trailing /. is no pivot, and the patterns.
+   */
+  @Test
+  void parentsAndExcludesFromAStage() throws IOException {
+    assertThat(steps("""
+        FROM busybox AS base
+        FROM busybox
+        COPY --from=base --parents /test/a/./b/./c ./x/../test/a/b/c/d/. /out
+        COPY --from=base --exclude=*.png --exclude=*/*.jpeg /src /1
+        """).stream().filter(StepSpec.CopyFrom.class::isInstance).toList()).containsExactly(
+        new StepSpec.CopyFrom("app--base", "/test/a/./b/c", "/out/", null, null, List.of(), true),
+        new StepSpec.CopyFrom("app--base", "/./test/a/b/c/d", "/out/", null, null, List.of(), true),
+        new StepSpec.CopyFrom("app--base", "/src", "/1", null, null, List.of("*.png", "*/*.jpeg"), false));
+  }
+
+  /** BuildKit's testMountRWCache: a bind from a stage names the stage's image, which the step reads. */
+  @Test
+  void aBindFromAStageReadsTheStage() throws IOException {
+    StepSpec.Run run = steps("FROM busybox AS build\nFROM busybox\nWORKDIR /w\n"
+        + "RUN --mount=from=build,src=out,target=o,rw true\n").stream()
+        .filter(StepSpec.Run.class::isInstance).map(StepSpec.Run.class::cast).findFirst().orElseThrow();
+    assertThat(run.mounts()).containsExactly(new StepSpec.Mount.ImageBind("app--build", "/out", "/w/o", true));
+    assertThat(run.sourceImages()).containsExactly("app--build");
+    assertThatThrownBy(() -> steps("FROM busybox AS t\nFROM busybox\nENV s=t\nRUN --mount=from=$s,target=/x true\n"))
+        .isInstanceOf(SpecException.class).hasMessageContaining("Dockerfile:4: RUN --mount: 'from' doesn't take");
+  }
+
   /** BuildKit's testMountInvalid and testMountFromError: what berth refuses, with the line. */
   @Test
   void mountRefusals() {
@@ -163,6 +195,21 @@ class DockerfileCopyFlagsTest {
         .isInstanceOf(SpecException.class)
         .hasMessageContaining("Dockerfile:2: unexpected key 'color' in RUN --mount=type=bind");
     assertThatThrownBy(() -> copies("FROM busybox\nRUN --mount=type=ssh true\n")).isInstanceOf(SpecException.class)
-        .hasMessageContaining("Dockerfile:2: RUN --mount=type=ssh is not supported yet");
+        .hasMessageContaining("Dockerfile:2: RUN --mount=type=ssh needs the SSH agent 'default': give it with --ssh"
+            + " default");
+  }
+
+  /** The reference's RUN --mount=type=ssh: default id and target /run/buildkit/ssh_agent.N, counted per RUN. */
+  @Test
+  void sshMountsNameTheAgentAndTheirTarget() throws IOException {
+    Path socket = context.resolve("agent.sock");
+    Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nWORKDIR /w\n"
+        + "RUN --mount=type=ssh --mount=type=ssh,id=deploy --mount=type=ssh,id=deploy,dst=s true\n");
+    StepSpec.Run run = new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE, null, Map.of(),
+        Map.of("default", socket, "deploy", socket)).parse(context, "app", Map.of()).image().steps().stream()
+        .filter(StepSpec.Run.class::isInstance).map(StepSpec.Run.class::cast).findFirst().orElseThrow();
+    assertThat(run.mounts()).containsExactly(new StepSpec.Mount.Ssh("default", "/run/buildkit/ssh_agent.0", socket),
+        new StepSpec.Mount.Ssh("deploy", "/run/buildkit/ssh_agent.1", socket),
+        new StepSpec.Mount.Ssh("deploy", "/w/s", socket));
   }
 }

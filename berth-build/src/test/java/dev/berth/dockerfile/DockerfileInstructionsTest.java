@@ -155,8 +155,8 @@ class DockerfileInstructionsTest {
     refused("FROM scratch\nRUN --mount=type=secret,id=x,required=true true\n",
         "Dockerfile:2: secret 'x' is required; give it with --secret id=x,src=FILE");
     refused("FROM scratch\nRUN --mount=type=tmpfs true\n", "Dockerfile:2: RUN --mount=type=tmpfs needs a target");
-    refused("FROM scratch AS a\nFROM scratch\nRUN --mount=from=a,target=/src true\n",
-        "Dockerfile:3: RUN --mount=type=bind,from=a is not supported yet");
+    refused("FROM scratch AS a\nFROM scratch\nRUN --mount=type=cache,from=a,target=/src true\n",
+        "Dockerfile:3: RUN --mount=type=cache with from/source is not supported yet");
     refused("FROM scratch\nRUN --mount=type=cache true\n", "Dockerfile:2: RUN --mount=type=cache needs a target");
     refused("FROM scratch\nRUN --mount=type=cache,target=/c,colour=red true\n", "unexpected key 'colour'");
     refused("FROM scratch\nRUN --network=bridge true\n", "Dockerfile:2: invalid RUN --network 'bridge'");

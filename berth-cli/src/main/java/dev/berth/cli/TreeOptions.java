@@ -59,7 +59,39 @@ final class TreeOptions {
       description = "A secret for Dockerfiles' RUN --mount=type=secret (repeatable); never in a layer or a key.")
   List<String> secrets = new ArrayList<>();
 
+  @Option(names = "--ssh", paramLabel = "default|ID=SOCKET",
+      description = "An SSH agent for Dockerfiles' RUN --mount=type=ssh (repeatable): default is $SSH_AUTH_SOCK;"
+          + " never in a layer or a key.")
+  List<String> ssh = new ArrayList<>();
+
   @picocli.CommandLine.Mixin RegistryOptions registries;
+
+  private static boolean isSocket(Path path) {
+    try {
+      return java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).isOther();
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** {@code --ssh default} ($SSH_AUTH_SOCK) or {@code --ssh ID=SOCKET}, as buildx reads it (agent sockets only). */
+  private Map<String, Path> sshAgents() {
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (String agent : ssh) {
+      String[] pair = agent.split("=", 2);
+      String socket = pair.length > 1 ? pair[1] : pair[0].equals("default") ? System.getenv("SSH_AUTH_SOCK") : null;
+      if (pair[0].isEmpty() || socket == null || socket.isEmpty()) {
+        throw new IllegalArgumentException("--ssh '" + agent + "': " + (pair[0].equals("default")
+            ? "SSH_AUTH_SOCK is not set; start ssh-agent or give default=SOCKET" : "expected default or ID=SOCKET"));
+      }
+      Path path = Path.of(socket).toAbsolutePath();
+      if (!isSocket(path)) {
+        throw new IllegalArgumentException("--ssh '" + agent + "': " + socket + " is not an SSH agent socket");
+      }
+      out.put(pair[0], path);
+    }
+    return out;
+  }
 
   /** {@code --secret id=ID,src=FILE} (or {@code source=}) as docker build reads it. */
   private Map<String, Path> secretFiles() {
@@ -87,7 +119,7 @@ final class TreeOptions {
   /** The tree and options as the API takes them. */
   TreeRequest request() {
     return new TreeRequest(tree, select, platform, pull, buildArgs, dockerPkgConfig, registryMirrors, dockerfile, target,
-        secretFiles(), registries.clients(), labelGit);
+        secretFiles(), registries.clients(), labelGit, sshAgents());
   }
 
   /** Scans the tree as these options say; warnings (e.g. a control file that disagrees) go to {@code warn}. */

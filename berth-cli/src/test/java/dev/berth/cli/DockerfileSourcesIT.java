@@ -229,6 +229,43 @@ class DockerfileSourcesIT {
     assertThat(action(tree)).isEqualTo("build");
   }
 
+  /**
+   * BuildKit's testMountRWCache (a bind from another stage, rw, writes thrown away) and
+   * testMountFromError (from= takes no variables), plus a bind from an outside image: the stage is
+   * built first, nothing mounted reaches the layer, and the step is keyed by what the mount shows.
+   */
+  @Test
+  void runMountsFromAStageOrAnImageShowTheirFiles() throws Exception {
+    Path tree = tree("mountfrom", """
+        FROM busybox AS build
+        COPY cachebust /
+        RUN mkdir /out && echo foo > /out/foo
+
+        FROM busybox
+        RUN --mount=from=build,src=out,target=/out,rw touch /out/bar && ls /out > /listing
+        RUN --mount=type=bind,from=busybox:latest,source=/bin,target=/b ls /b/busybox > /fromimage
+        RUN --mount=from=build,source=/out/foo,target=/etc/foo cat /etc/foo > /copied
+        RUN [ ! -e /out/bar ]
+        """);
+    Path folder = tree.resolve("mountfrom");
+    Files.writeString(folder.resolve("cachebust"), "0");
+    berth.run("build", tree.toString()).succeeded();
+    Map<String, String> files = files("mountfrom");
+    assertThat(files).containsEntry("/listing", fileOf("bar\nfoo\n", "644 0:0"))
+        .containsEntry("/fromimage", fileOf("/b/busybox\n", "644 0:0"))
+        .containsEntry("/copied", fileOf("foo\n", "644 0:0"))
+        .doesNotContainKeys("/out", "/b", "/etc/foo", "/cachebust");
+    assertThat(action(tree)).isEqualTo("cached");
+    Files.writeString(folder.resolve("cachebust"), "1");  // the stage the mounts show changes
+    assertThat(action(tree)).isEqualTo("build");
+
+    Path variable = tree("mountvar", "FROM busybox AS test\nRUN touch /tmp/test\n\nFROM busybox\nENV ttt=test\n"
+        + "RUN --mount=from=$ttt,target=/tmp ls\n");
+    Berth.Result result = berth.run("build", variable.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).contains("Dockerfile:6:", "'from' doesn't take variables");
+  }
+
   /** BuildKit's testCopyParents and testExcludedFilesOnCopy, built: the files where BuildKit puts them. */
   @Test
   void parentsAndExcludesCopyWhatBuildKitCopies() throws Exception {
@@ -250,6 +287,103 @@ class DockerfileSourcesIT {
     assertThat(files("flags")).containsKeys("/foo1/foo2/bar", "/test/foo1/foo2/bar", "/test/foo1/foo2/baz",
         "/1/dir1/file-102.txt", "/1/dir3/file-301.mp3", "/3/file-302.mpeg")
         .doesNotContainKeys("/foo1/foo2/baz", "/1/dir1/file-101.png", "/1/dir1/file-103.jpeg", "/3/file-301.mp3");
+  }
+
+  /**
+   * BuildKit's testCopyRelativeParents (COPY --from=STAGE --parents: pivots, trailing /., leading ./,
+   * wildcards, **) and testExcludedFilesOnCopy's copies from a stage (--exclude): built in one image.
+   */
+  @Test
+  void parentsAndExcludesCopyFromAStageWhatBuildKitCopies() throws Exception {
+    Path tree = tree("fromflags", """
+        FROM busybox AS base
+        WORKDIR /test
+        RUN mkdir -p a/b/c/d/e a/b2/c/d/e a/b/c2/d/e a/b/c2/d/e2 && touch a/b/c/d/foo a/b/c/d/e/bay \\
+            a/b2/c/d/e/bar a/b/c2/d/e/baz a/b/c2/d/e2/baz
+        RUN mkdir -p /src/dir1 /src/dir3 && touch /src/dir1/file-101.png /src/dir1/file-102.txt \\
+            /src/dir1/file-103.jpeg /src/dir3/file-301.mp3 /src/dir3/file-302.mpeg
+
+        FROM busybox
+        COPY --from=base --parents /test/a/b/./c/d /middle/
+        COPY --from=base --parents /test/a/b/c/d/. /end/
+        COPY --from=base --parents ./test/a/b/c/d /start/
+        COPY --from=base --parents /test/a/./b/./c /double/
+        COPY --from=base --parents /test/a/./*/c /wildcard/
+        COPY --from=base --parents /test/a/b*/./c/**/e /doublewildcard/
+        COPY --from=base --parents /test/a/b/c*/./d/**/baz /test/a/b*/./c/**/bar /doubleinputs/
+        COPY --from=base --exclude=*/*.png --exclude=*/*.jpeg /src /1
+        COPY --from=base --exclude=*.mp3 /src/dir3/ /3/
+        COPY --from=base --exclude=*.mp3 /src/dir3/* /4/
+        """);
+    berth.run("build", tree.toString()).succeeded();
+    assertThat(files("fromflags")).containsKeys("/middle/c/d/e", "/middle/c/d/foo", "/end/test/a/b/c/d/e",
+        "/end/test/a/b/c/d/foo", "/start/test/a/b/c/d/e", "/start/test/a/b/c/d/foo", "/double/b/c/d/e",
+        "/double/b/c/d/foo", "/wildcard/b/c/d/e", "/wildcard/b2/c/d/e/bar", "/doublewildcard/c/d/e/bay",
+        "/doublewildcard/c/d/e/bar", "/doubleinputs/d/e/baz", "/doubleinputs/d/e2/baz", "/doubleinputs/c/d/e/bar",
+        "/1/dir1/file-102.txt", "/1/dir3/file-301.mp3", "/3/file-302.mpeg", "/4/file-302.mpeg")
+        .doesNotContainKeys("/middle/a", "/middle/e", "/doubleinputs/d/e/bay", "/1/dir1/file-101.png",
+            "/1/dir1/file-103.jpeg", "/3/file-301.mp3", "/4/file-301.mp3");
+  }
+
+  /**
+   * BuildKit's testSSHSocketParams and the reference's RUN --mount=type=ssh, with a real ssh-agent:
+   * {@code --ssh default} forwards $SSH_AUTH_SOCK to /run/buildkit/ssh_agent.0 (or target=), the
+   * step lists the agent's key with the host's own ssh-add (run through its loader from a bind of the
+   * context), and the socket reaches neither the layer nor the key. Without --ssh: refused with the line.
+   */
+  @Test
+  void sshMountsForwardTheAgent() throws Exception {
+    Path tree = tree("sshmount", """
+        FROM busybox
+        RUN --mount=type=ssh --mount=target=/tools /tools/ld.so --library-path /tools /tools/ssh-add -l > /keys \\
+            && [ "$SSH_AUTH_SOCK" = /run/buildkit/ssh_agent.0 ] && [ -S /run/buildkit/ssh_agent.0 ]
+        RUN --mount=type=ssh,target=/agent.sock [ "$SSH_AUTH_SOCK" = /agent.sock ] && [ -S /agent.sock ]
+        """);
+    Path tools = tree.resolve("sshmount");
+    String ldd = Berth.tool(work, "ldd", "/usr/bin/ssh-add");
+    Files.copy(Path.of("/usr/bin/ssh-add"), tools.resolve("ssh-add"));
+    for (String line : ldd.lines().toList()) {
+      java.util.regex.Matcher library = java.util.regex.Pattern.compile("(/\\S+)").matcher(line);
+      if (library.find()) {
+        Path file = Path.of(library.group(1));
+        Files.copy(file, tools.resolve(file.getFileName().toString().startsWith("ld-linux") ? "ld.so"
+            : file.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    Path socket = work.resolve("agent.sock");
+    Berth.tool(work, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "berth-test-key", "-f",
+        work.resolve("id_test").toString());
+    Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+        .redirectOutput(work.resolve("agent.log").toFile()).start();
+    try {
+      for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+        Thread.sleep(50);
+      }
+      ProcessBuilder add = new ProcessBuilder("ssh-add", work.resolve("id_test").toString()).redirectErrorStream(true);
+      add.environment().put("SSH_AUTH_SOCK", socket.toString());
+      assertThat(add.start().waitFor()).isZero();
+      Berth withAgent = new Berth(work.resolve("store"), Map.of("SSH_AUTH_SOCK", socket.toString()));
+      Berth.Result refused = withAgent.run("build", tree.toString());
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.stderr()).contains("Dockerfile:2:", "--ssh default");
+      withAgent.run("build", tree.toString(), "--ssh", "default").succeeded();
+      Map<String, String> files = files("sshmount");
+      assertThat(files).containsKey("/keys").doesNotContainKeys("/run/buildkit", "/run/buildkit/ssh_agent.0",
+          "/agent.sock");
+      Path out = work.resolve("ssh-out");
+      withAgent.run("build", tree.toString(), "--ssh", "default", "--output", "oci:" + out + ":s").succeeded();
+      Berth.tool(work, "umoci", "unpack", "--image", out + ":s", work.resolve("ssh-bundle").toString());
+      assertThat(Files.readString(work.resolve("ssh-bundle/rootfs/keys"))).contains("berth-test-key", "ED25519");
+      // another socket path for the same agent: the same key, nothing to build
+      Path moved = work.resolve("agent-link.sock");
+      Files.createSymbolicLink(moved, socket);
+      String plan = new Berth(work.resolve("store"), Map.of("SSH_AUTH_SOCK", moved.toString()))
+          .run("plan", tree.toString(), "--ssh", "default", "--output", "json").succeeded().stdout();
+      assertThat(plan).contains("\"cached\"").doesNotContain(socket.toString());
+    } finally {
+      agent.destroy();
+      agent.waitFor();
+    }
   }
 
   /** Runs git in {@code directory} with a fixed identity. */

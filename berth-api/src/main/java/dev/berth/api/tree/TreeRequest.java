@@ -29,10 +29,19 @@ import dev.berth.event.BuildListener;
  * @param dockerfile a Dockerfile to build with {@code tree} as context, or null
  * @param target the Dockerfile stage built, or null (the last)
  * @param secrets Dockerfile secrets by id
+ * @param sshAgents SSH agent sockets by id ({@code --ssh}), for Dockerfiles' {@code RUN --mount=type=ssh}
  */
 public record TreeRequest(Path tree, List<String> select, String platform, String pull, Map<String, String> buildArgs,
     Path dockerPkgConfig, List<String> registryMirrors, Path dockerfile, String target, Map<String, Path> secrets,
-    RegistryClients registries, boolean labelGit) {
+    RegistryClients registries, boolean labelGit, Map<String, Path> sshAgents) {
+
+  /** A request without SSH agents. */
+  public TreeRequest(Path tree, List<String> select, String platform, String pull, Map<String, String> buildArgs,
+      Path dockerPkgConfig, List<String> registryMirrors, Path dockerfile, String target, Map<String, Path> secrets,
+      RegistryClients registries, boolean labelGit) {
+    this(tree, select, platform, pull, buildArgs, dockerPkgConfig, registryMirrors, dockerfile, target, secrets,
+        registries, labelGit, Map.of());
+  }
 
   /** A request without git labels. */
   public TreeRequest(Path tree, List<String> select, String platform, String pull, Map<String, String> buildArgs,
@@ -47,6 +56,7 @@ public record TreeRequest(Path tree, List<String> select, String platform, Strin
     buildArgs = Map.copyOf(buildArgs);
     registryMirrors = List.copyOf(registryMirrors);
     secrets = Map.copyOf(secrets);
+    sshAgents = sshAgents == null ? Map.of() : Map.copyOf(sshAgents);
   }
 
   /** All images of {@code tree}, with defaults: pull when missing, no mirrors, no Dockerfile options. */
@@ -73,7 +83,8 @@ public record TreeRequest(Path tree, List<String> select, String platform, Strin
     Platform chosen = platform == null ? null : Platform.parse(platform);
     var bases = store == null ? null : new StoreBases(store, chosen != null ? chosen
         : TreeConfig.load(tree.toAbsolutePath().normalize()).platform());
-    var options = new TreeScanner.Options(chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets);
+    var options = new TreeScanner.Options(chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets)
+        .withSshAgents(sshAgents);
     TreeScanner.Tree scanned = TreeScanner.scan(tree, store == null ? options
         : options.withRenderCache(dev.berth.dockerfile.RenderCache.in(store.root().resolve("berth-renders"))));
     scanned.warnings().forEach(warning -> warn.on(new BuildEvent.Warning("", warning)));
