@@ -235,6 +235,8 @@ public final class ImageBuilder implements Builder {
       stepCache.put(contentKey, layer);
     }
     state.addLayer(layer, "berth " + describe(step));
+    progress.on(new BuildEvent.LayerWritten(spec.name(), state.stepIndex, state.stepCount, describe(step),
+        layer.descriptor().size(), java.time.Duration.ofNanos(System.nanoTime() - started)));
     finished(spec, step, state, BuildEvent.Cache.MISS, started);
   }
 

@@ -94,13 +94,25 @@ public sealed interface BuildEvent {
     }
   }
 
-  /** Blobs went to or came from a registry for the image. */
-  record BytesTransferred(String image, String reference, Direction direction, long bytes, int blobs)
-      implements BuildEvent {
+  /** Blobs went to or came from a registry for the image, taking {@code duration}. */
+  record BytesTransferred(String image, String reference, Direction direction, long bytes, int blobs,
+      Duration duration) implements BuildEvent {
     @Override
     public String message() {
       return (direction == Direction.PUSH ? "pushed " : "pulled ") + bytes + " bytes in " + blobs + " blobs "
           + (direction == Direction.PUSH ? "to " : "from ") + reference;
+    }
+  }
+
+  /**
+   * A step run now wrote its layer: {@code bytes} of compressed layer, in {@code duration} (the whole
+   * step, from its start to the layer being in the store). Sent once per layer, never per byte.
+   */
+  record LayerWritten(String image, int index, int count, String description, long bytes, Duration duration)
+      implements BuildEvent {
+    @Override
+    public String message() {
+      return step(index, count, description) + ": wrote a layer of " + bytes + " bytes";
     }
   }
 
