@@ -23,6 +23,7 @@ import java.time.Instant;
 final class JsonEvents implements BuildListener {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new SimpleModule().addSerializer(Duration.class, new SecondsSerializer()))
+      .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
       .build();
 
   private final PrintStream out;

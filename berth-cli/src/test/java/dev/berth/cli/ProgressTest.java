@@ -146,4 +146,21 @@ class ProgressTest {
             + "\"reason\":\"gone\"}");
     assertThat(text).doesNotContain(ESCAPE);
   }
+
+  @Test
+  void everyEventTypeAndFieldIsDocumented() throws Exception {
+    String schema = Files.readString(Path.of("..", "docs", "output-schema.md"), StandardCharsets.UTF_8);
+    String table = schema.substring(schema.indexOf("## Progress events"));
+    for (Class<?> type : BuildEvent.class.getPermittedSubclasses()) {
+      String row = table.lines().filter(line -> line.startsWith("| `" + type.getSimpleName() + "`")
+          || line.contains(", `" + type.getSimpleName() + "`")).findFirst().orElse(null);
+      assertThat(row).as("docs/output-schema.md lists %s", type.getSimpleName()).isNotNull();
+      for (var component : type.getRecordComponents()) {
+        if (!component.getName().equals("image")) {
+          assertThat(row).as("%s's field %s", type.getSimpleName(), component.getName())
+              .contains("`" + component.getName() + "`");
+        }
+      }
+    }
+  }
 }
