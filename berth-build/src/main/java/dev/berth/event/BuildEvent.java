@@ -105,8 +105,9 @@ public sealed interface BuildEvent {
   }
 
   /**
-   * A step run now wrote its layer: {@code bytes} of compressed layer, in {@code duration} (the whole
-   * step, from its start to the layer being in the store). Sent once per layer, never per byte.
+   * A step's layer was written: by the step run now ({@code duration} is the whole step, from its start
+   * to the layer being in the store) or, for a file layer, ahead of the build ({@code duration} is the
+   * write). {@code bytes} is the compressed layer's size. Sent once per layer, never per byte.
    */
   record LayerWritten(String image, int index, int count, String description, long bytes, Duration duration)
       implements BuildEvent {

@@ -116,6 +116,11 @@ class ProgressIT {
       assertThat(event.get("cache").asText()).isIn("MISS", "PREPARED");
     });
     assertThat(first).anySatisfy(event -> assertThat(event.get("type").asText()).isEqualTo("Built"));
+    assertThat(first).as("big.bin's layer written, with its size").anySatisfy(event -> {
+      assertThat(event.get("type").asText()).isEqualTo("LayerWritten");
+      assertThat(event.get("index").asInt()).isEqualTo(1);
+      assertThat(event.get("bytes").asLong()).isGreaterThan(2_000_000);
+    });
 
     Files.writeString(tree.resolve("web/small.txt"), "two");
     List<JsonNode> second = events(berth.run("build", tree.toString(), "--progress=json").succeeded().stderr());
