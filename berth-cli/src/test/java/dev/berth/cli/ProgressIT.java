@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 @Tag("registry")
+@Tag("runc")
 class ProgressIT {
   private static final String ESCAPE = "\033";
   static LocalRegistry registry;
@@ -141,6 +142,24 @@ class ProgressIT {
   }
 
   @Test
+  void dockerPkgBuildShowsItsProgressOnStderrWhenAsked() throws Exception {
+    Path store = work.resolve("store");
+    Berth berth = new Berth(store);
+    Path repo = Path.of("..").toAbsolutePath().normalize();
+    String rootfs = Berth.tool(repo, repo.resolve("examples/make-busybox-rootfs").toString()).strip();
+    berth.run("import", rootfs, "--as", "bench/busybox:1").succeeded();
+    Path tree = work.resolve("pkg");
+    Berth.tool(repo, "python3", repo.resolve("bench/scripts/make-dockerpkg-tree.py").toString(), tree.toString(), "2",
+        "bench/busybox:1");
+    Berth.Result run = berth.run("docker-pkg", "-c", tree.resolve("config.yaml").toString(), "build", "--progress=json",
+        tree.toString()).succeeded();
+    List<JsonNode> events = events(run.stderr());
+    assertThat(events).filteredOn(event -> event.get("type").asText().equals("Built")).hasSize(2);
+    assertThat(events).anySatisfy(event -> assertThat(event.get("type").asText()).isEqualTo("StepFinished"));
+    assertThat(run.stdout()).contains("== Build done! ==").doesNotContain("You can see the logs");
+  }
+
+  @Test
   void anUnknownModeIsAUsageErrorOfOneLine() throws Exception {
     Path store = work.resolve("store");
     Berth berth = new Berth(store);
@@ -149,6 +168,9 @@ class ProgressIT {
       bad.failedWithOneLine("invalid --progress 'bogus': auto, tty, plain or json");
       assertThat(bad.exitCode()).as(command).isEqualTo(2);
     }
+    Berth.Result pkg = berth.run("docker-pkg", "build", "--progress=bogus", work.toString());
+    pkg.failedWithOneLine("invalid --progress 'bogus': auto, tty, plain or json");
+    assertThat(pkg.exitCode()).isEqualTo(2);
     assertThat(Berth.snapshot(store)).as("nothing written").isEmpty();
   }
 }
