@@ -94,6 +94,14 @@ public sealed interface BuildEvent {
     }
   }
 
+  /** A push of the image to {@code reference}, or a pull from it, starts ({@link BytesTransferred} when it is done). */
+  record TransferStarted(String image, String reference, Direction direction) implements BuildEvent {
+    @Override
+    public String message() {
+      return (direction == Direction.PUSH ? "pushing to " : "pulling from ") + reference;
+    }
+  }
+
   /** Blobs went to or came from a registry for the image, taking {@code duration}. */
   record BytesTransferred(String image, String reference, Direction direction, long bytes, int blobs,
       Duration duration) implements BuildEvent {

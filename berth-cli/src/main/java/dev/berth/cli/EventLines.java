@@ -44,7 +44,7 @@ final class EventLines implements BuildListener {
    */
   static String text(BuildEvent event) {
     if (event instanceof BuildEvent.Planned || event instanceof BuildEvent.BytesTransferred
-        || event instanceof BuildEvent.LayerWritten
+        || event instanceof BuildEvent.LayerWritten || event instanceof BuildEvent.TransferStarted
         || event instanceof BuildEvent.Verified
         || event instanceof BuildEvent.StepFinished finished && finished.cache() == BuildEvent.Cache.MISS) {
       return null;
@@ -61,6 +61,7 @@ final class EventLines implements BuildListener {
   /** Whether {@code event} says what an image is busy with now (the live block shows it), not a result. */
   static boolean isActivity(BuildEvent event) {
     return event instanceof BuildEvent.BuildStarted || event instanceof BuildEvent.StepStarted
+        || event instanceof BuildEvent.TransferStarted
         || event instanceof BuildEvent.StepFinished finished && finished.cache() != BuildEvent.Cache.MISS;
   }
 }

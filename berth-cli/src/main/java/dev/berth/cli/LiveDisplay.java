@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code --progress=tty}: the log of what happened, and below it a live block of one line per image
- * at work (its current step, how long it has run, what its last layer write took), redrawn in place
+ * at work (its current step or transfer, how long it has run, what its last layer write took), redrawn in place
  * with ANSI codes. Pulls and pushes are logged with their bytes and speed. Every line is cut to the
  * terminal's width, so nothing wraps and the redraw stays exact.
  */
@@ -45,6 +45,11 @@ final class LiveDisplay implements BuildListener {
             "wrote " + bytes(written.bytes()) + rate(written.bytes(), written.duration())));
       }
     } else if (event instanceof BuildEvent.BytesTransferred transfer) {
+      Running current = running.get(image);
+      if (current != null && current.step().equals(
+          new BuildEvent.TransferStarted(image, transfer.reference(), transfer.direction()).message())) {
+        running.remove(image);  // its transfer is done; nothing may follow for a pulled image
+      }
       print(image + ": " + (transfer.direction() == BuildEvent.Direction.PUSH ? "pushed " : "pulled ")
           + bytes(transfer.bytes()) + " in " + transfer.blobs() + (transfer.blobs() == 1 ? " blob" : " blobs")
           + rate(transfer.bytes(), transfer.duration())

@@ -49,6 +49,7 @@ class EventLinesTest {
         Duration.ofSeconds(1)))).isNull();
     assertThat(EventLines.text(new BuildEvent.BytesTransferred("web", "r/web:k", BuildEvent.Direction.PUSH, 10, 1,
         Duration.ofSeconds(1)))).isNull();
+    assertThat(EventLines.text(new BuildEvent.TransferStarted("web", "r/web:k", BuildEvent.Direction.PULL))).isNull();
     assertThat(EventLines.text(new BuildEvent.LayerWritten("web", 2, 3, "copy f", 10, Duration.ofSeconds(1)))).isNull();
     assertThat(EventLines.text(new BuildEvent.Verified("web", "k", Duration.ZERO))).isNull();
   }

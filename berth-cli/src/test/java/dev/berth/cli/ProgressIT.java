@@ -98,6 +98,7 @@ class ProgressIT {
     assertThat(live).as("the live display on the terminal").contains(ESCAPE + "[1A" + ESCAPE + "[2K")
         .containsPattern("web: pushed [0-9.]+ [kMG]B in [0-9]+ blobs at [0-9.]+ [kMG]?B/s to " + registry.host()
             + "/team/web:[0-9a-f]{24}")
+        .contains("pushing to " + registry.host() + "/team/web:")
         .containsPattern("web: published " + registry.host() + "/team/web:");
     for (String line : live.split("\r?\n")) {
       String shown = line.substring(line.lastIndexOf("[2K") + 3);

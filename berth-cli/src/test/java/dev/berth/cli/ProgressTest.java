@@ -43,6 +43,7 @@ class ProgressTest {
       new BuildEvent.StepFinished("web", 1, 2, "apt curl", BuildEvent.Cache.MISS, Duration.ofSeconds(2)),
       new BuildEvent.Output("web", "Setting up curl"),
       new BuildEvent.Built("web", "k1", Digest.sha256("x".getBytes(StandardCharsets.UTF_8)), Duration.ofSeconds(3)),
+      new BuildEvent.TransferStarted("web", "127.0.0.1:5000/web:k1", BuildEvent.Direction.PUSH),
       new BuildEvent.BytesTransferred("web", "127.0.0.1:5000/web:k1", BuildEvent.Direction.PUSH, 12_500_000, 3,
           Duration.ofMillis(2500)),
       new BuildEvent.Published("web", List.of("127.0.0.1:5000/web:k1@sha256:ab")),
@@ -106,7 +107,8 @@ class ProgressTest {
     String[] lines = text.replace("\033[1A\033[2K", "").split("\n");
     assertThat(lines).allSatisfy(line -> assertThat(line.codePointCount(0, line.length())).isLessThanOrEqualTo(80));
     assertThat(text).contains("web: pushed 12.5 MB in 3 blobs at 5.0 MB/s to 127.0.0.1:5000/web:k1")
-        .contains("web: published ").contains("web | Setting up curl");
+        .contains("web: published ").contains("web | Setting up curl")
+        .contains("s  pushing to 127.0.0.1:5000/web:k1\n");
     assertThat(LiveDisplay.line("web", Duration.ofMillis(2500), "step 1/2 apt curl", "wrote 3.4 MB at 1.7 MB/s"))
         .isEqualTo("  web                         2.5s  [wrote 3.4 MB at 1.7 MB/s] step 1/2 apt curl");
     assertThat(text).contains("step 1/2 apt curl and a very").contains("s  [wrote 3.4 MB at 1.7 MB/s] step 1/2")
@@ -138,7 +140,7 @@ class ProgressTest {
     assertThat(finished.has("time")).isTrue();
     JsonNode built = Json.tree(lines.get(5).getBytes(StandardCharsets.UTF_8));
     assertThat(built.get("digest").asText()).startsWith("sha256:");
-    JsonNode pushed = Json.tree(lines.get(6).getBytes(StandardCharsets.UTF_8));
+    JsonNode pushed = Json.tree(lines.get(7).getBytes(StandardCharsets.UTF_8));
     assertThat(pushed.get("direction").asText()).isEqualTo("PUSH");
     assertThat(pushed.get("bytes").asLong()).isEqualTo(12_500_000);
     assertThat(JsonEvents.line(new BuildEvent.WorkerDown("w1", "gone"), Instant.EPOCH))

@@ -69,6 +69,7 @@ public final class Publishing {
   public TreeBuild.Fetcher fetcher() {
     return prepared -> {
       ImageReference reference = target(prepared.spec().name(), prepared.key().tag());
+      events.on(new BuildEvent.TransferStarted(prepared.spec().name(), reference.toString(), BuildEvent.Direction.PULL));
       long started = System.nanoTime();
       PullResult pulled = registries.clientFor(host).pull(reference, prepared.spec().platform(), store);
       Descriptor manifest = pulled.pulled().withoutAnnotations();
@@ -101,6 +102,7 @@ public final class Publishing {
           continue;
         }
         ImageReference target = target(spec.name(), tag);
+        events.on(new BuildEvent.TransferStarted(spec.name(), target.toString(), BuildEvent.Direction.PUSH));
         long started = System.nanoTime();
         PushResult result = client.push(store, image.manifest(), target);
         pushed.add(target + "@" + result.pushed().digest());
