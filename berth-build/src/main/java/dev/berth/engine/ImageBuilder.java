@@ -240,6 +240,8 @@ public final class ImageBuilder implements Builder {
       stepCache.put(contentKey, layer);
     }
     state.addLayer(layer, "berth " + describe(step));
+    progress.on(new BuildEvent.LayerWritten(spec.name(), state.stepIndex, state.stepCount, describe(step),
+        layer.descriptor().size(), java.time.Duration.ofNanos(System.nanoTime() - started)));
     finished(spec, step, state, BuildEvent.Cache.MISS, started);
   }
 
@@ -259,6 +261,7 @@ public final class ImageBuilder implements Builder {
     ImageSpec spec = prepared.spec();
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
+      int index = i;
       List<InputFile> inputs = prepared.stepInputs().get(i);
       Digest key = fileLayerKey(step, inputs);
       if (key == null) {
@@ -278,8 +281,11 @@ public final class ImageBuilder implements Builder {
             return;  // the build got there first and writes the layer itself
           }
           try {
+            long started = System.nanoTime();
             LayerBlob layer = writeFileLayer(spec, step, inputs);
             stepCache.put(key, layer);
+            progress.on(new BuildEvent.LayerWritten(spec.name(), index + 1, spec.steps().size(), describe(step),
+                layer.descriptor().size(), java.time.Duration.ofNanos(System.nanoTime() - started)));
             prefetch.result.complete(layer);
           } catch (IOException | RuntimeException e) {
             prefetch.result.completeExceptionally(e);

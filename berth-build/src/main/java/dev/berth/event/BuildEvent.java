@@ -94,13 +94,34 @@ public sealed interface BuildEvent {
     }
   }
 
-  /** Blobs went to or came from a registry for the image. */
-  record BytesTransferred(String image, String reference, Direction direction, long bytes, int blobs)
-      implements BuildEvent {
+  /** A push of the image to {@code reference}, or a pull from it, starts ({@link BytesTransferred} when it is done). */
+  record TransferStarted(String image, String reference, Direction direction) implements BuildEvent {
+    @Override
+    public String message() {
+      return (direction == Direction.PUSH ? "pushing to " : "pulling from ") + reference;
+    }
+  }
+
+  /** Blobs went to or came from a registry for the image, taking {@code duration}. */
+  record BytesTransferred(String image, String reference, Direction direction, long bytes, int blobs,
+      Duration duration) implements BuildEvent {
     @Override
     public String message() {
       return (direction == Direction.PUSH ? "pushed " : "pulled ") + bytes + " bytes in " + blobs + " blobs "
           + (direction == Direction.PUSH ? "to " : "from ") + reference;
+    }
+  }
+
+  /**
+   * A step's layer was written: by the step run now ({@code duration} is the whole step, from its start
+   * to the layer being in the store) or, for a file layer, ahead of the build ({@code duration} is the
+   * write). {@code bytes} is the compressed layer's size. Sent once per layer, never per byte.
+   */
+  record LayerWritten(String image, int index, int count, String description, long bytes, Duration duration)
+      implements BuildEvent {
+    @Override
+    public String message() {
+      return step(index, count, description) + ": wrote a layer of " + bytes + " bytes";
     }
   }
 

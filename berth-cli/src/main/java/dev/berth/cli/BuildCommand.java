@@ -30,6 +30,7 @@ class BuildCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin TreeOptions treeOptions;
   @Mixin WorkerOptions workerOptions;
+  @Mixin ProgressOption progressOption;
 
   @Option(names = {"-j", "--jobs"}, paramLabel = "N",
       description = "Images built at once (default: berth.yaml's jobs, else the number of cores).")
@@ -79,6 +80,7 @@ class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    dev.berth.event.BuildListener progress = progressOption.listener(System.err);
     List<ImageOutput> targets = new ArrayList<>();
     for (String output : outputs) {
       if (output.equals("json") || output.equals("text")) {
@@ -92,7 +94,6 @@ class BuildCommand implements Callable<Integer> {
     }
     Optional<dev.berth.sbom.SbomFormat> sbom = sbomFormat();
     buildFiles.check();
-    Progress progress = new Progress(System.err);
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.parse(compression));
     Session session = new Session(treeOptions.request(), global.openStore(), builder, progress,
         force || affectedBy != null ? settings.withStepReuse(StepReuse.NEVER) : settings);

@@ -8,6 +8,7 @@ import dev.berth.api.verify.Verifiers;
 import dev.berth.dockerfile.DockerPkgConfig;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.StepReuse;
+import dev.berth.event.BuildListener;
 import dev.berth.graph.ImageGraph;
 import dev.berth.layer.Compression;
 import dev.berth.plan.Plan;
@@ -57,11 +58,17 @@ final class DockerPkgBuild implements Callable<Integer> {
   @Option(names = "--select", paramLabel = "GLOB", description = "Images whose registry/namespace/name:tag matches (fnmatch).")
   String select;
 
+  @Option(names = "--progress", paramLabel = "auto|tty|plain|json",
+      description = {"berth's own: show progress on stderr in this mode (see berth build --progress)",
+          "instead of logging to ./" + DockerPkgCommand.LOG_FILE + "."})
+  String progress;
+
   @Parameters(paramLabel = "DIRECTORY", description = "The directory to scan for images.")
   Path directory;
 
   @Override
   public Integer call() throws Exception {
+    BuildListener log = progress == null ? parent.log() : ProgressOption.of(progress).listener(System.err);
     Path configFile = parent.config();
     DockerPkgConfig config = DockerPkgConfig.load(configFile);
     String suffix = DockerPkgCommand.versionSuffix(nightly.nightly, nightly.snapshot, LocalDateTime.now());
@@ -80,7 +87,6 @@ final class DockerPkgBuild implements Callable<Integer> {
     String registry = config.registry() == null || config.registry().isEmpty() ? null
         : config.namespace() == null || config.namespace().isEmpty() ? config.registry()
         : config.registry() + "/" + config.namespace();
-    var log = parent.log();
     System.out.println("== Step 0: scanning " + directory.toAbsolutePath() + " ==");
     TreeBuild.RunResult result;
     Function<String, String> fullName = config::fullName;
@@ -134,7 +140,7 @@ final class DockerPkgBuild implements Callable<Integer> {
       }
     }
     System.out.println("== Build done! ==");
-    if (parent.logsToFile()) {
+    if (parent.logsToFile() && progress == null) {
       System.out.println("You can see the logs at ./" + DockerPkgCommand.LOG_FILE);
     }
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;

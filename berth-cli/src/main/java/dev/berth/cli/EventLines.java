@@ -40,10 +40,11 @@ final class EventLines implements BuildListener {
 
   /**
    * The line {@code event} is shown as; null for events only the JSON output and the API's results
-   * carry (the plan, a step run now finishing, bytes moved, a passed check).
+   * carry (the plan, a step run now finishing, bytes moved or written, a passed check).
    */
   static String text(BuildEvent event) {
     if (event instanceof BuildEvent.Planned || event instanceof BuildEvent.BytesTransferred
+        || event instanceof BuildEvent.LayerWritten || event instanceof BuildEvent.TransferStarted
         || event instanceof BuildEvent.Verified
         || event instanceof BuildEvent.StepFinished finished && finished.cache() == BuildEvent.Cache.MISS) {
       return null;
@@ -60,6 +61,7 @@ final class EventLines implements BuildListener {
   /** Whether {@code event} says what an image is busy with now (the live block shows it), not a result. */
   static boolean isActivity(BuildEvent event) {
     return event instanceof BuildEvent.BuildStarted || event instanceof BuildEvent.StepStarted
+        || event instanceof BuildEvent.TransferStarted
         || event instanceof BuildEvent.StepFinished finished && finished.cache() != BuildEvent.Cache.MISS;
   }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 final class PlanCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin TreeOptions treeOptions;
+  @Mixin ProgressOption progressOption;
 
   @Option(names = "--output", defaultValue = "text", paramLabel = "text|json", description = "text or json (default: ${DEFAULT-VALUE}).")
   String output;
@@ -41,14 +42,15 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    dev.berth.event.BuildListener events = progressOption.warnings(System.err);
     Plan plan;
-    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), EventLines.warnings(System.err))) {
+    try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), events)) {
       Optional<Publishing> publishing = push
           ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries.clients(),
               session.store)
               .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
-      plan = new TreeRun(session, publishing, EventLines.warnings(System.err))
+      plan = new TreeRun(session, publishing, events)
           .affectedBy(Optional.ofNullable(affectedBy).map(AffectedCommand::query)).plan(force);
     }
     if (output.equals("json")) {

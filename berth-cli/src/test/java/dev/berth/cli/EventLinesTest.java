@@ -47,8 +47,10 @@ class EventLinesTest {
     assertThat(EventLines.text(new BuildEvent.Planned("web", "k", "build", "new"))).isNull();
     assertThat(EventLines.text(new BuildEvent.StepFinished("web", 1, 1, "run x", BuildEvent.Cache.MISS,
         Duration.ofSeconds(1)))).isNull();
-    assertThat(EventLines.text(new BuildEvent.BytesTransferred("web", "r/web:k", BuildEvent.Direction.PUSH, 10, 1)))
-        .isNull();
+    assertThat(EventLines.text(new BuildEvent.BytesTransferred("web", "r/web:k", BuildEvent.Direction.PUSH, 10, 1,
+        Duration.ofSeconds(1)))).isNull();
+    assertThat(EventLines.text(new BuildEvent.TransferStarted("web", "r/web:k", BuildEvent.Direction.PULL))).isNull();
+    assertThat(EventLines.text(new BuildEvent.LayerWritten("web", 2, 3, "copy f", 10, Duration.ofSeconds(1)))).isNull();
     assertThat(EventLines.text(new BuildEvent.Verified("web", "k", Duration.ZERO))).isNull();
   }
 
@@ -64,7 +66,7 @@ class EventLinesTest {
   @Test
   void progressWithoutATerminalPrintsEachLineWithTheTime() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Progress progress = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    TimedLines progress = new TimedLines(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     progress.on(new BuildEvent.Planned("web", "k", "build", "new"));
     progress.on(new BuildEvent.BuildStarted("web", "k", "new"));
     assertThat(bytes.toString(StandardCharsets.UTF_8)).matches("\\[ *\\d+\\.\\ds] web: building \\(new\\)\n");

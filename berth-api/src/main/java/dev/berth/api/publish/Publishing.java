@@ -69,10 +69,13 @@ public final class Publishing {
   public TreeBuild.Fetcher fetcher() {
     return prepared -> {
       ImageReference reference = target(prepared.spec().name(), prepared.key().tag());
+      events.on(new BuildEvent.TransferStarted(prepared.spec().name(), reference.toString(), BuildEvent.Direction.PULL));
+      long started = System.nanoTime();
       PullResult pulled = registries.clientFor(host).pull(reference, prepared.spec().platform(), store);
       Descriptor manifest = pulled.pulled().withoutAnnotations();
       events.on(new BuildEvent.BytesTransferred(prepared.spec().name(), reference.toString(),
-          BuildEvent.Direction.PULL, bytes(pulled.downloaded()), pulled.downloaded().size()));
+          BuildEvent.Direction.PULL, bytes(pulled.downloaded()), pulled.downloaded().size(),
+          java.time.Duration.ofNanos(System.nanoTime() - started)));
       store.tag(KeyedBuild.keyName(prepared), manifest);
       return manifest;
     };
@@ -99,10 +102,12 @@ public final class Publishing {
           continue;
         }
         ImageReference target = target(spec.name(), tag);
+        events.on(new BuildEvent.TransferStarted(spec.name(), target.toString(), BuildEvent.Direction.PUSH));
+        long started = System.nanoTime();
         PushResult result = client.push(store, image.manifest(), target);
         pushed.add(target + "@" + result.pushed().digest());
         events.on(new BuildEvent.BytesTransferred(spec.name(), target.toString(), BuildEvent.Direction.PUSH,
-            bytes(result.uploaded()), result.uploaded().size()));
+            bytes(result.uploaded()), result.uploaded().size(), java.time.Duration.ofNanos(System.nanoTime() - started)));
       }
       if (!pushed.isEmpty()) {  // SBOM and provenance: after the image, never before
         client.pushReferrers(store, target(spec.name(), tags(spec, image).get(0)), image.manifest().digest(),
