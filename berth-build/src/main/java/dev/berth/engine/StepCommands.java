@@ -32,7 +32,10 @@ public final class StepCommands {
           + String.join(" ", apt.packages())
           + (aptCache ? "" : " && apt-get clean && rm -rf /var/cache/apt/*.bin")
           + (listsCache ? "" : " && rm -rf /var/lib/apt/lists/*")
-          + " && rm -rf /var/log/apt/* /var/cache/debconf/*-old";
+          // dpkg's and update-alternatives' logs carry the time of the install, and ldconfig's
+          // aux-cache the files' inodes and times: kept, the layer would differ from one build to the next.
+          + " && rm -rf /var/log/apt/* /var/cache/debconf/*-old"
+          + " /var/log/dpkg.log /var/log/alternatives.log /var/cache/ldconfig/aux-cache";
       return List.of("/bin/sh", "-c", script);
     }
     List<String> pip = new ArrayList<>(List.of("python3", "-m", "pip", "install", "--disable-pip-version-check",

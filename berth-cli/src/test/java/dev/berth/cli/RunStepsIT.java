@@ -89,6 +89,27 @@ class RunStepsIT {
   }
 
   @Test
+  void anAptStepBuiltInAnotherEmptyStoreGivesTheSameDigest() throws Exception {
+    // dpkg's log and ldconfig's aux-cache record times and inodes; the layer must not depend on them
+    Path folder = image("jq-again", """
+        base: test/debian:bookworm
+        apt: [jq]
+        """);
+    String key = keyName(berth.run("build", folder.toString(), "--force").succeeded(), "jq-again");
+    Berth other = new Berth(work.resolve("other-store"));
+    String debian = Berth.tool(REPO, REPO.resolve("scripts/make-debian-base").toString()).strip();
+    other.run("import", debian, "--as", "test/debian:bookworm").succeeded();
+    assertThat(keyName(other.run("build", folder.toString(), "--force").succeeded(), "jq-again")).isEqualTo(key);
+    assertThat(storedDigest(other, key)).isEqualTo(storedDigest(berth, key));
+  }
+
+  /** The manifest digest {@code store ls} gives for {@code keyName}. */
+  private static String storedDigest(Berth store, String keyName) throws Exception {
+    return store.run("store", "ls").succeeded().stdout().lines().filter(l -> l.startsWith(keyName + " "))
+        .findFirst().orElseThrow().split(" +")[1];
+  }
+
+  @Test
   void deletionsBecomeWhiteoutsAndRecreatedDirectoriesAreOpaque() throws Exception {
     Path folder = image("whiteouts", """
         base: test/busybox:1

@@ -73,6 +73,14 @@ public record TreeRequest(Path tree, List<String> select, String platform, Strin
     return new Registries(registries, store, mirrors, progress);
   }
 
+  /**
+   * Where rendered docker-pkg templates are kept: with the tree's other caches under {@code .berth/},
+   * not in the store, so that a plan refused for bad input leaves the store as it was.
+   */
+  private Path renderCache() {
+    return tree.toAbsolutePath().normalize().resolve(".berth").resolve("renders");
+  }
+
   /** Scans the tree; warnings (e.g. a control file that disagrees) go to {@code warn}. */
   public TreeScanner.Tree scan(BuildListener warn) throws IOException {
     return scan(warn, null);
@@ -86,7 +94,7 @@ public record TreeRequest(Path tree, List<String> select, String platform, Strin
     var options = new TreeScanner.Options(chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets)
         .withSshAgents(sshAgents);
     TreeScanner.Tree scanned = TreeScanner.scan(tree, store == null ? options
-        : options.withRenderCache(dev.berth.dockerfile.RenderCache.in(store.root().resolve("berth-renders"))));
+        : options.withRenderCache(dev.berth.dockerfile.RenderCache.in(renderCache())));
     scanned.warnings().forEach(warning -> warn.on(new BuildEvent.Warning("", warning)));
     return labelGit ? scanned.withLabels(dev.berth.graph.GitLabels.of(scanned.root())) : scanned;
   }
