@@ -156,8 +156,13 @@ public final class RenderCache {
     out.append('\n');
     MessageDigest digest = sha256();
     digest.update(out.toString().getBytes(StandardCharsets.UTF_8));
-    digest.update(rendererIdentity());
+    digest.update(RendererIdentity.BYTES);
     return new Scope(digest.digest());
+  }
+
+  /** The renderer's identity, worked out once per process (the jar does not change under a running JVM). */
+  private static final class RendererIdentity {
+    static final byte[] BYTES = rendererIdentity();
   }
 
   /** Every value with its type: {@code 1} and {@code "1"}, or two maps in another order, differ. */

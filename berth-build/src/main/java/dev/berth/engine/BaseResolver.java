@@ -31,6 +31,8 @@ public final class BaseResolver {
   private final java.util.Set<String> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Bases read once per run: a tree's images share a few bases (content-addressed, so never stale). */
   private final java.util.Map<String, BaseImage> loaded = new java.util.concurrent.ConcurrentHashMap<>();
+  /** A lock per base being resolved (by name and platform). */
+  private final java.util.Map<String, Object> resolving = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A resolver that never contacts a registry: bases come from the store, layouts and archives. */
   public BaseResolver(ContentStore store, Path workingDirectory) {
@@ -46,7 +48,17 @@ public final class BaseResolver {
     this.warnings = warnings;
   }
 
+  /**
+   * The image {@code base} names. One base is resolved by one thread at a time, so that images
+   * prepared in parallel share one pull (or one registry check) of their common base.
+   */
   public BaseImage resolve(String base, Platform platform, String created) throws IOException {
+    synchronized (resolving.computeIfAbsent(base + " " + platform, name -> new Object())) {
+      return resolveAlone(base, platform, created);
+    }
+  }
+
+  private BaseImage resolveAlone(String base, Platform platform, String created) throws IOException {
     if (base.equals(BaseImage.SCRATCH)) {
       return BaseImage.scratch(ImageConfig.empty(platform, created));
     }

@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /** Works out each selected image's key and whether it must be built, and why. */
 public final class Planner {
   private final KeyedBuild build;
   private final Journal journal;
   private final RemoteCheck remote;
+  private final int parallelism;
   /** Registry HEAD requests in flight at once while planning. */
   private static final int REMOTE_CHECKS = 16;
 
@@ -29,10 +31,23 @@ public final class Planner {
     RemoteCheck NONE = (spec, key) -> false;
   }
 
+  /** A planner that works out keys on as many threads as there are processors. */
   public Planner(KeyedBuild build, Journal journal, RemoteCheck remote) {
+    this(build, journal, remote, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * A planner that works out independent images' keys on {@code parallelism} threads (1: one after
+   * the other on the calling thread). The keys and the plan do not depend on it.
+   */
+  public Planner(KeyedBuild build, Journal journal, RemoteCheck remote, int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
+    }
     this.build = build;
     this.journal = journal;
     this.remote = remote;
+    this.parallelism = parallelism;
   }
 
   /**
@@ -59,19 +74,13 @@ public final class Planner {
   private Plan plan(ImageGraph graph, List<String> selection, boolean force, Map<String, String> rebuild,
       PresenceChecks checks) {
     Map<String, Prepared> prepared = new HashMap<>();
-    for (String name : selection) {
-      Optional<String> parent = graph.parent(name);
-      Prepared parentPrepared = parent.map(prepared::get).orElse(null);
-      Map<String, Prepared> sources = new java.util.TreeMap<>();
-      for (String dependency : graph.dependencies(name)) {
-        if (!parent.map(dependency::equals).orElse(false)) {
-          sources.put(dependency, prepared.get(dependency));
-        }
+    try (KeyWork work = new KeyWork(parallelism)) {
+      Map<String, CompletableFuture<Prepared>> pending = prepareAll(graph, selection, work);
+      // the store (and registry) are asked about each key in order, as soon as it is known
+      for (String name : selection) {
+        prepared.put(name, work.join(pending.get(name)));
+        checks.start(name, prepared.get(name).image());
       }
-      Optional<String> failure = graph.failure(name);
-      prepared.put(name, failure.isPresent() ? new Prepared(null, failure.get(), false)
-          : prepare(graph.spec(name), parent, parentPrepared, sources));
-      checks.start(name, prepared.get(name).image());
     }
     Map<String, Presence> presence = checks.results();
     Map<String, Plan.Item> byName = new HashMap<>();
@@ -114,6 +123,84 @@ public final class Planner {
       items.add(item);
     }
     return new Plan(items);
+  }
+
+  /**
+   * Every selected image's key, each worked out once its parent's and its sources' are: an image
+   * that is not yet known when a later one names it counts as missing, as in one pass in order.
+   */
+  private Map<String, CompletableFuture<Prepared>> prepareAll(ImageGraph graph, List<String> selection,
+      KeyWork work) {
+    Map<String, CompletableFuture<Prepared>> pending = new HashMap<>();
+    for (String name : selection) {
+      Optional<String> failure = graph.failure(name);
+      if (failure.isPresent()) {
+        pending.put(name, CompletableFuture.completedFuture(new Prepared(null, failure.get(), false)));
+        continue;
+      }
+      Optional<String> parent = graph.parent(name);
+      CompletableFuture<Prepared> parentFuture = parent.map(pending::get).orElse(null);
+      Map<String, CompletableFuture<Prepared>> sources = new java.util.TreeMap<>();
+      List<CompletableFuture<Prepared>> waits = new ArrayList<>();
+      for (String dependency : graph.dependencies(name)) {
+        if (!parent.map(dependency::equals).orElse(false)) {
+          sources.put(dependency, pending.get(dependency));
+        }
+      }
+      if (parentFuture != null) {
+        waits.add(parentFuture);
+      }
+      sources.values().stream().filter(java.util.Objects::nonNull).forEach(waits::add);
+      ImageSpec spec = graph.spec(name);
+      pending.put(name, CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApplyAsync(ready -> {
+        Map<String, Prepared> sourcesPrepared = new java.util.TreeMap<>();
+        sources.forEach((dependency, future) -> sourcesPrepared.put(dependency, future == null ? null : future.join()));
+        return prepare(spec, parent, parentFuture == null ? null : parentFuture.join(), sourcesPrepared);
+      }, work.executor()));
+    }
+    return pending;
+  }
+
+  /**
+   * The threads keys are worked out on: with one, the calling thread itself (each image then runs
+   * when it is submitted, in the selection's order).
+   */
+  private static final class KeyWork implements AutoCloseable {
+    private final java.util.concurrent.ExecutorService pool;
+
+    KeyWork(int parallelism) {
+      pool = parallelism == 1 ? null : java.util.concurrent.Executors.newFixedThreadPool(parallelism, runnable -> {
+        Thread thread = new Thread(runnable, "berth-plan");
+        thread.setDaemon(true);
+        return thread;
+      });
+    }
+
+    java.util.concurrent.Executor executor() {
+      return pool == null ? Runnable::run : pool;
+    }
+
+    /** The result; an Error thrown while working it out is thrown here. */
+    <T> T join(CompletableFuture<T> future) {
+      try {
+        return future.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        if (e.getCause() instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
   }
 
   /** An image's key, or why it has none (its own error, or a parent's). */
