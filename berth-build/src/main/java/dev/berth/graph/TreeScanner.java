@@ -117,13 +117,10 @@ public final class TreeScanner {
     if (options.dockerfile() != null) {
       return oneDockerfile(tree, config, options);
     }
-    List<ImageSpec> specs = new ArrayList<>();
+    List<Path> specFolders = new ArrayList<>();
     List<Path> dockerfileFolders = new ArrayList<>();
     java.util.Set<Path> dockerPkgRoots = new java.util.TreeSet<>();
     Files.walkFileTree(tree, new SimpleFileVisitor<>() {
-      /** Made for the first image.yaml: a tree without one does not load the YAML stack. */
-      private ImageSpecParser parser;
-
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
         String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
@@ -131,10 +128,7 @@ public final class TreeScanner {
           return FileVisitResult.SKIP_SUBTREE;
         }
         if (Files.isRegularFile(dir.resolve(ImageSpecParser.FILE_NAME))) {
-          if (parser == null) {
-            parser = new ImageSpecParser(platform != null ? platform : config.platform());
-          }
-          specs.add(parser.parse(dir));
+          specFolders.add(dir);
         } else if (Files.isRegularFile(dir.resolve(DockerPkgTree.TEMPLATE))) {
           dockerPkgRoots.add(dockerPkgRoot(tree, dir, options));
         } else if (Files.isRegularFile(dir.resolve(DockerfileFrontend.FILE_NAME))) {
@@ -144,6 +138,7 @@ public final class TreeScanner {
       }
     });
     Platform effective = platform != null ? platform : config.platform();
+    List<ImageSpec> specs = parseAll(specFolders, effective);
     DockerfileFrontend frontend = new DockerfileFrontend(effective, options.bases(), options.target(),
         options.secrets(), options.sshAgents());
     Map<String, String> buildArgs = buildArgs(config, options);
@@ -179,6 +174,33 @@ public final class TreeScanner {
           + "docker-pkg Dockerfile.template) under " + tree);
     }
     return new Tree(tree, config, ImageGraph.of(specs, declared, failures).withSelectLabels(labels), warnings);
+  }
+
+  /**
+   * Every image.yaml parsed, on all cores, in {@code folders}' order; of several bad ones, the first
+   * in that order is the one reported. A tree without image.yaml does not load the YAML stack.
+   */
+  private static List<ImageSpec> parseAll(List<Path> folders, Platform platform) {
+    if (folders.isEmpty()) {
+      return new ArrayList<>();
+    }
+    ImageSpecParser parser = new ImageSpecParser(platform);
+    record Parsed(ImageSpec spec, RuntimeException error) {}
+    List<Parsed> parsed = folders.parallelStream().map(folder -> {
+      try {
+        return new Parsed(parser.parse(folder), null);
+      } catch (RuntimeException e) {
+        return new Parsed(null, e);
+      }
+    }).toList();
+    List<ImageSpec> specs = new ArrayList<>();
+    for (Parsed one : parsed) {
+      if (one.error() != null) {
+        throw one.error();
+      }
+      specs.add(one.spec());
+    }
+    return specs;
   }
 
   private static Map<String, String> buildArgs(TreeConfig config, Options options) {

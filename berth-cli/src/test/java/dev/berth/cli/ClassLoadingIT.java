@@ -57,6 +57,51 @@ class ClassLoadingIT {
     assertThat(loaded).contains("dev.berth.spec.ImageSpecParser");
   }
 
+  /**
+   * Class-data sharing archives no class file older than Java 6 (nor any class built on one): the
+   * jar's picocli and Jinjava expression-language classes are version 50, and an archive dumped from
+   * a run holds them, so a later run loads them from it instead of parsing and verifying them again.
+   */
+  @Test
+  void picocliAndTheTemplateExpressionLanguageComeFromTheClassDataArchive() throws Exception {
+    List<String> old = new ArrayList<>();
+    try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(Berth.JAR.toFile())) {
+      for (java.util.zip.ZipEntry entry : java.util.Collections.list(jar.entries())) {
+        if (entry.getName().endsWith(".class")) {
+          try (var in = jar.getInputStream(entry)) {
+            if (ArchivableClassFiles.majorVersion(in.readNBytes(8)) < ArchivableClassFiles.JAVA_6) {
+              old.add(entry.getName());
+            }
+          }
+        }
+      }
+    }
+    assertThat(old).as("class files CDS cannot archive").isEmpty();
+
+    Path archive = work.resolve("render.jsa");
+    Path log = work.resolve("render.classes");
+    String tree = work.resolve("docker-pkg").toString();
+    java(List.of("-XX:ArchiveClassesAtExit=" + archive), "render", tree);
+    java(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info:file=" + log), "render", tree);
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    for (String name : List.of("picocli.CommandLine", "jinjava.de.odysseus.el.tree.impl.Parser",
+        "com.hubspot.jinjava.el.ext.ExtendedParser")) {
+      assertThat(lines).as(name).anyMatch(line -> line.contains("] " + name + " source: shared objects file"));
+    }
+  }
+
+  /** Runs the real jar with {@code options}; it must succeed. */
+  private static void java(List<String> options, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(options);
+    command.addAll(List.of("-jar", Berth.JAR.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+  }
+
   /** The classes a build of {@code tree} loads, after checking that it rebuilt nothing. */
   private static List<String> noOpBuild(Path tree, String logName) throws Exception {
     Path log = work.resolve(logName);

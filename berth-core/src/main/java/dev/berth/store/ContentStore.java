@@ -189,9 +189,7 @@ public final class ContentStore {
   }
 
   public Optional<Descriptor> resolve(String refName) throws IOException {
-    return readIndex().stream()
-        .filter(d -> refName.equals(d.annotations().get(Descriptor.REF_NAME)))
-        .findFirst();
+    return Optional.ofNullable(indexSnapshot().byName().get(refName));
   }
 
   /** Names {@code target} (a manifest or index already in the store) as {@code refName}. */
@@ -231,17 +229,34 @@ public final class ContentStore {
 
   /** index.json as last read, with the stat that tells whether it changed since. */
   private record IndexSnapshot(Object fileKey, long size, java.nio.file.attribute.FileTime modified,
-      List<Descriptor> entries) {}
+      List<Descriptor> entries, java.util.Map<String, Descriptor> byName) {
+    /** {@code entries}, and each name's first entry (as a search in order finds it). */
+    static IndexSnapshot of(Object fileKey, long size, java.nio.file.attribute.FileTime modified,
+        List<Descriptor> entries) {
+      java.util.Map<String, Descriptor> byName = new java.util.HashMap<>();
+      for (Descriptor entry : entries) {
+        String name = entry.annotations().get(Descriptor.REF_NAME);
+        if (name != null) {
+          byName.putIfAbsent(name, entry);
+        }
+      }
+      return new IndexSnapshot(fileKey, size, modified, entries, java.util.Collections.unmodifiableMap(byName));
+    }
+  }
 
   private volatile IndexSnapshot indexSnapshot;
 
   private List<Descriptor> readIndex() throws IOException {
+    return indexSnapshot().entries();
+  }
+
+  private IndexSnapshot indexSnapshot() throws IOException {
     Path file = root.resolve("index.json");
     var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
     IndexSnapshot cached = indexSnapshot;
     if (cached != null && java.util.Objects.equals(cached.fileKey(), attributes.fileKey())
         && cached.size() == attributes.size() && cached.modified().equals(attributes.lastModifiedTime())) {
-      return cached.entries();
+      return cached;
     }
     List<Descriptor> entries;
     try {
@@ -249,8 +264,9 @@ public final class ContentStore {
     } catch (dev.berth.oci.InvalidContentException e) {
       throw new dev.berth.oci.InvalidContentException(file + ": " + e.getMessage());
     }
-    indexSnapshot = new IndexSnapshot(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), entries);
-    return entries;
+    IndexSnapshot read = IndexSnapshot.of(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), entries);
+    indexSnapshot = read;
+    return read;
   }
 
   private void updateIndex(UnaryOperator<List<Descriptor>> change) throws IOException {
