@@ -20,6 +20,10 @@ import java.util.zip.ZipOutputStream;
  * the jar again. Version 50 means the same bytecode: a version-50 class without stack maps is
  * verified by the same type-inferring verifier a version-49 class is (the JVM fails over to it), and
  * nothing else about the class changes. Only the two version bytes of such files differ.
+ *
+ * <p>What it gains: the classes whose methods need no stack maps (interfaces, converters, exceptions,
+ * simple tree nodes: about 110 of picocli's and 40 of Jinjava's in a plan) now come from the archive;
+ * the JVM does not archive the ones it verifies with the old verifier.
  */
 public final class ArchivableClassFiles {
   static final int JAVA_5 = 49;

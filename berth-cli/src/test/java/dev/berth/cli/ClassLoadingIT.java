@@ -60,7 +60,7 @@ class ClassLoadingIT {
   /**
    * Class-data sharing archives no class file older than Java 6 (nor any class built on one): the
    * jar's picocli and Jinjava expression-language classes are version 50, and an archive dumped from
-   * a run holds them, so a later run loads them from it instead of parsing and verifying them again.
+   * a run holds many of them, so a later run loads those from it instead of parsing them again.
    */
   @Test
   void picocliAndTheTemplateExpressionLanguageComeFromTheClassDataArchive() throws Exception {
@@ -84,10 +84,13 @@ class ClassLoadingIT {
     java(List.of("-XX:ArchiveClassesAtExit=" + archive), "render", tree);
     java(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info:file=" + log), "render", tree);
     List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-    for (String name : List.of("picocli.CommandLine", "jinjava.de.odysseus.el.tree.impl.Parser",
-        "com.hubspot.jinjava.el.ext.ExtendedParser")) {
-      assertThat(lines).as(name).anyMatch(line -> line.contains("] " + name + " source: shared objects file"));
-    }
+    // before the class files were marked version 50, none of these came from an archive; those whose
+    // methods branch still do not (without stack maps the JVM verifies them with the old verifier,
+    // and such classes are not archived), the others do
+    assertThat(lines).filteredOn(line -> line.contains("] picocli.") && line.contains(" source: shared objects file"))
+        .as("picocli classes from the archive").hasSizeGreaterThan(50);
+    assertThat(lines).filteredOn(line -> line.contains("] jinjava.") && line.contains(" source: shared objects file"))
+        .as("Jinjava's expression-language classes from the archive").hasSizeGreaterThan(20);
   }
 
   /** Runs the real jar with {@code options}; it must succeed. */
