@@ -66,6 +66,10 @@ class PlannerParallelismTest {
   }
 
   private KeyedBuild build() {
+    return build(store);
+  }
+
+  private KeyedBuild build(ContentStore store) {
     return new KeyedBuild(store, new BuildSettings(Compression.GZIP, 0), new BaseResolver(store, tree),
         InputCollector.FileDigests.UNCACHED, request -> {
           throw new AssertionError("file-only tree");
@@ -102,5 +106,31 @@ class PlannerParallelismTest {
     assertThat(changed).filteredOn(line -> line.contains(" BUILD ")).extracting(line -> line.split(" ")[0])
         .containsExactly("r1-c2", "r1-c2-g0", "r1-c2-g1");
     assertThat(plan(4)).isEqualTo(changed);
+  }
+
+  @Test
+  void imagesBuiltFromAPlanOnOneThreadAndOnFourHaveTheSameManifests() throws Exception {
+    java.util.Map<String, String> one = buildInto(ContentStore.open(work.resolve("store-1")), 1);
+    java.util.Map<String, String> four = buildInto(ContentStore.open(work.resolve("store-4")), 4);
+    assertThat(one).hasSize(30).isEqualTo(four);
+  }
+
+  /** Every reference the run made, with its manifest digest. */
+  private java.util.Map<String, String> buildInto(ContentStore into, int parallelism) throws Exception {
+    TreeScanner.Tree scanned = TreeScanner.scan(tree, TreeScanner.Options.DEFAULT);
+    java.util.Map<String, String> digests = new java.util.TreeMap<>();
+    try (Journal journal = Journal.open(tree, Clock.systemUTC())) {
+      KeyedBuild build = build(into);
+      Plan plan = new Planner(build, journal, Planner.RemoteCheck.NONE, parallelism).plan(scanned.graph(),
+          scanned.graph().order(), false);
+      TreeBuild.RunResult result = new TreeBuild(build, journal, 2, (spec, image) -> { }, null, event -> { })
+          .run(plan, false);
+      for (TreeBuild.Result image : result.images()) {
+        for (String reference : image.references() == null ? List.<String>of() : image.references()) {
+          digests.put(reference, into.resolve(reference).orElseThrow().digest().toString());
+        }
+      }
+    }
+    return digests;
   }
 }
