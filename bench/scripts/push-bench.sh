@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Push of a ~150 MB, 5-layer image from an OCI layout to a loopback registry: berth vs skopeo,
 # first push (registry empty) and second push (every blob present). Each tool gets a fresh registry.
+# Prints each round's whole-process times, then RESULT lines with berth's time as a multiple of skopeo's
+# (targets: first push <= 1.0x, repeat push <= 2.0x).
 # Usage: bench/scripts/push-bench.sh [ROUNDS]   (needs docker-registry, skopeo, umoci, a built berth jar)
 set -euo pipefail
 ROUNDS=${1:-3}
@@ -53,6 +55,7 @@ STARTUP=$( { s=$(now); berth --version >/dev/null; e=$(now); elapsed "$s" "$e"; 
 echo "berth JVM start + --version: ${STARTUP}s (included in the berth times below)"
 echo "berth's own transfer time (printed by berth copy) is in brackets"
 printf '%-8s %-6s %10s %10s\n' tool round first_s second_s
+RATIOS=$WORK/ratios
 for round in $(seq "$ROUNDS"); do
   for tool in skopeo berth; do
     start_registry "$tool-$round"
@@ -68,10 +71,19 @@ for round in $(seq "$ROUNDS"); do
       e=$(now); times+=("$(elapsed "$s" "$e")${transfer:+[$transfer]}")
     done
     printf '%-8s %-6s %10s %10s\n' "$tool" "$round" "${times[0]}" "${times[1]}"
+    if [ $tool = skopeo ]; then sk=("${times[@]}"); else
+      echo "first $(python3 -c "print(${times[0]%%[*} / ${sk[0]})")" >> "$RATIOS"
+      echo "repeat $(python3 -c "print(${times[1]%%[*} / ${sk[1]})")" >> "$RATIOS"
+    fi
     if [ $tool = berth ]; then
       a=$(skopeo inspect --tls-verify=false --raw "$dest" | sha256sum | cut -c1-64)
       b=$(skopeo inspect --raw "oci:$LAYOUT:bench" | sha256sum | cut -c1-64)
       [ "$a" = "$b" ] || { echo "digest mismatch: registry $a, layout $b" >&2; exit 1; }
     fi
   done
+done
+for kind in first repeat; do
+  target=$([ $kind = first ] && echo 1.0 || echo 2.0)
+  grep "^$kind " "$RATIOS" | awk '{print $2}' | sort -n | awk -v k=$kind -v t=$target \
+    '{v[NR]=$1} END {printf "RESULT %s push: berth at best %.2fx, median %.2fx of skopeo'"'"'s time (target <= %sx)\n", k, v[1], v[int((NR+1)/2)], t}'
 done

@@ -113,6 +113,19 @@ public sealed interface BuildEvent {
   }
 
   /**
+   * One blob of a push to, or pull from, {@code reference} has moved {@code bytes} of its {@code total}.
+   * Sent a few times a second per blob while it moves (first with 0, last with {@code total}), and
+   * only for blobs whose bytes move: a blob the registry or the store has already is not reported.
+   */
+  record BlobProgress(String image, String reference, Direction direction, Digest blob, long bytes, long total)
+      implements BuildEvent {
+    @Override
+    public String message() {
+      return (direction == Direction.PUSH ? "pushing " : "pulling ") + blob + ": " + bytes + " of " + total + " bytes";
+    }
+  }
+
+  /**
    * A step's layer was written: by the step run now ({@code duration} is the whole step, from its start
    * to the layer being in the store) or, for a file layer, ahead of the build ({@code duration} is the
    * write). {@code bytes} is the compressed layer's size. Sent once per layer, never per byte.

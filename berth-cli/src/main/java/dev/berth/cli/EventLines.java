@@ -44,6 +44,7 @@ final class EventLines implements BuildListener {
    */
   static String text(BuildEvent event) {
     if (event instanceof BuildEvent.Planned || event instanceof BuildEvent.BytesTransferred
+        || event instanceof BuildEvent.BlobProgress
         || event instanceof BuildEvent.LayerWritten || event instanceof BuildEvent.TransferStarted
         || event instanceof BuildEvent.Verified
         || event instanceof BuildEvent.StepFinished finished && finished.cache() == BuildEvent.Cache.MISS) {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code --progress=tty}: the log of what happened, and below it a live block of one line per image
- * at work (its current step or transfer, how long it has run, what its last layer write took), redrawn in place
+ * at work (its current step or transfer, how long it has run, what its last layer write took), under it
+ * a line per blob it is pushing or pulling (bytes moved of all, as docker push shows), redrawn in place
  * with ANSI codes. Pulls and pushes are logged with their bytes and speed. Every line is cut to the
  * terminal's width, so nothing wraps and the redraw stays exact.
  */
@@ -23,6 +24,7 @@ final class LiveDisplay implements BuildListener {
   private final PrintStream out;
   private final int width;
   private final Map<String, Running> running = new LinkedHashMap<>();
+  private final MovingBlobs blobs = new MovingBlobs();
   private int drawnLines;
   private ScheduledExecutorService ticker;
 
@@ -44,7 +46,10 @@ final class LiveDisplay implements BuildListener {
         running.put(image, new Running(current.step(), current.since(),
             "wrote " + bytes(written.bytes()) + rate(written.bytes(), written.duration())));
       }
+    } else if (event instanceof BuildEvent.BlobProgress progress) {
+      blobs.update(progress);
     } else if (event instanceof BuildEvent.BytesTransferred transfer) {
+      blobs.forget(image);
       Running current = running.get(image);
       if (current != null && current.step().equals(
           new BuildEvent.TransferStarted(image, transfer.reference(), transfer.direction()).message())) {
@@ -63,6 +68,7 @@ final class LiveDisplay implements BuildListener {
       if (text != null) {
         if (!(event instanceof BuildEvent.Output)) {
           running.remove(image);
+          blobs.forget(image);
         }
         print(text);
       }
@@ -106,6 +112,10 @@ final class LiveDisplay implements BuildListener {
       Running value = entry.getValue();
       print(line(entry.getKey(), Duration.ofNanos(System.nanoTime() - value.since()), value.step(), value.detail()));
       drawnLines++;
+      for (String blob : blobs.lines(entry.getKey())) {
+        print(blob);
+        drawnLines++;
+      }
     }
     out.flush();
   }

@@ -99,6 +99,7 @@ class ProgressIT {
         .containsPattern("web: pushed [0-9.]+ [kMG]B in [0-9]+ blobs at [0-9.]+ [kMG]?B/s to " + registry.host()
             + "/team/web:[0-9a-f]{24}")
         .contains("pushing to " + registry.host() + "/team/web:")
+        .as("a line per blob while it moves").containsPattern("sha256:[0-9a-f]{12}  pushing  [0-9.]+ [kM]?B / [0-9.]+ [kM]?B  [0-9]+%")
         .containsPattern("web: published " + registry.host() + "/team/web:");
     for (String line : live.split("\r?\n")) {
       String shown = line.substring(line.lastIndexOf("[2K") + 3);

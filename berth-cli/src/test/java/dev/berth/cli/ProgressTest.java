@@ -115,6 +115,64 @@ class ProgressTest {
         .contains("…\n");
   }
 
+  private static final Digest LAYER = Digest.sha256("layer".getBytes(StandardCharsets.UTF_8));
+  private static final String REF = "127.0.0.1:5000/web:k1";
+
+  private static BuildEvent.BlobProgress pushed(long done) {
+    return new BuildEvent.BlobProgress("web", REF, BuildEvent.Direction.PUSH, LAYER, done, 30_000_000);
+  }
+
+  @Test
+  void ttyShowsEachMovingBlobUnderItsImageAndDropsItWhenDone() {
+    LiveDisplay display = new LiveDisplay(err, 80);
+    display.on(new BuildEvent.TransferStarted("web", REF, BuildEvent.Direction.PUSH));
+    display.on(pushed(0));
+    display.on(pushed(12_300_000));
+    String moving = bytes.toString(StandardCharsets.UTF_8);
+    String shortDigest = LAYER.toString().substring(0, 19);
+    assertThat(moving.substring(moving.lastIndexOf("\033[2K") + 4))
+        .contains("pushing to " + REF + "\n      " + shortDigest + "  pushing  12.3 MB / 30.0 MB  41%\n");
+    bytes.reset();
+    display.on(pushed(30_000_000));
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).as("redrawn without the finished blob")
+        .contains("pushing to " + REF).doesNotContain(shortDigest);
+    bytes.reset();
+    display.on(pushed(1_000_000));
+    display.on(new BuildEvent.BytesTransferred("web", REF, BuildEvent.Direction.PUSH, 30_000_000, 1, Duration.ofSeconds(1)));
+    String after = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(after.substring(after.lastIndexOf("web: pushed"))).as("the transfer is over").doesNotContain(shortDigest);
+  }
+
+  @Test
+  void plainShowsASlowBlobEveryTwoSecondsAndAQuickOneNotAtAll() {
+    long[] now = {0};
+    TimedLines plain = new TimedLines(err, () -> now[0]);
+    plain.on(pushed(0));
+    for (int i = 1; i <= 50; i++) {  // 100 ms and 500 kB at a time: 5 s
+      now[0] += 100_000_000L;
+      plain.on(pushed(i * 500_000L));
+    }
+    plain.on(pushed(30_000_000));
+    String shortDigest = LAYER.toString().substring(0, 19);
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        "[  2.0s] web: " + shortDigest + "  pushing  10.0 MB / 30.0 MB  33%",
+        "[  4.0s] web: " + shortDigest + "  pushing  20.0 MB / 30.0 MB  66%",
+        "[  5.0s] web: " + shortDigest + "  pushing  30.0 MB / 30.0 MB  100%");
+    bytes.reset();
+    plain.on(pushed(0));
+    now[0] += 300_000_000L;
+    plain.on(pushed(30_000_000));
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).as("a blob done within 2 s").isEmpty();
+    assertThat(EventLines.text(pushed(5))).isNull();
+  }
+
+  @Test
+  void jsonCarriesEachBlobsBytesAndTotal() {
+    assertThat(JsonEvents.line(pushed(12_300_000), java.time.Instant.EPOCH)).isEqualTo(
+        "{\"type\":\"BlobProgress\",\"time\":\"1970-01-01T00:00:00Z\",\"image\":\"web\",\"reference\":\"" + REF
+            + "\",\"direction\":\"PUSH\",\"blob\":\"" + LAYER + "\",\"bytes\":12300000,\"total\":30000000}");
+  }
+
   @Test
   void sizesAndRatesReadAsDockerShowsThem() {
     assertThat(LiveDisplay.bytes(999)).isEqualTo("999 B");

@@ -28,7 +28,8 @@ final class BlobPuller {
     return "/v2/" + repository + "/blobs/" + digest;
   }
 
-  void pull(String repository, Descriptor blob, ContentStore store) throws IOException {
+  /** Streams {@code blob} into {@code store}, its bytes reported to {@code progress} as they arrive. */
+  void pull(String repository, Descriptor blob, ContentStore store, ThrottledProgress progress) throws IOException {
     transport.execute(new Exchange<Void>() {
       @Override
       public List<String> scopes() {
@@ -51,8 +52,9 @@ final class BlobPuller {
         if (response.statusCode() != 200) {
           throw transport.errorFor("GET blob " + blob.digest() + " of " + repository, response);
         }
+        progress.start();
         try (BlobSink sink = store.newBlob()) {
-          copyAtMost(response.body(), sink, blob.size());
+          copyAtMost(response.body(), sink, blob.size(), progress);
           if (sink.size() != blob.size()) {
             throw new java.io.EOFException("blob " + blob.digest() + " from " + transport.host() + " ended after "
                 + sink.size() + " of " + blob.size() + " bytes");
@@ -64,6 +66,7 @@ final class BlobPuller {
                 + transport.host() + " has the wrong digest; the blob was not stored");
           }
         }
+        progress.finish();
         return null;
       }
     });
@@ -103,7 +106,7 @@ final class BlobPuller {
     });
   }
 
-  private void copyAtMost(InputStream in, BlobSink sink, long limit) throws IOException {
+  private void copyAtMost(InputStream in, BlobSink sink, long limit, ThrottledProgress progress) throws IOException {
     byte[] buffer = new byte[BUFFER];
     long total = 0;
     int n;
@@ -114,6 +117,7 @@ final class BlobPuller {
             + limit + " bytes its descriptor says; nothing was stored");
       }
       sink.write(buffer, 0, n);
+      progress.at(total);
     }
   }
 }

@@ -36,7 +36,9 @@ final class BlobPusher {
     this.chunkSize = chunkSize;
   }
 
-  Outcome push(String repository, Descriptor blob, Path file, Optional<String> mountFrom) throws IOException {
+  /** Mounts or uploads {@code blob}; an upload's bytes are reported to {@code progress} as they go. */
+  Outcome push(String repository, Descriptor blob, Path file, Optional<String> mountFrom, ThrottledProgress progress)
+      throws IOException {
     URI location;
     if (mountFrom.isPresent() && !mountFrom.get().equals(repository)) {
       Optional<URI> session = tryMount(repository, blob.digest(), mountFrom.get());
@@ -47,11 +49,13 @@ final class BlobPusher {
     } else {
       location = startUpload(repository);
     }
+    progress.start();
     if (blob.size() <= monolithicLimit) {
-      uploadMonolithic(repository, blob, file, location);
+      uploadMonolithic(repository, blob, file, location, progress);
     } else {
-      uploadChunked(repository, blob, file, location);
+      uploadChunked(repository, blob, file, location, progress);
     }
+    progress.finish();
     return Outcome.UPLOADED;
   }
 
@@ -106,8 +110,8 @@ final class BlobPusher {
     });
   }
 
-  private void uploadMonolithic(String repository, Descriptor blob, Path file, URI firstLocation)
-      throws IOException {
+  private void uploadMonolithic(String repository, Descriptor blob, Path file, URI firstLocation,
+      ThrottledProgress progress) throws IOException {
     URI[] location = {firstLocation};
     transport.execute(new Exchange<Void>() {
       @Override
@@ -123,7 +127,7 @@ final class BlobPusher {
         return HttpRequest.newBuilder(withDigest(location[0], blob.digest()))
             .timeout(uploadTimeout(blob.size()))
             .header("Content-Type", "application/octet-stream")
-            .PUT(FileRangePublisher.whole(file, blob.size()));
+            .PUT(FileRangePublisher.whole(file, blob.size()).reporting(progress::at));
       }
 
       @Override
@@ -138,8 +142,9 @@ final class BlobPusher {
    * Sends the blob in chunks. When the registry no longer knows the session after a failure
    * (distribution drops it when a chunk arrived only in part), the blob starts over in a new one.
    */
-  private void uploadChunked(String repository, Descriptor blob, Path file, URI firstLocation) throws IOException {
-    ChunkedUpload upload = new ChunkedUpload(repository, blob, file, firstLocation);
+  private void uploadChunked(String repository, Descriptor blob, Path file, URI firstLocation,
+      ThrottledProgress progress) throws IOException {
+    ChunkedUpload upload = new ChunkedUpload(repository, blob, file, firstLocation, progress);
     int sessions = 1;
     while (upload.offset < blob.size()) {
       try {
@@ -150,7 +155,7 @@ final class BlobPusher {
           throw e;
         }
         sessions++;
-        upload = new ChunkedUpload(repository, blob, file, startUpload(repository));
+        upload = new ChunkedUpload(repository, blob, file, startUpload(repository), progress);
       }
     }
     ChunkedUpload finished = upload;
@@ -183,14 +188,16 @@ final class BlobPusher {
     private final String repository;
     private final Descriptor blob;
     private final Path file;
+    private final ThrottledProgress progress;
     private URI location;
     private long offset;
 
-    ChunkedUpload(String repository, Descriptor blob, Path file, URI location) {
+    ChunkedUpload(String repository, Descriptor blob, Path file, URI location, ThrottledProgress progress) {
       this.repository = repository;
       this.blob = blob;
       this.file = file;
       this.location = location;
+      this.progress = progress;
     }
 
     @Override
@@ -209,7 +216,7 @@ final class BlobPusher {
           .timeout(uploadTimeout(length))
           .header("Content-Type", "application/octet-stream")
           .header("Content-Range", start + "-" + (start + length - 1))
-          .method("PATCH", FileRangePublisher.range(file, start, length));
+          .method("PATCH", FileRangePublisher.range(file, start, length).reporting(progress::at));
     }
 
     @Override

@@ -10,12 +10,14 @@ import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * A request body of {@code length} bytes of a file from {@code start}, read in large chunks. The
  * JDK's file and stream publishers hand the client 16 KiB at a time, and every hand-over costs more
  * than copying the bytes does; a megabyte per chunk moves a blob with a few hundred of them. Each
- * subscriber reads the file afresh, so a request can be sent again.
+ * subscriber reads the file afresh, so a request can be sent again. A position listener is told,
+ * after each chunk handed over, how far into the file the body has got.
  */
 final class FileRangePublisher implements HttpRequest.BodyPublisher {
   static final int CHUNK_SIZE = 1 << 20;
@@ -23,11 +25,13 @@ final class FileRangePublisher implements HttpRequest.BodyPublisher {
   private final Path file;
   private final long start;
   private final long length;
+  private final LongConsumer position;
 
-  private FileRangePublisher(Path file, long start, long length) {
+  private FileRangePublisher(Path file, long start, long length, LongConsumer position) {
     this.file = file;
     this.start = start;
     this.length = length;
+    this.position = position;
   }
 
   /** The whole of {@code file}, which must hold {@code size} bytes. */
@@ -41,7 +45,12 @@ final class FileRangePublisher implements HttpRequest.BodyPublisher {
     if (start < 0 || length < 0) {
       throw new IllegalArgumentException("invalid range of " + file + ": " + start + "+" + length);
     }
-    return new FileRangePublisher(file, start, length);
+    return new FileRangePublisher(file, start, length, position -> {});
+  }
+
+  /** This body, telling {@code listener} the file offset up to which it has been handed over. */
+  FileRangePublisher reporting(LongConsumer listener) {
+    return new FileRangePublisher(file, start, length, Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
@@ -129,6 +138,7 @@ final class FileRangePublisher implements HttpRequest.BodyPublisher {
         }
         demand.decrementAndGet();
         subscriber.onNext(chunk);
+        position.accept(start + sent);
       }
     }
 

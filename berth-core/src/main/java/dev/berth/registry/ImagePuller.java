@@ -30,13 +30,16 @@ final class ImagePuller {
   private final BlobPuller blobPuller;
   private final Map<Digest, String> knownRepositories;
   private final int parallelism;
+  private final TransferListener listener;
 
-  ImagePuller(RegistryTransport transport, Map<Digest, String> knownRepositories, int parallelism) {
+  ImagePuller(RegistryTransport transport, Map<Digest, String> knownRepositories, int parallelism,
+      TransferListener listener) {
     this.transport = transport;
     this.manifestPuller = new ManifestPuller(transport);
     this.blobPuller = new BlobPuller(transport);
     this.knownRepositories = knownRepositories;
     this.parallelism = parallelism;
+    this.listener = listener;
   }
 
   PullResult pull(ImageReference reference, Platform platform, ContentStore store) throws IOException {
@@ -97,7 +100,7 @@ final class ImagePuller {
       }));
     } else {
       transfers.add(tasks.submit(() -> {
-        blobPuller.pull(repository, config, store);
+        blobPuller.pull(repository, config, store, ThrottledProgress.of(listener, config.digest(), config.size()));
         downloaded.add(config.digest());
       }));
     }
@@ -107,7 +110,7 @@ final class ImagePuller {
         skipped.add(blob.digest());
       } else {
         transfers.add(tasks.submit(() -> {
-          blobPuller.pull(repository, blob, store);
+          blobPuller.pull(repository, blob, store, ThrottledProgress.of(listener, blob.digest(), blob.size()));
           downloaded.add(blob.digest());
         }));
       }

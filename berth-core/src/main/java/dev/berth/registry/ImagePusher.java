@@ -28,9 +28,10 @@ final class ImagePusher {
   private final ManifestPusher manifestPusher;
   private final Map<Digest, String> knownRepositories;
   private final int parallelism;
+  private final TransferListener listener;
 
   ImagePusher(RegistryTransport transport, BlobPusher blobPusher, Map<Digest, String> knownRepositories,
-      int parallelism) {
+      int parallelism, TransferListener listener) {
     this.transport = transport;
     this.checker = new BlobChecker(transport);
     this.blobPusher = blobPusher;
@@ -38,6 +39,7 @@ final class ImagePusher {
     this.manifestPusher = new ManifestPusher(transport);
     this.knownRepositories = knownRepositories;
     this.parallelism = parallelism;
+    this.listener = listener;
   }
 
   PushResult push(ContentStore store, Descriptor top, ImageReference target) throws IOException {
@@ -129,7 +131,8 @@ final class ImagePusher {
         progress.skipped.add(blob.digest());
       } else {
         Optional<String> mountFrom = Optional.ofNullable(knownRepositories.get(blob.digest()));
-        BlobPusher.Outcome outcome = blobPusher.push(repository, blob, store.blobPath(blob.digest()), mountFrom);
+        BlobPusher.Outcome outcome = blobPusher.push(repository, blob, store.blobPath(blob.digest()), mountFrom,
+            ThrottledProgress.of(listener, blob.digest(), blob.size()));
         (outcome == BlobPusher.Outcome.MOUNTED ? progress.mounted : progress.uploaded).add(blob.digest());
       }
       knownRepositories.put(blob.digest(), repository);

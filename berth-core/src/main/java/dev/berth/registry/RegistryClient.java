@@ -83,8 +83,14 @@ public final class RegistryClient implements AutoCloseable {
    * and tag the returned descriptor.
    */
   public PullResult pull(ImageReference reference, Platform platform, ContentStore store) throws IOException {
+    return pull(reference, platform, store, TransferListener.NONE);
+  }
+
+  /** {@link #pull(ImageReference, Platform, ContentStore)}, telling {@code listener} how each layer's download advances. */
+  public PullResult pull(ImageReference reference, Platform platform, ContentStore store, TransferListener listener)
+      throws IOException {
     checkHost(reference);
-    return new ImagePuller(transport, knownRepositories, parallelism).pull(reference, platform, store);
+    return new ImagePuller(transport, knownRepositories, parallelism, listener).pull(reference, platform, store);
   }
 
   /**
@@ -92,8 +98,14 @@ public final class RegistryClient implements AutoCloseable {
    * {@code target}; blobs the repository has are skipped, manifests follow their blobs, tags come last.
    */
   public PushResult push(ContentStore store, Descriptor top, ImageReference target) throws IOException {
+    return push(store, top, target, TransferListener.NONE);
+  }
+
+  /** {@link #push(ContentStore, Descriptor, ImageReference)}, telling {@code listener} how each blob's upload advances. */
+  public PushResult push(ContentStore store, Descriptor top, ImageReference target, TransferListener listener)
+      throws IOException {
     checkHost(target);
-    return new ImagePusher(transport, blobPusher, knownRepositories, parallelism).push(store, top, target);
+    return new ImagePusher(transport, blobPusher, knownRepositories, parallelism, listener).push(store, top, target);
   }
 
   /**
@@ -138,7 +150,7 @@ public final class RegistryClient implements AutoCloseable {
       throw new IllegalStateException("cannot attach artifacts to " + target.repository() + "@" + subject
           + ": the registry does not have that manifest yet");
     }
-    ImagePusher pusher = new ImagePusher(transport, blobPusher, knownRepositories, parallelism);
+    ImagePusher pusher = new ImagePusher(transport, blobPusher, knownRepositories, parallelism, TransferListener.NONE);
     new RegistryReferrers(transport).push(pusher, store, target, subject, index);
   }
 

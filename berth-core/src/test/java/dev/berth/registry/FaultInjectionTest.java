@@ -55,7 +55,10 @@ class FaultInjectionTest {
         new Fault.Stall(Duration.ofMillis(1_500)), new Fault.ResetUpload(200_000), new Fault.ResetUpload(500_000));
     try (FaultProxy proxy = FaultProxy.start(registry.port(), Duration.ofSeconds(60), faults)) {
       long start = System.nanoTime();
-      PushResult result = through(proxy).push(store, image, ImageReference.parse(proxy.host() + "/faults/app:1"));
+      java.util.Queue<BlobTransfer> reports = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      PushResult result = through(proxy).push(store, image, ImageReference.parse(proxy.host() + "/faults/app:1"),
+          reports::add);
+      assertEachRisesToItsSize(reports, store, result.uploaded());
       assertThat(proxy.pending()).as("every fault was hit").isZero();
       assertThat(proxy.injected()).isEqualTo(faults.size());
       assertThat(result.uploaded()).hasSize(4);
@@ -81,9 +84,13 @@ class FaultInjectionTest {
         new Fault.ResetDownload(600_000));
     try (FaultProxy proxy = FaultProxy.start(registry.port(), Duration.ofSeconds(60), faults)) {
       ContentStore target = ContentStore.open(temp.resolve("target"));
+      java.util.Queue<BlobTransfer> reports = new java.util.concurrent.ConcurrentLinkedQueue<>();
       PullResult pulled = through(proxy).pull(ImageReference.parse(proxy.host() + "/faults/pull:2"),
-          Platform.LINUX_AMD64, target);
+          Platform.LINUX_AMD64, target, reports::add);
       assertThat(proxy.pending()).isZero();
+      Digest config = dev.berth.oci.ImageManifest.parse(store.readBlob(image.digest())).config().digest();
+      assertEachRisesToItsSize(reports, store, pulled.downloaded().stream()
+          .filter(digest -> !digest.equals(config)).toList());  // a config is read into memory, unreported
       assertThat(pulled.downloaded()).hasSize(3);
       target.tag("pulled:2", pulled.pulled());
       assertThat(target.fsck().clean()).isTrue();
@@ -91,6 +98,25 @@ class FaultInjectionTest {
   }
 
   /** An image with one 1 MB layer, pushed straight to the registry as faults/NAME_TAG. */
+  /**
+   * Retries and resumed chunks never make a blob's reports go back: each of {@code blobs} has reports
+   * rising strictly from 0 to its size in the store, and no other blob has any.
+   */
+  private static void assertEachRisesToItsSize(java.util.Collection<BlobTransfer> reports, ContentStore store,
+      List<Digest> blobs) throws Exception {
+    java.util.Map<Digest, List<Long>> byBlob = new java.util.LinkedHashMap<>();
+    for (BlobTransfer report : reports) {
+      byBlob.computeIfAbsent(report.digest(), digest -> new java.util.ArrayList<>()).add(report.bytes());
+    }
+    assertThat(byBlob.keySet()).containsExactlyInAnyOrderElementsOf(blobs);
+    for (Digest blob : blobs) {
+      List<Long> bytes = byBlob.get(blob);
+      assertThat(bytes).as("reports of %s", blob).first().isEqualTo(0L);
+      assertThat(bytes).as("reports of %s", blob).last().isEqualTo(store.blobSize(blob));
+      assertThat(bytes).as("reports of %s", blob).isSorted().doesNotHaveDuplicates();
+    }
+  }
+
   private void pushOneMegabyteImage(String nameTag, long seed) throws Exception {
     ContentStore store = ContentStore.open(temp.resolve("source-" + seed));
     Descriptor image = TestImages.randomImage(store, "app:1", seed, Platform.LINUX_AMD64, 1_000_000);

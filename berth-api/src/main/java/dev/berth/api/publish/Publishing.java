@@ -71,7 +71,8 @@ public final class Publishing {
       ImageReference reference = target(prepared.spec().name(), prepared.key().tag());
       events.on(new BuildEvent.TransferStarted(prepared.spec().name(), reference.toString(), BuildEvent.Direction.PULL));
       long started = System.nanoTime();
-      PullResult pulled = registries.clientFor(host).pull(reference, prepared.spec().platform(), store);
+      PullResult pulled = registries.clientFor(host).pull(reference, prepared.spec().platform(), store,
+          blobProgress(prepared.spec().name(), reference, BuildEvent.Direction.PULL));
       Descriptor manifest = pulled.pulled().withoutAnnotations();
       events.on(new BuildEvent.BytesTransferred(prepared.spec().name(), reference.toString(),
           BuildEvent.Direction.PULL, bytes(pulled.downloaded()), pulled.downloaded().size(),
@@ -104,7 +105,8 @@ public final class Publishing {
         ImageReference target = target(spec.name(), tag);
         events.on(new BuildEvent.TransferStarted(spec.name(), target.toString(), BuildEvent.Direction.PUSH));
         long started = System.nanoTime();
-        PushResult result = client.push(store, image.manifest(), target);
+        PushResult result = client.push(store, image.manifest(), target,
+            blobProgress(spec.name(), target, BuildEvent.Direction.PUSH));
         pushed.add(target + "@" + result.pushed().digest());
         events.on(new BuildEvent.BytesTransferred(spec.name(), target.toString(), BuildEvent.Direction.PUSH,
             bytes(result.uploaded()), result.uploaded().size(), java.time.Duration.ofNanos(System.nanoTime() - started)));
@@ -126,6 +128,14 @@ public final class Publishing {
   }
 
   static final String LATEST = "latest";
+
+  /** Reports each blob's bytes as {@link BuildEvent.BlobProgress} events of {@code image}. */
+  private dev.berth.registry.TransferListener blobProgress(String image, ImageReference reference,
+      BuildEvent.Direction direction) {
+    BuildListener listener = events;
+    return blob -> listener.on(new BuildEvent.BlobProgress(image, reference.toString(), direction, blob.digest(),
+        blob.bytes(), blob.total()));
+  }
 
   private long bytes(List<dev.berth.oci.Digest> blobs) throws IOException {
     long total = 0;
