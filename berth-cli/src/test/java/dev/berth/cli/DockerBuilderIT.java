@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code --builder docker} against Debian's dockerd (started by scripts/test) next to the native
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("skopeo")
 @Tag("umoci")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class DockerBuilderIT {
   private static final String DOCKER = "/usr/bin/docker";

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * berth killed (kill -9) while the engine runs a RUN step of {@code --builder docker}: the engine
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class DockerBuilderKillIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();

@@ -12,10 +12,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The SBOM of an image built by Docker's builder is read from its layers, as the native builder's is. */
 @Tag("integration")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class DockerBuilderSbomIT {
   @TempDir Path work;

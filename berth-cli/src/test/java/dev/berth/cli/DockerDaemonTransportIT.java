@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The {@code docker-daemon:NAME:TAG} transport, to and from dockerd over its socket, checked with skopeo's own docker-daemon transport. */
 @Tag("integration")
 @Tag("skopeo")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 class DockerDaemonTransportIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final String IMAGE = "berth-test/daemon-transport:1";

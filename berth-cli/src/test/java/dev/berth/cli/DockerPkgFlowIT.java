@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code berth docker-pkg} on the generated 6-image docker-pkg tree (busybox, USER {{ "nobody" | uid }},
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("registry")
 @Tag("skopeo")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class DockerPkgFlowIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * MAINTAINER, HEALTHCHECK and ONBUILD built by berth and by dockerd's legacy builder from the same
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("skopeo")
 @Tag("umoci")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class DockerfileConfigIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The parity corpus (src/test/corpus: one folder per case, each Dockerfile naming the moby or
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class DockerfileCorpusIT {
   static final Path CORPUS = Path.of("src/test/corpus").toAbsolutePath();

@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Build options of Dockerfiles: --output of a multi-stage build, --target, -f with a context elsewhere, ignore files. */
 @Tag("integration")
 @Tag("umoci")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class DockerfileOptionsIT {
   static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * One Dockerfile built natively by berth and by Debian's dockerd (legacy builder, started by
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("skopeo")
 @Tag("umoci")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class DockerfileParityIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();

@@ -12,10 +12,12 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** {@code berth doctor} on this machine (root, runc, overlayfs, attr and dockerd are here), and with runc taken away. */
 @Tag("integration")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class DoctorIT {
   @TempDir Path work;

@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The bundled example, built by the real jar and checked with skopeo, umoci, runc and dockerd. */
 @Tag("integration")
 @Tag("skopeo")
 @Tag("umoci")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class ExampleImageIT {
   static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();

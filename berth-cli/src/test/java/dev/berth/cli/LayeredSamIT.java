@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * SAM parity of {@code berth layered}: {@code --load} into dockerd, older images of the same runtime
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 @Tag("skopeo")
 @Tag("dockerd")
+@ResourceLock(SharedResources.DOCKER_ENGINE)
 @Tag("runc")
 class LayeredSamIT {
   static final String DOCKER = "/usr/bin/docker";

@@ -50,6 +50,25 @@ class TestTagsTest {
     }
   }
 
+  /**
+   * Integration test classes run two at a time, so a class that uses the machine's Docker engine holds
+   * its lock; only a class that starts engines of its own ({@code scripts/test-engines}) may go without.
+   */
+  @Test
+  void classesOnTheSharedDockerEngineHoldItsLock() throws IOException {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    try (Stream<Path> files = Files.walk(root, 12)) {
+      List<String> unlocked = files.filter(file -> file.getFileName().toString().endsWith("IT.java"))
+          .filter(file -> !file.toString().contains("/target/"))
+          .filter(file -> read(file).contains("@Tag(\"dockerd\")"))
+          .filter(file -> !read(file).contains("@ResourceLock(SharedResources.DOCKER_ENGINE)"))
+          .filter(file -> !read(file).contains("scripts/test-engines"))
+          .map(file -> root.relativize(file).toString())
+          .toList();
+      assertThat(unlocked).as("dockerd classes without @ResourceLock(SharedResources.DOCKER_ENGINE)").isEmpty();
+    }
+  }
+
   private static boolean hasTests(Path file) {
     String text = read(file);
     return text.contains("@Test") || text.contains("@ParameterizedTest");
