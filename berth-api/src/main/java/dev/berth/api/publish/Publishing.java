@@ -73,6 +73,7 @@ public final class Publishing {
       long started = System.nanoTime();
       PullResult pulled = registries.clientFor(host).pull(reference, prepared.spec().platform(), store);
       Descriptor manifest = pulled.pulled().withoutAnnotations();
+      registries.clientFor(host).pullReferrers(reference, manifest.digest(), new dev.berth.store.StoreReferrers(store));
       events.on(new BuildEvent.BytesTransferred(prepared.spec().name(), reference.toString(),
           BuildEvent.Direction.PULL, bytes(pulled.downloaded()), pulled.downloaded().size(),
           java.time.Duration.ofNanos(System.nanoTime() - started)));
