@@ -61,9 +61,9 @@ class PipSbomIT {
       String debian = Berth.tool(REPO, REPO.resolve("scripts/make-debian-base").toString()).strip();
       berth.run("import", debian, "--as", "test/debian:bookworm").succeeded();
       Path tree = Files.createDirectories(work.resolve("tree"));
-      SbomIT.image(tree, "py", "base: test/debian:bookworm\n"
-          + "env: {PIP_INDEX_URL: \"http://127.0.0.1:" + index.getAddress().getPort() + "/simple/\"}\n"
-          + "apt: [python3-pip]\npip: [\"Demo_Pkg==1.2.3\"]\n"
+      SbomIT.image(tree, "py", "base: test/debian:bookworm\nsteps:\n  - apt: [python3-pip]\n"
+          + "  - env: {PIP_INDEX_URL: \"http://127.0.0.1:" + index.getAddress().getPort() + "/simple/\"}\n"
+          + "  - pip: [\"Demo_Pkg==1.2.3\"]\n"
           + "verify:\n  - python3 -c \"import importlib.metadata as m, demo_pkg; "
           + "assert m.version('demo-pkg') == demo_pkg.VERSION == '1.2.3'\"\n");
       String key = SbomIT.keys(berth.run("build", tree.toString(), "--output", "json").succeeded()).get("py");
