@@ -22,16 +22,45 @@ import java.util.Optional;
 public final class Affected {
   private Affected() {}
 
-  /** A package name (dpkg's, or pip's compared as pip does) and optionally an exact version: {@code NAME[@VERSION]}. */
-  public record Query(String name, String version) {
+  /**
+   * A package name (dpkg's, or pip's compared as pip does) with, optionally, a version: exactly that
+   * version ({@code NAME@VERSION}), or any version below it in the package manager's order
+   * ({@code NAME@<VERSION}: the versions a fix in VERSION has not reached).
+   */
+  public record Query(String name, String version, boolean below) {
+    public Query(String name, String version) {
+      this(name, version, false);
+    }
+
     public static Query parse(String text) {
       int at = text.indexOf('@');
       String name = at < 0 ? text : text.substring(0, at);
       String version = at < 0 ? null : text.substring(at + 1);
-      if (name.isBlank() || (version != null && version.isBlank())) {
-        throw new IllegalArgumentException("invalid package '" + text + "': expected NAME or NAME@VERSION");
+      boolean below = version != null && version.startsWith("<");
+      if (below) {
+        version = version.substring(1);
       }
-      return new Query(name, version);
+      if (name.isBlank() || (version != null && version.isBlank())) {
+        throw new IllegalArgumentException("invalid package '" + text + "': expected NAME, NAME@VERSION or NAME@<VERSION");
+      }
+      return new Query(name, version, below);
+    }
+
+    /** Whether {@code pkg} is the package asked about, at a version asked about. */
+    public boolean matches(SbomPackage pkg) {
+      if (!pkg.matches(name, null)) {
+        return false;
+      }
+      if (version == null) {
+        return true;
+      }
+      return below ? dev.berth.sbom.PackageVersions.isBelow(pkg, version) : version.equals(pkg.version());
+    }
+
+    /** As the command line writes it. */
+    @Override
+    public String toString() {
+      return name + (version == null ? "" : "@" + (below ? "<" : "") + version);
     }
   }
 
@@ -46,6 +75,16 @@ public final class Affected {
    */
   public static Plan plan(Planner planner, ContentStore store, ImageGraph graph, List<String> selection, Query query)
       throws IOException {
+    return plan(planner, store, graph, selection, query, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #plan(Planner, ContentStore, ImageGraph, List, Query)}, resuming a run that already
+   * rebuilt the images of {@code done}: they are planned as usual (present, so not built again unless
+   * a parent is).
+   */
+  public static Plan plan(Planner planner, ContentStore store, ImageGraph graph, List<String> selection, Query query,
+      java.util.Set<String> done) throws IOException {
     List<Image> affected = find(store, graph, planner.plan(graph, selection, false), query);
     if (affected.isEmpty()) {
       return new Plan(List.of());
@@ -53,7 +92,9 @@ public final class Affected {
     Map<String, String> reasons = new LinkedHashMap<>();
     affected.forEach(image -> reasons.put(image.name(), image.reason()));
     List<String> needed = graph.select(List.copyOf(reasons.keySet()));
-    return planner.plan(graph, needed, reasons);
+    Map<String, String> rebuild = new LinkedHashMap<>(reasons);
+    rebuild.keySet().removeAll(done);
+    return planner.plan(graph, needed, rebuild);
   }
 
   /**
@@ -74,7 +115,7 @@ public final class Affected {
         continue;
       }
       for (SbomPackage pkg : SbomFormat.packages(sbom.get().bytes(), sbom.get().mediaType(), "SBOM of " + item.name())) {
-        if (pkg.matches(query.name(), query.version())) {
+        if (query.matches(pkg)) {
           reasons.put(item.name(), pkg.name() + " " + pkg.version() + " in " + (pkg.origin() == null ? "the image" : pkg.origin()));
           break;
         }

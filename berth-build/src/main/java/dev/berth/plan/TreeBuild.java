@@ -169,7 +169,8 @@ public final class TreeBuild {
       debug(item, e);
       return finish(item, ImageState.FAILED, "build failed: " + Planner.messageOf(e), null);
     }
-    boolean alreadyVerified = journal.entry(item.name())
+    // rebuilt afresh (--force, --affected-by), the image may hold other package versions than the one verified
+    boolean alreadyVerified = !(force && outcome.built()) && journal.entry(item.name())
         .map(entry -> key.equals(entry.verifiedKey())).orElse(false);
     if (phase == Phase.PUBLISH && !alreadyVerified) {
       return finish(item, ImageState.FAILED, "not verified; run berth verify first", outcome.refNames());

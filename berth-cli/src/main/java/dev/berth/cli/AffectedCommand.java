@@ -21,7 +21,7 @@ final class AffectedCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin TreeOptions treeOptions;
 
-  @Option(names = "--package", required = true, paramLabel = "NAME[@VERSION]", description = "The package.")
+  @Option(names = "--package", required = true, paramLabel = "NAME[@[<]VERSION]", description = {"The package: any version, exactly VERSION, or (@<VERSION) any version below it", "in its package manager's order (dpkg's or PEP 440's)."})
   String packageName;
 
   @Option(names = "--output", defaultValue = "text", paramLabel = "text|json", description = "text or json (default: ${DEFAULT-VALUE}).")

@@ -69,7 +69,7 @@ class BuildCommand implements Callable<Integer> {
           "none: neither (default: ${DEFAULT-VALUE})."})
   String sbomFormat;
 
-  @Option(names = "--affected-by", paramLabel = "NAME[@VERSION]",
+  @Option(names = "--affected-by", paramLabel = "NAME[@[<]VERSION]",
       description = {"Rebuild the images whose SBOM holds this package (and those built on them),",
           "running their apt/pip/run steps afresh; see berth affected."})
   String affectedBy;

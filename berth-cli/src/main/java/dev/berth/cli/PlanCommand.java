@@ -36,7 +36,7 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--compression", defaultValue = "gzip", description = "Layer compression the build would use (it is part of the key).")
   String compression;
 
-  @Option(names = "--affected-by", paramLabel = "NAME[@VERSION]",
+  @Option(names = "--affected-by", paramLabel = "NAME[@[<]VERSION]",
       description = "Plan berth build --affected-by: the images holding this package, and why.")
   String affectedBy;
 

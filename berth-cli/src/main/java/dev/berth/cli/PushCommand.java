@@ -33,10 +33,7 @@ final class PushCommand implements Callable<Integer> {
         ? dev.berth.oci.ImageReference.parse(reference.replaceFirst("^docker://", ""))
         : registry.reference();
     dev.berth.oci.Descriptor image = ImageEndpoints.findIn(endpoints.localStore(), source);
-    endpoints.write(new ImageEndpoints.Source(endpoints.localStore(), image), target);
-    // its SBOM and provenance follow the image, never before it
-    registries.clientFor(registry.reference().registry()).pushReferrers(endpoints.localStore(), registry.reference(),
-        image.digest(), new dev.berth.store.StoreReferrers(endpoints.localStore()).list(image.digest()));
+    endpoints.write(new ImageEndpoints.Source(endpoints.localStore(), image), target);  // with its SBOM and provenance
     return ExitCodes.OK;
   }
 }

@@ -136,6 +136,35 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   /**
+   * Pulls the artifacts about {@code subject} (SBOMs, provenance) from {@code source}'s repository, as
+   * {@code cosign copy} and {@code oras cp -r} carry them: listed through the referrers API or the tag
+   * schema, each artifact pulled with its blobs into {@code into}'s store, checked to name
+   * {@code subject}, and listed there. Artifacts about the artifacts are not followed. Hold a lease.
+   *
+   * @return the artifacts pulled (none when the image has none)
+   */
+  public List<dev.berth.oci.Referrer> pullReferrers(ImageReference source, Digest subject,
+      dev.berth.store.StoreReferrers into) throws IOException {
+    checkHost(source);
+    dev.berth.oci.ReferrersIndex index = referrers(source.repository(), subject);
+    ImagePuller puller = new ImagePuller(transport, knownRepositories, parallelism);
+    for (dev.berth.oci.Referrer referrer : index.manifests()) {
+      puller.pull(source.withTag(null).withDigest(referrer.digest()), null, into.store());
+      Descriptor about = dev.berth.oci.Json.read(into.store().readBlob(referrer.digest()), Subject.class).subject();
+      if (about == null || !about.digest().equals(subject)) {
+        throw new dev.berth.oci.InvalidContentException("artifact " + referrer.digest() + " listed for "
+            + source.repository() + "@" + subject + " on " + host + " is not about it");
+      }
+      into.add(subject, referrer);
+    }
+    return index.manifests();
+  }
+
+  /** The {@code subject} of an artifact manifest or index. */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+  private record Subject(@com.fasterxml.jackson.annotation.JsonProperty("subject") Descriptor subject) {}
+
+  /**
    * Pushes the artifacts of {@code index} about {@code subject} from {@code store} to {@code target}'s
    * repository, after the subject itself: by digest, then listed under the subject's referrers tag
    * unless the registry has the referrers API.

@@ -37,6 +37,11 @@ public final class StoreReferrers {
     return new StoreReferrers(layout, "");
   }
 
+  /** The store these referrers are kept in. */
+  public ContentStore store() {
+    return store;
+  }
+
   /** Whether {@code refName} names a referrers index (either naming), not an image. */
   public static boolean isReferrersName(String refName) {
     return refName != null && refName.matches("(" + NAME + ":)?sha256-[0-9a-f]{64}");

@@ -74,6 +74,7 @@ public final class Publishing {
       PullResult pulled = registries.clientFor(host).pull(reference, prepared.spec().platform(), store,
           blobProgress(prepared.spec().name(), reference, BuildEvent.Direction.PULL));
       Descriptor manifest = pulled.pulled().withoutAnnotations();
+      registries.clientFor(host).pullReferrers(reference, manifest.digest(), new dev.berth.store.StoreReferrers(store));
       events.on(new BuildEvent.BytesTransferred(prepared.spec().name(), reference.toString(),
           BuildEvent.Direction.PULL, bytes(pulled.downloaded()), pulled.downloaded().size(),
           java.time.Duration.ofNanos(System.nanoTime() - started)));

@@ -57,13 +57,21 @@ public final class Registries implements RegistryAccess {
       try {
         var client = options.clientFor(candidate.registry());
         if (client.headManifest(candidate.repository(), candidate.manifestReference()).isPresent()) {
-          return client.pull(candidate, platform, store).pulled().withoutAnnotations();
+          return pullWithReferrers(client, candidate, platform);
         }
       } catch (IOException | RuntimeException e) {
         warnings.on(new BuildEvent.Warning("", "registry mirror " + candidate.registry() + ": " + e.getMessage()));
       }
     }
-    return options.clientFor(reference.registry()).pull(reference, platform, store).pulled().withoutAnnotations();
+    return pullWithReferrers(options.clientFor(reference.registry()), reference, platform);
+  }
+
+  /** The base and its SBOM and provenance, so that an image built on it carries the base's packages forward. */
+  private Descriptor pullWithReferrers(dev.berth.registry.RegistryClient client, ImageReference reference,
+      Platform platform) throws IOException {
+    Descriptor pulled = client.pull(reference, platform, store).pulled().withoutAnnotations();
+    client.pullReferrers(reference, pulled.digest(), new dev.berth.store.StoreReferrers(store));
+    return pulled;
   }
 
   /** {@code reference} on each mirror, when it is a Docker Hub reference; else none. */

@@ -13,6 +13,7 @@ import dev.berth.registry.PushResult;
 import dev.berth.store.ContentStore;
 import dev.berth.store.DockerArchive;
 import dev.berth.store.ImageCopy;
+import dev.berth.store.StoreReferrers;
 import dev.berth.oci.ImageIndex;
 import dev.berth.oci.MediaTypes;
 import java.util.List;
@@ -94,8 +95,12 @@ public final class ImageEndpoints {
     }
     if (location instanceof ImageLocation.RegistryLocation registry) {
       ImageReference reference = registry.reference();
-      PullResult pulled = registries.clientFor(reference.registry()).pull(reference, platform, cache);
+      var client = registries.clientFor(reference.registry());
+      PullResult pulled = client.pull(reference, platform, cache);
       out.pulled(reference, pulled);
+      for (Descriptor subject : subjects(cache, pulled.pulled())) {  // its SBOM and provenance come along
+        client.pullReferrers(reference, subject.digest(), referrersIn(cache));
+      }
       return new Source(cache, pulled.pulled(), storeName(reference));
     }
     if (location instanceof ImageLocation.DockerDaemonLocation daemon) {
@@ -106,17 +111,32 @@ public final class ImageEndpoints {
     return new Source(cache, DockerArchive.read(archive.file(), null, cache));
   }
 
-  /** Writes {@code source} to {@code location}. */
+  /**
+   * Writes {@code source} to {@code location}; the artifacts about it (SBOM, provenance) follow it to a
+   * store, an OCI layout or a registry, after the image. A Docker archive or engine cannot hold them.
+   */
   public void write(Source source, ImageLocation location) throws IOException {
+    StoreReferrers from = referrersIn(source.store());
     if (location instanceof ImageLocation.StoreLocation store) {
       ImageCopy.copy(source.store(), source.top(), localStore(), store.reference().localName());
+      for (Descriptor subject : subjects(source.store(), source.top())) {
+        from.copyTo(new StoreReferrers(localStore()), subject.digest());
+      }
     } else if (location instanceof ImageLocation.OciLayoutLocation oci) {
-      ImageCopy.copy(source.store(), source.top(), ContentStore.open(oci.directory()), oci.refName());
+      ContentStore layout = ContentStore.open(oci.directory());
+      ImageCopy.copy(source.store(), source.top(), layout, oci.refName());
+      for (Descriptor subject : subjects(source.store(), source.top())) {
+        from.copyTo(StoreReferrers.ofLayout(layout), subject.digest());
+      }
     } else if (location instanceof ImageLocation.RegistryLocation registry) {
       ImageReference target = registry.reference();
       long start = System.nanoTime();
-      PushResult result = destinations.clientFor(target.registry()).push(source.store(), source.top(), target);
+      var client = destinations.clientFor(target.registry());
+      PushResult result = client.push(source.store(), source.top(), target);
       out.pushed(target, result, java.time.Duration.ofNanos(System.nanoTime() - start));
+      for (Descriptor subject : subjects(source.store(), source.top())) {
+        client.pushReferrers(source.store(), target, subject.digest(), from.list(subject.digest()));
+      }
     } else if (location instanceof ImageLocation.DockerDaemonLocation daemon) {
       out.loaded(DaemonImages.write(DockerEngine.fromEnvironment(System.getenv()), source.store(), onePlatform(source),
           daemon.name()));
@@ -126,6 +146,27 @@ public final class ImageEndpoints {
       DockerArchive.write(source.store(), onePlatform(source), source.name() == null ? List.of() : List.of(source.name()),
           archive.file());
     }
+  }
+
+  /**
+   * How {@code store} keeps artifacts: berth's store under {@code referrers:sha256-<hex>}, an OCI layout
+   * (and a registry) under the tag schema's {@code sha256-<hex>}.
+   */
+  private StoreReferrers referrersIn(ContentStore store) {
+    return store == localStore ? new StoreReferrers(store) : StoreReferrers.ofLayout(store);
+  }
+
+  /** The manifests artifacts may be about: {@code top}, and each manifest of an index that the store holds. */
+  private static List<Descriptor> subjects(ContentStore store, Descriptor top) throws IOException {
+    List<Descriptor> out = new java.util.ArrayList<>(List.of(top));
+    if (MediaTypes.isIndex(top.mediaType())) {
+      for (Descriptor child : ImageIndex.parse(store.readBlob(top.digest())).manifests()) {
+        if (store.hasBlob(child.digest())) {
+          out.add(child);
+        }
+      }
+    }
+    return out;
   }
 
   /** The image a docker archive or engine takes: of an index, this machine's platform. */

@@ -10,6 +10,7 @@ import dev.berth.event.BuildEvent;
 import dev.berth.event.BuildListener;
 import dev.berth.oci.Descriptor;
 import dev.berth.plan.Affected;
+import dev.berth.plan.AffectedRun;
 import dev.berth.plan.ImageState;
 import dev.berth.plan.Plan;
 import dev.berth.plan.Planner;
@@ -63,19 +64,36 @@ public final class TreeRun {
   }
 
   /** What the run would do: the selection and what it needs, each with its key, action and reason. */
+  /**
+   * With {@link #affectedBy}, the plan resumes the query's unfinished run: the images it already took
+   * to their last state (published when publishing, else verified) are not rebuilt again.
+   */
   public Plan plan(boolean force) throws IOException {
     Planner.RemoteCheck remote = publishing.map(Publishing::remoteCheck).orElse(Planner.RemoteCheck.NONE);
     if (affected.isEmpty()) {
       return session.plan(force, remote);
     }
+    Optional<AffectedRun> unfinished = AffectedRun.unfinished(session.tree.root(), affected.get());
+    java.util.Set<String> done = unfinished.isEmpty() ? java.util.Set.of()
+        : unfinished.get().done(session.journal, publishing.isPresent() ? ImageState.PUBLISHED : ImageState.VERIFIED);
     return Affected.plan(new Planner(session.build, session.journal, remote), session.store, session.tree.graph(),
-        session.selection, affected.get());
+        session.selection, affected.get(), done);
   }
 
-  /** Plans and runs {@code phase} with test.sh run as docker-pkg runs it by default. */
+  /**
+   * Plans and runs {@code phase} with test.sh run as docker-pkg runs it by default. An
+   * {@link #affectedBy} run is recorded until it has done every image, so that the same command
+   * resumes it after a failure or a kill.
+   */
   public TreeBuild.RunResult run(TreeBuild.Phase phase, boolean force) throws IOException {
     boolean fresh = force || affected.isPresent();
-    return run(plan(force), phase, fresh, Verifiers.runc(session.store, session.run, listener));
+    Optional<AffectedRun> affectedRun = affected.isEmpty() ? Optional.empty()
+        : Optional.of(AffectedRun.begin(session.tree.root(), affected.get(), java.time.Instant.now()));
+    TreeBuild.RunResult result = run(plan(force), phase, fresh, Verifiers.runc(session.store, session.run, listener));
+    if (affectedRun.isPresent() && result.succeeded()) {
+      affectedRun.get().finish();
+    }
+    return result;
   }
 
   /**
