@@ -145,7 +145,7 @@ public final class FleetBuild {
             Thread.sleep(CLAIM_POLL.toMillis());
             continue;
           }
-          if (waitLogged && !claim.get().released()) {
+          if (!claim.get().released()) {  // expired: that run stopped renewing it
             log.on(new BuildEvent.ClaimTakenOver(item.name(), claim.get().owner()));
           }
         }
