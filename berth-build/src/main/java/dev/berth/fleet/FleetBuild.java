@@ -42,6 +42,9 @@ public final class FleetBuild {
   private final KeyClaims claims;
   private final BuildListener log;
   private ClaimRenewal renewal;
+  private ExecutorService pool;
+  /** Spent claims being deleted off the critical path; the run waits for them before it returns. */
+  private final List<CompletableFuture<Void>> deletions = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /** @param tree the tree's folder: with this machine's name, it owns the run's claims ({@link KeyClaims}) */
   public FleetBuild(Fleet fleet, FleetRegistry registry, ContentStore store, BuildSettings settings, KeyedBuild build,
@@ -81,13 +84,14 @@ public final class FleetBuild {
       journal.transition(item.name(), ImageState.PLANNED, item.key(), item.reason(), null);
     }
     int threads = Math.max(1, fleet.workers().size() * 8);
-    ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+    pool = Executors.newFixedThreadPool(threads, runnable -> {
       Thread thread = new Thread(runnable, "berth-fleet");
       thread.setDaemon(true);
       return thread;
     });
     try (ClaimRenewal renewal = new ClaimRenewal(claims, log)) {
       this.renewal = renewal;
+      prepareClaims(plan);
       Map<String, CompletableFuture<TreeBuild.Result>> futures = new HashMap<>();
       for (Plan.Item item : plan.images()) {
         List<CompletableFuture<TreeBuild.Result>> needed = item.dependsOn().stream()
@@ -101,11 +105,31 @@ public final class FleetBuild {
       for (Plan.Item item : plan.images()) {
         results.add(futures.get(item.name()).join());
       }
+      synchronized (deletions) {
+        CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).join();
+      }
       return new TreeBuild.RunResult(results);
     } finally {
       pool.shutdownNow();
       fleet.stopProbing();
     }
+  }
+
+  /** The claims' config goes into every repository to build at once, in parallel, before the first claim. */
+  private void prepareClaims(Plan plan) {
+    List<CompletableFuture<Void>> uploads = new ArrayList<>();
+    for (Plan.Item item : plan.images()) {
+      if (item.action() == Plan.Action.BUILD) {
+        uploads.add(CompletableFuture.runAsync(() -> {
+          try {
+            claims.prepare(item.name());
+          } catch (IOException | RuntimeException e) {  // claiming will try again, and report
+            log.on(new BuildEvent.Warning(item.name(), "the claim's config could not be pushed: " + ErrorText.of(e)));
+          }
+        }, pool));
+      }
+    }
+    CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)).join();
   }
 
   private TreeBuild.Result runOne(Plan.Item item, TreeBuild.Result parent) {
@@ -184,7 +208,7 @@ public final class FleetBuild {
           log.on(new BuildEvent.Published(item.name(), done.references()));
         }
         renewal.drop(item.name(), item.key());
-        removeClaim(item);
+        deletions.add(CompletableFuture.runAsync(() -> removeClaim(item), pool));  // children need not wait for it
         return finish(item, ImageState.PUBLISHED, null, done.references(), worker);
       } catch (EngineUnavailableException e) {
         fleet.markDown(worker, e.getMessage());

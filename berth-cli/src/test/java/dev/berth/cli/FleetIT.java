@@ -326,11 +326,12 @@ class FleetIT {
   @Test
   @Order(6)
   void aLongBuildRenewsItsClaimSoASecondRunWaitsInsteadOfBuildingIt() throws Exception {
-    // the claims last 3 s, the build 9 s: without renewal the second run would take the key over
+    // the claims last 3 s, the build 20 s (long enough for a second JVM to start and plan on a loaded
+    // machine): without renewal the second run would take the key over
     Path first = work.resolve("renewed-a");
     Path second = work.resolve("renewed-b");
     for (Path tree : List.of(first, second)) {
-      image(tree, "slow", base, "renewed", 9);
+      image(tree, "slow", base, "renewed", 20);
       Files.writeString(tree.resolve("berth.yaml"), "registry: " + registry.host() + "/fleet\n");
     }
     Berth berth = new Berth(store);
