@@ -143,7 +143,7 @@ final class KeyClaims {
    * Deletes the spent claims in the repositories of {@code images}: expired (their run died),
    * released (their build failed), or whose key tag is published.
    *
-   * @throws UnsupportedOperationException when the registry does not delete manifests
+   * @throws RegistryException (405) when the registry does not delete manifests
    */
   List<ClaimPruning.Pruned> prune(Iterable<String> images) throws IOException {
     List<ClaimPruning.Pruned> pruned = new java.util.ArrayList<>();
@@ -163,8 +163,8 @@ final class KeyClaims {
             : registry.keyed(image, keyTag).isPresent() ? "published" : null;
         if (why != null) {
           if (!registry.client().deleteManifest(repository, claim.get().manifest())) {
-            throw new UnsupportedOperationException("registry " + registry.host() + " does not delete manifests"
-                + " (Distribution: storage.delete.enabled)");
+            throw new RegistryException("registry " + registry.host() + " does not delete manifests"
+                + " (Distribution: storage.delete.enabled)", 405);
           }
           pruned.add(new ClaimPruning.Pruned(image, tag, why));
         }
