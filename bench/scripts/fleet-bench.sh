@@ -32,7 +32,9 @@ version: 0.1
 storage: {filesystem: {rootdirectory: $work/registry}}
 http: {addr: 127.0.0.1:$port, draintimeout: 5s}
 YAML
-in_group registry docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+# the registry's own pid (not a subshell's), so that cleanup stops it
+( [ -z "$cg" ] || echo "$BASHPID" >"$cg/registry/cgroup.procs"; exec docker-registry serve "$work/registry.yml" ) \
+  >"$work/registry.log" 2>&1 &
 registry_pid=$!
 cleanup() {
   "$repo/scripts/test-engines" stop "$work/engines" || true
