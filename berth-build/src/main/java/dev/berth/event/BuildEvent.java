@@ -210,6 +210,35 @@ public sealed interface BuildEvent {
     }
   }
 
+  /** A worker marked down answered a probe again and takes work again. Concerns no one image. */
+  record WorkerUp(String worker, Duration downFor) implements BuildEvent {
+    @Override
+    public String image() {
+      return "";
+    }
+
+    @Override
+    public String message() {
+      return "worker " + worker + " is up again (down " + downFor.toMillis() / 100 / 10.0 + " s)";
+    }
+  }
+
+  /** This run's claim on the image's key was written again: its build is still going. */
+  record ClaimRenewed(String image, String keyTag) implements BuildEvent {
+    @Override
+    public String message() {
+      return "claim on " + keyTag + " renewed";
+    }
+  }
+
+  /** Another run's claim on the image's key expired (that run stopped renewing it): this run builds it. */
+  record ClaimTakenOver(String image, String owner) implements BuildEvent {
+    @Override
+    public String message() {
+      return "the claim of " + owner + " expired; building it here";
+    }
+  }
+
   /** The image's build moves on: {@code worker} went down while it held it. */
   record Rescheduled(String image, String worker) implements BuildEvent {
     @Override

@@ -41,6 +41,10 @@ public final class FleetBuild {
   private final WorkerJob job;
   private final KeyClaims claims;
   private final BuildListener log;
+  private ClaimRenewal renewal;
+  private ExecutorService pool;
+  /** Spent claims being deleted off the critical path; the run waits for them before it returns. */
+  private final List<CompletableFuture<Void>> deletions = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /** @param tree the tree's folder: with this machine's name, it owns the run's claims ({@link KeyClaims}) */
   public FleetBuild(Fleet fleet, FleetRegistry registry, ContentStore store, BuildSettings settings, KeyedBuild build,
@@ -49,13 +53,23 @@ public final class FleetBuild {
     this.registry = registry;
     this.journal = journal;
     this.job = new WorkerJob(store, settings, build, registry, log);
-    this.claims = new KeyClaims(registry, store, hostName() + ":" + tree.toAbsolutePath(), CLAIM_LEASE,
-        java.time.Clock.systemUTC());
+    this.claims = claims(registry, store, tree, fleet.claimLease());
     this.log = log;
   }
 
-  /** How long another run's claim on a key holds this run back. */
-  static final java.time.Duration CLAIM_LEASE = java.time.Duration.ofMinutes(10);
+  private static KeyClaims claims(FleetRegistry registry, ContentStore store, java.nio.file.Path tree,
+      java.time.Duration lease) {
+    try {
+      return new KeyClaims(registry, store, owner(tree), lease, java.time.Clock.systemUTC());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Who claims for a run on {@code tree}: this machine and the tree's folder. */
+  static String owner(java.nio.file.Path tree) {
+    return hostName() + ":" + tree.toAbsolutePath();
+  }
 
   private static String hostName() {
     try {
@@ -70,12 +84,14 @@ public final class FleetBuild {
       journal.transition(item.name(), ImageState.PLANNED, item.key(), item.reason(), null);
     }
     int threads = Math.max(1, fleet.workers().size() * 8);
-    ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+    pool = Executors.newFixedThreadPool(threads, runnable -> {
       Thread thread = new Thread(runnable, "berth-fleet");
       thread.setDaemon(true);
       return thread;
     });
-    try {
+    try (ClaimRenewal renewal = new ClaimRenewal(claims, log)) {
+      this.renewal = renewal;
+      prepareClaims(plan);
       Map<String, CompletableFuture<TreeBuild.Result>> futures = new HashMap<>();
       for (Plan.Item item : plan.images()) {
         List<CompletableFuture<TreeBuild.Result>> needed = item.dependsOn().stream()
@@ -89,10 +105,31 @@ public final class FleetBuild {
       for (Plan.Item item : plan.images()) {
         results.add(futures.get(item.name()).join());
       }
+      synchronized (deletions) {
+        CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).join();
+      }
       return new TreeBuild.RunResult(results);
     } finally {
       pool.shutdownNow();
+      fleet.stopProbing();
     }
+  }
+
+  /** The claims' config goes into every repository to build at once, in parallel, before the first claim. */
+  private void prepareClaims(Plan plan) {
+    List<CompletableFuture<Void>> uploads = new ArrayList<>();
+    for (Plan.Item item : plan.images()) {
+      if (item.action() == Plan.Action.BUILD) {
+        uploads.add(CompletableFuture.runAsync(() -> {
+          try {
+            claims.prepare(item.name());
+          } catch (IOException | RuntimeException e) {  // claiming will try again, and report
+            log.on(new BuildEvent.Warning(item.name(), "the claim's config could not be pushed: " + ErrorText.of(e)));
+          }
+        }, pool));
+      }
+    }
+    CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)).join();
   }
 
   private TreeBuild.Result runOne(Plan.Item item, TreeBuild.Result parent) {
@@ -122,19 +159,25 @@ public final class FleetBuild {
         parentManifest = parentKey == null ? null : registry.keyed(prepared.spec().base(),
             Digest.parse(parentKey).hex().substring(0, ContentKey.TAG_LENGTH)).orElseThrow(() -> new IOException(
                 "the parent " + prepared.spec().base() + " is not in the registry under its key"));
-        Optional<String> claimed = claims.heldByOther(item.name(), item.key());
-        if (claimed.isPresent()) {  // another run builds it now: wait for its key tag
-          if (!waitLogged) {
-            log.on(new BuildEvent.WaitingForOtherRun(item.name(), claimed.get()));
-            waitLogged = true;
+        Optional<KeyClaims.Claim> claim = claims.read(item.name(), item.key());
+        if (claim.isPresent() && !claim.get().owner().equals(claims.owner())) {
+          if (claim.get().inForce(java.time.Instant.now())) {  // another run builds it now: wait for its key tag
+            if (!waitLogged) {
+              log.on(new BuildEvent.WaitingForOtherRun(item.name(), claim.get().owner()));
+              waitLogged = true;
+            }
+            Thread.sleep(CLAIM_POLL.toMillis());
+            continue;
           }
-          Thread.sleep(CLAIM_POLL.toMillis());
-          continue;
+          if (!claim.get().released()) {  // expired: that run stopped renewing it
+            log.on(new BuildEvent.ClaimTakenOver(item.name(), claim.get().owner()));
+          }
         }
         claims.claim(item.name(), item.key());
         if (claims.heldByOther(item.name(), item.key()).isPresent()) {
           continue;  // another run claimed in the same instant and wrote last: it builds, this run waits
         }
+        renewal.hold(item.name(), item.key());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return finish(item, ImageState.INTERRUPTED, "berth was interrupted", null, null);
@@ -164,13 +207,16 @@ public final class FleetBuild {
         } else {
           log.on(new BuildEvent.Published(item.name(), done.references()));
         }
+        renewal.drop(item.name(), item.key());
+        deletions.add(CompletableFuture.runAsync(() -> removeClaim(item), pool));  // children need not wait for it
         return finish(item, ImageState.PUBLISHED, null, done.references(), worker);
       } catch (EngineUnavailableException e) {
         fleet.markDown(worker, e.getMessage());
       } catch (IOException | RuntimeException e) {
-        if (!(e instanceof dev.berth.engine.BuildException) && !fleet.answers(worker)) {
+        if (!(e instanceof dev.berth.engine.BuildException) && !Fleet.answers(worker)) {
           fleet.markDown(worker, ErrorText.of(e));
         } else {
+          renewal.drop(item.name(), item.key());
           release(item);
           return finish(item, ImageState.FAILED, phase(stage[0]) + " failed: " + ErrorText.of(e), null, worker);
         }
@@ -182,6 +228,15 @@ public final class FleetBuild {
   }
 
   static final java.time.Duration CLAIM_POLL = java.time.Duration.ofMillis(500);
+
+  /** The key is published: its claim is spent and deleted (automatic pruning). */
+  private void removeClaim(Plan.Item item) {
+    try {
+      claims.remove(item.name(), item.key());
+    } catch (IOException | RuntimeException e) {
+      log.on(new BuildEvent.Warning(item.name(), "the spent claim could not be deleted: " + ErrorText.of(e)));
+    }
+  }
 
   /** A failed build gives its key back, so a waiting run tries it (and fails alike, or not). */
   private void release(Plan.Item item) {

@@ -12,6 +12,7 @@ public final class Worker {
   private final DockerEngine.EngineVersion version;
   int load;
   String downBecause;
+  java.time.Instant downSince;
 
   Worker(WorkerAddress address, DockerEngine engine, DockerEngine.EngineVersion version) {
     this.address = address;

@@ -50,6 +50,8 @@ final class WorkerJob {
   private final KeyedBuild build;
   private final FleetRegistry registry;
   private final BuildListener log;
+  /** The parents' manifests and configs read from the registry, by manifest digest: siblings share them. */
+  private final Map<dev.berth.oci.Digest, BaseImage> bases = new java.util.concurrent.ConcurrentHashMap<>();
 
   WorkerJob(ContentStore store, BuildSettings settings, KeyedBuild build, FleetRegistry registry, BuildListener log) {
     this.store = store;
@@ -71,10 +73,12 @@ final class WorkerJob {
     String baseReference;
     if (parent != null) {
       String parentName = prepared.spec().base();
-      images.pull(registry.repository(parentName), parent.digest().toString(), registry.auth());
-      fleet.holds(worker, prepared.baseIdentity().substring("tree:".length()));
-      base = registry.base(parentName, parent);
       baseReference = registry.repository(parentName) + "@" + parent.digest();
+      if (engine.inspect(baseReference) == null) {  // a worker that built or pulled the parent has it by digest
+        images.pull(registry.repository(parentName), parent.digest().toString(), registry.auth());
+      }
+      fleet.holds(worker, prepared.baseIdentity().substring("tree:".length()));
+      base = bases.computeIfAbsent(parent.digest(), digest -> readBase(parentName, parent));
     } else {
       base = build.externalBase(prepared);
       baseReference = base.isScratch() ? "scratch" : DockerContext.loadFromStore(store, engine, base.manifestDescriptor());
@@ -140,6 +144,14 @@ final class WorkerJob {
       }
     }
     return new Done(digest, references, true);
+  }
+
+  private BaseImage readBase(String parentName, Descriptor parent) {
+    try {
+      return registry.base(parentName, parent);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static final int PUSH_ATTEMPTS = 3;

@@ -44,6 +44,43 @@ class FleetPlacementTest {
   }
 
   @Test
+  void aWorkerDownIsProbedWithGrowingPausesAndTakesWorkOnceItAnswers() throws Exception {
+    Worker a = worker("tcp://a:1");
+    Worker b = worker("tcp://b:1");
+    java.util.concurrent.atomic.AtomicBoolean answering = new java.util.concurrent.atomic.AtomicBoolean();
+    List<Long> probes = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<dev.berth.event.BuildEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    Fleet fleet = new Fleet(List.of(a, b), 1, events::add, worker -> {
+      probes.add(System.nanoTime());
+      return worker == b && answering.get();
+    }, java.time.Duration.ofMillis(40), java.time.Clock.systemUTC(), Fleet.DEFAULT_CLAIM_LEASE);
+    try {
+      fleet.markDown(b, "gone");
+      assertThat(fleet.acquire(null)).contains(a);
+      long until = System.nanoTime() + 5_000_000_000L;
+      while (probes.size() < 3 && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertThat(fleet.isDown(b)).isTrue();
+      assertThat(probes).hasSizeGreaterThanOrEqualTo(3);
+      // pauses of 40, then 80, then 160 ms: each at least what was asked, so they grow
+      assertThat(probes.get(1) - probes.get(0)).as("second pause").isGreaterThanOrEqualTo(80_000_000L);
+      assertThat(probes.get(2) - probes.get(1)).as("third pause").isGreaterThanOrEqualTo(160_000_000L);
+      answering.set(true);
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (fleet.isDown(b) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(fleet.isDown(b)).as("re-admitted").isFalse();
+      assertThat(fleet.acquire(null)).as("a is full; b takes work again").contains(b);
+      assertThat(events).filteredOn(event -> event instanceof dev.berth.event.BuildEvent.WorkerUp)
+          .singleElement().satisfies(event -> assertThat(event.message()).startsWith("worker tcp://b:1 is up again"));
+    } finally {
+      fleet.stopProbing();
+    }
+  }
+
+  @Test
   void workerOptionsAreRead() {
     assertThat(WorkerAddress.parse("tcp://h:2376,tls=/certs")).isEqualTo(new WorkerAddress("tcp://h:2376", Path.of("/certs")));
     assertThat(WorkerAddress.parse("unix:///run/d.sock")).isEqualTo(new WorkerAddress("unix:///run/d.sock", null));

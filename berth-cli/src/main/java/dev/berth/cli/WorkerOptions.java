@@ -22,6 +22,11 @@ final class WorkerOptions {
       description = "A worker silent this long is marked down and its image moves on (default: 600).")
   Integer stallSeconds;
 
+  @Option(names = "--claim-lease", paramLabel = "SECONDS",
+      description = {"How long this run's claim on a key holds other runs back unless renewed; a run renews",
+          "its claims every third of it while it builds (default: 600)."})
+  Integer claimLeaseSeconds;
+
   /** The workers asked for: --worker, else berth.yaml's; empty: build here. */
   List<WorkerAddress> chosen(TreeConfig config) {
     if (!workers.isEmpty()) {
@@ -38,6 +43,10 @@ final class WorkerOptions {
       return null;
     }
     Duration stall = stallSeconds == null ? EngineEndpoint.DEFAULT_STALL_LIMIT : Duration.ofSeconds(stallSeconds);
-    return Fleet.connect(chosen, insecure, stall, slots, log);
+    if (claimLeaseSeconds != null && claimLeaseSeconds < 1) {
+      throw new UsageException("--claim-lease is a number of seconds of at least 1, not " + claimLeaseSeconds);
+    }
+    Duration lease = claimLeaseSeconds == null ? Fleet.DEFAULT_CLAIM_LEASE : Duration.ofSeconds(claimLeaseSeconds);
+    return Fleet.connect(chosen, insecure, stall, slots, lease, log);
   }
 }

@@ -1,6 +1,8 @@
 package dev.berth.cli;
 
 import dev.berth.api.tree.Session;
+import dev.berth.api.publish.Publishing;
+import dev.berth.fleet.ClaimPruning;
 import dev.berth.fleet.WorkerReport;
 import dev.berth.layer.Compression;
 import dev.berth.oci.Json;
@@ -26,6 +28,12 @@ final class WorkersCommand implements Callable<Integer> {
   @Option(names = "--output", defaultValue = "text", paramLabel = "text|json", description = "text or json.")
   String output;
 
+  @Option(names = "--prune-claims", description = {"Instead of listing: delete the tree's spent key claims from the",
+      "registry (expired, released, or whose key is published); claims in force stay."})
+  boolean pruneClaims;
+
+  record Pruning(@com.fasterxml.jackson.annotation.JsonProperty("pruned") List<ClaimPruning.Pruned> pruned) {}
+
   record Listing(@com.fasterxml.jackson.annotation.JsonProperty("workers") List<WorkerReport.Row> workers) {}
 
   @Override
@@ -36,6 +44,9 @@ final class WorkersCommand implements Callable<Integer> {
     Map<String, String> keys = new TreeMap<>();
     List<WorkerReport.Row> rows;
     try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.GZIP, EventLines.warnings(System.err))) {
+      if (pruneClaims) {
+        return prune(session);
+      }
       List<dev.berth.fleet.WorkerAddress> workers = workerOptions.chosen(session.tree.config());
       if (workers.isEmpty()) {
         throw new UsageException("the tree has no workers: add workers: to berth.yaml or give --worker");
@@ -57,5 +68,21 @@ final class WorkersCommand implements Callable<Integer> {
       }
     }
     return rows.stream().allMatch(row -> row.problem() == null) ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private int prune(Session session) throws java.io.IOException {
+    Publishing publishing = Publishing.from(null, session.tree.config().registry(), treeOptions.registries.clients(),
+        session.store).orElseThrow(() -> new UsageException("--prune-claims needs berth.yaml's registry"));
+    List<String> images = List.copyOf(session.tree.graph().images().keySet());
+    List<ClaimPruning.Pruned> pruned = ClaimPruning.prune(publishing.fleetRegistry(), session.store, images);
+    if (output.equals("json")) {
+      System.out.println(new String(Json.pretty(new Pruning(pruned)), StandardCharsets.UTF_8));
+    } else {
+      for (ClaimPruning.Pruned claim : pruned) {
+        System.out.printf("pruned %s:%s (%s)%n", claim.image(), claim.tag(), claim.why());
+      }
+      System.out.printf("%d spent claim%s deleted%n", pruned.size(), pruned.size() == 1 ? "" : "s");
+    }
+    return ExitCodes.OK;
   }
 }

@@ -73,6 +73,11 @@ final class Berth {
     return process;
   }
 
+  /** What a process from {@link #start} has written on stderr so far. */
+  String stderrOf(Process process) throws IOException {
+    return Files.readString(errorFiles.get(process), StandardCharsets.UTF_8);
+  }
+
   /** Every file in the store with its size, to show that a failed command changed nothing. */
   static List<String> snapshot(Path store) throws IOException {
     if (!Files.exists(store)) {

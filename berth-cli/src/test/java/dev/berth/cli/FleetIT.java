@@ -83,13 +83,18 @@ class FleetIT {
 
   /** Three roots, each with three children, each with two children: 30 images, depth 3. */
   static Path tree(Path root, String salt, int sleepSeconds) throws IOException {
+    return tree(root, salt, sleepSeconds, 2);
+  }
+
+  /** Three roots, each with three children, each with {@code grandchildren} children. */
+  static Path tree(Path root, String salt, int sleepSeconds, int grandchildren) throws IOException {
     Files.createDirectories(root);
     Files.writeString(root.resolve("berth.yaml"), "registry: " + registry.host() + "/fleet\n");
     for (int r = 1; r <= 3; r++) {
       image(root, "r" + r, base, salt, sleepSeconds);
       for (int c = 1; c <= 3; c++) {
         image(root, "r" + r + "c" + c, "r" + r, salt, sleepSeconds);
-        for (int g = 1; g <= 2; g++) {
+        for (int g = 1; g <= grandchildren; g++) {
           image(root, "r" + r + "c" + c + "g" + g, "r" + r + "c" + c, salt, sleepSeconds);
         }
       }
@@ -200,6 +205,7 @@ class FleetIT {
       }
     }
     assertReadable(keys);
+    assertThat(claimTags(keys.keySet())).as("the claims of published keys are deleted").isEmpty();
     String status = new Berth(store).run("status", tree.toString()).succeeded().stdout();
     assertThat(status).contains("on " + urls.get(0)).containsPattern("published +r1c1g1 ");
   }
@@ -207,8 +213,8 @@ class FleetIT {
   @Test
   @Order(3)
   void twoRunsAtOnceEndConsistent() throws Exception {
-    Path first = tree(work.resolve("twice-a"), "twice", 1);
-    Path second = tree(work.resolve("twice-b"), "twice", 1);
+    Path first = tree(work.resolve("twice-a"), "twice", 1, 0);  // 12 images: what counts is the two runs
+    Path second = tree(work.resolve("twice-b"), "twice", 1, 0);
     Berth berth = new Berth(store);
     Process a = berth.start(build(first, workerArgs("client")));
     Process b = berth.start(build(second, workerArgs("client")));
@@ -219,14 +225,14 @@ class FleetIT {
     assertThat(b.exitValue()).as(outB).isZero();
     Map<String, String> keysA = keys(Json.tree(outA.getBytes(StandardCharsets.UTF_8)));
     Map<String, String> keysB = keys(Json.tree(outB.getBytes(StandardCharsets.UTF_8)));
-    assertThat(keysA).hasSize(30).isEqualTo(keysB);
+    assertThat(keysA).hasSize(12).isEqualTo(keysB);
     Set<String> builtA = builtImages(first);
     Set<String> builtB = builtImages(second);
     Set<String> both = new HashSet<>(builtA);
     both.retainAll(builtB);
-    System.out.printf("FleetIT two runs: first built %d, second built %d, both built %d of 30 keys%n",
+    System.out.printf("FleetIT two runs: first built %d, second built %d, both built %d of 12 keys%n",
         builtA.size(), builtB.size(), both.size());
-    assertThat(builtA.size() + builtB.size() - both.size()).isEqualTo(30);
+    assertThat(builtA.size() + builtB.size() - both.size()).isEqualTo(12);
     assertReadable(keysA);
   }
 
@@ -253,9 +259,11 @@ class FleetIT {
 
   @Test
   @Order(5)
-  void aWorkerKilledMidRunHasItsImagesRescheduled() throws Exception {
-    Path tree = tree(work.resolve("killed"), "killed", 2);
-    Process run = new Berth(store).start(build(tree, workerArgs("client")));
+  void aWorkerKilledMidRunHasItsImagesRescheduledAndIsTakenBackWhenItAnswersAgain() throws Exception {
+    // 12 images, one at a time per worker, so the run outlasts the killed engine's restart
+    Path tree = tree(work.resolve("killed"), "killed", 3, 0);
+    Berth berth = new Berth(store);
+    Process run = berth.start(build(tree, workerArgs("client"), "-j", "1"));
     Path log = tree.resolve(".berth/journal.log");
     String victim = null;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -269,10 +277,8 @@ class FleetIT {
           String image = line.path("image").asText();
           if ("building".equals(line.path("state").asText())) {
             building.put(image, line.path("worker").asText());
-          } else if (line.has("state")) {
-            if (!line.path("state").asText().equals("building") && !line.path("state").asText().equals("built")) {
-              building.remove(image);
-            }
+          } else if (line.has("state") && !line.path("state").asText().equals("built")) {
+            building.remove(image);
           }
         }
         if (done >= 3 && !building.isEmpty()) {
@@ -284,11 +290,16 @@ class FleetIT {
     int index = urls.indexOf(victim) + 1;
     long pid = Long.parseLong(Files.readString(engines.resolve("w" + index + "/dockerd.pid")).strip());
     Berth.tool(work, "kill", "-9", String.valueOf(pid));
+    Instant killed = Instant.now();
+    Berth.tool(REPO, REPO.resolve("scripts/test-engines").toString(), "restart", engines.toString(),
+        String.valueOf(index));
+    Instant restarted = Instant.now();
     String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(run.waitFor(10, TimeUnit.MINUTES)).isTrue();
-    assertThat(run.exitValue()).as(out).isZero();
+    String progress = berth.stderrOf(run);
+    assertThat(run.exitValue()).as(out + progress).isZero();
     Map<String, String> keys = keys(Json.tree(out.getBytes(StandardCharsets.UTF_8)));
-    assertThat(keys).hasSize(30);
+    assertThat(keys).hasSize(12);
     List<JsonNode> journal = journal(tree);
     Map<String, List<String>> workersPerImage = new HashMap<>();
     for (JsonNode line : journal) {
@@ -297,17 +308,111 @@ class FleetIT {
             .add(line.path("worker").asText());
       }
     }
-    String killed = victim;
+    String down = victim;
     assertThat(workersPerImage.values()).as("an image of the killed worker built again elsewhere")
-        .anySatisfy(workers -> assertThat(workers).contains(killed).hasSizeGreaterThan(1));
-    for (JsonNode line : journal) {
-      if ("published".equals(line.path("state").asText()) && line.path("time").asText().compareTo(
-          journal.stream().filter(l -> l.path("worker").asText().equals(killed)).map(l -> l.path("time").asText())
-              .max(String::compareTo).orElse("")) > 0) {
-        assertThat(line.path("worker").asText()).isNotEqualTo(killed);
+        .anySatisfy(workers -> assertThat(workers).contains(down).hasSizeGreaterThan(1));
+    assertThat(progress).contains("worker " + victim + " is down").contains("worker " + victim + " is up again");
+    // probed again and re-admitted: the restarted engine builds and publishes images after its restart
+    assertThat(journal).as("the restarted worker takes work again").anySatisfy(line -> {
+      assertThat(line.path("state").asText()).isEqualTo("published");
+      assertThat(line.path("worker").asText()).isEqualTo(down);
+      assertThat(Instant.parse(line.path("time").asText())).isAfter(restarted);
+    });
+    System.out.printf("FleetIT: %s killed at %s, restarted %.1f s later%n", victim, killed,
+        java.time.Duration.between(killed, restarted).toMillis() / 1000.0);
+    assertReadable(keys);
+  }
+
+  @Test
+  @Order(6)
+  void aLongBuildRenewsItsClaimSoASecondRunWaitsInsteadOfBuildingIt() throws Exception {
+    // the claims last 3 s, the build 20 s (long enough for a second JVM to start and plan on a loaded
+    // machine): without renewal the second run would take the key over
+    Path first = work.resolve("renewed-a");
+    Path second = work.resolve("renewed-b");
+    for (Path tree : List.of(first, second)) {
+      image(tree, "slow", base, "renewed", 20);
+      Files.writeString(tree.resolve("berth.yaml"), "registry: " + registry.host() + "/fleet\n");
+    }
+    Berth berth = new Berth(store);
+    Process a = berth.start(build(first, workerArgs("client"), "--claim-lease", "3"));
+    awaitBuilding(first, "slow", a);
+    Thread.sleep(1000);
+    Berth.Result b = berth.run(build(second, workerArgs("client"), "--claim-lease", "3"));
+    String outA = new String(a.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(a.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(a.exitValue()).as(outA + berth.stderrOf(a)).isZero();
+    b.succeeded();
+    assertThat(berth.stderrOf(a)).contains("slow: claim on ");
+    assertThat(b.stderr()).contains("slow: waiting, another run builds it").doesNotContain("expired; building it here");
+    assertThat(builtImages(first)).containsExactly("slow");
+    assertThat(builtImages(second)).as("the second run built nothing").isEmpty();
+    assertThat(keys(Json.tree(b.stdout().getBytes(StandardCharsets.UTF_8)))).isEqualTo(
+        keys(Json.tree(outA.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  @Test
+  @Order(7)
+  void aKilledRunsClaimExpiresIsTakenOverAndSpentClaimsArePruned() throws Exception {
+    Path first = work.resolve("stale-a");
+    Path second = work.resolve("stale-b");
+    for (Path tree : List.of(first, second)) {
+      image(tree, "orphan", base, "stale", 4);
+      image(tree, "left", base, "stale", 4);
+      Files.writeString(tree.resolve("berth.yaml"), "registry: " + registry.host() + "/fleet\n");
+    }
+    Berth berth = new Berth(store);
+    Process a = berth.start(build(first, workerArgs("client"), "--claim-lease", "2"));
+    awaitBuilding(first, "orphan", a);
+    awaitBuilding(first, "left", a);
+    a.destroyForcibly();  // kill -9: its claims stay in the registry and stop being renewed
+    a.waitFor(30, TimeUnit.SECONDS);
+    assertThat(claimTags(List.of("orphan", "left"))).hasSize(2);
+    // the second run builds only "orphan": the dead run's claim on it expires, and this run takes it over
+    Berth.Result b = berth.run(build(second, workerArgs("client"), "--select", "orphan"));
+    b.succeeded();
+    assertThat(b.stderr()).contains("orphan: the claim of ").contains("expired; building it here");
+    assertThat(builtImages(second)).containsExactly("orphan");
+    assertThat(claimTags(List.of("orphan"))).as("published: its claim is deleted").isEmpty();
+    // "left" keeps the dead run's expired claim until pruned
+    Thread.sleep(2000);
+    assertThat(claimTags(List.of("left"))).hasSize(1);
+    Berth.Result pruned = berth.run("workers", second.toString(), "--prune-claims", "--output", "json").succeeded();
+    JsonNode listing = Json.tree(pruned.stdout().getBytes(StandardCharsets.UTF_8)).path("pruned");
+    assertThat(listing).hasSize(1);
+    assertThat(listing.get(0).path("image").asText()).isEqualTo("left");
+    assertThat(listing.get(0).path("why").asText()).isEqualTo("expired");
+    assertThat(claimTags(List.of("orphan", "left"))).isEmpty();
+    assertThat(berth.run("workers", second.toString(), "--prune-claims").succeeded().stdout())
+        .contains("0 spent claims deleted");
+  }
+
+  /** Waits until run {@code process} on {@code tree} journals {@code image} as building. */
+  private static void awaitBuilding(Path tree, String image, Process process) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      if (Files.exists(tree.resolve(".berth/journal.log")) && journal(tree).stream().anyMatch(line ->
+          image.equals(line.path("image").asText()) && "building".equals(line.path("state").asText()))) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(image + " never started building in " + tree);
+  }
+
+  /** The claim tags ({@code KEYTAG-claim}) in the images' repositories, read by skopeo. */
+  private static List<String> claimTags(java.util.Collection<String> images) throws Exception {
+    List<String> claims = new ArrayList<>();
+    for (String image : images) {
+      String tags = Berth.tool(work, "skopeo", "list-tags", "--tls-verify=false",
+          "docker://" + registry.host() + "/fleet/" + image);
+      for (JsonNode tag : Json.tree(tags.getBytes(StandardCharsets.UTF_8)).path("Tags")) {
+        if (tag.asText().endsWith("-claim")) {
+          claims.add(image + ":" + tag.asText());
+        }
       }
     }
-    assertReadable(keys);
+    return claims;
   }
 
   private static Map<String, String> publishedKeys(Berth.Result result, int count) {

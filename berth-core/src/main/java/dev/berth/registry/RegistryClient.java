@@ -73,6 +73,32 @@ public final class RegistryClient implements AutoCloseable {
     return new BlobPuller(transport).read(repository, blob, 4 << 20);
   }
 
+  /** Uploads one blob of {@code store} unless the repository has it (a mount from where it was seen first). */
+  public void pushBlob(ContentStore store, String repository, Descriptor blob) throws IOException {
+    if (!hasBlob(repository, blob.digest())) {
+      blobPusher.push(repository, blob, store.blobPath(blob.digest()), Optional.ofNullable(knownRepositories.get(blob.digest())));
+    }
+    knownRepositories.put(blob.digest(), repository);
+  }
+
+  /** {@code PUT} of one manifest whose blobs the repository already has, under {@code reference}. */
+  public void putManifest(String repository, String reference, Descriptor manifest, byte[] bytes) throws IOException {
+    new ManifestPusher(transport).put(repository, reference, manifest, bytes);
+  }
+
+  /** The repository's tags (every page); empty when it does not exist. */
+  public List<String> listTags(String repository) throws IOException {
+    return new TagLister(transport).list(repository);
+  }
+
+  /**
+   * Deletes the manifest {@code digest} and so every tag naming it; false when the registry does not
+   * delete (Distribution's {@code storage.delete.enabled} is off).
+   */
+  public boolean deleteManifest(String repository, Digest digest) throws IOException {
+    return new ManifestDeleter(transport).delete(repository, digest);
+  }
+
   public boolean hasBlob(String repository, Digest digest) throws IOException {
     return blobChecker.exists(repository, digest, Scopes.pull(repository));
   }

@@ -14,6 +14,10 @@ final class Scopes {
     return List.of("repository:" + repository + ":pull,push");
   }
 
+  static List<String> delete(String repository) {
+    return List.of("repository:" + repository + ":delete");
+  }
+
   static List<String> mount(String repository, String from) {
     return List.of("repository:" + repository + ":pull,push", "repository:" + from + ":pull");
   }
