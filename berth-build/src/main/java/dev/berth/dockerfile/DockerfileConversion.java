@@ -115,16 +115,21 @@ final class DockerfileConversion {
     }
   }
 
+  /**
+   * BuildKit's automatic platform args: TARGET* the platform built for, BUILD* the machine building
+   * (berth runs the steps of a {@code FROM --platform=$BUILDPLATFORM} stage natively on it).
+   */
   private Map<String, String> automaticArgs() {
+    Platform build = Platform.host();
     Map<String, String> out = new LinkedHashMap<>();
     out.put("TARGETPLATFORM", platform.toString());
     out.put("TARGETOS", platform.os());
     out.put("TARGETARCH", platform.architecture());
     out.put("TARGETVARIANT", platform.variant() == null ? "" : platform.variant());
-    out.put("BUILDPLATFORM", platform.toString());
-    out.put("BUILDOS", platform.os());
-    out.put("BUILDARCH", platform.architecture());
-    out.put("BUILDVARIANT", platform.variant() == null ? "" : platform.variant());
+    out.put("BUILDPLATFORM", build.toString());
+    out.put("BUILDOS", build.os());
+    out.put("BUILDARCH", build.architecture());
+    out.put("BUILDVARIANT", build.variant() == null ? "" : build.variant());
     return out;
   }
 

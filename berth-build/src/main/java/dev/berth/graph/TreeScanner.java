@@ -23,14 +23,26 @@ public final class TreeScanner {
   private TreeScanner() {}
 
   /** A scanned tree; {@code warnings} are what a user should hear about (e.g. a control file that disagrees). */
-  public record Tree(Path root, TreeConfig config, ImageGraph graph, List<String> warnings) {
+  public record Tree(Path root, TreeConfig config, ImageGraph graph, List<String> warnings,
+      Map<String, dev.berth.oci.Platforms> declaredPlatforms) {
     public Tree {
       warnings = List.copyOf(warnings);
+      declaredPlatforms = declaredPlatforms == null ? Map.of() : Map.copyOf(declaredPlatforms);
+    }
+
+    /** A tree whose images name no platforms of their own. */
+    public Tree(Path root, TreeConfig config, ImageGraph graph, List<String> warnings) {
+      this(root, config, graph, warnings, Map.of());
     }
 
     /** The tree with {@code labels} set on every image (see {@link ImageGraph#withImageLabels}). */
     public Tree withLabels(Map<String, String> labels) {
-      return new Tree(root, config, graph.withImageLabels(labels), warnings);
+      return new Tree(root, config, graph.withImageLabels(labels), warnings, declaredPlatforms);
+    }
+
+    /** The tree with another graph (same root, config and platforms). */
+    public Tree withGraph(ImageGraph other) {
+      return new Tree(root, config, other, warnings, declaredPlatforms);
     }
   }
 
@@ -120,6 +132,7 @@ public final class TreeScanner {
     List<ImageSpec> specs = new ArrayList<>();
     List<Path> dockerfileFolders = new ArrayList<>();
     java.util.Set<Path> dockerPkgRoots = new java.util.TreeSet<>();
+    List<ImageSpecParser> parsers = new ArrayList<>(1);
     Files.walkFileTree(tree, new SimpleFileVisitor<>() {
       /** Made for the first image.yaml: a tree without one does not load the YAML stack. */
       private ImageSpecParser parser;
@@ -133,6 +146,7 @@ public final class TreeScanner {
         if (Files.isRegularFile(dir.resolve(ImageSpecParser.FILE_NAME))) {
           if (parser == null) {
             parser = new ImageSpecParser(platform != null ? platform : config.platform());
+            parsers.add(parser);
           }
           specs.add(parser.parse(dir));
         } else if (Files.isRegularFile(dir.resolve(DockerPkgTree.TEMPLATE))) {
@@ -178,7 +192,8 @@ public final class TreeScanner {
       throw new GraphException("no image folders (with " + ImageSpecParser.FILE_NAME + ", a Dockerfile, or a "
           + "docker-pkg Dockerfile.template) under " + tree);
     }
-    return new Tree(tree, config, ImageGraph.of(specs, declared, failures).withSelectLabels(labels), warnings);
+    return new Tree(tree, config, ImageGraph.of(specs, declared, failures).withSelectLabels(labels), warnings,
+        parsers.isEmpty() ? Map.of() : parsers.get(0).declaredPlatforms());
   }
 
   private static Map<String, String> buildArgs(TreeConfig config, Options options) {
