@@ -142,9 +142,14 @@ final class DockerfileConversion {
         usedBuildArgs.add(key);
         globalArgs.put(key, buildArgs.get(key));
       } else {
-        globalArgs.put(key, declared.getValue());
+        globalArgs.put(key, declared.getValue() != null ? declared.getValue() : automatic.get(key));
       }
     }
+  }
+
+  /** The value of an automatic platform arg ({@code TARGETARCH}…) a stage's {@code ARG NAME} takes, or null. */
+  String automaticArg(String key) {
+    return automaticArgs().get(key);
   }
 
   private DockerfileStage from(Instruction instruction, Map<String, String> automatic) {

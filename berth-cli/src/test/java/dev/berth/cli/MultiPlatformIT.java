@@ -169,6 +169,48 @@ class MultiPlatformIT {
     assertThat(inspected).contains("arm64");
   }
 
+  /**
+   * As BuildKit defines them: a {@code FROM --platform=$BUILDPLATFORM} stage runs on this machine (its RUN
+   * natively, once per target since it uses TARGETARCH), the final stage is each target's, with
+   * TARGETARCH and TARGETPLATFORM of that target.
+   */
+  @Test
+  @Tag("runc")
+  void aDockerfileBuildStageRunsNativelyAndTheFinalStageIsPerPlatform() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("tree"));
+    Path folder = Files.createDirectories(tree.resolve("df"));
+    Files.writeString(folder.resolve("Dockerfile"), """
+        FROM --platform=$BUILDPLATFORM test/busybox:1 AS build
+        ARG TARGETARCH
+        ARG BUILDARCH
+        RUN echo "built on $BUILDARCH for $TARGETARCH ($(uname -m))" > /arch
+        FROM test/busybox:1
+        ARG TARGETARCH
+        ARG TARGETPLATFORM
+        ARG TARGETVARIANT
+        LABEL arch=$TARGETARCH platform=$TARGETPLATFORM variant=x$TARGETVARIANT
+        COPY --from=build /arch /arch
+        """);
+    Berth berth = storeWithBusyboxIndex(work.resolve("store"));
+    JsonNode built = json(berth.run("build", tree.toString(), "--platform", "linux/amd64,linux/arm64",
+        "--sbom", "none", "--output", "json").succeeded());  // (a copy writes the image's SBOM under its name too)
+    JsonNode index = find(built.get("indexes"), "name", "df");
+    assertThat(index.get("platforms").toString()).contains("linux/amd64", "linux/arm64");
+    String host = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+    String hostMachine = host.equals("amd64") ? "x86_64" : "aarch64";
+    for (String arch : List.of("amd64", "arm64")) {
+      Path layout = work.resolve("df-" + arch);
+      berth.run("copy", "--platform", "linux/" + arch, "df:" + index.get("key").asText(), "oci:" + layout + ":df")
+          .succeeded();
+      Path bundle = work.resolve("df-bundle-" + arch);
+      Berth.tool(work, "umoci", "unpack", "--image", layout + ":df", bundle.toString());
+      assertThat(bundle.resolve("rootfs/arch")).hasContent("built on " + host + " for " + arch + " (" + hostMachine + ")");
+      String config = Files.readString(bundle.resolve("config.json"));
+      assertThat(config).contains("\"arch\": \"" + arch + "\"").contains("\"platform\": \"linux/" + arch + "\"")
+          .contains("\"variant\": \"x\"");
+    }
+  }
+
   @Test
   void badPlatformInputIsOneLineAndLeavesTheStoreAsItWas() throws Exception {
     Path tree = Files.createDirectories(work.resolve("tree"));
