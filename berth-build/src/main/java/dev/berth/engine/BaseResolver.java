@@ -184,6 +184,7 @@ public final class BaseResolver {
       chosen = layout.resolve(wanted).orElseThrow(() -> new BuildException(
           "base 'oci:" + spec + "': the layout " + dir + " has no image named '" + wanted + "'"));
     }
+    read(layout, "oci:" + spec, chosen, platform);  // a platform it lacks is refused before anything is copied
     ImageCopy.copy(layout, chosen, store, null);
     return load("oci:" + spec, chosen, platform);
   }
@@ -200,6 +201,11 @@ public final class BaseResolver {
   }
 
   private BaseImage read(String base, Descriptor descriptor, Platform platform) throws IOException {
+    return read(store, base, descriptor, platform);
+  }
+
+  private static BaseImage read(ContentStore store, String base, Descriptor descriptor, Platform platform)
+      throws IOException {
     Descriptor manifestDescriptor = descriptor;
     if (MediaTypes.isIndex(descriptor.mediaType())) {
       ImageIndex index = ImageIndex.parse(store.readBlob(descriptor.digest()));
