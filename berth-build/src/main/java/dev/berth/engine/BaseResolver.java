@@ -67,9 +67,15 @@ public final class BaseResolver {
       throw new BuildException("invalid base '" + base + "': " + e.getMessage());
     }
     Optional<Descriptor> found = findInStore(reference);
+    boolean implicitRegistry = ImageReference.parse(base).registry() == null;
+    if (found.isPresent() && !implicitRegistry && pullPolicy != PullPolicy.NEVER && !serves(found.get(), platform)) {
+      // The store holds another platform's image of this reference (pulled for it): pull this platform's,
+      // leaving the name to the first.
+      Descriptor pulled = registry.pull(reference, platform);
+      return load(base, pulled.withoutAnnotations(), platform);
+    }
     if (pullPolicy != PullPolicy.NEVER) {
       // A name written without a registry is used from the store as docker uses its local images.
-      boolean implicitRegistry = ImageReference.parse(base).registry() == null;
       found = found.isPresent() && implicitRegistry && pullPolicy == PullPolicy.MISSING ? found
           : fresh(base, reference, platform, found);
     }
@@ -78,6 +84,22 @@ public final class BaseResolver {
           + " (as " + reference + "; --pull=never)");
     }
     return load(base, found.get(), platform);
+  }
+
+  /** Whether {@code stored} is (an index with) an image for {@code platform}. */
+  private boolean serves(Descriptor stored, Platform platform) throws IOException {
+    if (!store.hasBlob(stored.digest())) {
+      return true;  // let the usual path say what is wrong
+    }
+    if (MediaTypes.isIndex(stored.mediaType())) {
+      return ImageIndex.parse(store.readBlob(stored.digest())).manifestFor(platform).isPresent();
+    }
+    if (!MediaTypes.isManifest(stored.mediaType())) {
+      return true;
+    }
+    ImageManifest manifest = ImageManifest.parse(store.readBlob(stored.digest()));
+    return !store.hasBlob(manifest.config().digest())
+        || platform.matches(ImageConfig.parse(store.readBlob(manifest.config().digest())).platform());
   }
 
   /** An image the store holds under exactly {@code storeName} (a parent of the tree by its key tag). */

@@ -147,6 +147,8 @@ class MultiPlatformIT {
       }
     }
     assertThat(find(again.get("indexes"), "name", "app").get("digest").asText()).isEqualTo(indexDigest);
+    JsonNode verified = json(berth.run("verify", tree.toString(), "--output", "json").succeeded());
+    assertThat(verified.get("platforms")).hasSize(2);
     JsonNode plan = json(berth.run("plan", tree.toString(), "--output", "json").succeeded());
     for (JsonNode part : plan.get("platforms")) {
       for (JsonNode item : part.get("images")) {
@@ -167,6 +169,14 @@ class MultiPlatformIT {
     String leafKey = leaf.get("images").get(0).get("key").asText();
     String inspected = fresh.run("inspect", "--platform", "linux/arm64", "leaf:" + leafKey).succeeded().stdout();
     assertThat(inspected).contains("arm64");
+
+    JsonNode both = json(fresh.run("build", leafTree.toString(), "--platform", "linux/arm64,linux/amd64",
+        "--pull=missing", "--output", "json").succeeded());
+    assertThat(find(both.get("indexes"), "name", "leaf").get("platforms")).hasSize(2);
+    var before = Berth.fileTree(work.resolve("store-leaf"));
+    fresh.run("build", leafTree.toString(), "--platform", "linux/ppc64le", "--pull=missing")
+        .failedWithOneLine(registry.host() + "/multi/app:1.0 has no image for linux/ppc64le");
+    assertThat(Berth.fileTree(work.resolve("store-leaf"))).as("the store after a refused run").isEqualTo(before);
   }
 
   /**
@@ -227,6 +237,13 @@ class MultiPlatformIT {
     lacking.failedWithOneLine("test/busybox:amd64");
     assertThat(lacking.stderr()).contains("linux/arm64");
     assertThat(lacking.exitCode()).isEqualTo(1);
+
+    Path layout = work.resolve("layout");
+    berth.run("copy", "test/busybox:amd64", "oci:" + layout + ":bb").succeeded();
+    before = Berth.fileTree(store);
+    image(tree, "base", "oci:" + layout + ":bb", "");
+    berth.run("build", tree.toString(), "--platform", "linux/amd64,linux/arm64")
+        .failedWithOneLine("base 'oci:" + layout + ":bb' is for linux/amd64, not linux/arm64");
 
     Files.writeString(tree.resolve("base/image.yaml"), "base: test/busybox:1\nplatforms: [linux/amd64, linux/s390]\n");
     berth.run("build", tree.toString()).failedWithOneLine("image.yaml:2");

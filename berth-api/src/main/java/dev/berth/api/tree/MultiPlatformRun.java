@@ -187,10 +187,11 @@ public final class MultiPlatformRun implements AutoCloseable {
     ContentKey key = PlatformIndex.key(children);
     ContentStore store = parts.get(0).session().store;
     try {
+      boolean present = store.resolve(name + ":" + key.tag()).isPresent();
       PlatformIndex.Written written = PlatformIndex.write(store, name, children, Tags.expand(spec, key, version));
       if (publishing.isEmpty()) {
-        return new IndexResult(name, key.tag(), written.index().digest().toString(), ImageState.BUILT, names,
-            written.refNames(), null);
+        return new IndexResult(name, key.tag(), written.index().digest().toString(),
+            present ? ImageState.CACHED : ImageState.BUILT, names, written.refNames(), null);
       }
       List<String> pushed = publishing.get().publisher().publish(spec, new KeyedBuild.Outcome(spec, key,
           written.index(), written.refNames(), false, version));

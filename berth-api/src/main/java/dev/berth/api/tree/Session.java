@@ -90,6 +90,14 @@ public final class Session implements AutoCloseable {
         options.select(), builder, progress, settings, Journal.open(tree.root(), platform, Clock.systemUTC()));
   }
 
+  /** As the session over a tree made some other way, for {@code platform}'s part of a multi-platform run. */
+  public Session(TreeScanner.Tree tree, ContentStore store, RegistryAccess registries, PullPolicy pull,
+      List<String> select, String builder, BuildListener progress, BuildSettings settings, Platform platform)
+      throws IOException {
+    this(tree, store, registries, pull, select, builder, progress, settings,
+        Journal.open(tree.root(), platform, Clock.systemUTC()));
+  }
+
   private Session(TreeScanner.Tree tree, ContentStore store, RegistryAccess registries, PullPolicy pull,
       List<String> select, String builder, BuildListener progress, BuildSettings settings, Journal journal)
       throws IOException {
