@@ -334,15 +334,15 @@ public final class ImageSpec {
     }
 
     /**
-     * flytekit's {@code platform} may list several; berth builds one platform per image, so more
-     * than one is refused (make one spec per platform).
+     * flytekit's {@code platform} list ({@code "linux/amd64", "linux/arm64"}): the image is built for
+     * each, one manifest per platform and an OCI index over them; an unknown platform is refused here.
      */
     public Builder platforms(String... values) {
-      if (values.length != 1) {
-        throw new IllegalArgumentException(name + ": one platform per spec (berth builds an image for one platform;"
-            + " make one spec per platform), not " + values.length);
+      try {
+        return platform(dev.berth.oci.Platforms.parse(java.util.List.of(values)).toString());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + ": " + e.getMessage());
       }
-      return platform(values[0]);
     }
 
     public Builder env(String key, String value) {

@@ -36,7 +36,7 @@ final class SpecTree {
       parsed.add(parser.parse(folder, folder.resolve(ImageSpecParser.FILE_NAME), spec.toYaml()));
     }
     TreeConfig config = new TreeConfig(registry, platform, null, Map.of(), false);
-    return new TreeScanner.Tree(root, config, ImageGraph.of(parsed), List.of());
+    return new TreeScanner.Tree(root, config, ImageGraph.of(parsed), List.of(), parser.declaredPlatforms());
   }
 
   /** {@code spec} after its base specs; two different specs with one name are refused. */

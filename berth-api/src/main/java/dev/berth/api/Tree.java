@@ -31,6 +31,10 @@ public abstract sealed class Tree permits Tree.FolderTree, Tree.SpecsTree {
   /** Opens the run's session: the tree read, the store, the journal, the builder. */
   abstract Session open(BuildSettings settings) throws IOException;
 
+  /** Opens one platform's session of a multi-platform run over {@code tree} (as {@link #open} read it). */
+  abstract dev.berth.api.tree.MultiPlatformRun multiPlatform(TreeScanner.Tree tree, dev.berth.oci.Platforms platforms,
+      BuildSettings settings, Optional<Publishing> publishing) throws IOException;
+
   /** What a build would do with each image, in build order. */
   public List<PlannedImage> plan() throws IOException {
     try (Session session = open(settings())) {
@@ -65,6 +69,12 @@ public abstract sealed class Tree permits Tree.FolderTree, Tree.SpecsTree {
       if (push) {
         publishing = Optional.of(berth.publishing(session.tree.config().registry()).orElseThrow(() ->
             new IllegalStateException("publishing needs a registry: Berth.registry(…), the spec's or berth.yaml's")));
+      }
+      dev.berth.oci.Platforms platforms = dev.berth.graph.PlatformTrees.of(session.tree, Optional.empty());
+      if (platforms.many()) {
+        try (var multi = multiPlatform(session.tree, platforms, settings(), publishing)) {
+          return PlatformResults.of(session.tree, multi.jobs(berth.jobs()).run(phase, false));
+        }
       }
       TreeBuild.RunResult result = run(session, publishing, timings).run(phase, false);
       List<ImageResult> images = new ArrayList<>();
@@ -103,6 +113,15 @@ public abstract sealed class Tree permits Tree.FolderTree, Tree.SpecsTree {
           List.of(), null, null, java.util.Map.of(), berth.registryClients());
       return new Session(request, berth.store(), berth.builderName(), berth.listener(), settings);
     }
+
+    @Override
+    dev.berth.api.tree.MultiPlatformRun multiPlatform(TreeScanner.Tree tree, dev.berth.oci.Platforms platforms,
+        BuildSettings settings, Optional<Publishing> publishing) throws IOException {
+      TreeRequest request = new TreeRequest(root, List.of(), null, berth.pullPolicy(), java.util.Map.of(), null,
+          List.of(), null, null, java.util.Map.of(), berth.registryClients());
+      return dev.berth.api.tree.MultiPlatformRun.of(request, tree, platforms, berth.store(), berth.builderName(),
+          settings, publishing, berth.listener());
+    }
   }
 
   /** Specs and the specs they are based on. */
@@ -123,6 +142,16 @@ public abstract sealed class Tree permits Tree.FolderTree, Tree.SpecsTree {
           berth.listener());
       return new Session(tree, berth.store(), access, PullPolicy.parse(berth.pullPolicy()), List.of(),
           berth.builderName(), berth.listener(), settings);
+    }
+
+    @Override
+    dev.berth.api.tree.MultiPlatformRun multiPlatform(TreeScanner.Tree tree, dev.berth.oci.Platforms platforms,
+        BuildSettings settings, Optional<Publishing> publishing) throws IOException {
+      var access = new dev.berth.api.publish.Registries(berth.registryClients(), berth.store(), List.of(),
+          berth.listener());
+      return new dev.berth.api.tree.MultiPlatformRun(tree, platforms, (platform, shape) -> new Session(
+          shape.apply(tree), berth.store(), access, PullPolicy.parse(berth.pullPolicy()), List.of(),
+          berth.builderName(), berth.listener(), settings, platform), publishing, berth.listener());
     }
   }
 }

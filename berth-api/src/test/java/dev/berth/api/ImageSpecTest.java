@@ -91,7 +91,9 @@ class ImageSpecTest {
     assertThatThrownBy(() -> builder.condaChannels("conda-forge")).hasMessageContaining("conda_channels");
     assertThatThrownBy(() -> builder.cuda("12.1")).hasMessageContaining("cuda is not supported");
     assertThatThrownBy(() -> builder.cudnn("8")).hasMessageContaining("cudnn is not supported");
-    assertThatThrownBy(() -> builder.platforms("linux/amd64", "linux/arm64")).hasMessageContaining("one platform per spec");
+    assertThat(ImageSpec.builder("x").base("scratch").platforms("linux/amd64", "linux/arm64").build().platform())
+        .isEqualTo("linux/amd64,linux/arm64");
+    assertThatThrownBy(() -> builder.platforms("linux/amd64", "linux/amd46")).hasMessageContaining("unknown architecture 'amd46'");
     assertThatThrownBy(() -> ImageSpec.builder("x").build()).hasMessageContaining("x: no base");
     assertThatThrownBy(() -> ImageSpec.builder("x").base("scratch").requirements("requirements.txt")
         .sourceRoot(work).pipIndexUrl("https://pypi.example.org/simple").build())
@@ -163,6 +165,30 @@ class ImageSpecTest {
       assertThat(events).filteredOn(event -> event instanceof BuildEvent.StepFinished)
           .extracting(event -> ((BuildEvent.StepFinished) event).cache()).doesNotContain(BuildEvent.Cache.HIT);
       assertThat(specs.build(app).images()).extracting(ImageResult::state).containsOnly(ImageState.CACHED);
+    }
+  }
+
+  @Test
+  void specsForTwoPlatformsAreOneIndexPerImageOverAChildPerPlatform() throws Exception {
+    Files.createDirectories(work.resolve("src"));
+    Files.writeString(work.resolve("src/f.txt"), "f\n");
+    ImageSpec base = ImageSpec.builder("base").base("scratch").platforms("linux/amd64", "linux/arm64")
+        .sourceRoot(work.resolve("src")).copy("f.txt", "/f.txt").build();
+    ImageSpec app = ImageSpec.builder("app").base(base).platforms("linux/amd64", "linux/arm64").env("A", "1")
+        .tags("{key}", "v1").build();
+    try (Berth berth = Berth.store(work.resolve("store"))) {
+      RunResult first = berth.build(app);
+      assertThat(first.succeeded()).isTrue();
+      assertThat(first.image("app").state()).isEqualTo(ImageState.BUILT);
+      dev.berth.store.ContentStore store = dev.berth.store.ContentStore.open(work.resolve("store"));
+      var index = store.resolve("app:v1").orElseThrow();
+      assertThat(index.mediaType()).isEqualTo(dev.berth.oci.MediaTypes.OCI_INDEX);
+      assertThat(index.digest()).isEqualTo(first.image("app").digest());
+      assertThat(dev.berth.oci.ImageIndex.parse(store.readBlob(index.digest())).manifests())
+          .extracting(child -> child.platform().toString()).containsExactly("linux/amd64", "linux/arm64");
+      RunResult again = berth.build(app);
+      assertThat(again.images()).extracting(ImageResult::state).containsOnly(ImageState.CACHED);
+      assertThat(again.image("app").digest()).isEqualTo(first.image("app").digest());
     }
   }
 }

@@ -115,16 +115,21 @@ final class DockerfileConversion {
     }
   }
 
+  /**
+   * BuildKit's automatic platform args: TARGET* the platform built for, BUILD* the machine building
+   * (berth runs the steps of a {@code FROM --platform=$BUILDPLATFORM} stage natively on it).
+   */
   private Map<String, String> automaticArgs() {
+    Platform build = Platform.host();
     Map<String, String> out = new LinkedHashMap<>();
     out.put("TARGETPLATFORM", platform.toString());
     out.put("TARGETOS", platform.os());
     out.put("TARGETARCH", platform.architecture());
     out.put("TARGETVARIANT", platform.variant() == null ? "" : platform.variant());
-    out.put("BUILDPLATFORM", platform.toString());
-    out.put("BUILDOS", platform.os());
-    out.put("BUILDARCH", platform.architecture());
-    out.put("BUILDVARIANT", platform.variant() == null ? "" : platform.variant());
+    out.put("BUILDPLATFORM", build.toString());
+    out.put("BUILDOS", build.os());
+    out.put("BUILDARCH", build.architecture());
+    out.put("BUILDVARIANT", build.variant() == null ? "" : build.variant());
     return out;
   }
 
@@ -137,9 +142,14 @@ final class DockerfileConversion {
         usedBuildArgs.add(key);
         globalArgs.put(key, buildArgs.get(key));
       } else {
-        globalArgs.put(key, declared.getValue());
+        globalArgs.put(key, declared.getValue() != null ? declared.getValue() : automatic.get(key));
       }
     }
+  }
+
+  /** The value of an automatic platform arg ({@code TARGETARCH}…) a stage's {@code ARG NAME} takes, or null. */
+  String automaticArg(String key) {
+    return automaticArgs().get(key);
   }
 
   private DockerfileStage from(Instruction instruction, Map<String, String> automatic) {

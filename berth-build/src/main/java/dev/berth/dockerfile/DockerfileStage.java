@@ -201,8 +201,10 @@ final class DockerfileStage {
         value = conversion.buildArgs.get(key);
       } else if (declared.getValue() != null) {
         value = declared.getValue();
-      } else {
+      } else if (conversion.globalArgs.get(key) != null) {
         value = conversion.globalArgs.get(key);
+      } else {  // as BuildKit: ARG TARGETARCH in a stage brings in the automatic value
+        value = conversion.automaticArg(key);
       }
       if (value != null) {
         args.put(key, value);

@@ -79,9 +79,15 @@ public final class BaseResolver {
       throw new BuildException("invalid base '" + base + "': " + e.getMessage());
     }
     Optional<Descriptor> found = findInStore(reference);
+    boolean implicitRegistry = ImageReference.parse(base).registry() == null;
+    if (found.isPresent() && !implicitRegistry && pullPolicy != PullPolicy.NEVER && !serves(found.get(), platform)) {
+      // The store holds another platform's image of this reference (pulled for it): pull this platform's,
+      // leaving the name to the first.
+      Descriptor pulled = registry.pull(reference, platform);
+      return load(base, pulled.withoutAnnotations(), platform);
+    }
     if (pullPolicy != PullPolicy.NEVER) {
       // A name written without a registry is used from the store as docker uses its local images.
-      boolean implicitRegistry = ImageReference.parse(base).registry() == null;
       found = found.isPresent() && implicitRegistry && pullPolicy == PullPolicy.MISSING ? found
           : fresh(base, reference, platform, found);
     }
@@ -90,6 +96,22 @@ public final class BaseResolver {
           + " (as " + reference + "; --pull=never)");
     }
     return load(base, found.get(), platform);
+  }
+
+  /** Whether {@code stored} is (an index with) an image for {@code platform}. */
+  private boolean serves(Descriptor stored, Platform platform) throws IOException {
+    if (!store.hasBlob(stored.digest())) {
+      return true;  // let the usual path say what is wrong
+    }
+    if (MediaTypes.isIndex(stored.mediaType())) {
+      return ImageIndex.parse(store.readBlob(stored.digest())).manifestFor(platform).isPresent();
+    }
+    if (!MediaTypes.isManifest(stored.mediaType())) {
+      return true;
+    }
+    ImageManifest manifest = ImageManifest.parse(store.readBlob(stored.digest()));
+    return !store.hasBlob(manifest.config().digest())
+        || platform.matches(ImageConfig.parse(store.readBlob(manifest.config().digest())).platform());
   }
 
   /** An image the store holds under exactly {@code storeName} (a parent of the tree by its key tag). */
@@ -196,6 +218,7 @@ public final class BaseResolver {
       chosen = layout.resolve(wanted).orElseThrow(() -> new BuildException(
           "base 'oci:" + spec + "': the layout " + dir + " has no image named '" + wanted + "'"));
     }
+    read(layout, "oci:" + spec, chosen, platform);  // a platform it lacks is refused before anything is copied
     ImageCopy.copy(layout, chosen, store, null);
     return load("oci:" + spec, chosen, platform);
   }
@@ -212,6 +235,11 @@ public final class BaseResolver {
   }
 
   private BaseImage read(String base, Descriptor descriptor, Platform platform) throws IOException {
+    return read(store, base, descriptor, platform);
+  }
+
+  private static BaseImage read(ContentStore store, String base, Descriptor descriptor, Platform platform)
+      throws IOException {
     Descriptor manifestDescriptor = descriptor;
     if (MediaTypes.isIndex(descriptor.mediaType())) {
       ImageIndex index = ImageIndex.parse(store.readBlob(descriptor.digest()));

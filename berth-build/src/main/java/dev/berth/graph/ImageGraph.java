@@ -109,6 +109,38 @@ public final class ImageGraph {
     return new ImageGraph(labelled, parents, dependencies, order, failures, this.labels);
   }
 
+  /**
+   * The graph of the images {@code keep} accepts, each changed by {@code change} (one platform's images
+   * of a multi-platform tree, built for that platform). An image kept whose parent is not is an error.
+   */
+  public ImageGraph restrictedTo(java.util.function.Predicate<String> keep,
+      java.util.function.UnaryOperator<ImageSpec> change) {
+    Map<String, ImageSpec> kept = new TreeMap<>();
+    images.forEach((name, spec) -> {
+      if (keep.test(name)) {
+        kept.put(name, change.apply(spec));
+      }
+    });
+    Map<String, String> keptParents = new HashMap<>();
+    Map<String, List<String>> keptDependencies = new HashMap<>();
+    for (String name : kept.keySet()) {
+      for (String needed : dependencies(name)) {
+        if (!kept.containsKey(needed)) {
+          throw new GraphException("image '" + name + "' is built for " + kept.get(name).platform()
+              + ", but '" + needed + "', which it builds on, is not");
+        }
+      }
+      if (parents.containsKey(name)) {
+        keptParents.put(name, parents.get(name));
+      }
+      keptDependencies.put(name, dependencies(name));
+    }
+    Map<String, String> keptFailures = new TreeMap<>(failures);
+    keptFailures.keySet().retainAll(kept.keySet());
+    return new ImageGraph(kept, keptParents, keptDependencies, order.stream().filter(kept::containsKey).toList(),
+        Map.copyOf(keptFailures), labels);
+  }
+
   /** Why an image could not be read (its one-line error), if it could not. */
   public Optional<String> failure(String name) {
     return Optional.ofNullable(failures.get(name));

@@ -15,16 +15,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code berth.yaml} at a tree's root: where images are published, the default platform, how many
+ * {@code berth.yaml} at a tree's root: where images are published, the platforms (the first is the default), how many
  * images build at once, template variables, the Docker engines that build ({@code workers}), and Docker Hub mirrors ({@code registryMirrors}, as
  * dockerd's {@code registry-mirrors}: URLs tried in order before Docker Hub).
  */
 public record TreeConfig(String registry, Platform platform, Integer jobs, Map<String, String> variables,
     boolean insecure, java.util.List<String> registryMirrors, java.util.List<DockerfileImage> dockerfiles,
-    java.util.List<Worker> workers) {
+    java.util.List<Worker> workers, dev.berth.oci.Platforms platforms) {
   public static final String FILE_NAME = "berth.yaml";
 
+  /** A config whose only platform is {@code platform}. */
+  public TreeConfig(String registry, Platform platform, Integer jobs, Map<String, String> variables,
+      boolean insecure, java.util.List<String> registryMirrors, java.util.List<DockerfileImage> dockerfiles,
+      java.util.List<Worker> workers) {
+    this(registry, platform, jobs, variables, insecure, registryMirrors, dockerfiles, workers,
+        dev.berth.oci.Platforms.of(platform));
+  }
+
   public TreeConfig {
+    platforms = platforms == null ? dev.berth.oci.Platforms.of(platform) : platforms;
+    if (!platforms.first().equals(platform)) {
+      throw new IllegalArgumentException("the default platform " + platform + " is not the first of " + platforms);
+    }
     variables = variables == null ? Map.of() : Map.copyOf(variables);
     registryMirrors = registryMirrors == null ? java.util.List.of() : java.util.List.copyOf(registryMirrors);
     dockerfiles = dockerfiles == null ? java.util.List.of() : java.util.List.copyOf(dockerfiles);
@@ -56,6 +68,7 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
   static final class Yaml {
     @JsonProperty String registry;
     @JsonProperty String platform;
+    @JsonProperty java.util.List<String> platforms;
     @JsonProperty Integer jobs;
     @JsonProperty Map<String, String> variables;
     @JsonProperty Boolean insecure;
@@ -80,14 +93,20 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
     if (yaml == null) {
       return defaults();
     }
-    Platform platform = Platform.LINUX_AMD64;
-    if (yaml.platform != null) {
-      try {
-        platform = Platform.parse(yaml.platform);
-      } catch (IllegalArgumentException e) {
-        throw new SpecException(file, lineOf(text, "platform"), e.getMessage());
-      }
+    dev.berth.oci.Platforms platforms = dev.berth.oci.Platforms.of(Platform.LINUX_AMD64);
+    if (yaml.platform != null && yaml.platforms != null) {
+      throw new SpecException(file, lineOf(text, "platforms"), "give 'platform' or 'platforms', not both");
     }
+    try {
+      if (yaml.platform != null) {  // "linux/amd64,linux/arm64" is a list too, as ImageSpec's platform
+        platforms = dev.berth.oci.Platforms.parse(yaml.platform);
+      } else if (yaml.platforms != null) {
+        platforms = dev.berth.oci.Platforms.parse(yaml.platforms);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(file, lineOf(text, yaml.platform != null ? "platform" : "platforms"), e.getMessage());
+    }
+    Platform platform = platforms.first();
     if (yaml.jobs != null && yaml.jobs < 1) {
       throw new SpecException(file, lineOf(text, "jobs"), "'jobs' must be at least 1");
     }
@@ -124,7 +143,7 @@ public record TreeConfig(String registry, Platform platform, Integer jobs, Map<S
           : tree.resolve(worker.tls()).toString())).toList();
     }
     return new TreeConfig(yaml.registry, platform, yaml.jobs, yaml.variables,
-        yaml.insecure != null && yaml.insecure, yaml.registryMirrors, yaml.dockerfiles, yaml.workers);
+        yaml.insecure != null && yaml.insecure, yaml.registryMirrors, yaml.dockerfiles, yaml.workers, platforms);
   }
 
   /** Why {@code registry} (HOST[:PORT][/NAMESPACE]) cannot prefix image names, if it cannot. */

@@ -23,14 +23,26 @@ public final class TreeScanner {
   private TreeScanner() {}
 
   /** A scanned tree; {@code warnings} are what a user should hear about (e.g. a control file that disagrees). */
-  public record Tree(Path root, TreeConfig config, ImageGraph graph, List<String> warnings) {
+  public record Tree(Path root, TreeConfig config, ImageGraph graph, List<String> warnings,
+      Map<String, dev.berth.oci.Platforms> declaredPlatforms) {
     public Tree {
       warnings = List.copyOf(warnings);
+      declaredPlatforms = declaredPlatforms == null ? Map.of() : Map.copyOf(declaredPlatforms);
+    }
+
+    /** A tree whose images name no platforms of their own. */
+    public Tree(Path root, TreeConfig config, ImageGraph graph, List<String> warnings) {
+      this(root, config, graph, warnings, Map.of());
     }
 
     /** The tree with {@code labels} set on every image (see {@link ImageGraph#withImageLabels}). */
     public Tree withLabels(Map<String, String> labels) {
-      return new Tree(root, config, graph.withImageLabels(labels), warnings);
+      return new Tree(root, config, graph.withImageLabels(labels), warnings, declaredPlatforms);
+    }
+
+    /** The tree with another graph (same root, config and platforms). */
+    public Tree withGraph(ImageGraph other) {
+      return new Tree(root, config, other, warnings, declaredPlatforms);
     }
   }
 
@@ -138,7 +150,8 @@ public final class TreeScanner {
       }
     });
     Platform effective = platform != null ? platform : config.platform();
-    List<ImageSpec> specs = parseAll(specFolders, effective);
+    ImageSpecParser parser = specFolders.isEmpty() ? null : new ImageSpecParser(effective);
+    List<ImageSpec> specs = parseAll(specFolders, parser);
     DockerfileFrontend frontend = new DockerfileFrontend(effective, options.bases(), options.target(),
         options.secrets(), options.sshAgents());
     Map<String, String> buildArgs = buildArgs(config, options);
@@ -173,18 +186,18 @@ public final class TreeScanner {
       throw new GraphException("no image folders (with " + ImageSpecParser.FILE_NAME + ", a Dockerfile, or a "
           + "docker-pkg Dockerfile.template) under " + tree);
     }
-    return new Tree(tree, config, ImageGraph.of(specs, declared, failures).withSelectLabels(labels), warnings);
+    return new Tree(tree, config, ImageGraph.of(specs, declared, failures).withSelectLabels(labels), warnings,
+        parser == null ? Map.of() : parser.declaredPlatforms());
   }
 
   /**
    * Every image.yaml parsed, on all cores, in {@code folders}' order; of several bad ones, the first
    * in that order is the one reported. A tree without image.yaml does not load the YAML stack.
    */
-  private static List<ImageSpec> parseAll(List<Path> folders, Platform platform) {
+  private static List<ImageSpec> parseAll(List<Path> folders, ImageSpecParser parser) {
     if (folders.isEmpty()) {
       return new ArrayList<>();
     }
-    ImageSpecParser parser = new ImageSpecParser(platform);
     record Parsed(ImageSpec spec, RuntimeException error) {}
     List<Parsed> parsed = folders.parallelStream().map(folder -> {
       try {

@@ -108,7 +108,18 @@ public final class Journal implements AutoCloseable {
 
   /** Reads the tree's journal (snapshot, then log) without writing anything. */
   public static Journal open(Path tree, Clock clock) throws IOException {
-    Path directory = tree.resolve(".berth");
+    return openIn(tree.resolve(".berth"), clock);
+  }
+
+  /**
+   * The journal of one platform of a multi-platform run: the same image names built for another
+   * platform have states of their own, under {@code .berth/platforms/OS-ARCH[-VARIANT]}.
+   */
+  public static Journal open(Path tree, dev.berth.oci.Platform platform, Clock clock) throws IOException {
+    return openIn(tree.resolve(".berth").resolve("platforms").resolve(platform.toString().replace('/', '-')), clock);
+  }
+
+  private static Journal openIn(Path directory, Clock clock) throws IOException {
     Map<String, Entry> entries = new TreeMap<>();
     Path snapshot = directory.resolve(SNAPSHOT);
     long offset = 0;

@@ -68,6 +68,18 @@ public record ImageSpec(
         stepLines);
   }
 
+  /** This image built for {@code other} (one platform of a multi-platform image). */
+  public ImageSpec withPlatform(Platform other) {
+    return new ImageSpec(folder, file, name, base, other, steps, config, network, caches, secrets, verify, tags,
+        stepLines);
+  }
+
+  /** This image with {@code other} tag templates (the children of an index carry only their key tag). */
+  public ImageSpec withTags(List<String> other) {
+    return new ImageSpec(folder, file, name, base, platform, steps, config, network, caches, secrets, verify, other,
+        stepLines);
+  }
+
   /** The ignore file that filters this image's inputs; see {@link #ignoreFile(Path, Path)}. */
   public Path ignoreFile() {
     return ignoreFile(folder, file);

@@ -27,6 +27,8 @@ public final class ImageSpecParser {
 
   private final ObjectMapper mapper;
   private final Platform defaultPlatform;
+  /** The platforms each image parsed so far names itself ({@code platform:} or {@code platforms:}). */
+  private final Map<String, dev.berth.oci.Platforms> declared = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ImageSpecParser(Platform defaultPlatform) {
     this.defaultPlatform = defaultPlatform;
@@ -37,6 +39,11 @@ public final class ImageSpecParser {
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         .addModule(SpecDeserializers.module())
         .build();
+  }
+
+  /** The platforms each image parsed so far names itself; an image that names none is not here. */
+  public Map<String, dev.berth.oci.Platforms> declaredPlatforms() {
+    return Map.copyOf(declared);
   }
 
   /** Parses {@code folder/image.yaml}. */
@@ -99,12 +106,19 @@ public final class ImageSpecParser {
         throw error("stop_signal:", StopSignal.problem(yaml.stopSignal));
       }
       Platform platform = defaultPlatform;
-      if (yaml.platform != null) {
-        try {
-          platform = Platform.parse(yaml.platform);
+      if (yaml.platform != null && yaml.platforms != null) {
+        throw error("platforms:", "give 'platform' or 'platforms', not both");
+      }
+      if (yaml.platform != null || yaml.platforms != null) {
+        dev.berth.oci.Platforms own;
+        try {  // platform: "linux/amd64,linux/arm64" is a list too, as flytekit's ImageSpec writes it
+          own = yaml.platform != null ? dev.berth.oci.Platforms.parse(yaml.platform)
+              : dev.berth.oci.Platforms.parse(yaml.platforms);
         } catch (IllegalArgumentException e) {
-          throw error(yaml.platform, e.getMessage());
+          throw error(yaml.platform != null ? yaml.platform : "platforms:", e.getMessage());
         }
+        declared.put(name, own);
+        platform = own.contains(defaultPlatform) ? defaultPlatform : own.first();
       }
       List<StepSpec> steps = steps(yaml);
       ImageSpec.Network network = network(yaml.network);

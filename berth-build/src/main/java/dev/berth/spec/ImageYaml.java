@@ -11,6 +11,7 @@ final class ImageYaml {
   @JsonProperty String name;
   @JsonProperty String base;
   @JsonProperty String platform;
+  @JsonProperty List<String> platforms;
   @JsonProperty LinkedHashMap<String, String> env;
   @JsonProperty List<String> apt;
   @JsonProperty List<String> pip;

@@ -50,6 +50,13 @@ final class PlanCommand implements Callable<Integer> {
               session.store)
               .orElseThrow(() -> new UsageException("--push needs a registry: berth.yaml's registry or --registry")))
           : Optional.empty();
+      dev.berth.oci.Platforms platforms = dev.berth.graph.PlatformTrees.of(session.tree, treeOptions.platforms());
+      if (platforms.many()) {
+        if (affectedBy != null) {
+          throw new UsageException("--affected-by is not available with several platforms (" + platforms + ") yet");
+        }
+        return planPlatforms(session, platforms, publishing, events);
+      }
       plan = new TreeRun(session, publishing, events)
           .affectedBy(Optional.ofNullable(affectedBy).map(AffectedCommand::query)).plan(force);
     }
@@ -64,5 +71,34 @@ final class PlanCommand implements Callable<Integer> {
           plan.count(Plan.Action.CACHED), plan.count(Plan.Action.FAILED), plan.count(Plan.Action.BLOCKED));
     }
     return plan.count(Plan.Action.FAILED) + plan.count(Plan.Action.BLOCKED) == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /** Each platform's plan: in JSON {@code {"platforms": [{"platform", "images": [...]}]}}. */
+  private int planPlatforms(Session session, dev.berth.oci.Platforms platforms, Optional<Publishing> publishing,
+      dev.berth.event.BuildListener events) throws java.io.IOException {
+    java.util.List<dev.berth.api.tree.MultiPlatformRun.PlatformPlan> plans;
+    try (var run = dev.berth.api.tree.MultiPlatformRun.of(treeOptions.request(), session.tree, platforms,
+        session.store, dev.berth.engine.ImageBuilder.NAME, session.settings, publishing, events)) {
+      plans = run.plan(force);
+    }
+    long failed = 0;
+    if (output.equals("json")) {
+      System.out.println(new String(Json.pretty(java.util.Map.of("platforms", plans)), StandardCharsets.UTF_8));
+    }
+    for (var part : plans) {
+      Plan plan = new Plan(part.images());
+      failed += plan.count(Plan.Action.FAILED) + plan.count(Plan.Action.BLOCKED);
+      if (output.equals("json")) {
+        continue;
+      }
+      for (Plan.Item item : plan.images()) {
+        System.out.printf("%-8s %-40s %-12s %-24s %s%n", item.action().label(), item.name(), part.platform(),
+            item.key() == null ? "-" : item.key(), item.reason());
+      }
+      System.out.printf("%s: %d to build, %d cached, %d failed, %d blocked%n", part.platform(),
+          plan.count(Plan.Action.BUILD), plan.count(Plan.Action.CACHED), plan.count(Plan.Action.FAILED),
+          plan.count(Plan.Action.BLOCKED));
+    }
+    return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

@@ -64,6 +64,10 @@ public final class RegistryOptions implements AutoCloseable {
     if (all) {
       return null;
     }
-    return platform == null ? Platform.host() : Platform.parse(platform);
+    try {
+      return platform == null ? Platform.host() : Platform.parse(platform);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--platform: " + e.getMessage());
+    }
   }
 }

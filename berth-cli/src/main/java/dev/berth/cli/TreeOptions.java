@@ -26,8 +26,9 @@ final class TreeOptions {
       description = "Only images whose name matches (repeatable), plus the parents they need.")
   List<String> select = new ArrayList<>();
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH",
-      description = "Default platform of images that do not name one (default: berth.yaml's, else linux/amd64).")
+  @Option(names = "--platform", paramLabel = "OS/ARCH[,OS/ARCH…]",
+      description = {"The platforms to build for (default: berth.yaml's, else linux/amd64); several give",
+          "each image one manifest per platform and an OCI index over them."})
   String platform;
 
   @Option(names = "--pull", defaultValue = "missing", paramLabel = "missing|always|never",
@@ -116,8 +117,18 @@ final class TreeOptions {
     return out;
   }
 
+  /** The platforms of --platform, if given; a malformed or unknown one is a usage error. */
+  java.util.Optional<dev.berth.oci.Platforms> platforms() {
+    try {
+      return platform == null ? java.util.Optional.empty() : java.util.Optional.of(dev.berth.oci.Platforms.parse(platform));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--platform: " + e.getMessage());
+    }
+  }
+
   /** The tree and options as the API takes them. */
   TreeRequest request() {
+    platforms();
     return new TreeRequest(tree, select, platform, pull, buildArgs, dockerPkgConfig, registryMirrors, dockerfile, target,
         secretFiles(), registries.clients(), labelGit, sshAgents());
   }

@@ -21,7 +21,14 @@ public record Platform(
 
   /** Parses {@code os/arch[/variant]}. */
   public static Platform parse(String text) {
-    String[] parts = text.trim().toLowerCase(Locale.ROOT).split("/");
+    String[] parts = text.trim().toLowerCase(Locale.ROOT).split("/", -1);
+    if (parts.length >= 2) {  // as containerd normalizes: aarch64 is arm64, x86_64 is amd64
+      parts[1] = switch (parts[1]) {
+        case "aarch64" -> "arm64";
+        case "x86_64", "x86-64" -> "amd64";
+        default -> parts[1];
+      };
+    }
     if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
       throw new IllegalArgumentException("invalid platform '" + text + "': expected os/arch[/variant]");
     }
@@ -33,7 +40,14 @@ public record Platform(
       throw new IllegalArgumentException("invalid platform '" + text + "': unknown architecture '" + parts[1]
           + "' (" + String.join(", ", new java.util.TreeSet<>(ARCHITECTURES)) + ")");
     }
-    return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
+    if (parts.length == 3 && parts[2].isEmpty()) {
+      throw new IllegalArgumentException("invalid platform '" + text + "': empty variant");
+    }
+    String variant = parts.length == 3 ? parts[2] : null;
+    if ("arm64".equals(parts[1]) && "v8".equals(variant) || "amd64".equals(parts[1]) && "v1".equals(variant)) {
+      variant = null;  // the default variant, which index descriptors leave out
+    }
+    return new Platform(parts[0], parts[1], variant);
   }
 
   /** GOOS and GOARCH values, as the OCI image spec names platforms. */

@@ -76,7 +76,8 @@ public final class RegistryClient implements AutoCloseable {
   /** Uploads one blob of {@code store} unless the repository has it (a mount from where it was seen first). */
   public void pushBlob(ContentStore store, String repository, Descriptor blob) throws IOException {
     if (!hasBlob(repository, blob.digest())) {
-      blobPusher.push(repository, blob, store.blobPath(blob.digest()), Optional.ofNullable(knownRepositories.get(blob.digest())));
+      blobPusher.push(repository, blob, store.blobPath(blob.digest()), Optional.ofNullable(knownRepositories.get(blob.digest())),
+          ThrottledProgress.of(TransferListener.NONE, blob.digest(), blob.size()));
     }
     knownRepositories.put(blob.digest(), repository);
   }
@@ -173,7 +174,7 @@ public final class RegistryClient implements AutoCloseable {
       dev.berth.store.StoreReferrers into) throws IOException {
     checkHost(source);
     dev.berth.oci.ReferrersIndex index = referrers(source.repository(), subject);
-    ImagePuller puller = new ImagePuller(transport, knownRepositories, parallelism);
+    ImagePuller puller = new ImagePuller(transport, knownRepositories, parallelism, TransferListener.NONE);
     for (dev.berth.oci.Referrer referrer : index.manifests()) {
       puller.pull(source.withTag(null).withDigest(referrer.digest()), null, into.store());
       Descriptor about = dev.berth.oci.Json.read(into.store().readBlob(referrer.digest()), Subject.class).subject();

@@ -153,7 +153,7 @@ public final class Publishing {
       tags.add(refName.substring(refName.lastIndexOf(':') + 1));
     }
     boolean dockerPkg = java.nio.file.Files.isRegularFile(spec.folder().resolve(DockerPkgTree.TEMPLATE));
-    if (dockerPkg && image.version() != null && !tags.contains(LATEST)) {
+    if (dockerPkg && image.version() != null && tags.contains(image.version()) && !tags.contains(LATEST)) {
       tags.add(LATEST);
     }
     return tags;

@@ -83,15 +83,17 @@ public final class ImageEndpoints {
   /** Finds or fetches {@code location}; registry images are pulled into {@code cache}. */
   public Source read(ImageLocation location, Platform platform, ContentStore cache) throws IOException {
     if (location instanceof ImageLocation.StoreLocation store) {
-      return new Source(localStore(), findIn(localStore(), store.reference()), store.reference().localName());
+      return new Source(localStore(), onePlatform(localStore(), findIn(localStore(), store.reference()), platform,
+          store.reference().localName()), store.reference().localName());
     }
     if (location instanceof ImageLocation.OciLayoutLocation oci) {
       if (!Files.isRegularFile(oci.directory().resolve("index.json"))) {
         throw new IOException("no OCI layout at " + oci.directory());
       }
       ContentStore layout = ContentStore.open(oci.directory());
-      return new Source(layout, layout.resolve(oci.refName()).orElseThrow(() ->
-          new IOException("no image named " + oci.refName() + " in OCI layout " + oci.directory())));
+      return new Source(layout, onePlatform(layout, layout.resolve(oci.refName()).orElseThrow(() ->
+          new IOException("no image named " + oci.refName() + " in OCI layout " + oci.directory())), platform,
+          "oci:" + oci.directory() + ":" + oci.refName()));
     }
     if (location instanceof ImageLocation.RegistryLocation registry) {
       ImageReference reference = registry.reference();
@@ -109,6 +111,19 @@ public final class ImageEndpoints {
     }
     ImageLocation.DockerArchiveLocation archive = (ImageLocation.DockerArchiveLocation) location;
     return new Source(cache, DockerArchive.read(archive.file(), null, cache));
+  }
+
+  /**
+   * Of an index, the child for {@code platform} (as a pull from a registry picks it); the index itself
+   * when {@code platform} is null ({@code --all}) or {@code top} is a manifest.
+   */
+  private static Descriptor onePlatform(ContentStore store, Descriptor top, Platform platform, String name)
+      throws IOException {
+    if (platform == null || !MediaTypes.isIndex(top.mediaType())) {
+      return top;
+    }
+    return ImageIndex.parse(store.readBlob(top.digest())).manifestFor(platform)
+        .orElseThrow(() -> new IOException(name + " has no image for " + platform)).withoutAnnotations();
   }
 
   /**

@@ -69,10 +69,42 @@ public final class Session implements AutoCloseable {
    */
   public Session(TreeScanner.Tree tree, ContentStore store, RegistryAccess registries, PullPolicy pull,
       List<String> select, String builder, BuildListener progress, BuildSettings settings) throws IOException {
+    this(tree, store, registries, pull, select, builder, progress, settings,
+        Journal.open(tree.root(), Clock.systemUTC()));
+  }
+
+  /**
+   * One platform's part of a multi-platform run: the tree scanned for {@code platform} (its Dockerfiles'
+   * TARGETPLATFORM is that one), shaped by {@code shape} (see {@link PlatformTrees}), journaled apart.
+   */
+  public Session(TreeRequest options, ContentStore store, String builder, BuildListener progress,
+      BuildSettings settings, Platform platform, java.util.function.UnaryOperator<TreeScanner.Tree> shape)
+      throws IOException {
+    this(options.withPlatform(platform.toString()), shape.apply(options.withPlatform(platform.toString())
+        .scan(progress, store)), store, builder, progress, settings, platform);
+  }
+
+  private Session(TreeRequest options, TreeScanner.Tree tree, ContentStore store, String builder,
+      BuildListener progress, BuildSettings settings, Platform platform) throws IOException {
+    this(tree, store, options.registries(tree.config(), store, progress), PullPolicy.parse(options.pull()),
+        options.select(), builder, progress, settings, Journal.open(tree.root(), platform, Clock.systemUTC()));
+  }
+
+  /** As the session over a tree made some other way, for {@code platform}'s part of a multi-platform run. */
+  public Session(TreeScanner.Tree tree, ContentStore store, RegistryAccess registries, PullPolicy pull,
+      List<String> select, String builder, BuildListener progress, BuildSettings settings, Platform platform)
+      throws IOException {
+    this(tree, store, registries, pull, select, builder, progress, settings,
+        Journal.open(tree.root(), platform, Clock.systemUTC()));
+  }
+
+  private Session(TreeScanner.Tree tree, ContentStore store, RegistryAccess registries, PullPolicy pull,
+      List<String> select, String builder, BuildListener progress, BuildSettings settings, Journal journal)
+      throws IOException {
     this.store = store;
     this.tree = tree;
     this.run = RunDirectory.open(store.root(), "runc");
-    this.journal = Journal.open(tree.root(), Clock.systemUTC());
+    this.journal = journal;
     this.settings = settings;
     this.digests = FileDigestCache.open(tree.root().resolve(".berth").resolve("digests"));
     BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(), pull, registries, progress);

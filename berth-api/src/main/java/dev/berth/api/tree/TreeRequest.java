@@ -65,6 +65,17 @@ public record TreeRequest(Path tree, List<String> select, String platform, Strin
         registries);
   }
 
+  /** The same request for {@code other} platforms ({@code os/arch[,os/arch…]}; null: berth.yaml's). */
+  public TreeRequest withPlatform(String other) {
+    return new TreeRequest(tree, select, other, pull, buildArgs, dockerPkgConfig, registryMirrors, dockerfile, target,
+        secrets, registries, labelGit, sshAgents);
+  }
+
+  /** The platforms given with the request ({@code --platform a,b}), if any; a bad list is an IllegalArgumentException. */
+  public java.util.Optional<dev.berth.oci.Platforms> platforms() {
+    return platform == null ? java.util.Optional.empty() : java.util.Optional.of(dev.berth.oci.Platforms.parse(platform));
+  }
+
   /** Registry access for bases: Docker Hub mirrors from berth.yaml, then this request's. */
   public Registries registries(TreeConfig config, ContentStore store, BuildListener progress) {
     List<String> mirrors = new ArrayList<>(config.registryMirrors());
@@ -88,7 +99,7 @@ public record TreeRequest(Path tree, List<String> select, String platform, Strin
 
   /** As {@link #scan(BuildListener)}; Dockerfiles learn the environment and ONBUILD triggers of bases {@code store} holds. */
   public TreeScanner.Tree scan(BuildListener warn, ContentStore store) throws IOException {
-    Platform chosen = platform == null ? null : Platform.parse(platform);
+    Platform chosen = platform == null ? null : dev.berth.oci.Platforms.parse(platform).first();
     var bases = store == null ? null : new StoreBases(store, chosen != null ? chosen
         : TreeConfig.load(tree.toAbsolutePath().normalize()).platform());
     var options = new TreeScanner.Options(chosen, dockerPkgConfig, buildArgs, dockerfile, target, bases, secrets)

@@ -1,0 +1,225 @@
+package dev.berth.api.tree;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.berth.api.publish.Publishing;
+import dev.berth.api.verify.Verifiers;
+import dev.berth.engine.BuildSettings;
+import dev.berth.engine.ContentKey;
+import dev.berth.engine.KeyedBuild;
+import dev.berth.engine.PlatformIndex;
+import dev.berth.engine.Tags;
+import dev.berth.event.BuildEvent;
+import dev.berth.event.BuildListener;
+import dev.berth.graph.PlatformTrees;
+import dev.berth.graph.TreeScanner;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Platform;
+import dev.berth.oci.Platforms;
+import dev.berth.plan.ImageState;
+import dev.berth.plan.Plan;
+import dev.berth.plan.TreeBuild;
+import dev.berth.spec.ImageSpec;
+import dev.berth.store.ContentStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A run over several platforms: each platform's part of the tree is planned, built, verified and
+ * published as a run of its own (its own keys and journal); then each image built for several platforms
+ * gets an OCI index over its children, written to the store and, when publishing, pushed last.
+ */
+public final class MultiPlatformRun implements AutoCloseable {
+  private final TreeScanner.Tree tree;
+  private final Platforms platforms;
+  private final List<Part> parts = new ArrayList<>();
+  private final Optional<Publishing> publishing;
+  private final BuildListener listener;
+  private int jobs = Runtime.getRuntime().availableProcessors();
+  private boolean debug;
+
+  /** One platform's part: its session over the images built for it. */
+  public record Part(Platform platform, Session session) {}
+
+  /** One platform's plan. */
+  public record PlatformPlan(@JsonProperty("platform") String platform, @JsonProperty("images") List<Plan.Item> images) {}
+
+  /** One platform's run. */
+  public record PlatformResult(@JsonProperty("platform") String platform,
+      @JsonProperty("images") List<TreeBuild.Result> images) {}
+
+  /** The index of an image built for several platforms, or why it has none. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record IndexResult(@JsonProperty("name") String name, @JsonProperty("key") String key,
+      @JsonProperty("digest") String digest, @JsonProperty("state") ImageState state,
+      @JsonProperty("platforms") List<String> platforms, @JsonProperty("references") List<String> references,
+      @JsonProperty("cause") String cause) {}
+
+  /** The whole run: each platform's images, then the indexes. */
+  public record Result(@JsonProperty("platforms") List<PlatformResult> platforms,
+      @JsonProperty("indexes") List<IndexResult> indexes) {
+    public boolean succeeded() {
+      return platforms.stream().allMatch(part -> new TreeBuild.RunResult(part.images()).succeeded())
+          && indexes.stream().noneMatch(index -> index.state().isFailure());
+    }
+  }
+
+  /** Opens one platform's session over the images {@code shape} keeps of the tree read for it. */
+  @FunctionalInterface
+  public interface Opener {
+    Session open(Platform platform, java.util.function.UnaryOperator<TreeScanner.Tree> shape) throws IOException;
+  }
+
+  /**
+   * Opens one session per platform of {@code platforms} with {@code opener}.
+   *
+   * @param tree the tree as read once, for the platforms its images name
+   * @param publishing where children and indexes are pushed; empty: nothing is published
+   */
+  public MultiPlatformRun(TreeScanner.Tree tree, Platforms platforms, Opener opener, Optional<Publishing> publishing,
+      BuildListener listener) throws IOException {
+    this.tree = tree;
+    this.platforms = platforms;
+    this.publishing = publishing.map(target -> target.reporting(listener));
+    this.listener = listener;
+    try {
+      for (Platform platform : platforms.list()) {
+        parts.add(new Part(platform, opener.open(platform,
+            scanned -> PlatformTrees.forPlatform(scanned, platform, platforms))));
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** A run over {@code request}'s tree, read again for each platform (its Dockerfiles' TARGETPLATFORM is that one). */
+  public static MultiPlatformRun of(TreeRequest request, TreeScanner.Tree tree, Platforms platforms,
+      ContentStore store, String builder, BuildSettings settings, Optional<Publishing> publishing,
+      BuildListener listener) throws IOException {
+    return new MultiPlatformRun(tree, platforms, (platform, shape) -> new Session(request, store, builder, listener,
+        settings, platform, shape), publishing, listener);
+  }
+
+  public MultiPlatformRun jobs(int value) {
+    this.jobs = value;
+    return this;
+  }
+
+  public MultiPlatformRun debugging(boolean enabled) {
+    this.debug = enabled;
+    return this;
+  }
+
+  public List<Part> parts() {
+    return List.copyOf(parts);
+  }
+
+  /** Each platform's plan, in the run's platform order. */
+  public List<PlatformPlan> plan(boolean force) throws IOException {
+    List<PlatformPlan> out = new ArrayList<>();
+    for (Part part : parts) {
+      out.add(new PlatformPlan(part.platform().toString(), treeRun(part).plan(force).images()));
+    }
+    return out;
+  }
+
+  /**
+   * Plans every platform first (an image that cannot be planned on any of them stops everything before
+   * anything is built), then runs {@code phase} platform by platform, then writes and pushes the indexes.
+   */
+  public Result run(TreeBuild.Phase phase, boolean force) throws IOException {
+    List<Plan> plans = new ArrayList<>();
+    for (Part part : parts) {
+      Plan plan = treeRun(part).plan(force);
+      treeRun(part).refuseInvalid(plan);
+      plans.add(plan);
+    }
+    List<PlatformResult> results = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      Part part = parts.get(i);
+      TreeBuild.RunResult result = treeRun(part).run(plans.get(i), phase, force,
+          Verifiers.runc(part.session().store, part.session().run, listener));
+      results.add(new PlatformResult(part.platform().toString(), result.images()));
+    }
+    List<IndexResult> indexes = new ArrayList<>();
+    for (String name : tree.graph().order()) {
+      if (PlatformTrees.indexed(tree, name, platforms) && planned(plans, name)) {
+        indexes.add(index(name, plans, results));
+      }
+    }
+    return new Result(results, indexes);
+  }
+
+  private static boolean planned(List<Plan> plans, String name) {
+    return plans.stream().anyMatch(plan -> plan.images().stream().anyMatch(item -> item.name().equals(name)));
+  }
+
+  private IndexResult index(String name, List<Plan> plans, List<PlatformResult> results) {
+    List<PlatformIndex.Child> children = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    String version = null;
+    for (int i = 0; i < parts.size(); i++) {
+      Optional<Plan.Item> item = plans.get(i).images().stream().filter(each -> each.name().equals(name)).findFirst();
+      Optional<TreeBuild.Result> result = results.get(i).images().stream()
+          .filter(each -> each.name().equals(name)).findFirst();
+      if (item.isEmpty() || result.isEmpty()) {
+        continue;  // not built for this platform
+      }
+      names.add(parts.get(i).platform().toString());
+      if (result.get().state().isFailure()) {
+        return new IndexResult(name, null, null, ImageState.BLOCKED, names, null,
+            "not every platform was built: " + parts.get(i).platform() + " " + result.get().state().label());
+      }
+      ContentKey key = item.get().prepared().key();
+      version = item.get().prepared().version();
+      try {
+        Descriptor manifest = parts.get(i).session().store.resolve(name + ":" + key.tag()).orElseThrow(
+            () -> new IOException(name + ":" + key.tag() + " is not in the store"));
+        children.add(new PlatformIndex.Child(parts.get(i).platform(), key, manifest.withoutAnnotations()));
+      } catch (IOException e) {
+        return new IndexResult(name, null, null, ImageState.FAILED, names, null, e.getMessage());
+      }
+    }
+    ImageSpec spec = tree.graph().spec(name);
+    ContentKey key = PlatformIndex.key(children);
+    ContentStore store = parts.get(0).session().store;
+    try {
+      boolean present = store.resolve(name + ":" + key.tag()).isPresent();
+      PlatformIndex.Written written = PlatformIndex.write(store, name, children, Tags.expand(spec, key, version));
+      if (publishing.isEmpty()) {
+        return new IndexResult(name, key.tag(), written.index().digest().toString(),
+            present ? ImageState.CACHED : ImageState.BUILT, names, written.refNames(), null);
+      }
+      List<String> pushed = publishing.get().publisher().publish(spec, new KeyedBuild.Outcome(spec, key,
+          written.index(), written.refNames(), false, version));
+      listener.on(new BuildEvent.Published(name, pushed));
+      return new IndexResult(name, key.tag(), written.index().digest().toString(), ImageState.PUBLISHED, names,
+          pushed, null);
+    } catch (Exception e) {
+      return new IndexResult(name, key.tag(), null, ImageState.FAILED, names, null,
+          (publishing.isPresent() ? "index publish failed: " : "index failed: ") + dev.berth.text.ErrorText.of(e));
+    }
+  }
+
+  private TreeRun treeRun(Part part) {
+    return new TreeRun(part.session(), publishing, listener).jobs(jobs).debugging(debug);
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (Part part : parts) {
+      try {
+        part.session().close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package dev.berth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.oci.Descriptor;
+import dev.berth.oci.Digest;
+import dev.berth.oci.ImageIndex;
+import dev.berth.oci.Json;
+import dev.berth.oci.MediaTypes;
+import dev.berth.oci.Platform;
+import dev.berth.store.ContentStore;
+import dev.berth.testing.LocalRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Images for linux/amd64 and linux/arm64 from one tree: one key per platform, an OCI index per image,
+ * pushed children first and read back by skopeo, unpacked by umoci. File steps only (no RUN for arm64:
+ * that needs emulation), on busybox bases made from Debian's busybox-static and busybox-static:arm64.
+ */
+@Tag("integration")
+@Tag("registry")
+@Tag("skopeo")
+@Tag("umoci")
+class MultiPlatformIT {
+  static LocalRegistry registry;
+  @TempDir Path work;
+
+  @BeforeAll
+  static void start() throws Exception {
+    registry = LocalRegistry.startPlain();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    registry.close();
+  }
+
+  /** busybox for amd64 and arm64 imported into {@code store}, and {@code test/busybox:1} an index over both. */
+  private Berth storeWithBusyboxIndex(Path store) throws Exception {
+    Berth berth = new Berth(store);
+    String script = Path.of("..", "examples", "make-busybox-rootfs").toAbsolutePath().toString();
+    berth.run("import", Berth.tool(work, script).strip(), "--as", "test/busybox:amd64", "--no-snapshot").succeeded();
+    berth.run("import", Berth.tool(work, script, "--arch", "arm64").strip(), "--as", "test/busybox:arm64",
+        "--platform", "linux/arm64", "--no-snapshot").succeeded();
+    ContentStore opened = ContentStore.open(store);
+    List<Descriptor> children = new ArrayList<>();
+    children.add(opened.resolve("test/busybox:amd64").orElseThrow().withoutAnnotations()
+        .withPlatform(Platform.parse("linux/amd64")));
+    children.add(opened.resolve("test/busybox:arm64").orElseThrow().withoutAnnotations()
+        .withPlatform(Platform.parse("linux/arm64")));
+    opened.tag("test/busybox:1", opened.writeBlob(MediaTypes.OCI_INDEX, ImageIndex.oci(children).toJson()));
+    return berth;
+  }
+
+  private static void image(Path tree, String name, String base, String extra) throws Exception {
+    Path folder = Files.createDirectories(tree.resolve(name));
+    Files.writeString(folder.resolve("f.txt"), name + "\n");
+    Files.writeString(folder.resolve("image.yaml"), "base: " + base + "\ncopy:\n  - {src: f.txt, dest: /" + name
+        + ".txt}\nenv: {IMAGE: " + name + "}\n" + extra);
+  }
+
+  private static JsonNode json(Berth.Result result) {
+    return Json.tree(result.stdout().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode find(JsonNode array, String field, String value) {
+    for (JsonNode node : array) {
+      if (node.path(field).asText().equals(value)) {
+        return node;
+      }
+    }
+    throw new AssertionError("no " + field + "=" + value + " in " + array);
+  }
+
+  /** The ELF machine of {@code file}: 62 is x86-64, 183 is AArch64. */
+  private static int elfMachine(Path file) throws Exception {
+    byte[] head = new byte[20];
+    try (var in = Files.newInputStream(file)) {
+      assertThat(in.readNBytes(head, 0, 20)).isEqualTo(20);
+    }
+    return (head[18] & 0xff) | (head[19] & 0xff) << 8;
+  }
+
+  @Test
+  void aTwoImageTreeForTwoPlatformsIsTwoChildrenAndAnIndexPerImagePushedAndReadBack() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("tree"));
+    Files.writeString(tree.resolve("berth.yaml"), "registry: " + registry.host() + "/multi\n"
+        + "platforms: [linux/amd64, linux/arm64]\n");
+    image(tree, "base", "test/busybox:1", "");
+    image(tree, "app", "base", "labels: {org.example.role: app}\ntags: [\"{key}\", \"1.0\"]\n");
+    Berth berth = storeWithBusyboxIndex(work.resolve("store"));
+
+    JsonNode built = json(berth.run("build", tree.toString(), "--push", "--output", "json").succeeded());
+    JsonNode amd64 = find(built.get("platforms"), "platform", "linux/amd64").get("images");
+    JsonNode arm64 = find(built.get("platforms"), "platform", "linux/arm64").get("images");
+    for (String name : List.of("base", "app")) {
+      assertThat(find(amd64, "name", name).get("key").asText()).as("keys differ per platform")
+          .isNotEqualTo(find(arm64, "name", name).get("key").asText());
+      assertThat(find(arm64, "name", name).get("state").asText()).isEqualTo("published");
+    }
+    JsonNode appIndex = find(built.get("indexes"), "name", "app");
+    assertThat(appIndex.get("state").asText()).isEqualTo("published");
+    String indexDigest = appIndex.get("digest").asText();
+
+    String reference = "docker://" + registry.host() + "/multi/app:1.0";
+    byte[] raw = Berth.tool(work, "skopeo", "inspect", "--raw", "--tls-verify=false", reference)
+        .getBytes(StandardCharsets.UTF_8);
+    assertThat(Digest.sha256(raw).toString()).as("the registry serves the index berth wrote").isEqualTo(indexDigest);
+    ImageIndex index = ImageIndex.parse(raw);
+    assertThat(index.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
+    assertThat(index.manifests()).hasSize(2);
+    assertThat(index.manifests()).extracting(child -> child.platform().toString())
+        .containsExactly("linux/amd64", "linux/arm64");
+    assertThat(index.manifests().get(1).annotations().get(Descriptor.REF_NAME))
+        .isEqualTo(find(arm64, "name", "app").get("key").asText());
+
+    int[] machines = {62, 183};
+    for (int i = 0; i < 2; i++) {
+      Descriptor child = index.manifests().get(i);
+      Path layout = work.resolve("layout-" + i);
+      Berth.tool(work, "skopeo", "copy", "--src-tls-verify=false",
+          "docker://" + registry.host() + "/multi/app@" + child.digest(), "oci:" + layout + ":child");
+      Path bundle = work.resolve("bundle-" + i);
+      Berth.tool(work, "umoci", "unpack", "--image", layout + ":child", bundle.toString());
+      assertThat(bundle.resolve("rootfs/app.txt")).hasContent("app");
+      assertThat(bundle.resolve("rootfs/base.txt")).hasContent("base");
+      assertThat(elfMachine(bundle.resolve("rootfs/bin/busybox"))).as("busybox of child %s", i).isEqualTo(machines[i]);
+      String config = Files.readString(bundle.resolve("config.json"));
+      assertThat(config).contains("IMAGE=app");
+    }
+
+    JsonNode again = json(berth.run("build", tree.toString(), "--output", "json").succeeded());
+    for (JsonNode part : again.get("platforms")) {
+      for (JsonNode image : part.get("images")) {
+        assertThat(image.get("state").asText()).as("%s on %s", image.get("name"), part.get("platform"))
+            .isIn("cached", "verified");
+      }
+    }
+    assertThat(find(again.get("indexes"), "name", "app").get("digest").asText()).isEqualTo(indexDigest);
+    JsonNode verified = json(berth.run("verify", tree.toString(), "--output", "json").succeeded());
+    assertThat(verified.get("platforms")).hasSize(2);
+    JsonNode plan = json(berth.run("plan", tree.toString(), "--output", "json").succeeded());
+    for (JsonNode part : plan.get("platforms")) {
+      for (JsonNode item : part.get("images")) {
+        assertThat(item.get("action").asText()).isEqualTo("cached");
+      }
+    }
+
+    // Pulled into an empty store: the whole index with --all, one child for an arm64 build with --pull=missing.
+    Berth empty = new Berth(work.resolve("store-pulled"));
+    String pulled = empty.run("pull", "--all", registry.host() + "/multi/app:1.0").succeeded().stdout();
+    assertThat(pulled).contains(indexDigest);
+    Path leafTree = Files.createDirectories(work.resolve("leaf-tree"));
+    image(leafTree, "leaf", registry.host() + "/multi/app:1.0", "");
+    Berth fresh = new Berth(work.resolve("store-leaf"));
+    JsonNode leaf = json(fresh.run("build", leafTree.toString(), "--platform", "linux/arm64", "--pull=missing",
+        "--output", "json").succeeded());
+    assertThat(leaf.get("images").get(0).get("state").asText()).isIn("built", "verified");
+    String leafKey = leaf.get("images").get(0).get("key").asText();
+    String inspected = fresh.run("inspect", "--platform", "linux/arm64", "leaf:" + leafKey).succeeded().stdout();
+    assertThat(inspected).contains("arm64");
+
+    JsonNode both = json(fresh.run("build", leafTree.toString(), "--platform", "linux/arm64,linux/amd64",
+        "--pull=missing", "--output", "json").succeeded());
+    assertThat(find(both.get("indexes"), "name", "leaf").get("platforms")).hasSize(2);
+    var before = Berth.fileTree(work.resolve("store-leaf"));
+    fresh.run("build", leafTree.toString(), "--platform", "linux/ppc64le", "--pull=missing")
+        .failedWithOneLine(registry.host() + "/multi/app:1.0 has no image for linux/ppc64le");
+    assertThat(Berth.fileTree(work.resolve("store-leaf"))).as("the store after a refused run").isEqualTo(before);
+  }
+
+  /**
+   * As BuildKit defines them: a {@code FROM --platform=$BUILDPLATFORM} stage runs on this machine (its RUN
+   * natively, once per target since it uses TARGETARCH), the final stage is each target's, with
+   * TARGETARCH and TARGETPLATFORM of that target.
+   */
+  @Test
+  @Tag("runc")
+  void aDockerfileBuildStageRunsNativelyAndTheFinalStageIsPerPlatform() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("tree"));
+    Path folder = Files.createDirectories(tree.resolve("df"));
+    Files.writeString(folder.resolve("Dockerfile"), """
+        FROM --platform=$BUILDPLATFORM test/busybox:1 AS build
+        ARG TARGETARCH
+        ARG BUILDARCH
+        RUN echo "built on $BUILDARCH for $TARGETARCH ($(uname -m))" > /arch
+        FROM test/busybox:1
+        ARG TARGETARCH
+        ARG TARGETPLATFORM
+        ARG TARGETVARIANT
+        LABEL arch=$TARGETARCH platform=$TARGETPLATFORM variant=x$TARGETVARIANT
+        COPY --from=build /arch /arch
+        """);
+    Berth berth = storeWithBusyboxIndex(work.resolve("store"));
+    JsonNode built = json(berth.run("build", tree.toString(), "--platform", "linux/amd64,linux/arm64",
+        "--sbom", "none", "--output", "json").succeeded());  // (a copy writes the image's SBOM under its name too)
+    JsonNode index = find(built.get("indexes"), "name", "df");
+    assertThat(index.get("platforms").toString()).contains("linux/amd64", "linux/arm64");
+    String host = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+    String hostMachine = host.equals("amd64") ? "x86_64" : "aarch64";
+    for (String arch : List.of("amd64", "arm64")) {
+      Path layout = work.resolve("df-" + arch);
+      berth.run("copy", "--platform", "linux/" + arch, "df:" + index.get("key").asText(), "oci:" + layout + ":df")
+          .succeeded();
+      Path bundle = work.resolve("df-bundle-" + arch);
+      Berth.tool(work, "umoci", "unpack", "--image", layout + ":df", bundle.toString());
+      assertThat(bundle.resolve("rootfs/arch")).hasContent("built on " + host + " for " + arch + " (" + hostMachine + ")");
+      String config = Files.readString(bundle.resolve("config.json"));
+      assertThat(config).contains("\"arch\": \"" + arch + "\"").contains("\"platform\": \"linux/" + arch + "\"")
+          .contains("\"variant\": \"x\"");
+    }
+  }
+
+  @Test
+  void badPlatformInputIsOneLineAndLeavesTheStoreAsItWas() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("tree"));
+    image(tree, "base", "test/busybox:amd64", "");
+    Path store = work.resolve("store");
+    Berth berth = storeWithBusyboxIndex(store);
+    var before = Berth.fileTree(store);
+
+    Berth.Result unknown = berth.run("build", tree.toString(), "--platform", "linux/amd64,linux/amd46");
+    unknown.failedWithOneLine("unknown architecture 'amd46'");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+
+    Berth.Result lacking = berth.run("build", tree.toString(), "--platform", "linux/amd64,linux/arm64");
+    lacking.failedWithOneLine("test/busybox:amd64");
+    assertThat(lacking.stderr()).contains("linux/arm64");
+    assertThat(lacking.exitCode()).isEqualTo(1);
+
+    Path layout = work.resolve("layout");
+    berth.run("copy", "test/busybox:amd64", "oci:" + layout + ":bb").succeeded();
+    before = Berth.fileTree(store);
+    image(tree, "base", "oci:" + layout + ":bb", "");
+    berth.run("build", tree.toString(), "--platform", "linux/amd64,linux/arm64")
+        .failedWithOneLine("base 'oci:" + layout + ":bb' is for linux/amd64, not linux/arm64");
+
+    Files.writeString(tree.resolve("base/image.yaml"), "base: test/busybox:1\nplatforms: [linux/amd64, linux/s390]\n");
+    berth.run("build", tree.toString()).failedWithOneLine("image.yaml:2");
+
+    Files.writeString(tree.resolve("berth.yaml"), "platforms: [linux/amd64, linux/arm64]\n");
+    image(tree, "base", "test/busybox:1", "platforms: [linux/amd64]\n");
+    image(tree, "child", "base", "");
+    berth.run("build", tree.toString()).failedWithOneLine("'base', which it builds on, is not");
+    assertThat(Berth.fileTree(store)).as("the store after refused runs").isEqualTo(before);
+  }
+}
