@@ -23,12 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  * scripts/binfmt with the F flag): an arm64 busybox image's run step and verify commands print
  * {@code aarch64} and are marked emulated, the amd64 one's print {@code x86_64} and are not; umoci and
  * runc, outside berth, run the arm64 result the same way; without emulation the build is refused in one
- * line before anything is written.
+ * line before anything is written. {@code berth layered --arch arm64} takes the arm64 image of the
+ * runtime's index when the registry has no {@code -arm64} tag, and its result runs as arm64.
  */
 @Tag("integration")
 @Tag("umoci")
 @Tag("runc")
 @Tag("qemu")
+@Tag("registry")
+@Tag("skopeo")
 class EmulationIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final Path BINFMT_MISC = Path.of("/proc/sys/fs/binfmt_misc");
@@ -135,8 +138,70 @@ class EmulationIT {
     assertThat(Berth.snapshot(store)).isEqualTo(before);
   }
 
-  /** Copies the image out with skopeo, unpacks it with umoci and runs {@code command} in it with runc. */
+  @Test
+  void layeredArm64TakesTheArm64ImageOfTheRuntimesIndexWhenThereIsNoArm64Tag() throws Exception {
+    Path layout = work.resolve("runtime-index");
+    Berth.tool(work, "skopeo", "copy", "oci:" + store + ":test/busybox:amd64", "oci:" + layout + ":amd64");
+    Berth.tool(work, "skopeo", "copy", "oci:" + store + ":test/busybox:arm64", "oci:" + layout + ":arm64");
+    writeIndex(layout, "runtime", "amd64", "arm64");
+    Path layer = Files.createDirectories(work.resolve("layer/python"));
+    Files.writeString(layer.resolve("util.py"), "X = 1\n");
+    try (dev.berth.testing.LocalRegistry registry = dev.berth.testing.LocalRegistry.startPlain()) {
+      Berth.tool(work, "skopeo", "copy", "--all", "--dest-tls-verify=false", "oci:" + layout + ":runtime",
+          "docker://" + registry.host() + "/lambda/python:3.12");
+      for (String[] arch : new String[][] {{"arm64", "aarch64"}, {"x86_64", "x86_64"}}) {
+        // A store each: a pulled index is stored as the one child pulled, under the index's tag.
+        Path samStore = work.resolve("sam-store-" + arch[0]);
+        Berth sam = new Berth(samStore);
+        Berth.Result built = sam.run("layered", "--runtime", "python3.12", "--arch", arch[0], "--registry-prefix",
+            registry.host() + "/lambda", "--layer", layer.getParent().toString()).succeeded();
+        String reference = built.stdout().strip();
+        assertThat(reference).matches("berth-lambda/python:3\\.12-" + arch[0] + "-[0-9a-f]{24}");
+        JsonNode config = Json.tree(Berth.tool(work, "skopeo", "inspect", "--config", "oci:" + samStore + ":" + reference)
+            .getBytes(StandardCharsets.UTF_8));
+        assertThat(config.path("architecture").asText()).isEqualTo(arch[0].equals("arm64") ? "arm64" : "amd64");
+        assertThat(runInBundle(samStore, reference, "uname", "-m")).isEqualTo(arch[1]);
+        assertThat(runInBundle(samStore, reference, "cat", "/opt/python/util.py")).isEqualTo("X = 1");
+      }
+    }
+  }
+
+  /** Adds to the OCI layout an image index named {@code name} over its images tagged {@code archs} (linux/ARCH each). */
+  private static void writeIndex(Path layout, String name, String... archs) throws Exception {
+    ObjectNode layoutIndex = (ObjectNode) Json.tree(Files.readAllBytes(layout.resolve("index.json")));
+    ObjectNode index = Json.mapper().createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", "application/vnd.oci.image.index.v1+json");
+    var children = index.putArray("manifests");
+    for (String arch : archs) {
+      for (JsonNode entry : layoutIndex.path("manifests")) {
+        if (entry.path("annotations").path("org.opencontainers.image.ref.name").asText().equals(arch)) {
+          ObjectNode child = children.addObject();
+          child.put("mediaType", entry.path("mediaType").asText());
+          child.put("digest", entry.path("digest").asText());
+          child.put("size", entry.path("size").asLong());
+          child.putObject("platform").put("architecture", arch).put("os", "linux");
+        }
+      }
+    }
+    assertThat(children).hasSize(archs.length);
+    byte[] bytes = Json.mapper().writeValueAsBytes(index);
+    String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    Files.write(layout.resolve("blobs/sha256/" + hex), bytes);
+    ObjectNode entry = ((com.fasterxml.jackson.databind.node.ArrayNode) layoutIndex.get("manifests")).addObject();
+    entry.put("mediaType", "application/vnd.oci.image.index.v1+json");
+    entry.put("digest", "sha256:" + hex);
+    entry.put("size", bytes.length);
+    entry.putObject("annotations").put("org.opencontainers.image.ref.name", name);
+    Files.write(layout.resolve("index.json"), Json.mapper().writeValueAsBytes(layoutIndex));
+  }
+
   private static String runInBundle(String image, String... command) throws Exception {
+    return runInBundle(store, image, command);
+  }
+
+  /** Copies the image out with skopeo, unpacks it with umoci and runs {@code command} in it with runc. */
+  private static String runInBundle(Path store, String image, String... command) throws Exception {
     Path layout = work.resolve("layout-" + UUID.randomUUID());
     Path bundle = work.resolve("bundle-" + UUID.randomUUID());
     Berth.tool(work, "skopeo", "copy", "oci:" + store + ":" + image, "oci:" + layout + ":x");
