@@ -103,6 +103,30 @@ class EmulationIT {
     assertThat(runInBundle("amd:" + amdKey, "uname", "-m")).isEqualTo("x86_64");
   }
 
+  /**
+   * apt under emulation on an arm64 Debian base: only where scripts/make-debian-base --arch arm64 has
+   * already cached one, since mmdebstrap under qemu takes many minutes (and the apt step about two).
+   */
+  @Test
+  void anAptStepInAnArm64DebianImageInstallsArm64Packages() throws Exception {
+    Path cache = Path.of(System.getenv().getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache"));
+    Path debian = cache.resolve("berth-test/debian-bookworm-slim-arm64.tar");
+    assumeTrue(Files.isRegularFile(debian), "no cached arm64 Debian base (scripts/make-debian-base --arch arm64)");
+    berth.run("import", debian.toString(), "--as", "test/debian:bookworm-arm64", "--platform", "linux/arm64").succeeded();
+    Path tree = tree("apt", "jq", """
+        base: test/debian:bookworm-arm64
+        platform: linux/arm64
+        apt: [jq]
+        verify:
+          - dpkg --print-architecture
+          - echo '{"a":41}' | jq '.a + 1'
+        """);
+    List<JsonNode> events = events(berth.run("build", tree.toString(), "--progress=json").succeeded().stderr());
+    assertThat(output(events, "jq")).contains("arm64", "42");
+    assertThat(only(events, "StepFinished", "jq").path("emulated").path("platform").path("architecture").asText())
+        .isEqualTo("arm64");
+  }
+
   @Test
   void withoutEmulationAForeignImageIsRefusedInOneLineAndTheStoreIsUnchanged() throws Exception {
     Path tree = tree("refused", "arm", unameImage("arm64", "aarch64"));
