@@ -7,6 +7,7 @@ import dev.berth.oci.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The emulation check over binfmt_misc directories written here in the kernel's format (the entries
  * of Debian's qemu-user-static, as /proc/sys/fs/binfmt_misc shows them once registered).
  */
+@Tag("unit")
 class EmulationTest {
   private static final Platform AMD64 = Platform.parse("linux/amd64");
   private static final Platform ARM64 = Platform.parse("linux/arm64");
