@@ -104,8 +104,7 @@ public final class Emulation {
   }
 
   private EmulationUnavailableException unavailable(Platform target, String problem, String remedy) {
-    return new EmulationUnavailableException(target, target + " steps need an emulator (qemu-user-static with"
-        + " binfmt_misc) on this " + host + " machine: " + problem + " (" + remedy + ")");
+    return new EmulationUnavailableException(target, host, problem, remedy);
   }
 
   private List<BinfmtEntry> entries(Platform target) {
