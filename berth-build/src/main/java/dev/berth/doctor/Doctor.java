@@ -1,5 +1,9 @@
 package dev.berth.doctor;
 
+import dev.berth.emulation.Emulation;
+import dev.berth.emulation.EmulationUnavailableException;
+import dev.berth.emulation.Execution;
+import dev.berth.oci.Platform;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.engine.docker.DockerEngine;
 import java.io.IOException;
@@ -102,24 +106,18 @@ public final class Doctor {
     }
   }
 
+  /** Whether the other common architecture's RUN steps can run here (arm64 on amd64 and vice versa), as a build checks it. */
   private Check binfmt() {
     String neededFor = "RUN steps of images for another architecture (--platform)";
-    Path binfmt = procfs.resolve("sys/fs/binfmt_misc");
-    List<String> handlers = new ArrayList<>();
-    try (var entries = Files.list(binfmt)) {
-      for (Path entry : entries.sorted().toList()) {
-        String name = entry.getFileName().toString();
-        if (name.startsWith("qemu-") && Files.readAllLines(entry).stream().anyMatch(line -> line.equals("enabled"))) {
-          handlers.add(name.substring("qemu-".length()));
-        }
-      }
-    } catch (IOException e) {
-      // not mounted: no handlers
+    Platform host = Platform.host();
+    Platform foreign = Platform.parse(host.architecture().equals("arm64") ? "linux/amd64" : "linux/arm64");
+    try {
+      Execution execution = new Emulation(procfs.resolve("sys/fs/binfmt_misc"), host).check(foreign);
+      return Check.passed("qemu-binfmt", false, execution.emulated().map(emulated -> emulated
+          + " (flags " + emulated.flags() + ")").orElse(foreign + " natively"), neededFor);
+    } catch (EmulationUnavailableException e) {
+      return Check.failed("qemu-binfmt", false, e.problem(), neededFor, e.remedy());
     }
-    return handlers.isEmpty()
-        ? Check.failed("qemu-binfmt", false, "no qemu handler in " + binfmt, neededFor,
-            "apt-get install qemu-user-static binfmt-support")
-        : Check.passed("qemu-binfmt", false, String.join(", ", handlers), neededFor);
   }
 
   private Check disk() {

@@ -113,6 +113,7 @@ public final class ImageBuilder implements Builder {
     int stepIndex;
     int stepCount;
     boolean reused;  // the current step's layer came from the step cache or was written ahead
+    dev.berth.emulation.Execution.Emulated emulated;  // how the current step's command runs, when emulated
 
     BuildState(ImageConfig config, List<LayerBlob> layers) {
       this.config = config;
@@ -203,7 +204,9 @@ public final class ImageBuilder implements Builder {
       return;
     }
     long started = System.nanoTime();
-    progress.on(new BuildEvent.StepStarted(spec.name(), state.stepIndex, state.stepCount, describe(step)));
+    state.emulated = step.runsCommands() ? runner.execution(spec.platform()).emulated().orElse(null) : null;
+    progress.on(new BuildEvent.StepStarted(spec.name(), state.stepIndex, state.stepCount, describe(step),
+        state.emulated));
     LayerBlob layer;
     if (step instanceof StepSpec.Copy copy) {
       StepSpec.Copy resolved = new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode());
@@ -227,7 +230,8 @@ public final class ImageBuilder implements Builder {
         mountImages.put(image, sourceName(image, sources.get(image)));
       }
       StepRunner.Result result = runner.run(new StepRunner.Request(spec, step, label, state.config,
-          List.copyOf(state.layers), settings, state.shell, state.buildArgs, inputs, mountImages));
+          List.copyOf(state.layers), settings, state.shell, state.buildArgs, inputs, mountImages, spec.platform()));
+      state.emulated = result.execution().emulated().orElse(null);
       if (result.layer().isEmpty()) {
         state.config = state.config.withEmptyLayerHistory("berth " + describe(step));
         finished(spec, step, state, BuildEvent.Cache.MISS, started);
@@ -248,7 +252,8 @@ public final class ImageBuilder implements Builder {
   /** Reports a step done; {@code started} is its System.nanoTime() start, 0 when it took no time. */
   private void finished(ImageSpec spec, StepSpec step, BuildState state, BuildEvent.Cache cache, long started) {
     progress.on(new BuildEvent.StepFinished(spec.name(), state.stepIndex, state.stepCount, describe(step), cache,
-        java.time.Duration.ofNanos(started == 0 ? 0 : System.nanoTime() - started)));
+        java.time.Duration.ofNanos(started == 0 ? 0 : System.nanoTime() - started),
+        cache == BuildEvent.Cache.MISS ? state.emulated : null));
   }
 
   @Override

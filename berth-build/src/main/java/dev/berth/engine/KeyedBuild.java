@@ -20,6 +20,7 @@ public final class KeyedBuild {
   private final Builder builder;
   private final BuildSettings settings;
   private AfterBuild afterBuild = AfterBuild.NONE;
+  private dev.berth.emulation.Emulation emulation = dev.berth.emulation.Emulation.fromEnvironment(System.getenv());
 
   /** Builds with the native engine, running steps with {@code runner}. */
   public KeyedBuild(ContentStore store, BuildSettings settings, BaseResolver resolver,
@@ -45,6 +46,23 @@ public final class KeyedBuild {
         throws IOException;
 
     AfterBuild NONE = (prepared, base, manifest, builder) -> { };
+  }
+
+  /** How commands for a foreign platform are run (default: this machine's binfmt_misc entries). */
+  public KeyedBuild emulation(dev.berth.emulation.Emulation value) {
+    this.emulation = java.util.Objects.requireNonNull(value);
+    return this;
+  }
+
+  /**
+   * How the commands of {@code spec} (its steps that run commands, its {@code verify:} commands) run on
+   * this machine; empty when it has none, since then nothing of it is executed.
+   *
+   * @throws dev.berth.emulation.EmulationUnavailableException when they cannot run here, saying what to install
+   */
+  public Optional<dev.berth.emulation.Execution> execution(ImageSpec spec) {
+    boolean runs = !spec.verify().isEmpty() || spec.steps().stream().anyMatch(dev.berth.spec.StepSpec::runsCommands);
+    return runs ? Optional.of(emulation.check(spec.platform())) : Optional.empty();
   }
 
   /** What runs after each image built now (default: nothing). */

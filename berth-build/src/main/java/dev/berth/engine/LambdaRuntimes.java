@@ -54,12 +54,39 @@ public final class LambdaRuntimes {
     };
   }
 
-  /** The base image reference for {@code runtime} on {@code arch}, under {@code prefix}. */
+  /**
+   * The base image reference for {@code runtime} on {@code arch}, under {@code prefix}: the tag names
+   * the architecture when the runtime has more than one, as SAM's {@code get_image_name_tag} does.
+   */
   public static String baseImage(String runtime, String arch, String prefix) {
     ociArchitecture(arch);
     Runtime parsed = parse(runtime);
-    String tag = parsed.family().equals("provided") && parsed.version().equals("alami")
-        ? "alami" : parsed.version() + "-" + arch;
-    return (prefix.endsWith("/") ? prefix : prefix + "/") + parsed.family() + ":" + tag;
+    if (!multiArchitecture(parsed)) {
+      if (!arch.equals("x86_64")) {
+        throw new IllegalArgumentException("runtime " + runtime + " is not supported on '" + arch
+            + "' architecture (x86_64 only, as in SAM; provided.al2 and provided.al2023 have arm64)");
+      }
+      return repository(parsed, prefix) + ":" + parsed.version();
+    }
+    return repository(parsed, prefix) + ":" + parsed.version() + "-" + arch;
+  }
+
+  /**
+   * The runtime's tag that names no architecture ({@code PREFIX/python:3.12}): a multi-platform index
+   * holding an image per architecture, where {@code arch}'s base is looked up when the runtime has no
+   * tag for it.
+   */
+  public static String indexImage(String runtime, String prefix) {
+    Runtime parsed = parse(runtime);
+    return repository(parsed, prefix) + ":" + parsed.version();
+  }
+
+  /** Whether the runtime has an image per architecture (all but {@code provided} on Amazon Linux 1). */
+  private static boolean multiArchitecture(Runtime runtime) {
+    return !(runtime.family().equals("provided") && runtime.version().equals("alami"));
+  }
+
+  private static String repository(Runtime runtime, String prefix) {
+    return (prefix.endsWith("/") ? prefix : prefix + "/") + runtime.family();
   }
 }

@@ -1,7 +1,9 @@
 package dev.berth.engine;
 
+import dev.berth.emulation.Execution;
 import dev.berth.layer.LayerBlob;
 import dev.berth.oci.ImageConfig;
+import dev.berth.oci.Platform;
 import dev.berth.spec.ImageSpec;
 import dev.berth.spec.StepSpec;
 import java.io.IOException;
@@ -18,13 +20,22 @@ public interface StepRunner {
    * @param inputs the folder's files the step's bind mounts show (RUN --mount=type=bind)
    * @param mountImages for each image a bind mount shows (RUN --mount=from=), its name in the store, or
    *     {@code @DIGEST} of its manifest
+   * @param platform the platform the image is built for: the step runs under emulation when this machine
+   *     does not run it natively
    */
   record Request(ImageSpec spec, StepSpec step, String label, ImageConfig imageSoFar, List<LayerBlob> layers,
       BuildSettings settings, List<String> shell, java.util.Map<String, String> buildArgs, List<InputFile> inputs,
-      java.util.Map<String, String> mountImages) {
+      java.util.Map<String, String> mountImages, Platform platform) {
     public Request {
       inputs = inputs == null ? List.of() : List.copyOf(inputs);
       mountImages = mountImages == null ? java.util.Map.of() : java.util.Map.copyOf(mountImages);
+      platform = platform == null ? spec.platform() : platform;
+    }
+
+    public Request(ImageSpec spec, StepSpec step, String label, ImageConfig imageSoFar, List<LayerBlob> layers,
+        BuildSettings settings, List<String> shell, java.util.Map<String, String> buildArgs, List<InputFile> inputs,
+        java.util.Map<String, String> mountImages) {
+      this(spec, step, label, imageSoFar, layers, settings, shell, buildArgs, inputs, mountImages, spec.platform());
     }
 
     public Request(ImageSpec spec, StepSpec step, String label, ImageConfig imageSoFar, List<LayerBlob> layers,
@@ -38,8 +49,18 @@ public interface StepRunner {
     }
   }
 
-  /** The step's layer, or empty when it changed no file. */
-  record Result(Optional<LayerBlob> layer) {}
+  /** The step's layer, or empty when it changed no file; and how its command ran (natively or emulated). */
+  record Result(Optional<LayerBlob> layer, Execution execution) {}
 
   Result run(Request request) throws IOException;
+
+  /**
+   * How this runner would run commands for {@code platform}: natively, or emulated (the handler). By
+   * default, as they are: a runner that knows nothing of emulation.
+   *
+   * @throws dev.berth.emulation.EmulationUnavailableException when it cannot run them, saying what to install
+   */
+  default Execution execution(Platform platform) {
+    return new Execution.Native(platform);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.berth.event;
 
+import dev.berth.emulation.Execution;
 import dev.berth.oci.Digest;
 import java.time.Duration;
 import java.util.List;
@@ -48,26 +49,41 @@ public sealed interface BuildEvent {
 
   /**
    * A step starts: number {@code index} (from 1) of {@code count}; {@code description} is the step as
-   * the spec states it (e.g. {@code apt curl}). A cache hit starts and finishes at once.
+   * the spec states it (e.g. {@code apt curl}). A cache hit starts and finishes at once. {@code emulated}:
+   * how its command runs under emulation, null when it runs natively or runs nothing.
    */
-  record StepStarted(String image, int index, int count, String description) implements BuildEvent {
+  record StepStarted(String image, int index, int count, String description, Execution.Emulated emulated)
+      implements BuildEvent {
+    public StepStarted(String image, int index, int count, String description) {
+      this(image, index, count, description, null);
+    }
+
     @Override
     public String message() {
-      return step(index, count, description);
+      return step(index, count, description) + emulation(emulated);
     }
   }
 
-  /** A step is done, from the cache or run now. */
-  record StepFinished(String image, int index, int count, String description, Cache cache, Duration duration)
-      implements BuildEvent {
+  /** A step is done, from the cache or run now; {@code emulated} as in {@link StepStarted}. */
+  record StepFinished(String image, int index, int count, String description, Cache cache, Duration duration,
+      Execution.Emulated emulated) implements BuildEvent {
+    public StepFinished(String image, int index, int count, String description, Cache cache, Duration duration) {
+      this(image, index, count, description, cache, duration, null);
+    }
+
     @Override
     public String message() {
       return step(index, count, description) + switch (cache) {
         case HIT -> " (cached)";
         case PREPARED -> " (prepared)";
-        case MISS -> String.format(" (done in %.1f s)", duration.toMillis() / 1000.0);
+        case MISS -> String.format(" (done in %.1f s%s)", duration.toMillis() / 1000.0,
+            emulated == null ? "" : ", " + emulated);
       };
     }
+  }
+
+  private static String emulation(Execution.Emulated emulated) {
+    return emulated == null ? "" : " (" + emulated + ")";
   }
 
   /** A line of output of a process run for an image (a step, a check, test.sh, the engine's build). */
@@ -149,11 +165,15 @@ public sealed interface BuildEvent {
     }
   }
 
-  /** The image's checks passed. */
-  record Verified(String image, String key, Duration duration) implements BuildEvent {
+  /** The image's checks passed; {@code emulated}: how its commands ran under emulation, null when natively. */
+  record Verified(String image, String key, Duration duration, Execution.Emulated emulated) implements BuildEvent {
+    public Verified(String image, String key, Duration duration) {
+      this(image, key, duration, null);
+    }
+
     @Override
     public String message() {
-      return "verified";
+      return "verified" + emulation(emulated);
     }
   }
 

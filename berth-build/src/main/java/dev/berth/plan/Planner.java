@@ -113,6 +113,9 @@ public final class Planner {
               spec, mine.image());
         }
       }
+      if (item.action() == Plan.Action.BUILD) {
+        item = withExecution(item);
+      }
       String shadowed = parent.flatMap(build::shadowedReference).orElse(null);
       if (shadowed != null) {
         item = new Plan.Item(item.name(), item.key(), item.action(), item.reason() + "; base '" + parent.get()
@@ -200,6 +203,20 @@ public final class Planner {
       if (pool != null) {
         pool.shutdownNow();
       }
+    }
+  }
+
+  /**
+   * An image to build, marked when its commands run under emulation; FAILED, saying what to install,
+   * when they cannot run on this machine at all (refused before anything is built or written).
+   */
+  private Plan.Item withExecution(Plan.Item item) {
+    try {
+      return build.execution(item.spec()).flatMap(dev.berth.emulation.Execution::emulated)
+          .map(item::withEmulated).orElse(item);
+    } catch (dev.berth.emulation.EmulationUnavailableException e) {
+      return new Plan.Item(item.name(), item.key(), Plan.Action.FAILED, e.getMessage(), item.dependsOn(),
+          item.spec(), item.prepared());
     }
   }
 

@@ -40,6 +40,11 @@ public final class TreeBuild {
   /** Runs an image's checks; throws with the checks' output when one fails or cannot run. */
   public interface Verifier {
     void verify(ImageSpec spec, KeyedBuild.Outcome image) throws Exception;
+
+    /** How {@link #verify} runs {@code spec}'s commands under emulation; empty when natively or none run in the image. */
+    default java.util.Optional<dev.berth.emulation.Execution.Emulated> emulation(ImageSpec spec) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** Brings an image the registry has under its key into the store, instead of building it. */
@@ -185,7 +190,8 @@ public final class TreeBuild {
         return finish(item, ImageState.FAILED, "verify failed: " + Planner.messageOf(e), outcome.refNames());
       }
       journal.transition(item.name(), ImageState.VERIFIED, key, null, null);
-      log.on(new BuildEvent.Verified(item.name(), key, since(verifying)));
+      log.on(new BuildEvent.Verified(item.name(), key, since(verifying),
+          verifier.emulation(prepared.spec()).orElse(null)));
     }
     if (publisher == null) {
       return finish(item, alreadyVerified && !outcome.built() && phase != Phase.VERIFY ? ImageState.CACHED

@@ -1,10 +1,13 @@
 package dev.berth.runtime;
 
+import dev.berth.emulation.Emulation;
+import dev.berth.emulation.Execution;
 import dev.berth.engine.BuildException;
 import dev.berth.engine.StepCommands;
 import dev.berth.engine.StepRunner;
 import dev.berth.layer.LayerBuilder;
 import dev.berth.oci.ImageConfig;
+import dev.berth.oci.Platform;
 import dev.berth.spec.Command;
 import dev.berth.spec.ImageSpec;
 import dev.berth.spec.StepSpec;
@@ -30,7 +33,8 @@ import java.util.stream.Stream;
  * overlayfs (its layers' snapshots as lower directories, a fresh upper directory), the command runs
  * there in runc, and what it changed, read from the upper directory, becomes the step's layer. Cache
  * mounts and secrets are bound in for the step and never reach the layer; a failed step commits
- * nothing.
+ * nothing. A step for a platform this machine does not run natively runs under emulation (the
+ * kernel's binfmt_misc entry with the F flag starts the emulator; nothing is bound into the root for it).
  */
 public final class ExecStepRunner implements StepRunner {
   private static final List<String> RUNTIME_MOUNTS = List.of("/proc", "/dev", "/sys", "/etc/resolv.conf", "/etc/hosts");
@@ -41,10 +45,18 @@ public final class ExecStepRunner implements StepRunner {
   private final Runc runc;
   private final Duration timeout;
   private final BuildListener output;
+  private final Emulation emulation;
   private Boolean overlayWorks;
 
-  /** Steps work in {@code run}'s directory, their containers run by its runc. */
+  /** Steps work in {@code run}'s directory, their containers run by its runc; foreign ones under this machine's emulation. */
   public ExecStepRunner(ContentStore store, RunDirectory run, Duration timeout, BuildListener output) {
+    this(store, run, timeout, output, Emulation.fromEnvironment(System.getenv()));
+  }
+
+  /** As above; steps for a platform this machine does not run natively run as {@code emulation} says. */
+  public ExecStepRunner(ContentStore store, RunDirectory run, Duration timeout, BuildListener output,
+      Emulation emulation) {
+    this.emulation = emulation;
     this.store = store;
     this.snapshots = new SnapshotStore(store);
     this.run = run;
@@ -54,8 +66,14 @@ public final class ExecStepRunner implements StepRunner {
   }
 
   @Override
+  public Execution execution(Platform platform) {
+    return emulation.check(platform);
+  }
+
+  @Override
   public Result run(Request request) throws IOException {
     ImageSpec spec = request.spec();
+    Execution execution = emulation.check(request.platform());  // before anything is mounted or written
     try (RunDirectory.Work step = run.newWork("step")) {
       Path work = step.path();
       List<String> mountPoints = new ArrayList<>();
@@ -85,7 +103,7 @@ public final class ExecStepRunner implements StepRunner {
         points.removeStubs(rootfs, false);
         TreeDiff.addChanges(before, rootfs, layer);
       }
-      return new Result(layer.isEmpty() ? Optional.empty() : Optional.of(layer.writeTo(store)));
+      return new Result(layer.isEmpty() ? Optional.empty() : Optional.of(layer.writeTo(store)), execution);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.berth.runtime;
 
+import dev.berth.emulation.Emulation;
+import dev.berth.emulation.Execution;
 import dev.berth.layer.LayerStreams;
 import dev.berth.layer.LayerUnpacker;
 import dev.berth.oci.Descriptor;
@@ -21,20 +23,34 @@ import java.util.stream.Stream;
 /**
  * Runs an image's {@code verify:} commands inside it with runc, network off, as {@code docker run
  * IMAGE sh -c CMD} would: on a fresh copy of its file system, with its env, user and working
- * directory. The first failing command fails the image with its exit code and last output.
+ * directory. The first failing command fails the image with its exit code and last output. An image
+ * for a platform this machine does not run natively is checked under emulation, or not at all when
+ * there is none (an {@link dev.berth.emulation.EmulationUnavailableException}).
  */
 public final class ImageChecks {
   private final ContentStore store;
   private final RunDirectory run;
   private final Runc runc;
   private final Duration timeout;
+  private final Emulation emulation;
 
   /** Checks work in {@code run}'s directory, their containers run by its runc. */
   public ImageChecks(ContentStore store, RunDirectory run, Duration timeout) {
+    this(store, run, timeout, Emulation.fromEnvironment(System.getenv()));
+  }
+
+  /** As above; images for a platform this machine does not run natively are checked as {@code emulation} says. */
+  public ImageChecks(ContentStore store, RunDirectory run, Duration timeout, Emulation emulation) {
+    this.emulation = emulation;
     this.store = store;
     this.run = run;
     this.runc = run.runc();
     this.timeout = timeout;
+  }
+
+  /** How checks of an image for {@code platform} run here: natively or emulated (throws when they cannot). */
+  public Execution execution(dev.berth.oci.Platform platform) {
+    return emulation.check(platform);
   }
 
   /** Thrown when a check fails; the message says which and how. */
@@ -44,12 +60,18 @@ public final class ImageChecks {
     }
   }
 
-  public void run(Descriptor manifest, List<Command> checks, OutputLines output) throws IOException {
+  /**
+   * Runs {@code checks} in the image of {@code manifest}; returns how they ran (natively, or emulated for
+   * the image's platform); empty when there are none.
+   */
+  public java.util.Optional<Execution> run(Descriptor manifest, List<Command> checks, OutputLines output)
+      throws IOException {
     if (checks.isEmpty()) {
-      return;
+      return java.util.Optional.empty();
     }
     ImageManifest image = ImageManifest.parse(store.readBlob(manifest.digest()));
     ImageConfig config = ImageConfig.parse(store.readBlob(image.config().digest()));
+    Execution execution = emulation.check(config.platform());
     try (RunDirectory.Work check = run.newWork("check")) {
       Path bundle = check.path();
       if (overlayUsable(bundle)) {
@@ -70,6 +92,7 @@ public final class ImageChecks {
         runChecks(bundle, rootfs, config, checks, output);
       }
     }
+    return java.util.Optional.of(execution);
   }
 
   private void runChecks(Path bundle, Path rootfs, ImageConfig config, List<Command> checks, OutputLines output)

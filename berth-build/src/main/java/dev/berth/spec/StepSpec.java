@@ -13,10 +13,20 @@ public sealed interface StepSpec {
     return List.of();
   }
 
+  /** Whether the step runs commands in the image (apt, pip, requirements, run): for a foreign platform, under emulation. */
+  default boolean runsCommands() {
+    return false;
+  }
+
   /** {@code apt: [...]}: packages installed with apt-get, lists and caches removed in the same step. */
   record Apt(List<String> packages) implements StepSpec {
     public Apt {
       packages = List.copyOf(packages);
+    }
+
+    @Override
+    public boolean runsCommands() {
+      return true;
     }
   }
 
@@ -25,10 +35,20 @@ public sealed interface StepSpec {
     public Pip {
       packages = List.copyOf(packages);
     }
+
+    @Override
+    public boolean runsCommands() {
+      return true;
+    }
   }
 
   /** {@code requirements: FILE}: a pip requirements file of the image folder. */
-  record Requirements(String file) implements StepSpec {}
+  record Requirements(String file) implements StepSpec {
+    @Override
+    public boolean runsCommands() {
+      return true;
+    }
+  }
 
   /**
    * {@code run:} one command. {@code network}: the step's own network (a Dockerfile's
@@ -41,6 +61,11 @@ public sealed interface StepSpec {
 
     public Run(Command command) {
       this(command, null, List.of());
+    }
+
+    @Override
+    public boolean runsCommands() {
+      return true;
     }
 
     @Override

@@ -47,7 +47,10 @@ class DoctorTest {
     assertThat(checks.get("docker").required()).isFalse();
     assertThat(checks.get("docker").fix()).contains("docker.io");
     assertThat(checks.get("qemu-binfmt").ok()).isFalse();
-    assertThat(checks.get("qemu-binfmt").fix()).isEqualTo("apt-get install qemu-user-static binfmt-support");
+    assertThat(checks.get("qemu-binfmt").detail()).isEqualTo("binfmt_misc is not mounted at "
+        + host.resolve("proc/sys/fs/binfmt_misc"));
+    assertThat(checks.get("qemu-binfmt").fix()).contains("apt-get install qemu-user-static binfmt-support")
+        .contains("update-binfmts --enable qemu-aarch64");
     assertThat(checks.get("disk").detail()).contains("GiB free for " + host.resolve("store"));
   }
 
@@ -56,7 +59,9 @@ class DoctorTest {
     Files.createDirectories(host.resolve("proc/self"));
     Files.writeString(host.resolve("proc/filesystems"), "nodev\tsysfs\nnodev\toverlay\n");
     Path binfmt = Files.createDirectories(host.resolve("proc/sys/fs/binfmt_misc"));
-    Files.writeString(binfmt.resolve("qemu-aarch64"), "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\n");
+    Files.writeString(binfmt.resolve("qemu-aarch64"), "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\n"
+        + "flags: PF\noffset 0\nmagic 7f454c460201010000000000000000000200b700\n"
+        + "mask ffffffffffffff00fffffffffffffffffeffffff\n");
     Files.writeString(binfmt.resolve("qemu-riscv64"), "disabled\n");
     Files.writeString(binfmt.resolve("status"), "enabled\n");
     Path bin = program("runc");
@@ -69,7 +74,7 @@ class DoctorTest {
     assertThat(checks.get("runc").ok()).isTrue();
     assertThat(checks.get("overlayfs").ok()).isTrue();
     assertThat(checks.get("qemu-binfmt").ok()).isTrue();
-    assertThat(checks.get("qemu-binfmt").detail()).isEqualTo("aarch64");
+    assertThat(checks.get("qemu-binfmt").detail()).isEqualTo("linux/arm64 under qemu-aarch64 (flags PF)");
     assertThat(checks.get("docker").ok()).isFalse();
     boolean diskOk = checks.get("disk").ok();
     assertThat(report.ok()).as("docker is optional").isEqualTo(root && diskOk);

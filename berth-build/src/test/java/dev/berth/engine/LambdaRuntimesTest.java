@@ -20,6 +20,17 @@ class LambdaRuntimesTest {
   }
 
   @Test
+  void aSingleArchitectureRuntimeHasNoArchitectureInItsTagAndNoArm64() {
+    String prefix = LambdaRuntimes.DEFAULT_PREFIX;
+    assertThat(LambdaRuntimes.baseImage("provided", "x86_64", prefix)).isEqualTo("public.ecr.aws/lambda/provided:alami");
+    assertThatThrownBy(() -> LambdaRuntimes.baseImage("provided", "arm64", prefix))
+        .hasMessageContaining("runtime provided is not supported on 'arm64' architecture");
+    assertThat(LambdaRuntimes.indexImage("python3.12", prefix)).isEqualTo("public.ecr.aws/lambda/python:3.12");
+    assertThat(LambdaRuntimes.indexImage("provided.al2023", "r.example/x")).isEqualTo("r.example/x/provided:al2023");
+    assertThat(LambdaBase.platform("arm64")).hasToString("linux/arm64");
+  }
+
+  @Test
   void refusesUnknownRuntimesAndArchitectures() {
     assertThatThrownBy(() -> LambdaRuntimes.parse("go1.x9")).hasMessageContaining("unknown Lambda runtime");
     assertThatThrownBy(() -> LambdaRuntimes.baseImage("python3.12", "mips", "p")).hasMessageContaining("unknown architecture");

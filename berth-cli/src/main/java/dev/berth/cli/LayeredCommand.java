@@ -5,13 +5,13 @@ import dev.berth.engine.BaseImage;
 import dev.berth.engine.BaseResolver;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.FileDigestCache;
+import dev.berth.engine.LambdaBase;
 import dev.berth.engine.LambdaImages;
 import dev.berth.engine.LambdaRuntimes;
 import dev.berth.engine.docker.DockerEngine;
 import dev.berth.engine.LayeredImage;
 import dev.berth.engine.PullPolicy;
 import dev.berth.layer.Compression;
-import dev.berth.oci.Platform;
 import dev.berth.store.ContentStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +31,8 @@ final class LayeredCommand implements Callable<Integer> {
   @Option(names = "--runtime", required = true, description = "python3.12, nodejs20.x, java21, provided.al2, …")
   String runtime;
 
-  @Option(names = "--arch", defaultValue = "x86_64", description = "x86_64 or arm64 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--arch", defaultValue = "x86_64", description = {"x86_64 or arm64 (default: ${DEFAULT-VALUE}).",
+      "The base is the runtime's ARCH tag (as SAM's), else that architecture's image in the runtime's index tag."})
   String arch;
 
   @Option(names = "--layer", paramLabel = "DIR|ZIP", description = "A layer, merged under /opt (repeatable, in order).")
@@ -64,7 +65,9 @@ final class LayeredCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String baseReference = base != null ? base : LambdaRuntimes.baseImage(runtime, arch, prefix);
+    if (base == null) {
+      LambdaRuntimes.baseImage(runtime, arch, prefix);  // an unknown runtime or architecture is refused first
+    }
     List<LayeredImage.Addition> adds = new ArrayList<>();
     for (String addition : additions) {
       int colon = addition.lastIndexOf(':');
@@ -84,10 +87,11 @@ final class LayeredCommand implements Callable<Integer> {
     BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.GZIP);
     FileDigestCache digests = FileDigestCache.open(store.root().resolve("berth-digests"));
     try (ContentStore.Lease lease = store.lease()) {
-      Platform platform = new Platform("linux", LambdaRuntimes.ociArchitecture(arch), null);
-      BaseImage baseImage = new BaseResolver(store, Path.of("").toAbsolutePath(), PullPolicy.parse(skipPull ? "missing" : pull),
-          new Registries(registries.clients(), store), EventLines.warnings(System.err))
-          .resolve(baseReference, platform, settings.created());
+      BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(),
+          PullPolicy.parse(skipPull ? "missing" : pull), new Registries(registries.clients(), store),
+          EventLines.warnings(System.err));
+      BaseImage baseImage = base != null ? resolver.resolve(base, LambdaBase.platform(arch), settings.created())
+          : LambdaBase.resolve(resolver, runtime, arch, prefix, settings.created());
       LayeredImage layered = new LayeredImage(store, settings, digests);
       LayeredImage.Request request = new LayeredImage.Request(runtime, arch, layers, adds);
       if (forceBuild) {

@@ -118,6 +118,9 @@ class ErrorTypesTest {
         new Trigger(dev.berth.engine.docker.EngineUnavailableException.class, "tcp://127.0.0.1:1",
             () -> dev.berth.engine.docker.DockerEngine.connect("tcp://127.0.0.1:1", null, false,
                 java.time.Duration.ofSeconds(5)).versionInfo()),
+        new Trigger(dev.berth.emulation.EmulationUnavailableException.class, work.resolve("no-binfmt").toString(),
+            () -> new dev.berth.emulation.Emulation(work.resolve("no-binfmt"), Platform.LINUX_AMD64)
+                .check(Platform.parse("linux/arm64"))),
         // JDK types that berth's code lets through to the CLI
         new Trigger(IllegalArgumentException.class, "Bad:Ref::x", () -> ImageReference.parse("Bad:Ref::x")),
         new Trigger(java.nio.file.NoSuchFileException.class, work.resolve("absent").toString(),

@@ -42,7 +42,8 @@ public final class NativeBuilderProvider implements BuilderProvider {
   @Override
   public Builder create(BuilderContext context) {
     return new ImageBuilder(context.store(), context.settings(),
-        new ExecStepRunner(context.store(), context.run(), STEP_TIMEOUT, context.listener()),
+        new ExecStepRunner(context.store(), context.run(), STEP_TIMEOUT, context.listener(),
+            dev.berth.emulation.Emulation.fromEnvironment(context.environment())),
         context.listener());
   }
 

@@ -26,10 +26,18 @@ public final class Verifiers {
       java.util.function.Function<dev.berth.engine.KeyedBuild.Outcome, String> reference,
       TestScripts.Invocation invocation) {
     ImageChecks checks = new ImageChecks(store, run, Duration.ofMinutes(10));
-    return (spec, image) -> {
-      checks.run(image.manifest(), spec.verify(), OutputLines.of(spec.name(), log));
-      if (invocation.applies(spec.folder()) && !DockerfileFrontend.isStage(spec.name())) {
-        TestScripts.run(store, spec, image, reference.apply(image), invocation, log);
+    return new TreeBuild.Verifier() {
+      @Override
+      public void verify(dev.berth.spec.ImageSpec spec, dev.berth.engine.KeyedBuild.Outcome image) throws Exception {
+        checks.run(image.manifest(), spec.verify(), OutputLines.of(spec.name(), log));
+        if (invocation.applies(spec.folder()) && !DockerfileFrontend.isStage(spec.name())) {
+          TestScripts.run(store, spec, image, reference.apply(image), invocation, log);
+        }
+      }
+
+      @Override
+      public java.util.Optional<dev.berth.emulation.Execution.Emulated> emulation(dev.berth.spec.ImageSpec spec) {
+        return spec.verify().isEmpty() ? java.util.Optional.empty() : checks.execution(spec.platform()).emulated();
       }
     };
   }
