@@ -19,12 +19,12 @@ public final class ImagePreparer {
     this.contents = new ContentInputs(store);
   }
 
-  public ImageBuilder.PreparedImage prepare(ImageSpec spec, String baseIdentity) throws IOException {
-    return prepare(spec, baseIdentity, java.util.Map.of());
+  public PreparedImage prepare(ImageSpec spec, PlannedBase base) throws IOException {
+    return prepare(spec, base, java.util.Map.of());
   }
 
   /** {@code sources}: the keys of the tree images the spec copies from (COPY --from), by name. */
-  public ImageBuilder.PreparedImage prepare(ImageSpec spec, String baseIdentity,
+  public PreparedImage prepare(ImageSpec spec, PlannedBase base,
       java.util.Map<String, ContentKey> sources) throws IOException {
     InputCollector collector = new InputCollector(spec, digests);
     List<List<InputFile>> stepInputs = new ArrayList<>();
@@ -51,7 +51,7 @@ public final class ImagePreparer {
         throw new BuildException(origin.get() + ": " + e.getMessage(), e);
       }
     }
-    var unkeyed = new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, null);
+    var unkeyed = new PreparedImage(spec, base, stepInputs, null);
     java.util.Map<String, Object> specDocument = StepJson.spec(spec);
     String version = version(spec);
     if (version != null) {  // a new changelog version is a new image: `update` means a rebuild
@@ -64,9 +64,9 @@ public final class ImagePreparer {
       specDocument = new java.util.TreeMap<>(specDocument);
       specDocument.put("copiesFrom", copied);
     }
-    ContentKey key = ContentKey.compute(specDocument, List.copyOf(unkeyed.inputs().values()), baseIdentity,
+    ContentKey key = ContentKey.compute(specDocument, List.copyOf(unkeyed.inputs().values()), base,
         settings);
-    return new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, key, sources, version);
+    return new PreparedImage(spec, base, stepInputs, key, sources, version);
   }
 
   /**

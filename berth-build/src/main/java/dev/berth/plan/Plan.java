@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import dev.berth.spec.ImageSpec;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +36,7 @@ public record Plan(@JsonProperty("images") List<Item> images) {
       @JsonProperty("reason") String reason,
       @JsonProperty("dependsOn") List<String> dependsOn,
       @JsonIgnore ImageSpec spec,
-      @JsonIgnore ImageBuilder.PreparedImage prepared) {}
+      @JsonIgnore PreparedImage prepared) {}
 
   public long count(Action action) {
     return images.stream().filter(item -> item.action() == action).count();
