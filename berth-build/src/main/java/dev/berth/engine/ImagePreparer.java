@@ -30,12 +30,10 @@ public final class ImagePreparer {
     List<List<InputFile>> stepInputs = new ArrayList<>();
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
-      String source = source(step);
+      java.util.Optional<StepSpec.ContextSource> source = step.contextSource();
       try {
-        List<InputFile> inputs = step instanceof StepSpec.CopyContent content
-            && content.content() instanceof StepSpec.Content.Git git ? contents.checkout(git)
-            : step instanceof StepSpec.CopyContent content ? List.of(contents.input(content))
-            : source == null ? List.of() : collector.collect(source, key(step));
+        List<InputFile> inputs = step instanceof StepSpec.CopyContent content ? contents.inputs(content)
+            : source.isEmpty() ? List.of() : collector.collect(source.get().path(), source.get().field());
         if (step instanceof StepSpec.Run run && !run.mounts().isEmpty()) {
           inputs = bound(collector, run);
         }
@@ -106,26 +104,5 @@ public final class ImagePreparer {
   private String version(ImageSpec spec) throws IOException {
     return dev.berth.spec.Changelog.read(spec.folder())
         .map(changelog -> changelog.version() + settings.versionSuffix()).orElse(null);
-  }
-
-  private static String source(StepSpec step) {
-    if (step instanceof StepSpec.Copy copy) {
-      return copy.src();
-    }
-    if (step instanceof StepSpec.Layer layer) {
-      return layer.src();
-    }
-    if (step instanceof StepSpec.Requirements requirements) {
-      return requirements.file();
-    }
-    if (step instanceof StepSpec.AddArchive archive) {
-      return archive.src();
-    }
-    return null;
-  }
-
-  private static String key(StepSpec step) {
-    return step instanceof StepSpec.Copy ? "copy.src" : step instanceof StepSpec.Layer ? "layers.src"
-        : step instanceof StepSpec.AddArchive ? "ADD" : "requirements";
   }
 }
