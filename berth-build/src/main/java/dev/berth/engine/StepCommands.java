@@ -31,7 +31,7 @@ public final class StepCommands {
 
   /** Whether the step installs packages (and so always gets the host's network). */
   public static boolean installsPackages(StepSpec step) {
-    return StepSpec.installsPackages(step);
+    return step instanceof StepSpec.CommandStep command && command.installsPackages();
   }
 
   private static StepSpec.CommandStep commandStep(StepSpec step) {

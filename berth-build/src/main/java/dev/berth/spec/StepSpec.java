@@ -62,13 +62,16 @@ public sealed interface StepSpec {
     }
   }
 
-  /** Whether {@code step} installs packages (and so always gets the host's network, as root). */
-  static boolean installsPackages(StepSpec step) {
-    return step instanceof CommandStep command && command.installsPackages();
+  /** A step that installs packages: it runs as root with the host's network, whatever the image says. */
+  sealed interface PackageStep extends CommandStep {
+    @Override
+    default boolean installsPackages() {
+      return true;
+    }
   }
 
   /** {@code apt: [...]}: packages installed with apt-get, lists and caches removed in the same step. */
-  record Apt(List<String> packages) implements CommandStep {
+  record Apt(List<String> packages) implements PackageStep {
     public Apt {
       packages = List.copyOf(packages);
     }
@@ -100,15 +103,10 @@ public sealed interface StepSpec {
     public Map<String, String> extraEnvironment() {
       return Map.of("DEBIAN_FRONTEND", "noninteractive");
     }
-
-    @Override
-    public boolean installsPackages() {
-      return true;
-    }
   }
 
   /** {@code pip: [...]}: packages installed with {@code python3 -m pip}. */
-  record Pip(List<String> packages) implements CommandStep {
+  record Pip(List<String> packages) implements PackageStep {
     public Pip {
       packages = List.copyOf(packages);
     }
@@ -127,15 +125,10 @@ public sealed interface StepSpec {
     public Map<String, String> extraEnvironment() {
       return Map.of("PIP_BREAK_SYSTEM_PACKAGES", "1");
     }
-
-    @Override
-    public boolean installsPackages() {
-      return true;
-    }
   }
 
   /** {@code requirements: FILE}: a pip requirements file of the image folder, at {@link #REQUIREMENTS_PATH} while it runs. */
-  record Requirements(String file) implements CommandStep {
+  record Requirements(String file) implements PackageStep {
     @Override
     public Map<String, Object> keyDocument() {
       return StepForms.keyed("requirements", file);
@@ -154,11 +147,6 @@ public sealed interface StepSpec {
     @Override
     public Map<String, String> extraEnvironment() {
       return Map.of("PIP_BREAK_SYSTEM_PACKAGES", "1");
-    }
-
-    @Override
-    public boolean installsPackages() {
-      return true;
     }
   }
 

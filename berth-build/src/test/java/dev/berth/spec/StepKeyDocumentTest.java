@@ -70,7 +70,7 @@ class StepKeyDocumentTest {
     assertThat(new StepSpec.Requirements("r.txt").contextSource())
         .contains(new StepSpec.ContextSource("r.txt", "requirements"));
     assertThat(new StepSpec.Apt(List.of("jq")).contextSource()).isEmpty();
-    assertThat(StepSpec.installsPackages(new StepSpec.Pip(List.of("x")))).isTrue();
-    assertThat(StepSpec.installsPackages(new StepSpec.Run(new Command.Shell("true")))).isFalse();
+    assertThat(new StepSpec.Pip(List.of("x")).installsPackages()).isTrue();
+    assertThat(new StepSpec.Run(new Command.Shell("true")).installsPackages()).isFalse();
   }
 }
