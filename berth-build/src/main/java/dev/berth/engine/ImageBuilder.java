@@ -12,7 +12,7 @@ import dev.berth.oci.MediaTypes;
 import dev.berth.spec.ImageSpec;
 import dev.berth.spec.StepSpec;
 import dev.berth.store.ContentStore;
-import dev.berth.store.StepCache;
+import dev.berth.layer.StepCache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
