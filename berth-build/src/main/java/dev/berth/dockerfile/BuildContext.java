@@ -95,7 +95,7 @@ final class BuildContext {
   /** Whether a context file is a tar archive, plain or compressed (told by content), as ADD extracts it. */
   boolean isArchive(String relative) {
     Path file = folder.resolve(relative);
-    return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && dev.berth.engine.ArchiveLayer.isArchive(file);
+    return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && dev.berth.layer.TarArchives.isArchive(file);
   }
 
 

@@ -1,6 +1,5 @@
 package dev.berth.dockerfile;
 
-import dev.berth.graph.ImageGraph;
 import dev.berth.oci.ImageReference;
 import dev.berth.oci.Platform;
 import dev.berth.spec.Changelog;
@@ -152,18 +151,7 @@ public final class DockerfileFrontend {
 
   /** The images {@code spec} needs built first: its base and every COPY --from image of the tree. */
   public static Set<String> dependencies(ImageSpec spec) {
-    Set<String> out = new TreeSet<>();
-    if (ImageGraph.namesTreeImage(spec.base())) {
-      out.add(spec.base());
-    }
-    for (StepSpec step : spec.steps()) {
-      for (String image : step.sourceImages()) {
-        if (ImageGraph.namesTreeImage(image)) {
-          out.add(image);
-        }
-      }
-    }
-    return out;
+    return dev.berth.spec.BaseReference.treeImageCandidates(spec);
   }
 
   /** Whether {@code name} is a stage image rather than an image of the tree in its own right. */

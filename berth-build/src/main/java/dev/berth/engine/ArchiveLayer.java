@@ -3,8 +3,8 @@ package dev.berth.engine;
 import dev.berth.layer.EntryAttributes;
 import dev.berth.layer.LayerBlob;
 import dev.berth.layer.LayerBuilder;
+import dev.berth.layer.TarArchives;
 import dev.berth.store.ContentStore;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.CompressorException;
-import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
 /**
  * Dockerfile {@code ADD} of a local tar archive, extracted as Docker extracts it, into one layer:
@@ -24,10 +22,6 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
  */
 public final class ArchiveLayer {
   private ArchiveLayer() {}
-
-  /** The compressions Docker 20.10 looks through, told by their first bytes (zstd is not one of them). */
-  static final List<String> COMPRESSIONS = List.of(CompressorStreamFactory.GZIP, CompressorStreamFactory.BZIP2,
-      CompressorStreamFactory.XZ);
 
   static LayerBlob write(ContentStore store, BuildSettings settings, Path archive, String dest, String owner,
       List<LayerBlob> layersSoFar) throws IOException {
@@ -76,18 +70,9 @@ public final class ArchiveLayer {
     }
   }
 
-  /** The archive's tar stream: decompressed when it starts as one of {@link #COMPRESSIONS}. */
+  /** The archive's tar stream; see {@link TarArchives#open}. */
   static InputStream open(Path archive) throws IOException {
-    InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
-    try {
-      String format = CompressorStreamFactory.detect(raw);
-      if (COMPRESSIONS.contains(format)) {
-        return new CompressorStreamFactory().createCompressorInputStream(format, raw);
-      }
-    } catch (CompressorException notCompressed) {
-      // a plain tar, or not an archive at all
-    }
-    return raw;
+    return TarArchives.open(archive);
   }
 
   /** The next entry, or null at the end, also when the archive stops short before a header. */
@@ -102,26 +87,8 @@ public final class ArchiveLayer {
     }
   }
 
-  /** Whether {@code file} is a tar archive (after decompression), as ADD decides whether to extract it. */
+  /** Whether {@code file} is a tar archive; see {@link TarArchives#isArchive}. */
   public static boolean isArchive(Path file) {
-    try (InputStream in = open(file)) {
-      byte[] header = in.readNBytes(512);
-      return header.length == 512 && validChecksum(header);
-    } catch (IOException | RuntimeException unreadable) {
-      return false;
-    }
-  }
-
-  /** A tar header's checksum field agrees with its bytes (the field itself counted as spaces). */
-  private static boolean validChecksum(byte[] header) {
-    String field = new String(header, 148, 8, java.nio.charset.StandardCharsets.US_ASCII).replace('\0', ' ').strip();
-    if (field.isEmpty() || !field.matches("[0-7]+")) {
-      return false;
-    }
-    long sum = 0;
-    for (int i = 0; i < 512; i++) {
-      sum += i >= 148 && i < 156 ? ' ' : header[i] & 0xff;
-    }
-    return sum == Long.parseLong(field, 8);
+    return TarArchives.isArchive(file);
   }
 }

@@ -1,6 +1,5 @@
 package dev.berth.engine;
 
-import dev.berth.graph.ImageGraph;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageConfig;
 import dev.berth.oci.ImageIndex;
@@ -168,9 +167,9 @@ public final class BaseResolver {
       }
       String pull = "--pull=" + pullPolicy.name().toLowerCase(java.util.Locale.ROOT);
       if (stored.isEmpty()) {
-        String what = ImageGraph.namesTreeImage(base) ? "base image '" + base + "' is not an image of the tree, and "
+        String what = dev.berth.spec.BaseReference.namesTreeImage(base) ? "base image '" + base + "' is not an image of the tree, and "
             : "base image '" + base + "'" + (base.equals(reference.toString()) ? "" : " (" + reference + ")");
-        throw new BuildException(what + (ImageGraph.namesTreeImage(base) ? reference + " " : " ")
+        throw new BuildException(what + (dev.berth.spec.BaseReference.namesTreeImage(base) ? reference + " " : " ")
             + "is not in the store and cannot be pulled (" + pull + "): " + e.getMessage(), e);
       }
       throw new BuildException("cannot check base image '" + reference + "' in its registry (" + pull + "): "

@@ -10,13 +10,13 @@ public interface Builder {
   /** The name {@code --builder} takes. */
   String name();
 
-  ImageBuilder.BuiltImage build(ImageBuilder.PreparedImage prepared, BaseImage base) throws IOException;
+  ImageBuilder.BuiltImage build(PreparedImage prepared, BaseImage base) throws IOException;
 
   /**
    * A hint that {@code prepared} will be built: a builder may start on work that depends only on the
    * image's own inputs (file layers) while earlier images are still building.
    */
-  default void prefetch(ImageBuilder.PreparedImage prepared) {}
+  default void prefetch(PreparedImage prepared) {}
 
   /** Drops work {@link #prefetch} queued and has not started, and waits for what it started. */
   default void stopPrefetching() {}

@@ -36,12 +36,17 @@ final class ContentInputs {
     this.store = store;
   }
 
+  /** What a copy of content reads: a git tree's files, or the one file of a here-document or download. */
+  List<InputFile> inputs(StepSpec.CopyContent step) throws IOException {
+    return step.content() instanceof StepSpec.Content.Git git ? checkout(git) : List.of(input(step));
+  }
+
   /** The files of a git source's tree, checked out once per commit under the store. */
-  List<InputFile> checkout(StepSpec.Content.Git git) throws IOException {
+  private List<InputFile> checkout(StepSpec.Content.Git git) throws IOException {
     return new GitCheckouts(store.root().resolve("berth-git")).files(git);
   }
 
-  InputFile input(StepSpec.CopyContent step) throws IOException {
+  private InputFile input(StepSpec.CopyContent step) throws IOException {
     if (step.content() instanceof StepSpec.Content.Text text) {
       Digest digest = store.writeBlob("application/octet-stream", text.data().getBytes(StandardCharsets.UTF_8)).digest();
       return new InputFile(text.name(), InputFile.Kind.FILE, 0644, digest, null, store.blobPath(digest));

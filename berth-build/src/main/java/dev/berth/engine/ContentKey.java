@@ -17,13 +17,13 @@ public record ContentKey(Digest digest) {
   /** How many hex digits of the key its tag carries (96 bits). */
   public static final int TAG_LENGTH = 24;
 
-  public static ContentKey compute(Map<String, Object> spec, List<InputFile> inputs, String baseIdentity,
+  public static ContentKey compute(Map<String, Object> spec, List<InputFile> inputs, PlannedBase base,
       BuildSettings settings) {
     Map<String, Object> document = new TreeMap<>();
     document.put("format", BUILD_FORMAT);
     document.put("spec", spec);
     document.put("inputs", inputs);
-    document.put("base", baseIdentity);
+    document.put("base", base.recorded());
     document.put("settings", settings.keyFields());
     return new ContentKey(Digest.sha256(Json.canonical(document)));
   }

@@ -57,7 +57,7 @@ public final class DockerBuilder implements Builder {
   }
 
   @Override
-  public ImageBuilder.BuiltImage build(ImageBuilder.PreparedImage prepared, BaseImage base) throws IOException {
+  public ImageBuilder.BuiltImage build(PreparedImage prepared, BaseImage base) throws IOException {
     ImageSpec spec = prepared.spec();
     String baseReference = base.isScratch() ? "scratch" : inEngine(base.manifestDescriptor());
     Map<String, String> sources = new LinkedHashMap<>();

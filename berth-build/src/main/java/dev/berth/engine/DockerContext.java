@@ -31,7 +31,7 @@ public final class DockerContext {
    * @param baseReference the engine's name of the base (a tag, or a repository at a digest), or {@code scratch}
    * @param sourceReferences the engine's names of the images {@code COPY --from} copies from
    */
-  public static Written write(ImageBuilder.PreparedImage prepared, BaseImage base, String baseReference,
+  public static Written write(PreparedImage prepared, BaseImage base, String baseReference,
       Map<String, String> sourceReferences, ContentStore store, BuildSettings settings, Path directory)
       throws IOException {
     GeneratedDockerfile.Result generated = GeneratedDockerfile.of(prepared, base, baseReference, sourceReferences,
@@ -68,7 +68,7 @@ public final class DockerContext {
    * versioned image is built without it (as docker-pkg builds), unless command steps may be reused
    * across versions ({@code --use-cache}).
    */
-  public static boolean noCache(ImageBuilder.PreparedImage prepared, BuildSettings settings) {
+  public static boolean noCache(PreparedImage prepared, BuildSettings settings) {
     return settings.stepReuse() == StepReuse.NEVER
         || settings.stepReuse() == StepReuse.VERSIONED && prepared.version() != null;
   }

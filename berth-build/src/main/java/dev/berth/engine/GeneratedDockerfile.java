@@ -48,7 +48,7 @@ final class GeneratedDockerfile {
    * @param baseReference the engine's name of the base, or {@code scratch}
    * @param sourceReferences the engine's names of the tree images {@code COPY --from} copies from
    */
-  static Result of(ImageBuilder.PreparedImage prepared, BaseImage base, String baseReference,
+  static Result of(PreparedImage prepared, BaseImage base, String baseReference,
       Map<String, String> sourceReferences, ContentStore store, BuildSettings settings) throws IOException {
     GeneratedDockerfile generated = new GeneratedDockerfile(store, settings);
     ImageSpec spec = prepared.spec();

@@ -12,7 +12,7 @@ import dev.berth.oci.MediaTypes;
 import dev.berth.spec.ImageSpec;
 import dev.berth.spec.StepSpec;
 import dev.berth.store.ContentStore;
-import dev.berth.store.StepCache;
+import dev.berth.layer.StepCache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,8 +67,8 @@ public final class ImageBuilder implements Builder {
     ImageSpec spec = prepared.spec();
     ImageConfig config = base.config().withCreated(settings.created());
     List<LayerBlob> layers = new ArrayList<>(base.layers());
-    if (!base.identity().equals(prepared.baseIdentity()) && !prepared.baseIdentity().startsWith("tree:")) {
-      throw new BuildException(spec.name() + ": the base moved while it was built (" + prepared.baseIdentity()
+    if (prepared.base().treeParent().isEmpty() && !base.identity().equals(prepared.base().recorded())) {
+      throw new BuildException(spec.name() + ": the base moved while it was built (" + prepared.base().recorded()
           + " planned, " + base.identity() + " found)");
     }
     Digest chain = Digest.sha256(("base " + base.identity()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -418,32 +418,6 @@ public final class ImageBuilder implements Builder {
   static String describe(StepSpec step) {
     return StepJson.step(step).entrySet().iterator().next().getKey() + " "
         + Json.mapper().valueToTree(StepJson.step(step).values().iterator().next()).toString();
-  }
-
-  /**
-   * An image with everything its key depends on decided: spec, the base's identity (manifest digest,
-   * or the key of a parent in the tree), inputs per step, key, and its changelog version (null: none).
-   */
-  public record PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key,
-      java.util.Map<String, ContentKey> sources, String version) {
-    public PreparedImage {
-      sources = sources == null ? java.util.Map.of() : java.util.Map.copyOf(sources);
-    }
-
-    public PreparedImage(ImageSpec spec, String baseIdentity, List<List<InputFile>> stepInputs, ContentKey key) {
-      this(spec, baseIdentity, stepInputs, key, java.util.Map.of(), null);
-    }
-
-    public Path folder() {
-      return spec.folder();
-    }
-
-    /** Every input file of every step, by path. */
-    public java.util.SortedMap<String, InputFile> inputs() {
-      java.util.SortedMap<String, InputFile> out = new TreeMap<>();
-      stepInputs.forEach(list -> list.forEach(input -> out.put(input.path(), input)));
-      return out;
-    }
   }
 
   /** A tree image by its key tag; an image from outside the tree ({@code @DIGEST}) by its manifest digest. */

@@ -19,23 +19,21 @@ public final class ImagePreparer {
     this.contents = new ContentInputs(store);
   }
 
-  public ImageBuilder.PreparedImage prepare(ImageSpec spec, String baseIdentity) throws IOException {
-    return prepare(spec, baseIdentity, java.util.Map.of());
+  public PreparedImage prepare(ImageSpec spec, PlannedBase base) throws IOException {
+    return prepare(spec, base, java.util.Map.of());
   }
 
   /** {@code sources}: the keys of the tree images the spec copies from (COPY --from), by name. */
-  public ImageBuilder.PreparedImage prepare(ImageSpec spec, String baseIdentity,
+  public PreparedImage prepare(ImageSpec spec, PlannedBase base,
       java.util.Map<String, ContentKey> sources) throws IOException {
     InputCollector collector = new InputCollector(spec, digests);
     List<List<InputFile>> stepInputs = new ArrayList<>();
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
-      String source = source(step);
+      java.util.Optional<StepSpec.ContextSource> source = step.contextSource();
       try {
-        List<InputFile> inputs = step instanceof StepSpec.CopyContent content
-            && content.content() instanceof StepSpec.Content.Git git ? contents.checkout(git)
-            : step instanceof StepSpec.CopyContent content ? List.of(contents.input(content))
-            : source == null ? List.of() : collector.collect(source, key(step));
+        List<InputFile> inputs = step instanceof StepSpec.CopyContent content ? contents.inputs(content)
+            : source.isEmpty() ? List.of() : collector.collect(source.get().path(), source.get().field());
         if (step instanceof StepSpec.Run run && !run.mounts().isEmpty()) {
           inputs = bound(collector, run);
         }
@@ -51,7 +49,7 @@ public final class ImagePreparer {
         throw new BuildException(origin.get() + ": " + e.getMessage(), e);
       }
     }
-    var unkeyed = new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, null);
+    var unkeyed = new PreparedImage(spec, base, stepInputs, null);
     java.util.Map<String, Object> specDocument = StepJson.spec(spec);
     String version = version(spec);
     if (version != null) {  // a new changelog version is a new image: `update` means a rebuild
@@ -64,9 +62,9 @@ public final class ImagePreparer {
       specDocument = new java.util.TreeMap<>(specDocument);
       specDocument.put("copiesFrom", copied);
     }
-    ContentKey key = ContentKey.compute(specDocument, List.copyOf(unkeyed.inputs().values()), baseIdentity,
+    ContentKey key = ContentKey.compute(specDocument, List.copyOf(unkeyed.inputs().values()), base,
         settings);
-    return new ImageBuilder.PreparedImage(spec, baseIdentity, stepInputs, key, sources, version);
+    return new PreparedImage(spec, base, stepInputs, key, sources, version);
   }
 
   /**
@@ -106,26 +104,5 @@ public final class ImagePreparer {
   private String version(ImageSpec spec) throws IOException {
     return dev.berth.spec.Changelog.read(spec.folder())
         .map(changelog -> changelog.version() + settings.versionSuffix()).orElse(null);
-  }
-
-  private static String source(StepSpec step) {
-    if (step instanceof StepSpec.Copy copy) {
-      return copy.src();
-    }
-    if (step instanceof StepSpec.Layer layer) {
-      return layer.src();
-    }
-    if (step instanceof StepSpec.Requirements requirements) {
-      return requirements.file();
-    }
-    if (step instanceof StepSpec.AddArchive archive) {
-      return archive.src();
-    }
-    return null;
-  }
-
-  private static String key(StepSpec step) {
-    return step instanceof StepSpec.Copy ? "copy.src" : step instanceof StepSpec.Layer ? "layers.src"
-        : step instanceof StepSpec.AddArchive ? "ADD" : "requirements";
   }
 }

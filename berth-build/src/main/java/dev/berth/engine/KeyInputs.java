@@ -19,12 +19,10 @@ public record KeyInputs(@JsonProperty("name") String name, @JsonProperty("key") 
   public record Input(@JsonProperty("kind") String kind, @JsonProperty("name") String name,
       @JsonProperty("digest") String digest) {}
 
-  public static KeyInputs of(ImageBuilder.PreparedImage prepared, BuildSettings settings) {
+  public static KeyInputs of(PreparedImage prepared, BuildSettings settings) {
     List<Input> out = new ArrayList<>();
     out.add(new Input("format", "berth build format", String.valueOf(ContentKey.BUILD_FORMAT)));
-    String base = prepared.baseIdentity();
-    out.add(new Input("base", prepared.spec().base(),
-        base.startsWith("tree:") ? "key " + base.substring("tree:".length()) : base));
+    out.add(new Input("base", prepared.spec().base(), prepared.base().shown()));
     out.add(new Input("spec", prepared.spec().name(), ContentKey.specDigest(prepared.spec())));
     if (prepared.version() != null) {
       out.add(new Input("version", prepared.spec().name(), prepared.version()));

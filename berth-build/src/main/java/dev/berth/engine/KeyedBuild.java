@@ -42,7 +42,7 @@ public final class KeyedBuild {
    * so an image present under its key has them.
    */
   public interface AfterBuild {
-    void built(ImageBuilder.PreparedImage prepared, BaseImage base, Descriptor manifest, String builder)
+    void built(PreparedImage prepared, BaseImage base, Descriptor manifest, String builder)
         throws IOException;
 
     AfterBuild NONE = (prepared, base, manifest, builder) -> { };
@@ -79,25 +79,25 @@ public final class KeyedBuild {
       String version) {}
 
   /** Prepares an image whose base is outside the tree: resolving it may import it into the store. */
-  public ImageBuilder.PreparedImage prepare(ImageSpec spec) throws IOException {
+  public PreparedImage prepare(ImageSpec spec) throws IOException {
     return prepare(spec, java.util.Map.of());
   }
 
   /** As {@link #prepare(ImageSpec)}, for an image that copies from the tree images {@code sources}. */
-  public ImageBuilder.PreparedImage prepare(ImageSpec spec, java.util.Map<String, ContentKey> sources)
+  public PreparedImage prepare(ImageSpec spec, java.util.Map<String, ContentKey> sources)
       throws IOException {
     BaseImage base = resolver.resolve(spec.base(), spec.platform(), settings.created());
-    return preparer.prepare(spec, base.identity(), withExternalSources(spec, sources));
+    return preparer.prepare(spec, new PlannedBase.External(base.identity()), withExternalSources(spec, sources));
   }
 
   /** Prepares an image whose base is the image with key {@code parentKey} of the same tree. */
-  public ImageBuilder.PreparedImage prepareOnParent(ImageSpec spec, ContentKey parentKey) throws IOException {
+  public PreparedImage prepareOnParent(ImageSpec spec, ContentKey parentKey) throws IOException {
     return prepareOnParent(spec, parentKey, java.util.Map.of());
   }
 
-  public ImageBuilder.PreparedImage prepareOnParent(ImageSpec spec, ContentKey parentKey,
+  public PreparedImage prepareOnParent(ImageSpec spec, ContentKey parentKey,
       java.util.Map<String, ContentKey> sources) throws IOException {
-    return preparer.prepare(spec, "tree:" + parentKey.digest(), withExternalSources(spec, sources));
+    return preparer.prepare(spec, new PlannedBase.TreeParent(parentKey), withExternalSources(spec, sources));
   }
 
   /**
@@ -145,12 +145,12 @@ public final class KeyedBuild {
   }
 
   /** The base of an image whose base is outside the tree, resolved as a build resolves it. */
-  public BaseImage externalBase(ImageBuilder.PreparedImage prepared) throws IOException {
+  public BaseImage externalBase(PreparedImage prepared) throws IOException {
     return resolver.resolve(prepared.spec().base(), prepared.spec().platform(), settings.created());
   }
 
   /** Lets the builder start on the image's file layers now; see {@link Builder#prefetch}. */
-  public void prefetch(ImageBuilder.PreparedImage prepared) {
+  public void prefetch(PreparedImage prepared) {
     builder.prefetch(prepared);
   }
 
@@ -165,16 +165,11 @@ public final class KeyedBuild {
   }
 
   /** Whether the image's key tag is already in the store. */
-  public Optional<Descriptor> existing(ImageBuilder.PreparedImage prepared) throws IOException {
+  public Optional<Descriptor> existing(PreparedImage prepared) throws IOException {
     return store.resolve(keyName(prepared));
   }
 
-  private static String treeParentTag(ImageBuilder.PreparedImage prepared) {
-    return dev.berth.oci.Digest.parse(prepared.baseIdentity().substring("tree:".length())).hex()
-        .substring(0, ContentKey.TAG_LENGTH);
-  }
-
-  public static String keyName(ImageBuilder.PreparedImage prepared) {
+  public static String keyName(PreparedImage prepared) {
     return prepared.spec().name() + ":" + prepared.key().tag();
   }
 
@@ -182,7 +177,7 @@ public final class KeyedBuild {
    * Builds unless present; the base is resolved now: a parent in the tree by its key tag. The image
    * is named by its key tag and its other tags ({@code {version}}: the prepared image's version).
    */
-  public Outcome build(ImageBuilder.PreparedImage prepared, boolean force) throws IOException {
+  public Outcome build(PreparedImage prepared, boolean force) throws IOException {
     String version = prepared.version();
     ImageSpec spec = prepared.spec();
     String keyName = keyName(prepared);
@@ -193,8 +188,9 @@ public final class KeyedBuild {
       manifest = existing.get().withoutAnnotations();
       built = false;
     } else {
-      BaseImage base = prepared.baseIdentity().startsWith("tree:")
-          ? resolver.resolveStored(spec.base() + ":" + treeParentTag(prepared), spec.platform())
+      Optional<ContentKey> parent = prepared.base().treeParent();
+      BaseImage base = parent.isPresent()
+          ? resolver.resolveStored(spec.base() + ":" + parent.get().tag(), spec.platform())
           : resolver.resolve(spec.base(), spec.platform(), settings.created());
       manifest = builder.build(prepared, base).manifest();
       afterBuild.built(prepared, base, manifest, builder.name());

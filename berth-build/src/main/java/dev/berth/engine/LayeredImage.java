@@ -11,7 +11,7 @@ import dev.berth.oci.Json;
 import dev.berth.oci.MediaTypes;
 import dev.berth.spec.StepSpec;
 import dev.berth.store.ContentStore;
-import dev.berth.store.StepCache;
+import dev.berth.layer.StepCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -3,6 +3,7 @@ package dev.berth.fleet;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.ContentKey;
 import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import dev.berth.engine.KeyedBuild;
 import dev.berth.engine.docker.EngineUnavailableException;
 import dev.berth.oci.Descriptor;
@@ -144,8 +145,8 @@ public final class FleetBuild {
     if (item.action() == Plan.Action.CACHED) {
       return finish(item, ImageState.CACHED, null, List.of(registry.repository(item.name()) + ":" + item.key()), null);
     }
-    ImageBuilder.PreparedImage prepared = item.prepared();
-    String parentKey = prepared.baseIdentity().startsWith("tree:") ? prepared.baseIdentity().substring(5) : null;
+    PreparedImage prepared = item.prepared();
+    ContentKey parentKey = prepared.base().treeParent().orElse(null);
     boolean waitLogged = false;
     while (true) {
       Descriptor parentManifest;
@@ -157,7 +158,7 @@ public final class FleetBuild {
               + "@" + published.get().digest()), null);
         }
         parentManifest = parentKey == null ? null : registry.keyed(prepared.spec().base(),
-            Digest.parse(parentKey).hex().substring(0, ContentKey.TAG_LENGTH)).orElseThrow(() -> new IOException(
+            parentKey.tag()).orElseThrow(() -> new IOException(
                 "the parent " + prepared.spec().base() + " is not in the registry under its key"));
         Optional<KeyClaims.Claim> claim = claims.read(item.name(), item.key());
         if (claim.isPresent() && !claim.get().owner().equals(claims.owner())) {
@@ -186,7 +187,7 @@ public final class FleetBuild {
       }
       Optional<Worker> acquired;
       try {
-        acquired = fleet.acquire(parentKey);
+        acquired = fleet.acquire(parentKey == null ? null : parentKey.toString());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return finish(item, ImageState.INTERRUPTED, "berth was interrupted", null, null);

@@ -7,6 +7,7 @@ import dev.berth.engine.ContentKey;
 import dev.berth.engine.DockerBuilder;
 import dev.berth.engine.DockerContext;
 import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import dev.berth.engine.KeyedBuild;
 import dev.berth.engine.Tags;
 import dev.berth.engine.docker.DockerBuildException;
@@ -64,7 +65,7 @@ final class WorkerJob {
   /**
    * @param parent the parent's manifest in the registry when the base is an image of the tree, else null
    */
-  Done run(ImageBuilder.PreparedImage prepared, Descriptor parent, Worker worker, Fleet fleet, Stages stages)
+  Done run(PreparedImage prepared, Descriptor parent, Worker worker, Fleet fleet, Stages stages)
       throws IOException {
     String name = prepared.spec().name();
     DockerEngine engine = worker.engine();
@@ -77,7 +78,7 @@ final class WorkerJob {
       if (engine.inspect(baseReference) == null) {  // a worker that built or pulled the parent has it by digest
         images.pull(registry.repository(parentName), parent.digest().toString(), registry.auth());
       }
-      fleet.holds(worker, prepared.baseIdentity().substring("tree:".length()));
+      fleet.holds(worker, prepared.base().treeParent().orElseThrow().toString());
       base = bases.computeIfAbsent(parent.digest(), digest -> readBase(parentName, parent));
     } else {
       base = build.externalBase(prepared);
@@ -196,7 +197,7 @@ final class WorkerJob {
   }
 
   /** The engine's names of the images {@code COPY --from} reads: tree images from the registry, others from the store. */
-  private Map<String, String> sources(ImageBuilder.PreparedImage prepared, EngineImages images, DockerEngine engine)
+  private Map<String, String> sources(PreparedImage prepared, EngineImages images, DockerEngine engine)
       throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, ContentKey> source : prepared.sources().entrySet()) {

@@ -3,6 +3,7 @@ package dev.berth.fleet;
 import dev.berth.dockerfile.DockerfileFrontend;
 import dev.berth.engine.BuildException;
 import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,7 +28,7 @@ final class WorkerTestScript {
 
   private WorkerTestScript() {}
 
-  static void runIfPresent(ImageBuilder.PreparedImage prepared, String repository, String keyTag, Worker worker,
+  static void runIfPresent(PreparedImage prepared, String repository, String keyTag, Worker worker,
       BuildListener log) throws IOException {
     Path folder = prepared.spec().folder();
     if (!Files.isRegularFile(folder.resolve(FILE)) || DockerfileFrontend.isStage(prepared.spec().name())) {

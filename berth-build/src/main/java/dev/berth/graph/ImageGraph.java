@@ -151,7 +151,7 @@ public final class ImageGraph {
    * when the tree has an image of that name; otherwise it is a Docker reference.
    */
   public static boolean namesTreeImage(String base) {
-    return !base.equals("scratch") && !base.contains(":") && !base.contains("@");
+    return dev.berth.spec.BaseReference.namesTreeImage(base);
   }
 
   private static List<String> topologicalOrder(Set<String> names, Map<String, List<String>> parents) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.emulation.Execution;
-import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import dev.berth.spec.ImageSpec;
 import java.util.List;
 import java.util.Locale;
@@ -38,10 +38,10 @@ public record Plan(@JsonProperty("images") List<Item> images) {
       @JsonProperty("reason") String reason,
       @JsonProperty("dependsOn") List<String> dependsOn,
       @JsonIgnore ImageSpec spec,
-      @JsonIgnore ImageBuilder.PreparedImage prepared,
+      @JsonIgnore PreparedImage prepared,
       @JsonProperty("emulated") Execution.Emulated emulated) {
     public Item(String name, String key, Action action, String reason, List<String> dependsOn, ImageSpec spec,
-        ImageBuilder.PreparedImage prepared) {
+        PreparedImage prepared) {
       this(name, key, action, reason, dependsOn, spec, prepared, null);
     }
 

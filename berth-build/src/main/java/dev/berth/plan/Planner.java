@@ -2,6 +2,7 @@ package dev.berth.plan;
 
 import dev.berth.engine.ContentKey;
 import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import dev.berth.engine.InputFile;
 import dev.berth.engine.KeyedBuild;
 import dev.berth.graph.ImageGraph;
@@ -221,7 +222,7 @@ public final class Planner {
   }
 
   /** An image's key, or why it has none (its own error, or a parent's). */
-  private record Prepared(ImageBuilder.PreparedImage image, String error, boolean blocked) {}
+  private record Prepared(PreparedImage image, String error, boolean blocked) {}
 
   /** Where an image's key was found ("in the store", "in the registry", or null), or why asking failed. */
   private record Presence(String where, String error) {}
@@ -235,7 +236,7 @@ public final class Planner {
     Map<String, dev.berth.engine.ContentKey> sourceKeys = new java.util.TreeMap<>();
     sources.forEach((name, source) -> sourceKeys.put(name, source.image().key()));
     try {
-      ImageBuilder.PreparedImage image = parentPrepared != null
+      PreparedImage image = parentPrepared != null
           ? build.prepareOnParent(spec, parentPrepared.image().key(), sourceKeys)
           : build.prepare(spec, sourceKeys);
       // Tags that cannot be made (a changelog version such as 1.0~rc1) fail now, before anything is stored.
@@ -257,11 +258,11 @@ public final class Planner {
       this.force = force;
     }
 
-    void start(String name, ImageBuilder.PreparedImage image) {
+    void start(String name, PreparedImage image) {
       found.put(name, image == null || force ? done(new Presence(null, null)) : check(image));
     }
 
-    private java.util.concurrent.CompletableFuture<Presence> check(ImageBuilder.PreparedImage image) {
+    private java.util.concurrent.CompletableFuture<Presence> check(PreparedImage image) {
       try {
         if (build.existing(image).isPresent()) {
           return done(new Presence("in the store", null));
@@ -306,7 +307,7 @@ public final class Planner {
     }
   }
 
-  private String reason(ImageSpec spec, ImageBuilder.PreparedImage prepared, Optional<String> parent, boolean force) {
+  private String reason(ImageSpec spec, PreparedImage prepared, Optional<String> parent, boolean force) {
     if (force) {
       return "forced";
     }
@@ -320,7 +321,7 @@ public final class Planner {
     if (prepared.version() != null && !prepared.version().equals(last.version())) {
       return "version " + (last.version() == null ? "set to " : last.version() + " -> ") + prepared.version();
     }
-    if (!last.base().equals(prepared.baseIdentity())) {
+    if (!last.base().equals(prepared.base().recorded())) {
       return parent.map(name -> "parent " + name + " changed").orElse("base digest moved");
     }
     List<String> changed = changedInputs(last.inputs(), BuildRecords.inputDigests(prepared));
@@ -360,7 +361,7 @@ public final class Planner {
   static final class BuildRecords {
     private BuildRecords() {}
 
-    static Map<String, String> inputDigests(ImageBuilder.PreparedImage prepared) {
+    static Map<String, String> inputDigests(PreparedImage prepared) {
       Map<String, String> out = new java.util.TreeMap<>();
       for (InputFile input : prepared.inputs().values()) {
         String content = input.digest() != null ? input.digest().toString()
@@ -371,7 +372,7 @@ public final class Planner {
       return out;
     }
 
-    static String specDigest(ImageBuilder.PreparedImage prepared) {
+    static String specDigest(PreparedImage prepared) {
       return ContentKey.specDigest(prepared.spec());
     }
   }

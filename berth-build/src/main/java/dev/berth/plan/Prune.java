@@ -6,7 +6,7 @@ import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
 import dev.berth.store.ContentStore;
-import dev.berth.store.StepCache;
+import dev.berth.layer.StepCache;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.berth.plan;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import dev.berth.engine.KeyedBuild;
 import dev.berth.spec.ImageSpec;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ public final class TreeBuild {
 
   /** Brings an image the registry has under its key into the store, instead of building it. */
   public interface Fetcher {
-    dev.berth.oci.Descriptor fetch(ImageBuilder.PreparedImage prepared) throws Exception;
+    dev.berth.oci.Descriptor fetch(PreparedImage prepared) throws Exception;
 
     Fetcher NONE = prepared -> {
       throw new IllegalStateException(prepared.spec().name() + " is neither in the store nor fetchable");
@@ -145,7 +146,7 @@ public final class TreeBuild {
       return finish(item, item.action() == Plan.Action.FAILED ? ImageState.FAILED : ImageState.BLOCKED, item.reason(),
           null);
     }
-    ImageBuilder.PreparedImage prepared = item.prepared();
+    PreparedImage prepared = item.prepared();
     String key = prepared.key().tag();
     if (phase != Phase.BUILD && item.action() == Plan.Action.BUILD) {
       return finish(item, ImageState.FAILED, "not built (" + item.reason() + "); run berth build first", null);
@@ -166,7 +167,7 @@ public final class TreeBuild {
       if (outcome.built()) {
         journal.transition(item.name(), ImageState.BUILT, key, null, null);
         journal.recordBuild(item.name(), new Journal.BuildRecord(prepared.key().digest().toString(),
-            prepared.baseIdentity(), Planner.BuildRecords.specDigest(prepared), Planner.BuildRecords.inputDigests(prepared),
+            prepared.base().recorded(), Planner.BuildRecords.specDigest(prepared), Planner.BuildRecords.inputDigests(prepared),
             prepared.version()));
         log.on(new BuildEvent.Built(item.name(), key, outcome.manifest().digest(), since(started)));
       }

@@ -2,6 +2,7 @@ package dev.berth.sbom;
 
 import dev.berth.engine.BaseImage;
 import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Referrer;
@@ -33,7 +34,7 @@ public final class Attestations {
   }
 
   /** Writes the SBOM (in {@code format}) and the provenance of a just-built image. */
-  public void attach(ImageBuilder.PreparedImage prepared, BaseImage base, Descriptor manifest, String builder,
+  public void attach(PreparedImage prepared, BaseImage base, Descriptor manifest, String builder,
       SbomFormat format) throws IOException {
     ImageSbom sbom = new SbomCollector(store).collect(prepared, base, manifest);
     Map<String, String> annotations = Map.of("org.opencontainers.image.created", sbom.created());

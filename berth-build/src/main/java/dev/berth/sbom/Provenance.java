@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.engine.ContentKey;
 import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import dev.berth.engine.InputFile;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
@@ -21,7 +22,7 @@ public final class Provenance {
   private Provenance() {}
 
   /** The statement for {@code manifest}, built by {@code builder} from {@code prepared} on the base {@code baseDigest} (null: scratch). */
-  public static byte[] write(ImageBuilder.PreparedImage prepared, String baseReference, Digest baseDigest,
+  public static byte[] write(PreparedImage prepared, String baseReference, Digest baseDigest,
       Digest manifest, String builder, String created) {
     ObjectNode statement = Json.mapper().createObjectNode();
     statement.put("_type", "https://in-toto.io/Statement/v1");

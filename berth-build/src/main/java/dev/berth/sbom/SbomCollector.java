@@ -2,6 +2,7 @@ package dev.berth.sbom;
 
 import dev.berth.engine.BaseImage;
 import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import dev.berth.engine.InputFile;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.ImageConfig;
@@ -28,7 +29,7 @@ public final class SbomCollector {
     this.store = store;
   }
 
-  public ImageSbom collect(ImageBuilder.PreparedImage prepared, BaseImage base, Descriptor manifestDescriptor)
+  public ImageSbom collect(PreparedImage prepared, BaseImage base, Descriptor manifestDescriptor)
       throws IOException {
     ImageManifest manifest = ImageManifest.parse(store.readBlob(manifestDescriptor.digest()));
     ImageConfig config = ImageConfig.parse(store.readBlob(manifest.config().digest()));

@@ -11,6 +11,30 @@ import java.util.Optional;
 public final class BaseReference {
   private BaseReference() {}
 
+  /**
+   * Whether {@code base} may name an image of the tree: it is bare (no host, tag or digest). It does
+   * when the tree has an image of that name; otherwise it is a Docker reference.
+   */
+  public static boolean namesTreeImage(String base) {
+    return !base.equals("scratch") && !base.contains(":") && !base.contains("@");
+  }
+
+  /** The names in {@code spec} that may be images of the tree: its base and every image a step reads. */
+  public static java.util.Set<String> treeImageCandidates(ImageSpec spec) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    if (namesTreeImage(spec.base())) {
+      out.add(spec.base());
+    }
+    for (StepSpec step : spec.steps()) {
+      for (String image : step.sourceImages()) {
+        if (namesTreeImage(image)) {
+          out.add(image);
+        }
+      }
+    }
+    return out;
+  }
+
   /** Why {@code base} cannot name an image, if it cannot. */
   public static Optional<String> problem(String base) {
     if (base.equals("scratch")) {

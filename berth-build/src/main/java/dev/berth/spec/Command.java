@@ -7,6 +7,9 @@ public sealed interface Command {
   /** The argv that runs it in an image whose shell is {@code shell}. */
   List<String> argv(List<String> shell);
 
+  /** How a content key records it: the script, or the exec form's arguments. */
+  Object keyForm();
+
   /** How it reads in a spec and in image history. */
   String display();
 
@@ -15,6 +18,11 @@ public sealed interface Command {
       if (script == null || script.isBlank()) {
         throw new IllegalArgumentException("empty shell command");
       }
+    }
+
+    @Override
+    public Object keyForm() {
+      return script;
     }
 
     @Override
@@ -34,6 +42,11 @@ public sealed interface Command {
         throw new IllegalArgumentException("empty exec command");
       }
       args = List.copyOf(args);
+    }
+
+    @Override
+    public Object keyForm() {
+      return args;
     }
 
     @Override

@@ -2,9 +2,22 @@ package dev.berth.spec;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
-/** One build step as a spec states it, before files are read or commands run. */
+/**
+ * One build step as a spec states it, before files are read or commands run. Each kind says what
+ * its content key records ({@link #keyDocument()}), which file of the folder it reads
+ * ({@link #contextSource()}) and which images ({@link #sourceImages()}); the steps that run a command
+ * in the image are {@link CommandStep}s.
+ */
 public sealed interface StepSpec {
+  /**
+   * The step's canonical form, as content keys and step keys hash it: one entry, the step's kind
+   * and its fields. What the step reads from files and images is keyed by their digests besides.
+   */
+  Map<String, Object> keyDocument();
+
   /**
    * The images (of the tree, stages, or references) whose files this step reads: {@code COPY --from}'s,
    * and a RUN's {@code --mount=from=}'s. Each is built or resolved first, and its digest keys the step.
@@ -13,40 +26,137 @@ public sealed interface StepSpec {
     return List.of();
   }
 
+  /** The file or directory of the image folder the step reads, and the spec field that names it. */
+  default Optional<ContextSource> contextSource() {
+    return Optional.empty();
+  }
+
+  /** A path of the image folder that a step reads, and the field ({@code copy.src}…) that names it, for errors. */
+  record ContextSource(String path, String field) {}
+
   /** Whether the step runs commands in the image (apt, pip, requirements, run): for a foreign platform, under emulation. */
   default boolean runsCommands() {
     return false;
   }
 
+  /**
+   * A step that runs a command inside the image (apt, pip, requirements, run), the same for every
+   * builder: apt and pip clean up after themselves in the same step, so lists and caches never reach
+   * a layer, unless a build-time cache mount keeps them out of the image anyway.
+   */
+  sealed interface CommandStep extends StepSpec {
+    /** Where a requirements step finds its file inside the image while it runs. */
+    String REQUIREMENTS_PATH = "/run/berth/requirements.txt";
+
+    @Override
+    default boolean runsCommands() {
+      return true;
+    }
+
+    /**
+     * The command's argv.
+     *
+     * @param shell what runs shell-form commands
+     * @param caches build-time cache mounts of the image (paths inside it)
+     */
+    List<String> argv(List<String> shell, List<String> caches);
+
+    /** Variables the command needs besides the image's environment. */
+    default Map<String, String> extraEnvironment() {
+      return Map.of();
+    }
+
+    /** Whether the step installs packages (and so always gets the host's network, as root). */
+    default boolean installsPackages() {
+      return false;
+    }
+  }
+
+  /** A step that installs packages: it runs as root with the host's network, whatever the image says. */
+  sealed interface PackageStep extends CommandStep {
+    @Override
+    default boolean installsPackages() {
+      return true;
+    }
+  }
+
   /** {@code apt: [...]}: packages installed with apt-get, lists and caches removed in the same step. */
-  record Apt(List<String> packages) implements StepSpec {
+  record Apt(List<String> packages) implements PackageStep {
     public Apt {
       packages = List.copyOf(packages);
     }
 
     @Override
-    public boolean runsCommands() {
-      return true;
+    public Map<String, Object> keyDocument() {
+      return StepForms.keyed("apt", packages);
+    }
+
+    @Override
+    public List<String> argv(List<String> shell, List<String> caches) {
+      boolean aptCache = caches.stream().anyMatch(path -> path.startsWith("/var/cache/apt"));
+      boolean listsCache = caches.stream().anyMatch(path -> path.startsWith("/var/lib/apt"));
+      // Package descriptions in other languages are never needed in a build (a third of the index
+      // downloads), and dpkg's fsync per file buys nothing in a step that is discarded when it fails.
+      String script = "apt-get update -qq -o Acquire::Languages=none"
+          + " && apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-unsafe-io "
+          + String.join(" ", packages)
+          + (aptCache ? "" : " && apt-get clean && rm -rf /var/cache/apt/*.bin")
+          + (listsCache ? "" : " && rm -rf /var/lib/apt/lists/*")
+          // dpkg's and update-alternatives' logs carry the time of the install, and ldconfig's
+          // aux-cache the files' inodes and times: kept, the layer would differ from one build to the next.
+          + " && rm -rf /var/log/apt/* /var/cache/debconf/*-old"
+          + " /var/log/dpkg.log /var/log/alternatives.log /var/cache/ldconfig/aux-cache";
+      return List.of("/bin/sh", "-c", script);
+    }
+
+    @Override
+    public Map<String, String> extraEnvironment() {
+      return Map.of("DEBIAN_FRONTEND", "noninteractive");
     }
   }
 
   /** {@code pip: [...]}: packages installed with {@code python3 -m pip}. */
-  record Pip(List<String> packages) implements StepSpec {
+  record Pip(List<String> packages) implements PackageStep {
     public Pip {
       packages = List.copyOf(packages);
     }
 
     @Override
-    public boolean runsCommands() {
-      return true;
+    public Map<String, Object> keyDocument() {
+      return StepForms.keyed("pip", packages);
+    }
+
+    @Override
+    public List<String> argv(List<String> shell, List<String> caches) {
+      return StepForms.pipInstall(caches, packages);
+    }
+
+    @Override
+    public Map<String, String> extraEnvironment() {
+      return Map.of("PIP_BREAK_SYSTEM_PACKAGES", "1");
     }
   }
 
-  /** {@code requirements: FILE}: a pip requirements file of the image folder. */
-  record Requirements(String file) implements StepSpec {
+  /** {@code requirements: FILE}: a pip requirements file of the image folder, at {@link #REQUIREMENTS_PATH} while it runs. */
+  record Requirements(String file) implements PackageStep {
     @Override
-    public boolean runsCommands() {
-      return true;
+    public Map<String, Object> keyDocument() {
+      return StepForms.keyed("requirements", file);
+    }
+
+    @Override
+    public Optional<ContextSource> contextSource() {
+      return Optional.of(new ContextSource(file, "requirements"));
+    }
+
+    @Override
+    public List<String> argv(List<String> shell, List<String> caches) {
+      return StepForms.pipInstall(caches, List.of("-r", REQUIREMENTS_PATH));
+    }
+
+    @Override
+    public Map<String, String> extraEnvironment() {
+      return Map.of("PIP_BREAK_SYSTEM_PACKAGES", "1");
     }
   }
 
@@ -54,18 +164,30 @@ public sealed interface StepSpec {
    * {@code run:} one command. {@code network}: the step's own network (a Dockerfile's
    * {@code RUN --network}), or null for the image's.
    */
-  record Run(Command command, ImageSpec.Network network, List<Mount> mounts) implements StepSpec {
+  record Run(Command command, ImageSpec.Network network, List<Mount> mounts) implements CommandStep {
     public Run {
       mounts = mounts == null ? List.of() : List.copyOf(mounts);
     }
 
-    public Run(Command command) {
-      this(command, null, List.of());
+    @Override
+    public Map<String, Object> keyDocument() {
+      Map<String, Object> out = StepForms.keyed("run", command.keyForm());
+      if (network != null) {
+        out.put("runNetwork", network.name());
+      }
+      if (!mounts.isEmpty()) {  // what a bind shows is keyed as the step's input files
+        out.put("runMounts", mounts.stream().map(Mount::keyDocument).toList());
+      }
+      return out;
     }
 
     @Override
-    public boolean runsCommands() {
-      return true;
+    public List<String> argv(List<String> shell, List<String> caches) {
+      return command.argv(shell);
+    }
+
+    public Run(Command command) {
+      this(command, null, List.of());
     }
 
     @Override
@@ -81,8 +203,16 @@ public sealed interface StepSpec {
 
   /** A mount of one {@link Run} step only (a Dockerfile's {@code RUN --mount=type=bind|tmpfs}); never in a layer. */
   sealed interface Mount {
+    /** The mount as its step's key records it. */
+    Map<String, Object> keyDocument();
+
     /** Files of the folder ({@code source}, relative to it) at {@code target}; writes are thrown away when {@code readWrite}. */
-    record Bind(String source, String target, boolean readWrite) implements Mount {}
+    record Bind(String source, String target, boolean readWrite) implements Mount {
+      @Override
+      public Map<String, Object> keyDocument() {
+        return Map.of("bind", source, "target", target, "rw", readWrite);
+      }
+    }
 
     /**
      * Files of another image ({@code from=}: a stage of the same Dockerfile, named as {@link CopyFrom}
@@ -95,20 +225,47 @@ public sealed interface StepSpec {
           throw new IllegalArgumentException("a bind mount from an image needs the image and an absolute source");
         }
       }
+
+      /** Keyed by the image's name here; the image's digest keys the step besides (see ImageBuilder). */
+      @Override
+      public Map<String, Object> keyDocument() {
+        return Map.of("bindFrom", image, "source", source, "target", target, "rw", readWrite);
+      }
     }
 
     /**
      * The SSH agent {@code id} ({@code --ssh ID=SOCKET}) at {@code target}, the agent's socket
      * {@code socket} on the host: never in a layer, and keyed by id and target only.
      */
-    record Ssh(String id, String target, java.nio.file.Path socket) implements Mount {}
+    record Ssh(String id, String target, java.nio.file.Path socket) implements Mount {
+      /** The host's socket is no input: only which agent, where. */
+      @Override
+      public Map<String, Object> keyDocument() {
+        return Map.of("ssh", id, "target", target);
+      }
+    }
 
     /** An empty tmpfs at {@code target}, at most {@code size} bytes (0: the kernel's default). */
-    record Tmpfs(String target, long size) implements Mount {}
+    record Tmpfs(String target, long size) implements Mount {
+      @Override
+      public Map<String, Object> keyDocument() {
+        return Map.of("tmpfs", target, "size", size);
+      }
+    }
   }
 
   /** {@code layers:} a directory or .zip merged under {@code dest} (default /opt), one layer each. */
-  record Layer(String src, String dest) implements StepSpec {}
+  record Layer(String src, String dest) implements StepSpec {
+    @Override
+    public Map<String, Object> keyDocument() {
+      return StepForms.keyed("layers", Map.of("src", src, "dest", dest));
+    }
+
+    @Override
+    public Optional<ContextSource> contextSource() {
+      return Optional.of(new ContextSource(src, "layers.src"));
+    }
+  }
 
   /**
    * {@code copy:} files of the image folder into the image. {@code excludes}: patterns (as
@@ -123,12 +280,31 @@ public sealed interface StepSpec {
     public Copy(String src, String dest, String owner, String mode) {
       this(src, dest, owner, mode, List.of());
     }
+
+    @Override
+    public Map<String, Object> keyDocument() {
+      Map<String, Object> fields = StepForms.copyFields(src, dest, owner, mode);
+      if (!excludes.isEmpty()) {
+        fields.put("excludes", excludes);
+      }
+      return StepForms.keyed("copy", fields);
+    }
+
+    @Override
+    public Optional<ContextSource> contextSource() {
+      return Optional.of(new ContextSource(src, "copy.src"));
+    }
   }
 
   /** {@code env:} inside {@code steps:}, visible to the steps after it and in the image. */
   record Env(Map<String, String> variables) implements StepSpec {
     public Env {
       variables = Map.copyOf(variables);
+    }
+
+    @Override
+    public Map<String, Object> keyDocument() {
+      return StepForms.keyed("env", new TreeMap<>(variables));
     }
   }
 
@@ -140,13 +316,28 @@ public sealed interface StepSpec {
     public DefaultEnv {
       variables = Map.copyOf(variables);
     }
+
+    @Override
+    public Map<String, Object> keyDocument() {
+      return StepForms.keyed("defaultEnv", new TreeMap<>(variables));
+    }
   }
 
   /** {@code workdir:} inside {@code steps:}. */
-  record Workdir(String path) implements StepSpec {}
+  record Workdir(String path) implements StepSpec {
+    @Override
+    public Map<String, Object> keyDocument() {
+      return StepForms.keyed("workdir", path);
+    }
+  }
 
   /** {@code user:} inside {@code steps:}. */
-  record User(String user) implements StepSpec {}
+  record User(String user) implements StepSpec {
+    @Override
+    public Map<String, Object> keyDocument() {
+      return StepForms.keyed("user", user);
+    }
+  }
 
   /**
    * Dockerfile {@code COPY --from=IMAGE}: {@code src} (an absolute path, may hold * ? [] wildcards)
@@ -177,6 +368,19 @@ public sealed interface StepSpec {
     public List<String> sourceImages() {
       return List.of(image);
     }
+
+    @Override
+    public Map<String, Object> keyDocument() {
+      Map<String, Object> fields = StepForms.copyFields(src, dest, owner, mode);
+      fields.put("image", image);
+      if (!excludes.isEmpty()) {
+        fields.put("excludes", excludes);
+      }
+      if (parents) {
+        fields.put("parents", true);
+      }
+      return StepForms.keyed("copyFrom", fields);
+    }
   }
 
   /**
@@ -186,6 +390,20 @@ public sealed interface StepSpec {
   record AddArchive(String src, String dest, String owner) implements StepSpec {
     public AddArchive(String src, String dest) {
       this(src, dest, null);
+    }
+
+    @Override
+    public Map<String, Object> keyDocument() {
+      Map<String, Object> fields = new TreeMap<>(Map.of("src", src, "dest", dest));
+      if (owner != null) {
+        fields.put("owner", owner);
+      }
+      return StepForms.keyed("addArchive", fields);
+    }
+
+    @Override
+    public Optional<ContextSource> contextSource() {
+      return Optional.of(new ContextSource(src, "ADD"));
     }
   }
 
@@ -197,6 +415,11 @@ public sealed interface StepSpec {
       }
       shell = List.copyOf(shell);
     }
+
+    @Override
+    public Map<String, Object> keyDocument() {
+      return StepForms.keyed("shell", shell);
+    }
   }
 
   /**
@@ -206,6 +429,11 @@ public sealed interface StepSpec {
   record BuildArgs(Map<String, String> variables) implements StepSpec {
     public BuildArgs {
       variables = Map.copyOf(variables);
+    }
+
+    @Override
+    public Map<String, Object> keyDocument() {
+      return StepForms.keyed("buildArgs", new TreeMap<>(variables));
     }
   }
 
@@ -226,23 +454,56 @@ public sealed interface StepSpec {
     public Copy asCopy(String name) {
       return new Copy(name, dest, owner, mode);
     }
+
+    @Override
+    public Map<String, Object> keyDocument() {
+      Map<String, Object> fields = StepForms.copyFields(null, dest, owner, mode);
+      fields.remove("src");
+      content.keyFields(fields);
+      return StepForms.keyed("copyContent", fields);
+    }
   }
 
   /** What a {@link CopyContent} writes. */
   sealed interface Content {
+    /** Adds what the content's key records to {@code fields}. */
+    void keyFields(Map<String, Object> fields);
+
     /** Text of a here-document, already expanded as its Dockerfile says, under the file name {@code name}. */
-    record Text(String name, String data) implements Content {}
+    record Text(String name, String data) implements Content {
+      /** The text itself is keyed as the input file's digest. */
+      @Override
+      public void keyFields(Map<String, Object> fields) {
+        fields.put("heredoc", name);
+      }
+    }
 
     /**
      * An HTTP(S) download; {@code checksum} ({@code sha256:HEX}, or null) is what its content must
      * hash to.
      */
-    record Url(String url, String checksum) implements Content {}
+    record Url(String url, String checksum) implements Content {
+      @Override
+      public void keyFields(Map<String, Object> fields) {
+        fields.put("url", url);
+        if (checksum != null) {
+          fields.put("checksum", checksum);
+        }
+      }
+    }
 
     /**
      * A git repository's tree at {@code ref} (null: the remote's HEAD), or its folder {@code subdir}
      * (null: all), without {@code .git}: {@code ADD https://host/repo.git#ref:subdir DIR}.
      */
-    record Git(String url, String ref, String subdir) implements Content {}
+    record Git(String url, String ref, String subdir) implements Content {
+      /** The commit is keyed by the files it has. */
+      @Override
+      public void keyFields(Map<String, Object> fields) {
+        fields.put("git", url);
+        fields.put("ref", ref == null ? "HEAD" : ref);
+        fields.put("subdir", subdir == null ? "" : subdir);
+      }
+    }
   }
 }

@@ -1,9 +1,7 @@
 package dev.berth.cli;
 
-import dev.berth.graph.Fnmatch;
+import dev.berth.api.dockerpkg.DockerPkgRun;
 import dev.berth.graph.ImageGraph;
-import dev.berth.dockerfile.DockerfileFrontend;
-import dev.berth.spec.Changelog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import dev.berth.event.BuildListener;
 import java.util.function.Function;
@@ -83,33 +80,18 @@ final class DockerPkgCommand implements Runnable {
     return !info && !debugLog;
   }
 
-  /** docker-pkg's tag suffix: {@code --nightly} {@code -YYYYMMDD}, {@code --snapshot} {@code -YYYYMMDD-HHMMSS}. */
+  /** docker-pkg's tag suffix; see {@link DockerPkgRun#versionSuffix}. */
   static String versionSuffix(boolean nightly, boolean snapshot, LocalDateTime now) {
-    if (nightly) {
-      return "-" + DateTimeFormatter.ofPattern("yyyyMMdd").format(now);
-    }
-    return snapshot ? "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(now) : "";
+    return DockerPkgRun.versionSuffix(nightly, snapshot, now);
   }
 
-  /** An image's docker-pkg label, {@code registry/namespace/name:version}. */
+  /** An image's docker-pkg label; see {@link DockerPkgRun#label}. */
   static String label(ImageGraph graph, String name, Function<String, String> fullName, String suffix) {
-    try {
-      return fullName.apply(name) + ":" + Changelog.read(graph.spec(name).folder())
-          .map(changelog -> changelog.version() + suffix).orElse("");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return DockerPkgRun.label(graph, name, fullName, suffix);
   }
 
-  /** The images (not build stages) whose label matches {@code glob} with fnmatch; all of them when null. */
+  /** The images whose label matches {@code glob}; see {@link DockerPkgRun#matching}. */
   static List<String> matching(ImageGraph graph, String glob, Function<String, String> fullName, String suffix) {
-    List<String> out = new ArrayList<>();
-    for (String name : graph.order()) {
-      if (!DockerfileFrontend.isStage(name)
-          && (glob == null || Fnmatch.matches(glob, label(graph, name, fullName, suffix)))) {
-        out.add(name);
-      }
-    }
-    return out;
+    return DockerPkgRun.matching(graph, glob, fullName, suffix);
   }
 }

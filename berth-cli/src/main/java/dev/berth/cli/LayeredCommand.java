@@ -1,18 +1,9 @@
 package dev.berth.cli;
 
-import dev.berth.api.publish.Registries;
-import dev.berth.engine.BaseImage;
-import dev.berth.engine.BaseResolver;
-import dev.berth.engine.BuildSettings;
-import dev.berth.engine.FileDigestCache;
-import dev.berth.engine.LambdaBase;
-import dev.berth.engine.LambdaImages;
+import dev.berth.api.lambda.LayeredBuild;
 import dev.berth.engine.LambdaRuntimes;
 import dev.berth.engine.docker.DockerEngine;
 import dev.berth.engine.LayeredImage;
-import dev.berth.engine.PullPolicy;
-import dev.berth.layer.Compression;
-import dev.berth.store.ContentStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,9 +56,6 @@ final class LayeredCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (base == null) {
-      LambdaRuntimes.baseImage(runtime, arch, prefix);  // an unknown runtime or architecture is refused first
-    }
     List<LayeredImage.Addition> adds = new ArrayList<>();
     for (String addition : additions) {
       int colon = addition.lastIndexOf(':');
@@ -80,38 +68,17 @@ final class LayeredCommand implements Callable<Integer> {
       throw new UsageException("--skip-pull-image and --pull=always contradict each other");
     }
     DockerEngine engine = DockerEngine.fromEnvironment(System.getenv());
-    if (load && !engine.available()) {
-      throw new IllegalStateException("--load: no Docker engine answers at " + engine.address());
-    }
-    ContentStore store = global.openStore();
-    BuildSettings settings = BuildSettings.fromEnvironment(System.getenv(), Compression.GZIP);
-    FileDigestCache digests = FileDigestCache.open(store.root().resolve("berth-digests"));
-    try (ContentStore.Lease lease = store.lease()) {
-      BaseResolver resolver = new BaseResolver(store, Path.of("").toAbsolutePath(),
-          PullPolicy.parse(skipPull ? "missing" : pull), new Registries(registries.clients(), store),
-          EventLines.warnings(System.err));
-      BaseImage baseImage = base != null ? resolver.resolve(base, LambdaBase.platform(arch), settings.created())
-          : LambdaBase.resolve(resolver, runtime, arch, prefix, settings.created());
-      LayeredImage layered = new LayeredImage(store, settings, digests);
-      LayeredImage.Request request = new LayeredImage.Request(runtime, arch, layers, adds);
-      if (forceBuild) {
-        store.untag(layered.reference(request, baseImage));
-      }
-      LayeredImage.Result result = layered.build(request, baseImage);
-      System.err.println(result.built() ? "built " + result.manifest().digest() : "unchanged");
-      if (result.built()) {
-        LambdaImages.Removed removed = LambdaImages.removeOlder(store, result.reference(), engine.available() ? engine : null);
-        removed.store().forEach(name -> System.err.println("removed older " + name + " from the store"));
-        removed.engine().forEach(name -> System.err.println("removed older " + name + " from the engine"));
-      }
-      if (load) {
-        LambdaImages.load(store, result.reference(), result.manifest(), engine)
-            .forEach(name -> System.err.println("loaded " + name + " into the engine"));
-      }
-      System.out.println(result.reference());
-    } finally {
-      digests.save();
-    }
+    LayeredBuild.Request request = new LayeredBuild.Request(new LayeredImage.Request(runtime, arch, layers, adds), base,
+        prefix, skipPull ? "missing" : pull, forceBuild, load);
+    LayeredBuild.check(request, engine);
+    LayeredBuild.Outcome outcome = LayeredBuild.build(request, global.openStore(), registries.clients(), engine,
+        EventLines.warnings(System.err), System.getenv());
+    LayeredImage.Result result = outcome.result();
+    System.err.println(result.built() ? "built " + result.manifest().digest() : "unchanged");
+    outcome.removedFromStore().forEach(name -> System.err.println("removed older " + name + " from the store"));
+    outcome.removedFromEngine().forEach(name -> System.err.println("removed older " + name + " from the engine"));
+    outcome.loaded().forEach(name -> System.err.println("loaded " + name + " into the engine"));
+    System.out.println(result.reference());
     return ExitCodes.OK;
   }
 }

@@ -71,23 +71,31 @@ public sealed interface ImageLocation {
   }
 
   static ImageLocation parse(String text) {
-    Objects.requireNonNull(text, "location");
+    return parse(text, "image location");
+  }
+
+  /**
+   * As {@link #parse(String)}; errors say {@code invalid WHAT 'TEXT': …}, {@code what} naming the
+   * option or argument the text came from (e.g. {@code --output}).
+   */
+  static ImageLocation parse(String text, String what) {
+    Objects.requireNonNull(text, what);
     String trimmed = text.trim();
     if (trimmed.startsWith("docker://")) {
       ImageReference reference = ImageReference.parse(trimmed.substring("docker://".length()));
       if (reference.registry() == null) {
-        throw new IllegalArgumentException("invalid image location '" + text
+        throw new IllegalArgumentException("invalid " + what + " '" + text
             + "': docker:// needs a registry host, as in docker://HOST[:PORT]/REPO:TAG");
       }
       return new RegistryLocation(reference);
     }
     if (trimmed.startsWith("oci:")) {
-      return parseOciLayout(text, trimmed.substring("oci:".length()));
+      return parseOciLayout(text, trimmed.substring("oci:".length()), what);
     }
     if (trimmed.startsWith("docker-archive:")) {
       String file = trimmed.substring("docker-archive:".length());
       if (file.isEmpty()) {
-        throw new IllegalArgumentException("invalid image location '" + text + "': docker-archive: needs a FILE");
+        throw new IllegalArgumentException("invalid " + what + " '" + text + "': docker-archive: needs a FILE");
       }
       return new DockerArchiveLocation(Path.of(file));
     }
@@ -97,10 +105,10 @@ public sealed interface ImageLocation {
       try {
         reference = name.isEmpty() ? null : ImageReference.parse(name);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("invalid image location '" + text + "': " + e.getMessage());
+        throw new IllegalArgumentException("invalid " + what + " '" + text + "': " + e.getMessage());
       }
       if (reference == null || reference.tag() == null || reference.digest() != null) {
-        throw new IllegalArgumentException("invalid image location '" + text + "': docker-daemon: needs NAME:TAG");
+        throw new IllegalArgumentException("invalid " + what + " '" + text + "': docker-daemon: needs NAME:TAG");
       }
       return new DockerDaemonLocation(name);
     }
@@ -108,22 +116,22 @@ public sealed interface ImageLocation {
     int slash = trimmed.indexOf('/');
     if (colon > 0 && (slash < 0 || colon < slash) && trimmed.substring(0, colon).matches("[a-z-]+")
         && trimmed.startsWith(trimmed.substring(0, colon) + "://")) {
-      throw new IllegalArgumentException("invalid image location '" + text + "': unknown transport '"
+      throw new IllegalArgumentException("invalid " + what + " '" + text + "': unknown transport '"
           + trimmed.substring(0, colon) + "' (docker://, oci:, docker-archive:, docker-daemon:)");
     }
     ImageReference reference = ImageReference.parse(trimmed);
     return reference.registry() != null ? new RegistryLocation(reference) : new StoreLocation(reference);
   }
 
-  private static OciLayoutLocation parseOciLayout(String original, String rest) {
+  private static OciLayoutLocation parseOciLayout(String original, String rest, String what) {
     if (rest.isEmpty()) {
-      throw new IllegalArgumentException("invalid image location '" + original + "': oci: needs a DIR");
+      throw new IllegalArgumentException("invalid " + what + " '" + original + "': oci: needs a DIR");
     }
     int colon = rest.lastIndexOf(':');
     if (colon > 0 && rest.indexOf('/', colon) < 0) {
       String refName = rest.substring(colon + 1);
       if (refName.isEmpty()) {
-        throw new IllegalArgumentException("invalid image location '" + original + "': empty tag after ':'");
+        throw new IllegalArgumentException("invalid " + what + " '" + original + "': empty tag after ':'");
       }
       return new OciLayoutLocation(Path.of(rest.substring(0, colon)), refName);
     }

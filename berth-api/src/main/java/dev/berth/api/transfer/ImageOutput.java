@@ -1,7 +1,7 @@
 package dev.berth.api.transfer;
 
 import dev.berth.oci.Descriptor;
-import dev.berth.oci.ImageReference;
+import dev.berth.registry.ImageLocation;
 import dev.berth.store.ContentStore;
 import dev.berth.store.DockerArchive;
 import dev.berth.store.ImageCopy;
@@ -13,26 +13,19 @@ import java.util.List;
 public sealed interface ImageOutput {
   void write(ContentStore store, Descriptor manifest, String imageName) throws IOException;
 
+  /** {@code oci:DIR[:TAG]} or {@code docker-archive:FILE}, read as every image location is ({@link ImageLocation}). */
   static ImageOutput parse(String text) {
-    if (text.startsWith("oci:")) {
-      String rest = text.substring("oci:".length());
-      int colon = rest.indexOf(':');
-      String tag = colon < 0 ? ImageReference.DEFAULT_TAG : rest.substring(colon + 1);
-      if (rest.isEmpty() || tag.isEmpty()) {
-        throw new IllegalArgumentException("invalid --output '" + text + "': oci:DIR[:TAG]");
-      }
-      return new OciLayout(Path.of(colon < 0 ? rest : rest.substring(0, colon)), tag);
+    ImageLocation location = ImageLocation.parse(text, "--output");
+    if (location instanceof ImageLocation.OciLayoutLocation layout) {
+      return new OciLayout(layout.directory(), layout.refName());
     }
-    if (text.startsWith("docker-archive:")) {
-      String file = text.substring("docker-archive:".length());
-      if (file.isEmpty()) {
-        throw new IllegalArgumentException("invalid --output '" + text + "': docker-archive:FILE");
-      }
-      Path directory = Path.of(file).toAbsolutePath().getParent();
+    if (location instanceof ImageLocation.DockerArchiveLocation archive) {
+      Path directory = archive.file().toAbsolutePath().getParent();
       if (!java.nio.file.Files.isDirectory(directory)) {
-        throw new IllegalArgumentException("invalid --output '" + text + "': the directory " + directory + " does not exist");
+        throw new IllegalArgumentException("invalid --output '" + text + "': the directory " + directory
+            + " does not exist");
       }
-      return new DockerArchiveFile(Path.of(file));
+      return new DockerArchiveFile(archive.file());
     }
     throw new IllegalArgumentException("invalid --output '" + text + "': oci:DIR[:TAG] or docker-archive:FILE");
   }

@@ -8,6 +8,7 @@ import dev.berth.engine.BaseImage;
 import dev.berth.engine.BuildSettings;
 import dev.berth.engine.Builder;
 import dev.berth.engine.ImageBuilder;
+import dev.berth.engine.PreparedImage;
 import dev.berth.event.BuildListener;
 import dev.berth.layer.Compression;
 import dev.berth.runtime.RunDirectory;
@@ -47,7 +48,7 @@ class BuildersTest {
         }
 
         @Override
-        public ImageBuilder.BuiltImage build(ImageBuilder.PreparedImage prepared, BaseImage base) {
+        public ImageBuilder.BuiltImage build(PreparedImage prepared, BaseImage base) {
           throw new UnsupportedOperationException("a test builder");
         }
       };

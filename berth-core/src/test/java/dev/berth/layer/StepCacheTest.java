@@ -1,10 +1,10 @@
-package dev.berth.store;
+package dev.berth.layer;
 
 import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.layer.LayerBlob;
 import dev.berth.oci.Descriptor;
+import dev.berth.store.ContentStore;
 import dev.berth.oci.Digest;
 import dev.berth.oci.MediaTypes;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,9 @@
-package dev.berth.store;
+package dev.berth.layer;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.berth.layer.LayerBlob;
 import dev.berth.oci.Descriptor;
+import dev.berth.store.ContentStore;
+import dev.berth.store.StoreFullException;
 import dev.berth.oci.Digest;
 import dev.berth.oci.Json;
 import java.io.IOException;
