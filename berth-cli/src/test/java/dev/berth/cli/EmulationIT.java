@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -224,24 +223,8 @@ class EmulationIT {
     return runInBundle(store, image, command);
   }
 
-  /** Copies the image out with skopeo, unpacks it with umoci and runs {@code command} in it with runc. */
   private static String runInBundle(Path store, String image, String... command) throws Exception {
-    Path layout = work.resolve("layout-" + UUID.randomUUID());
-    Path bundle = work.resolve("bundle-" + UUID.randomUUID());
-    Berth.tool(work, "skopeo", "copy", "oci:" + store + ":" + image, "oci:" + layout + ":x");
-    Berth.tool(work, "umoci", "unpack", "--image", layout + ":x", bundle.toString());
-    ObjectNode config = (ObjectNode) Json.tree(Files.readAllBytes(bundle.resolve("config.json")));
-    ObjectNode process = (ObjectNode) config.get("process");
-    process.put("terminal", false);
-    process.putArray("args").addAll(List.of(command).stream()
-        .map(word -> (JsonNode) config.textNode(word)).toList());
-    Files.write(bundle.resolve("config.json"), Json.mapper().writeValueAsBytes(config));
-    String container = "berth-emulation-it-" + UUID.randomUUID().toString().substring(0, 8);
-    try {
-      return Berth.tool(bundle, "runc", "run", container).strip();
-    } finally {
-      new ProcessBuilder("runc", "delete", "--force", container).start().waitFor();
-    }
+    return Bundles.runFromStore(work, store, image, command);
   }
 
   private static JsonNode item(JsonNode plan, String name) {

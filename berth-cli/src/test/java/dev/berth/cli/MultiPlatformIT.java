@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -177,6 +178,106 @@ class MultiPlatformIT {
     fresh.run("build", leafTree.toString(), "--platform", "linux/ppc64le", "--pull=missing")
         .failedWithOneLine(registry.host() + "/multi/app:1.0 has no image for linux/ppc64le");
     assertThat(Berth.fileTree(work.resolve("store-leaf"))).as("the store after a refused run").isEqualTo(before);
+  }
+
+  /**
+   * The two sides of issue 15 together: one tree for two platforms whose child runs a command. The
+   * arm64 child's step runs under qemu (marked emulated in the plan), the amd64 one natively; the pushed
+   * index holds both, and runc, outside berth, runs each child's busybox on its own architecture.
+   */
+  @Test
+  @Tag("runc")
+  @Tag("qemu")
+  void aRunStepOfATwoPlatformTreeRunsOnEachPlatformsOwnArchitecture() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("tree"));
+    Files.writeString(tree.resolve("berth.yaml"), "registry: " + registry.host() + "/arch\n"
+        + "platforms: [linux/amd64, linux/arm64]\n");
+    image(tree, "base", "test/busybox:1", "");
+    image(tree, "app", "base", "run:\n  - uname -m > /arch\nverify:\n  - test \"$(uname -m)\" = \"$(cat /arch)\"\n"
+        + "tags: [\"{key}\", \"1.0\"]\n");
+    Berth berth = storeWithBusyboxIndex(work.resolve("store"));
+
+    assertAppEmulatedOnArm64Only(json(berth.run("plan", tree.toString(), "--output", "json").succeeded()));
+    JsonNode built = json(berth.run("build", tree.toString(), "--push", "--output", "json").succeeded());
+    assertThat(find(find(built.get("platforms"), "platform", "linux/amd64").get("images"), "name", "app").get("key"))
+        .as("keys differ per platform")
+        .isNotEqualTo(find(find(built.get("platforms"), "platform", "linux/arm64").get("images"), "name", "app").get("key"));
+    assertEachChildRunsOnItsArchitecture(registry.host() + "/arch/app:1.0", "/arch");
+    JsonNode again = json(berth.run("build", tree.toString(), "--output", "json").succeeded());
+    for (JsonNode part : again.get("platforms")) {
+      for (JsonNode image : part.get("images")) {
+        assertThat(image.get("state").asText()).as("%s on %s, built again", image.get("name"), part.get("platform"))
+            .isIn("cached", "verified");
+      }
+    }
+  }
+
+  /**
+   * The same with an apt step, on Debian bases for both platforms: only where scripts/make-debian-base
+   * --arch arm64 has cached the arm64 one (mmdebstrap under qemu takes many minutes; a fresh CI machine skips).
+   */
+  @Test
+  @Tag("runc")
+  @Tag("qemu")
+  void anAptStepOfATwoPlatformTreeInstallsEachPlatformsPackages() throws Exception {
+    Path cache = Path.of(System.getenv().getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache"));
+    Path arm64 = cache.resolve("berth-test/debian-bookworm-slim-arm64.tar");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(arm64),
+        "no cached arm64 Debian base (scripts/make-debian-base --arch arm64)");
+    String amd64 = Berth.tool(work, Path.of("..", "scripts", "make-debian-base").toAbsolutePath().toString()).strip();
+    Berth berth = new Berth(work.resolve("store"));
+    berth.run("import", amd64, "--as", "test/debian:amd64", "--no-snapshot").succeeded();
+    berth.run("import", arm64.toString(), "--as", "test/debian:arm64", "--platform", "linux/arm64", "--no-snapshot")
+        .succeeded();
+    ContentStore opened = ContentStore.open(work.resolve("store"));
+    opened.tag("test/debian:12", opened.writeBlob(MediaTypes.OCI_INDEX, ImageIndex.oci(List.of(
+        opened.resolve("test/debian:amd64").orElseThrow().withoutAnnotations().withPlatform(Platform.parse("linux/amd64")),
+        opened.resolve("test/debian:arm64").orElseThrow().withoutAnnotations().withPlatform(Platform.parse("linux/arm64"))))
+        .toJson()));
+    Path tree = Files.createDirectories(work.resolve("tree"));
+    Files.writeString(tree.resolve("berth.yaml"), "registry: " + registry.host() + "/apt\n"
+        + "platforms: [linux/amd64, linux/arm64]\n");
+    image(tree, "base", "test/debian:12", "");
+    image(tree, "app", "base", "apt: [jq]\nrun:\n  - uname -m > /arch && dpkg-query -W -f '${Architecture}' jq > /jq-arch\n"
+        + "verify:\n  - echo '{\"a\":41}' | jq '.a + 1'\ntags: [\"{key}\", \"1.0\"]\n");
+
+    assertAppEmulatedOnArm64Only(json(berth.run("plan", tree.toString(), "--output", "json").succeeded()));
+    berth.run("build", tree.toString(), "--push", "--output", "json").succeeded();
+    assertEachChildRunsOnItsArchitecture(registry.host() + "/apt/app:1.0", "/arch");
+    ImageIndex index = ImageIndex.parse(Berth.tool(work, "skopeo", "inspect", "--raw", "--tls-verify=false",
+        "docker://" + registry.host() + "/apt/app:1.0").getBytes(StandardCharsets.UTF_8));
+    for (Descriptor child : index.manifests()) {
+      Path layout = work.resolve("jq-" + child.platform().architecture());
+      Berth.tool(work, "skopeo", "copy", "--src-tls-verify=false",
+          "docker://" + registry.host() + "/apt/app@" + child.digest(), "oci:" + layout + ":child");
+      assertThat(Bundles.run(work, layout, "child", "cat", "/jq-arch")).as("jq's package architecture")
+          .isEqualTo(child.platform().architecture());
+    }
+  }
+
+  private static void assertAppEmulatedOnArm64Only(JsonNode plan) {
+    JsonNode amd64 = find(find(plan.get("platforms"), "platform", "linux/amd64").get("images"), "name", "app");
+    JsonNode arm64 = find(find(plan.get("platforms"), "platform", "linux/arm64").get("images"), "name", "app");
+    assertThat(amd64.has("emulated")).as("a native step is never emulated").isFalse();
+    assertThat(arm64.path("emulated").path("platform").path("architecture").asText()).isEqualTo("arm64");
+  }
+
+  /** Each child of the index at {@code reference}, unpacked by umoci and run by runc: uname -m and {@code file}. */
+  private void assertEachChildRunsOnItsArchitecture(String reference, String file) throws Exception {
+    ImageIndex index = ImageIndex.parse(Berth.tool(work, "skopeo", "inspect", "--raw", "--tls-verify=false",
+        "docker://" + reference).getBytes(StandardCharsets.UTF_8));
+    assertThat(index.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
+    assertThat(index.manifests()).extracting(child -> child.platform().toString())
+        .containsExactly("linux/amd64", "linux/arm64");
+    String repository = reference.substring(0, reference.lastIndexOf(':'));
+    for (Descriptor child : index.manifests()) {
+      String machine = child.platform().architecture().equals("arm64") ? "aarch64" : "x86_64";
+      Path layout = work.resolve("run-" + child.platform().architecture() + "-" + UUID.randomUUID());
+      Berth.tool(work, "skopeo", "copy", "--src-tls-verify=false", "docker://" + repository + "@" + child.digest(),
+          "oci:" + layout + ":child");
+      assertThat(Bundles.run(work, layout, "child", "uname", "-m")).isEqualTo(machine);
+      assertThat(Bundles.run(work, layout, "child", "cat", file)).as("written by the run step").isEqualTo(machine);
+    }
   }
 
   /**
