@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # RUN steps natively (linux/amd64) and under qemu-user-static (linux/arm64), on busybox bases, in one
 # run: berth's step times (from --progress=json) for a trivial step (`true`: the start-up cost) and a
-# CPU-bound one (a shell loop), and whole cold builds of amd64 alone, arm64 alone and both, each in a
-# fresh store; then the same two steps by `buildah bud --platform linux/amd64[,linux/arm64] --manifest`
-# from a 2-platform base index in a loopback registry. Prints the emulated/native ratios.
+# CPU-bound one (a shell loop); whole cold builds of one 2-image tree (base + a child with the two steps)
+# for amd64 alone, arm64 alone and both (an OCI index per image), each in a fresh store; and the same
+# inputs by `buildah bud --platform linux/amd64[,linux/arm64] --manifest`, both from a 2-platform base
+# index in a loopback registry. Prints the emulated/native ratios.
 # Usage: bench/scripts/emulation-bench.sh [LOOP]   (root; needs runc, skopeo, docker-registry,
 #   qemu-user-static registered by scripts/binfmt; buildah for the side-by-side, else skipped)
 set -euo pipefail
@@ -50,38 +51,55 @@ PY
 true_native=$(step native 1); true_emulated=$(step emulated 1)
 cpu_native=$(step native 2); cpu_emulated=$(step emulated 2)
 
-# Whole cold builds, a fresh store each.
-cold() {  # cold NAME ARCH...: seconds to build a tree of one image per ARCH
-  local tree="$work/cold-$1"
-  for arch in "${@:2}"; do image "$tree" "img-$arch" "$arch"; done
-  fresh_store "$work/store-$1"
+# Whole cold builds of the same 2-image tree (base: COPY a file on a 2-platform busybox index; app: the
+# two RUN steps) for amd64 alone and for amd64+arm64 (one index per image), each in a fresh store; and
+# buildah on the same inputs as one Containerfile (FROM the index, COPY, the two RUNs) into a manifest list.
+command -v docker-registry >/dev/null || { echo "needs docker-registry (apt-get install docker-registry)" >&2; exit 1; }
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+printf 'version: 0.1\nstorage: {filesystem: {rootdirectory: %s/registry}}\nhttp: {addr: 127.0.0.1:%s}\nlog: {level: error}\n' \
+  "$work" "$port" > "$work/registry.yml"
+docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+base="127.0.0.1:$port/bench/busybox:1"
+for arch in amd64 arm64; do
+  skopeo copy -q --dest-tls-verify=false "oci:$work/store-steps:bench/busybox:$arch" "docker://127.0.0.1:$port/bench/busybox:$arch"
+done
+python3 - "$port" <<'PY'   # the index over both, as `docker manifest create` would make it
+import json, sys, urllib.request
+host = "http://127.0.0.1:%s/v2/bench/busybox" % sys.argv[1]
+children = []
+for arch in ("amd64", "arm64"):
+    request = urllib.request.Request(host + "/manifests/" + arch,
+        headers={"Accept": "application/vnd.oci.image.manifest.v1+json"}, method="GET")
+    with urllib.request.urlopen(request) as response:
+        body = response.read()
+        children.append({"mediaType": response.headers["Content-Type"], "size": len(body),
+            "digest": response.headers["Docker-Content-Digest"], "platform": {"architecture": arch, "os": "linux"}})
+index = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+    "manifests": children}).encode()
+urllib.request.urlopen(urllib.request.Request(host + "/manifests/1", data=index, method="PUT",
+    headers={"Content-Type": "application/vnd.oci.image.index.v1+json"}))
+PY
+printf 'data\n' > "$work/f.txt"
+mkdir -p "$work/tree/base" "$work/tree/app"
+cp "$work/f.txt" "$work/tree/base/f.txt"
+printf 'base: %s\ncopy:\n  - {src: f.txt, dest: /f.txt}\n' "$base" > "$work/tree/base/image.yaml"
+printf 'base: base\nrun:\n  - "true"\n  - "%s"\n' "$cpu" > "$work/tree/app/image.yaml"
+cold() {  # cold NAME PLATFORMS: seconds to build the tree cold for PLATFORMS (the base pulled first, untimed)
+  berth pull --all "$base" --store "$work/store-$1" >/dev/null 2>&1
+  rm -rf "$work/tree/.berth"
   local start; start=$(now)
-  berth build "$tree" --store "$work/store-$1" >/dev/null 2>&1
+  berth build "$work/tree" --platform "$2" --pull=never --sbom none --store "$work/store-$1" >/dev/null 2>&1 \
+    || { echo "berth build --platform $2 failed" >&2; exit 1; }
   elapsed "$start"
 }
-berth_amd64=$(cold amd64 amd64); berth_arm64=$(cold arm64 arm64); berth_both=$(cold both amd64 arm64)
+berth_amd64=$(cold amd64 linux/amd64); berth_arm64=$(cold arm64 linux/arm64)
+berth_both=$(cold both linux/amd64,linux/arm64)
 
-# buildah, from a 2-platform base index in a loopback registry.
 buildah_amd64=n/a; buildah_both=n/a
-if command -v buildah >/dev/null && command -v docker-registry >/dev/null; then
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  printf 'version: 0.1\nstorage: {filesystem: {rootdirectory: %s/registry}}\nhttp: {addr: 127.0.0.1:%s}\nlog: {level: error}\n' \
-    "$work" "$port" > "$work/registry.yml"
-  docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
-  registry_pid=$!
-  for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
-  base="127.0.0.1:$port/bench/busybox:1"
-  bs=(--root "$work/buildah/root" --runroot "$work/buildah/run" --storage-driver overlay)
-  for arch in amd64 arm64; do
-    skopeo copy -q "oci:$work/store-steps:bench/busybox:$arch" \
-      "containers-storage:[overlay@$work/buildah/root+$work/buildah/run]localhost/bench/busybox:$arch"
-  done
-  buildah "${bs[@]}" manifest create localhost/bench/busybox:1 >/dev/null
-  for arch in amd64 arm64; do
-    buildah "${bs[@]}" manifest add --arch "$arch" --os linux localhost/bench/busybox:1 "containers-storage:localhost/bench/busybox:$arch" >/dev/null
-  done
-  buildah "${bs[@]}" manifest push -q --all --format oci --tls-verify=false localhost/bench/busybox:1 "docker://$base"
-  printf 'FROM %s\nRUN true\nRUN %s\n' "$base" "$cpu" > "$work/Containerfile"
+if command -v buildah >/dev/null; then
+  printf 'FROM %s\nCOPY f.txt /f.txt\nRUN true\nRUN %s\n' "$base" "$cpu" > "$work/Containerfile"
   bud() {  # bud NAME PLATFORMS: seconds for a cold multi-platform build into a manifest list
     local root=(--root "$work/bud-$1/root" --runroot "$work/bud-$1/run" --storage-driver overlay)
     local start; start=$(now)
