@@ -263,6 +263,7 @@ public final class FleetBuild {
       log.on(state == ImageState.BLOCKED ? new BuildEvent.Blocked(item.name(), cause)
           : new BuildEvent.Failed(item.name(), cause));
     }
-    return new TreeBuild.Result(item.name(), item.key(), state, item.reason(), cause, references, item.dependsOn());
+    return new TreeBuild.Result(item.name(), item.key(), state, item.reason(), cause, references, item.dependsOn(),
+        worker == null ? null : worker.name());
   }
 }

@@ -77,7 +77,7 @@ public final class TreeBuild {
         new Journal.StepRecord(index, label, cached, started.toString(), took.toMillis())));
   }
 
-  /** How one image of the run ended. */
+  /** How one image of the run ended; {@code worker}: the fleet engine that built it, when one did. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Result(
       @JsonProperty("name") String name,
@@ -86,7 +86,14 @@ public final class TreeBuild {
       @JsonProperty("reason") String reason,
       @JsonProperty("cause") String cause,
       @JsonProperty("references") List<String> references,
-      @JsonProperty("dependsOn") List<String> dependsOn) {}
+      @JsonProperty("dependsOn") List<String> dependsOn,
+      @JsonProperty("worker") String worker) {
+    /** A result of this machine's own build (no fleet worker). */
+    public Result(String name, String key, ImageState state, String reason, String cause, List<String> references,
+        List<String> dependsOn) {
+      this(name, key, state, reason, cause, references, dependsOn, null);
+    }
+  }
 
   /** The whole run: one result per planned image, in plan order. */
   public record RunResult(@JsonProperty("images") List<Result> images) {

@@ -175,6 +175,17 @@ class FleetIT {
     }
     assertThat(buildings).hasSize(30).allSatisfy((image, count) -> assertThat(count).as(image).isEqualTo(1));
     assertThat(workersUsed).containsExactlyInAnyOrderElementsOf(urls);
+    // the run's --output json names the worker of each image, as the journal does
+    Map<String, String> journalWorker = new HashMap<>();
+    for (JsonNode line : journal) {
+      if ("published".equals(line.path("state").asText())) {
+        journalWorker.put(line.path("image").asText(), line.path("worker").asText());
+      }
+    }
+    for (JsonNode image : Json.tree(result.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)).get("images")) {
+      assertThat(image.path("worker").asText()).as("worker of %s", image.path("name").asText())
+          .isIn(urls).isEqualTo(journalWorker.get(image.path("name").asText()));
+    }
     Map<String, Integer> tagged = new HashMap<>();
     for (String url : urls) {
       for (String reference : Berth.tool(work, "/usr/bin/docker", "-H", url, "--tlsverify",
