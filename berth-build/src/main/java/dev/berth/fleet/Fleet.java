@@ -36,12 +36,15 @@ public final class Fleet {
   private final Clock clock;
   private ScheduledExecutorService prober;
   private final Duration claimLease;
+  private final Duration allDownGrace;
 
   /** How long a run's claim on a key holds other runs back unless renewed ({@link KeyClaims}). */
   public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(10);
 
   static final Duration FIRST_PROBE = Duration.ofSeconds(1);
   static final Duration LAST_PROBE = Duration.ofSeconds(30);
+  /** How long a run whose workers are all down waits for one to answer a probe before its images fail. */
+  static final Duration ALL_DOWN_GRACE = Duration.ofSeconds(60);
 
   Fleet(List<Worker> workers, int slots, BuildListener log) {
     this(workers, slots, log, Fleet::answers, FIRST_PROBE, Clock.systemUTC(), DEFAULT_CLAIM_LEASE);
@@ -50,6 +53,13 @@ public final class Fleet {
   /** @param probe whether a worker marked down answers now */
   Fleet(List<Worker> workers, int slots, BuildListener log, Predicate<Worker> probe, Duration firstProbe, Clock clock,
       Duration claimLease) {
+    this(workers, slots, log, probe, firstProbe, clock, claimLease, Duration.ZERO);
+  }
+
+  /** @param allDownGrace how long {@link #acquire} waits for a probe to re-admit a worker when all are down */
+  Fleet(List<Worker> workers, int slots, BuildListener log, Predicate<Worker> probe, Duration firstProbe, Clock clock,
+      Duration claimLease, Duration allDownGrace) {
+    this.allDownGrace = allDownGrace;
     this.workers = List.copyOf(workers);
     this.slots = slots;
     this.log = log;
@@ -77,7 +87,8 @@ public final class Fleet {
       DockerEngine engine = DockerEngine.connect(address.url(), address.tls(), insecure, stallLimit);
       workers.add(new Worker(address, engine, engine.requireSupported()));
     }
-    Fleet fleet = new Fleet(workers, slots, log, Fleet::answers, FIRST_PROBE, Clock.systemUTC(), claimLease);
+    Fleet fleet = new Fleet(workers, slots, log, Fleet::answers, FIRST_PROBE, Clock.systemUTC(), claimLease,
+        ALL_DOWN_GRACE);
     for (Worker worker : workers) {
       for (DockerEngine.ImageSummary image : worker.engine().images()) {
         String key = image.labels().get(dev.berth.engine.DockerBuilder.KEY_LABEL);
@@ -100,13 +111,20 @@ public final class Fleet {
 
   /**
    * Waits for a worker with a free slot and takes the slot: one holding {@code parentKey} (null: none)
-   * first, then the least loaded. Empty when every worker is down.
+   * first, then the least loaded. When every worker is down, it waits for a probe to re-admit one,
+   * for the grace this fleet was made with; empty when none answers by then.
    */
   public synchronized Optional<Worker> acquire(String parentKey) throws InterruptedException {
+    long giveUp = System.nanoTime() + allDownGrace.toNanos();
     while (true) {
       List<Worker> up = workers.stream().filter(worker -> worker.downBecause == null).toList();
       if (up.isEmpty()) {
-        return Optional.empty();
+        long left = giveUp - System.nanoTime();
+        if (left <= 0) {
+          return Optional.empty();
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+        continue;
       }
       Set<Worker> holding = parentKey == null ? Set.of() : holders.getOrDefault(parentKey, Set.of());
       Optional<Worker> chosen = up.stream().filter(worker -> worker.load < slots)

@@ -81,6 +81,46 @@ class FleetPlacementTest {
   }
 
   @Test
+  void whenEveryWorkerIsDownARunWaitsForOneToAnswerThenGivesUpAfterItsGrace() throws Exception {
+    Worker a = worker("tcp://a:1");
+    Worker b = worker("tcp://b:1");
+    java.util.concurrent.atomic.AtomicBoolean answering = new java.util.concurrent.atomic.AtomicBoolean();
+    Fleet fleet = new Fleet(List.of(a, b), 1, event -> { }, worker -> worker == a && answering.get(),
+        java.time.Duration.ofMillis(20), java.time.Clock.systemUTC(), Fleet.DEFAULT_CLAIM_LEASE,
+        java.time.Duration.ofSeconds(10));
+    try {
+      fleet.markDown(a, "gone");
+      fleet.markDown(b, "gone");
+      Thread answer = new Thread(() -> {
+        try {
+          Thread.sleep(150);
+        } catch (InterruptedException e) {
+          return;
+        }
+        answering.set(true);
+      });
+      answer.start();
+      long started = System.nanoTime();
+      assertThat(fleet.acquire(null)).as("a answered a probe while the run waited").contains(a);
+      assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(150_000_000L);
+    } finally {
+      fleet.stopProbing();
+    }
+
+    Fleet never = new Fleet(List.of(a, b), 1, event -> { }, worker -> false, java.time.Duration.ofMillis(20),
+        java.time.Clock.systemUTC(), Fleet.DEFAULT_CLAIM_LEASE, java.time.Duration.ofMillis(300));
+    try {
+      never.markDown(a, "gone");
+      never.markDown(b, "gone");
+      long started = System.nanoTime();
+      assertThat(never.acquire(null)).isEmpty();
+      assertThat(System.nanoTime() - started).as("waited its grace").isGreaterThanOrEqualTo(300_000_000L);
+    } finally {
+      never.stopProbing();
+    }
+  }
+
+  @Test
   void workerOptionsAreRead() {
     assertThat(WorkerAddress.parse("tcp://h:2376,tls=/certs")).isEqualTo(new WorkerAddress("tcp://h:2376", Path.of("/certs")));
     assertThat(WorkerAddress.parse("unix:///run/d.sock")).isEqualTo(new WorkerAddress("unix:///run/d.sock", null));
