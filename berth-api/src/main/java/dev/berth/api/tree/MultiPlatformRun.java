@@ -204,6 +204,74 @@ public final class MultiPlatformRun implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes image {@code name} of {@code result} to each of {@code targets}, as {@code docker buildx build
+   * --platform a,b --output type=oci} does: its index with every child when it was built for several
+   * platforms, else its one platform's manifest. Nothing is written when it failed on any platform.
+   *
+   * @throws IllegalArgumentException when a target cannot hold an index (a docker-archive)
+   */
+  public void write(Result result, String name, List<dev.berth.api.transfer.ImageOutput> targets) throws IOException {
+    Optional<IndexResult> index = result.indexes().stream().filter(each -> each.name().equals(name)).findFirst();
+    if (index.isPresent()) {
+      if (index.get().state().isFailure()) {
+        return;
+      }
+      String keyName = name + ":" + index.get().key();
+      Descriptor made = store().resolve(keyName).orElseThrow(() -> new IOException(keyName + " is not in the store"));
+      for (dev.berth.api.transfer.ImageOutput target : targets) {
+        if (!target.holdsIndexes()) {
+          throw new IllegalArgumentException(target + " holds one platform's image, not an index over " + platforms);
+        }
+        target.write(store(), made.withoutAnnotations(), keyName);
+      }
+      return;
+    }
+    for (PlatformResult part : result.platforms()) {
+      for (TreeBuild.Result image : part.images()) {
+        if (image.name().equals(name) && !image.state().isFailure()) {
+          String keyName = name + ":" + image.key();
+          Descriptor made = store().resolve(keyName).orElseThrow(() -> new IOException(keyName + " is not in the store"));
+          for (dev.berth.api.transfer.ImageOutput target : targets) {
+            target.write(store(), made.withoutAnnotations(), keyName);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The platform {@link #load} puts into this machine's Docker engine: the first of the run's platforms
+   * the machine runs natively. Call it before {@link #run}, so a run that cannot load builds nothing.
+   *
+   * @throws IllegalArgumentException when the machine runs none of them
+   */
+  public Platform loadable() {
+    return platforms.servedBy(Platform.host()).orElseThrow(() -> new IllegalArgumentException("--load puts this "
+        + "machine's platform (" + Platform.host() + ") into the Docker engine, and it is not among " + platforms));
+  }
+
+  /**
+   * Loads the images {@code names} of {@code result} built for {@link #loadable} into the Docker engine
+   * (an engine holds one platform per tag, as with {@code docker buildx build --load}), and warns which
+   * platform was loaded. Returns that platform.
+   */
+  public Platform load(Result result, List<String> names) throws IOException {
+    Platform chosen = loadable();
+    for (int i = 0; i < parts.size(); i++) {
+      if (parts.get(i).platform().equals(chosen)) {
+        listener.on(new BuildEvent.Warning("", "--load: loading the " + chosen + " images only (of " + platforms
+            + "); the Docker engine holds one platform per tag"));
+        treeRun(parts.get(i)).load(new TreeBuild.RunResult(result.platforms().get(i).images()), names);
+      }
+    }
+    return chosen;
+  }
+
+  private ContentStore store() {
+    return parts.get(0).session().store;
+  }
+
   private TreeRun treeRun(Part part) {
     return new TreeRun(part.session(), publishing, listener).jobs(jobs).debugging(debug);
   }
