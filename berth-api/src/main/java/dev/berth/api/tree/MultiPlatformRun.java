@@ -127,6 +127,39 @@ public final class MultiPlatformRun implements AutoCloseable {
   }
 
   /**
+   * The plan of each index of the images built for several platforms, from {@code plans} (as {@link #plan}
+   * returned them, in the run's platform order), in build order.
+   */
+  public List<IndexPlan> indexPlans(List<PlatformPlan> plans) {
+    List<IndexPlan> out = new ArrayList<>();
+    ContentStore store = store();
+    for (String name : tree.graph().order()) {
+      if (!PlatformTrees.indexed(tree, name, platforms)) {
+        continue;
+      }
+      List<IndexPlan.Child> children = new ArrayList<>();
+      for (int i = 0; i < parts.size(); i++) {
+        Platform platform = parts.get(i).platform();
+        plans.get(i).images().stream().filter(item -> item.name().equals(name)).findFirst().ifPresent(item ->
+            children.add(new IndexPlan.Child(platform, item.action(),
+                item.prepared() == null ? null : item.prepared().key())));
+      }
+      if (!children.isEmpty()) {
+        out.add(IndexPlan.of(name, children, key -> present(store, name + ":" + key.tag())));
+      }
+    }
+    return out;
+  }
+
+  private static boolean present(ContentStore store, String refName) {
+    try {
+      return store.resolve(refName).isPresent();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
    * Plans every platform first (an image that cannot be planned on any of them stops everything before
    * anything is built), then runs {@code phase} platform by platform, then writes and pushes the indexes.
    */
