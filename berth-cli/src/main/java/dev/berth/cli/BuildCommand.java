@@ -107,10 +107,8 @@ class BuildCommand implements Callable<Integer> {
     }
     if (platforms.many()) {  // one run per platform, then an index per image
       session.close();
-      String unsupported = affectedBy != null ? "--affected-by"
-          : !workerOptions.workers.isEmpty() || !session.tree.config().workers().isEmpty() ? "workers" : null;
-      if (unsupported != null) {
-        throw new UsageException(unsupported + " is not available with several platforms (" + platforms + ") yet");
+      if (!workerOptions.workers.isEmpty() || !session.tree.config().workers().isEmpty()) {
+        throw new UsageException("workers are not available with several platforms (" + platforms + ") yet");
       }
       for (ImageOutput target : targets) {
         if (!target.holdsIndexes()) {
@@ -120,7 +118,8 @@ class BuildCommand implements Callable<Integer> {
       }
       return new PlatformBuild(treeOptions, global, progress, format).run(session.tree, platforms, builder,
           session.settings, sbom, phase(), force, push, registry, jobs,
-          new PlatformBuild.Outputs(requested(session), targets, load));
+          new PlatformBuild.Outputs(requested(session), targets, load),
+          Optional.ofNullable(affectedBy).map(AffectedCommand::query));
     }
     buildFiles.checkImages(requested(session));
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()

@@ -52,9 +52,6 @@ final class PlanCommand implements Callable<Integer> {
           : Optional.empty();
       dev.berth.oci.Platforms platforms = dev.berth.graph.PlatformTrees.of(session.tree, treeOptions.platforms());
       if (platforms.many()) {
-        if (affectedBy != null) {
-          throw new UsageException("--affected-by is not available with several platforms (" + platforms + ") yet");
-        }
         return planPlatforms(session, platforms, publishing, events);
       }
       plan = new TreeRun(session, publishing, events)
@@ -79,7 +76,7 @@ final class PlanCommand implements Callable<Integer> {
     java.util.List<dev.berth.api.tree.MultiPlatformRun.PlatformPlan> plans;
     try (var run = dev.berth.api.tree.MultiPlatformRun.of(treeOptions.request(), session.tree, platforms,
         session.store, dev.berth.engine.ImageBuilder.NAME, session.settings, publishing, events)) {
-      plans = run.plan(force);
+      plans = run.affectedBy(Optional.ofNullable(affectedBy).map(AffectedCommand::query)).plan(force);
     }
     long failed = 0;
     if (output.equals("json")) {

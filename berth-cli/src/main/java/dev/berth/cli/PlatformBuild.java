@@ -31,12 +31,11 @@ final class PlatformBuild {
   /** What is done with the selected images after the run: written to {@code targets}, loaded into the engine. */
   record Outputs(java.util.List<String> images, java.util.List<dev.berth.api.transfer.ImageOutput> targets,
       boolean load) {
-    static final Outputs NONE = new Outputs(java.util.List.of(), java.util.List.of(), false);
   }
 
   int run(TreeScanner.Tree tree, Platforms platforms, String builder, BuildSettings settings,
       Optional<dev.berth.sbom.SbomFormat> sbom, TreeBuild.Phase phase, boolean force, boolean push, String registry,
-      Integer jobs, Outputs outputs) throws IOException {
+      Integer jobs, Outputs outputs, Optional<dev.berth.plan.Affected.Query> affectedBy) throws IOException {
     ContentStore store = global.openStore();
     MultiPlatformRun.Result result;
     try (ContentStore.Lease lease = store.lease()) {
@@ -55,7 +54,7 @@ final class PlatformBuild {
         if (outputs.load()) {
           refuseAsUsage(run::loadable);
         }
-        result = run.jobs(parallel).debugging(global.debug).run(phase, force);
+        result = run.jobs(parallel).debugging(global.debug).affectedBy(affectedBy).run(phase, force);
         if (outputs.load()) {
           run.load(result, outputs.images());
         }
