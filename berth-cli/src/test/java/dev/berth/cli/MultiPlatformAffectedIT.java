@@ -65,6 +65,13 @@ class MultiPlatformAffectedIT {
       assertThat(find(part.get("images"), "name", "app").get("reason").asText()).contains("jq 1.6");
       part.get("images").forEach(item -> assertThat(item.get("action").asText()).isEqualTo("build"));
     }
+    assertThat(names(plan.get("indexes"))).containsExactly("holder", "app");
+    for (String name : List.of("holder", "app")) {
+      JsonNode index = find(plan.get("indexes"), "name", name);
+      assertThat(index.get("action").asText()).as("the index of %s, written again", name).isEqualTo("build");
+      assertThat(index.get("key").asText()).isEqualTo(find(first.get("indexes"), "name", name).get("key").asText());
+      assertThat(index.get("platforms").toString()).isEqualTo("[\"linux/amd64\",\"linux/arm64\"]");
+    }
 
     JsonNode rebuilt = json(berth.run("build", tree.toString(), "--affected-by", "jq", "--output", "json").succeeded());
     for (JsonNode part : rebuilt.get("platforms")) {
@@ -116,6 +123,9 @@ class MultiPlatformAffectedIT {
     assertThat(names(find(plan.get("platforms"), "platform", "linux/amd64").get("images")))
         .containsExactly("files", "holder", "app");  // files: needed, as it is
     assertThat(find(plan.get("platforms"), "platform", "linux/arm64").get("images")).isEmpty();
+    assertThat(find(plan.get("indexes"), "name", "holder").get("key").asText()).as("over the arm64 child as it is")
+        .isEqualTo(find(first.get("indexes"), "name", "holder").get("key").asText());
+    assertThat(find(plan.get("indexes"), "name", "holder").get("action").asText()).isEqualTo("build");
 
     JsonNode rebuilt = json(berth.run("build", tree.toString(), "--affected-by", "jq", "--output", "json").succeeded());
     assertThat(names(find(rebuilt.get("platforms"), "platform", "linux/amd64").get("images")))

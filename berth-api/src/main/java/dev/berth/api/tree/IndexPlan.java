@@ -1,5 +1,7 @@
 package dev.berth.api.tree;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.engine.ContentKey;
 import dev.berth.engine.PlatformIndex;
 import dev.berth.oci.Platform;
@@ -11,13 +13,23 @@ import java.util.function.Predicate;
 /**
  * What a multi-platform run would do with the index of an image built for several platforms: its key
  * is known from the children's keys before anything is built, so the index is cached when the store has
- * it, built otherwise, and blocked when a platform's image cannot be built.
+ * it and no child is built again (as {@code --affected-by} does, under the same keys), built otherwise,
+ * and blocked when a platform's image cannot be built.
  *
  * @param key the index key's tag, null when blocked
  */
-public record IndexPlan(String name, String key, Plan.Action action, String reason, List<Platform> platforms) {
+@com.fasterxml.jackson.annotation.JsonPropertyOrder({"name", "key", "action", "reason", "platforms"})
+public record IndexPlan(@JsonProperty("name") String name, @JsonProperty("key") String key,
+    @JsonProperty("action") Plan.Action action, @JsonProperty("reason") String reason,
+    @JsonIgnore List<Platform> platforms) {
   public IndexPlan {
     platforms = List.copyOf(platforms);
+  }
+
+  /** The platforms as {@code os/arch[/variant]}, as the index results of a run list them. */
+  @JsonProperty("platforms")
+  public List<String> platformNames() {
+    return platforms.stream().map(Platform::toString).toList();
   }
 
   /** One platform's planned image: its action and key (null when it could not be prepared). */
@@ -35,9 +47,12 @@ public record IndexPlan(String name, String key, Plan.Action action, String reas
       keyed.add(new PlatformIndex.Child(child.platform(), child.key(), null));
     }
     ContentKey key = PlatformIndex.key(keyed);
-    return present.test(key)
-        ? new IndexPlan(name, key.tag(), Plan.Action.CACHED, "the index " + key.tag() + " is in the store", platforms)
-        : new IndexPlan(name, key.tag(), Plan.Action.BUILD, "no index " + key.tag() + " over " + platforms.size()
-            + " platforms in the store", platforms);
+    if (!present.test(key)) {
+      return new IndexPlan(name, key.tag(), Plan.Action.BUILD, "no index " + key.tag() + " over " + platforms.size()
+          + " platforms in the store", platforms);
+    }
+    return children.stream().anyMatch(child -> child.action() == Plan.Action.BUILD)
+        ? new IndexPlan(name, key.tag(), Plan.Action.BUILD, "written again over the children built again", platforms)
+        : new IndexPlan(name, key.tag(), Plan.Action.CACHED, "the index " + key.tag() + " is in the store", platforms);
   }
 }

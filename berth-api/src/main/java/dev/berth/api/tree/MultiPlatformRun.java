@@ -142,17 +142,19 @@ public final class MultiPlatformRun implements AutoCloseable {
    * The plan of each index of the images built for several platforms, from {@code plans} (as {@link #plan}
    * returned them, in the run's platform order), in build order.
    */
-  public List<IndexPlan> indexPlans(List<PlatformPlan> plans) {
+  public List<IndexPlan> indexPlans(List<PlatformPlan> plans) throws IOException {
     List<IndexPlan> out = new ArrayList<>();
     ContentStore store = store();
+    java.util.Map<Integer, Plan> ordinary = new java.util.HashMap<>();
     for (String name : tree.graph().order()) {
-      if (!PlatformTrees.indexed(tree, name, platforms)) {
+      if (!PlatformTrees.indexed(tree, name, platforms)
+          || plans.stream().noneMatch(plan -> plan.images().stream().anyMatch(item -> item.name().equals(name)))) {
         continue;
       }
       List<IndexPlan.Child> children = new ArrayList<>();
       for (int i = 0; i < parts.size(); i++) {
         Platform platform = parts.get(i).platform();
-        plans.get(i).images().stream().filter(item -> item.name().equals(name)).findFirst().ifPresent(item ->
+        item(name, i, new Plan(plans.get(i).images()), ordinary).ifPresent(item ->
             children.add(new IndexPlan.Child(platform, item.action(),
                 item.prepared() == null ? null : item.prepared().key())));
       }

@@ -30,7 +30,13 @@ class IndexPlanTest {
         new PlatformIndex.Child(ARM64, key("b"), null)));
     assertThat(planned).isEqualTo(new IndexPlan("app", written.tag(), Plan.Action.BUILD,
         "no index " + written.tag() + " over 2 platforms in the store", List.of(AMD64, ARM64)));
-    assertThat(IndexPlan.of("app", children, written::equals).action()).isEqualTo(Plan.Action.CACHED);
+    assertThat(IndexPlan.of("app", children, written::equals)).as("present, but a child is built again")
+        .isEqualTo(new IndexPlan("app", written.tag(), Plan.Action.BUILD,
+            "written again over the children built again", List.of(AMD64, ARM64)));
+    List<IndexPlan.Child> cached = List.of(new IndexPlan.Child(AMD64, Plan.Action.CACHED, key("a")),
+        new IndexPlan.Child(ARM64, Plan.Action.CACHED, key("b")));
+    assertThat(IndexPlan.of("app", cached, written::equals).action()).isEqualTo(Plan.Action.CACHED);
+    assertThat(IndexPlan.of("app", cached, written::equals).platformNames()).containsExactly("linux/amd64", "linux/arm64");
     assertThat(IndexPlan.of("app", List.of(children.get(1), children.get(0)), key -> false).key())
         .as("the platform order is part of the index").isNotEqualTo(written.tag());
   }
