@@ -16,12 +16,19 @@ import java.util.List;
  * @param references where it was published ({@code REGISTRY/NAME:TAG@DIGEST}), or its store names
  * @param buildTime how long building it took (zero when it was not built now)
  * @param verifyTime how long its checks took (zero when none ran)
+ * @param target the platform of this image, or the platforms of the index this result is
  */
 public record ImageResult(String name, ImageState state, String key, Digest digest, String reason, String cause,
-    List<String> references, List<String> dependsOn, Duration buildTime, Duration verifyTime) {
+    List<String> references, List<String> dependsOn, Duration buildTime, Duration verifyTime, ImageTarget target) {
   public ImageResult {
     references = references == null ? List.of() : List.copyOf(references);
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    java.util.Objects.requireNonNull(target, "target");
+  }
+
+  /** Whether this is the index of an image built for several platforms (its children are results too). */
+  public boolean isIndex() {
+    return target instanceof ImageTarget.Index;
   }
 
   public boolean failed() {

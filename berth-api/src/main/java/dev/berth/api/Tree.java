@@ -35,16 +35,37 @@ public abstract sealed class Tree permits Tree.FolderTree, Tree.SpecsTree {
   abstract dev.berth.api.tree.MultiPlatformRun multiPlatform(TreeScanner.Tree tree, dev.berth.oci.Platforms platforms,
       BuildSettings settings, Optional<Publishing> publishing) throws IOException;
 
-  /** What a build would do with each image, in build order. */
+  /**
+   * What a build would do with each image, in build order; for a tree built for several platforms, with
+   * each platform's image and then the image's index (see {@link PlannedImage#target}).
+   */
   public List<PlannedImage> plan() throws IOException {
     try (Session session = open(settings())) {
+      dev.berth.oci.Platforms platforms = dev.berth.graph.PlatformTrees.of(session.tree, Optional.empty());
+      if (platforms.many()) {
+        try (var multi = multiPlatform(session.tree, platforms, settings(), Optional.empty())) {
+          List<dev.berth.api.tree.MultiPlatformRun.PlatformPlan> plans = multi.jobs(berth.jobs()).plan(false);
+          return PlatformResults.plan(session.tree, platformsOf(multi), plans, multi.indexPlans(plans));
+        }
+      }
       Plan plan = run(session, Optional.empty(), null).plan(false);
       List<PlannedImage> out = new ArrayList<>();
       for (Plan.Item item : plan.images()) {
-        out.add(new PlannedImage(item.name(), item.key(), item.action(), item.reason(), item.dependsOn()));
+        out.add(new PlannedImage(item.name(), item.key(), item.action(), item.reason(), item.dependsOn(),
+            single(session.tree, item.name(), platforms)));
       }
       return out;
     }
+  }
+
+  /** The one platform image {@code name} of a single-platform run is built for: its own, else the run's. */
+  private static ImageTarget single(TreeScanner.Tree tree, String name, dev.berth.oci.Platforms run) {
+    dev.berth.oci.Platform own = tree.graph().images().containsKey(name) ? tree.graph().spec(name).platform() : null;
+    return new ImageTarget.Single(own != null ? own : run.first());
+  }
+
+  private static List<dev.berth.oci.Platform> platformsOf(dev.berth.api.tree.MultiPlatformRun multi) {
+    return multi.parts().stream().map(dev.berth.api.tree.MultiPlatformRun.Part::platform).toList();
   }
 
   /** Builds what is not in the store, and runs the checks of what was not verified yet. */
@@ -73,7 +94,8 @@ public abstract sealed class Tree permits Tree.FolderTree, Tree.SpecsTree {
       dev.berth.oci.Platforms platforms = dev.berth.graph.PlatformTrees.of(session.tree, Optional.empty());
       if (platforms.many()) {
         try (var multi = multiPlatform(session.tree, platforms, settings(), publishing)) {
-          return PlatformResults.of(session.tree, multi.jobs(berth.jobs()).run(phase, false));
+          return PlatformResults.of(session.tree, platformsOf(multi), multi.jobs(berth.jobs()).run(phase, false),
+              session.store);
         }
       }
       TreeBuild.RunResult result = run(session, publishing, timings).run(phase, false);
@@ -83,7 +105,7 @@ public abstract sealed class Tree permits Tree.FolderTree, Tree.SpecsTree {
             : session.store.resolve(image.name() + ":" + image.key()).orElse(null);
         images.add(new ImageResult(image.name(), image.state(), image.key(), stored == null ? null : stored.digest(),
             image.reason(), image.cause(), image.references(), image.dependsOn(), timings.build(image.name()),
-            timings.verify(image.name())));
+            timings.verify(image.name()), single(session.tree, image.name(), platforms)));
       }
       return new RunResult(images);
     }

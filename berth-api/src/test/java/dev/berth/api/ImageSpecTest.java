@@ -177,15 +177,32 @@ class ImageSpecTest {
     ImageSpec app = ImageSpec.builder("app").base(base).platforms("linux/amd64", "linux/arm64").env("A", "1")
         .tags("{key}", "v1").build();
     try (Berth berth = Berth.store(work.resolve("store"))) {
+      dev.berth.oci.Platform amd64 = dev.berth.oci.Platform.parse("linux/amd64");
+      dev.berth.oci.Platform arm64 = dev.berth.oci.Platform.parse("linux/arm64");
+      List<PlannedImage> plan = berth.tree(app).plan();
+      assertThat(plan).extracting(PlannedImage::name, PlannedImage::target, PlannedImage::action).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("base", new ImageTarget.Single(amd64), Plan.Action.BUILD),
+          org.assertj.core.groups.Tuple.tuple("base", new ImageTarget.Single(arm64), Plan.Action.BUILD),
+          org.assertj.core.groups.Tuple.tuple("base", new ImageTarget.Index(List.of(amd64, arm64)), Plan.Action.BUILD),
+          org.assertj.core.groups.Tuple.tuple("app", new ImageTarget.Single(amd64), Plan.Action.BUILD),
+          org.assertj.core.groups.Tuple.tuple("app", new ImageTarget.Single(arm64), Plan.Action.BUILD),
+          org.assertj.core.groups.Tuple.tuple("app", new ImageTarget.Index(List.of(amd64, arm64)), Plan.Action.BUILD));
       RunResult first = berth.build(app);
       assertThat(first.succeeded()).isTrue();
       assertThat(first.image("app").state()).isEqualTo(ImageState.BUILT);
+      assertThat(first.image("app").isIndex()).isTrue();
+      assertThat(first.image("app").key()).as("the planned index key is the built one").isEqualTo(plan.get(5).key());
+      assertThat(first.image("app", arm64).key()).isEqualTo(plan.get(4).key());
+      assertThat(first.image("app", arm64).target()).isEqualTo(new ImageTarget.Single(arm64));
+      assertThat(first.images()).filteredOn(image -> !image.isIndex()).extracting(ImageResult::digest)
+          .doesNotContainNull();
       dev.berth.store.ContentStore store = dev.berth.store.ContentStore.open(work.resolve("store"));
       var index = store.resolve("app:v1").orElseThrow();
       assertThat(index.mediaType()).isEqualTo(dev.berth.oci.MediaTypes.OCI_INDEX);
       assertThat(index.digest()).isEqualTo(first.image("app").digest());
       assertThat(dev.berth.oci.ImageIndex.parse(store.readBlob(index.digest())).manifests())
           .extracting(child -> child.platform().toString()).containsExactly("linux/amd64", "linux/arm64");
+      assertThat(berth.tree(app).plan()).extracting(PlannedImage::action).containsOnly(Plan.Action.CACHED);
       RunResult again = berth.build(app);
       assertThat(again.images()).extracting(ImageResult::state).containsOnly(ImageState.CACHED);
       assertThat(again.image("app").digest()).isEqualTo(first.image("app").digest());

@@ -100,19 +100,26 @@ class BuildCommand implements Callable<Integer> {
     session.build.afterBuild(sbom.map(format -> new dev.berth.sbom.Attestations(session.store).writer(format))
         .orElse(dev.berth.engine.KeyedBuild.AfterBuild.NONE));
     dev.berth.oci.Platforms platforms = dev.berth.graph.PlatformTrees.of(session.tree, treeOptions.platforms());
-    if (platforms.many()) {  // one run per platform, then an index per image
-      session.close();
-      String unsupported = !targets.isEmpty() ? "--output" : load ? "--load" : affectedBy != null ? "--affected-by"
-          : !workerOptions.workers.isEmpty() || !session.tree.config().workers().isEmpty() ? "workers" : null;
-      if (unsupported != null) {
-        throw new UsageException(unsupported + " is not available with several platforms (" + platforms + ") yet");
-      }
-      return new PlatformBuild(treeOptions, global, progress, format).run(session.tree, platforms, builder,
-          session.settings, sbom, phase(), force, push, registry, jobs);
-    }
     if (!targets.isEmpty() && requested(session).size() != 1) {
+      session.close();
       throw new UsageException("--output writes one image; --select exactly one (the tree has "
           + requested(session).size() + " selected)");
+    }
+    if (platforms.many()) {  // one run per platform, then an index per image
+      session.close();
+      if (!workerOptions.workers.isEmpty() || !session.tree.config().workers().isEmpty()) {
+        throw new UsageException("workers are not available with several platforms (" + platforms + ") yet");
+      }
+      for (ImageOutput target : targets) {
+        if (!target.holdsIndexes()) {
+          throw new UsageException("--output " + target + " holds one platform's image, not an index over "
+              + platforms + ": use oci:DIR[:TAG], or one --platform");
+        }
+      }
+      return new PlatformBuild(treeOptions, global, progress, format).run(session.tree, platforms, builder,
+          session.settings, sbom, phase(), force, push, registry, jobs,
+          new PlatformBuild.Outputs(requested(session), targets, load),
+          Optional.ofNullable(affectedBy).map(AffectedCommand::query));
     }
     buildFiles.checkImages(requested(session));
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()

@@ -52,9 +52,6 @@ final class PlanCommand implements Callable<Integer> {
           : Optional.empty();
       dev.berth.oci.Platforms platforms = dev.berth.graph.PlatformTrees.of(session.tree, treeOptions.platforms());
       if (platforms.many()) {
-        if (affectedBy != null) {
-          throw new UsageException("--affected-by is not available with several platforms (" + platforms + ") yet");
-        }
         return planPlatforms(session, platforms, publishing, events);
       }
       plan = new TreeRun(session, publishing, events)
@@ -77,13 +74,16 @@ final class PlanCommand implements Callable<Integer> {
   private int planPlatforms(Session session, dev.berth.oci.Platforms platforms, Optional<Publishing> publishing,
       dev.berth.event.BuildListener events) throws java.io.IOException {
     java.util.List<dev.berth.api.tree.MultiPlatformRun.PlatformPlan> plans;
+    java.util.List<dev.berth.api.tree.IndexPlan> indexes;
     try (var run = dev.berth.api.tree.MultiPlatformRun.of(treeOptions.request(), session.tree, platforms,
         session.store, dev.berth.engine.ImageBuilder.NAME, session.settings, publishing, events)) {
-      plans = run.plan(force);
+      plans = run.affectedBy(Optional.ofNullable(affectedBy).map(AffectedCommand::query)).plan(force);
+      indexes = run.indexPlans(plans);
     }
     long failed = 0;
     if (output.equals("json")) {
-      System.out.println(new String(Json.pretty(java.util.Map.of("platforms", plans)), StandardCharsets.UTF_8));
+      System.out.println(new String(Json.pretty(java.util.Map.of("platforms", plans, "indexes", indexes)),
+          StandardCharsets.UTF_8));
     }
     for (var part : plans) {
       Plan plan = new Plan(part.images());
@@ -98,6 +98,12 @@ final class PlanCommand implements Callable<Integer> {
       System.out.printf("%s: %d to build, %d cached, %d failed, %d blocked%n", part.platform(),
           plan.count(Plan.Action.BUILD), plan.count(Plan.Action.CACHED), plan.count(Plan.Action.FAILED),
           plan.count(Plan.Action.BLOCKED));
+    }
+    if (!output.equals("json")) {
+      for (dev.berth.api.tree.IndexPlan index : indexes) {
+        System.out.printf("%-8s %-40s %-12s %-24s %s%n", index.action().label(), index.name(), "index",
+            index.key() == null ? "-" : index.key(), index.reason());
+      }
     }
     return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
   }

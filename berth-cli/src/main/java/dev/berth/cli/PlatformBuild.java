@@ -28,9 +28,14 @@ final class PlatformBuild {
     this.format = format;
   }
 
+  /** What is done with the selected images after the run: written to {@code targets}, loaded into the engine. */
+  record Outputs(java.util.List<String> images, java.util.List<dev.berth.api.transfer.ImageOutput> targets,
+      boolean load) {
+  }
+
   int run(TreeScanner.Tree tree, Platforms platforms, String builder, BuildSettings settings,
       Optional<dev.berth.sbom.SbomFormat> sbom, TreeBuild.Phase phase, boolean force, boolean push, String registry,
-      Integer jobs) throws IOException {
+      Integer jobs, Outputs outputs, Optional<dev.berth.plan.Affected.Query> affectedBy) throws IOException {
     ContentStore store = global.openStore();
     MultiPlatformRun.Result result;
     try (ContentStore.Lease lease = store.lease()) {
@@ -46,11 +51,30 @@ final class PlatformBuild {
         }
         int parallel = jobs != null ? jobs : tree.config().jobs() != null ? tree.config().jobs()
             : Runtime.getRuntime().availableProcessors();
-        result = run.jobs(parallel).debugging(global.debug).run(phase, force);
+        if (outputs.load()) {
+          refuseAsUsage(run::loadable);
+        }
+        result = run.jobs(parallel).debugging(global.debug).affectedBy(affectedBy).run(phase, force);
+        if (outputs.load()) {
+          run.load(result, outputs.images());
+        }
+        for (String image : outputs.images()) {
+          if (!outputs.targets().isEmpty()) {
+            run.write(result, image, outputs.targets());
+          }
+        }
       }
     }
     print(result);
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private static void refuseAsUsage(Runnable check) {
+    try {
+      check.run();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   private void print(MultiPlatformRun.Result result) {

@@ -46,28 +46,12 @@ class MultiPlatformIT {
     registry.close();
   }
 
-  /** busybox for amd64 and arm64 imported into {@code store}, and {@code test/busybox:1} an index over both. */
   private Berth storeWithBusyboxIndex(Path store) throws Exception {
-    Berth berth = new Berth(store);
-    String script = Path.of("..", "examples", "make-busybox-rootfs").toAbsolutePath().toString();
-    berth.run("import", Berth.tool(work, script).strip(), "--as", "test/busybox:amd64", "--no-snapshot").succeeded();
-    berth.run("import", Berth.tool(work, script, "--arch", "arm64").strip(), "--as", "test/busybox:arm64",
-        "--platform", "linux/arm64", "--no-snapshot").succeeded();
-    ContentStore opened = ContentStore.open(store);
-    List<Descriptor> children = new ArrayList<>();
-    children.add(opened.resolve("test/busybox:amd64").orElseThrow().withoutAnnotations()
-        .withPlatform(Platform.parse("linux/amd64")));
-    children.add(opened.resolve("test/busybox:arm64").orElseThrow().withoutAnnotations()
-        .withPlatform(Platform.parse("linux/arm64")));
-    opened.tag("test/busybox:1", opened.writeBlob(MediaTypes.OCI_INDEX, ImageIndex.oci(children).toJson()));
-    return berth;
+    return PlatformFixtures.storeWithBusyboxIndex(work, store);
   }
 
   private static void image(Path tree, String name, String base, String extra) throws Exception {
-    Path folder = Files.createDirectories(tree.resolve(name));
-    Files.writeString(folder.resolve("f.txt"), name + "\n");
-    Files.writeString(folder.resolve("image.yaml"), "base: " + base + "\ncopy:\n  - {src: f.txt, dest: /" + name
-        + ".txt}\nenv: {IMAGE: " + name + "}\n" + extra);
+    PlatformFixtures.image(tree, name, base, extra);
   }
 
   private static JsonNode json(Berth.Result result) {
@@ -83,13 +67,8 @@ class MultiPlatformIT {
     throw new AssertionError("no " + field + "=" + value + " in " + array);
   }
 
-  /** The ELF machine of {@code file}: 62 is x86-64, 183 is AArch64. */
   private static int elfMachine(Path file) throws Exception {
-    byte[] head = new byte[20];
-    try (var in = Files.newInputStream(file)) {
-      assertThat(in.readNBytes(head, 0, 20)).isEqualTo(20);
-    }
-    return (head[18] & 0xff) | (head[19] & 0xff) << 8;
+    return PlatformFixtures.elfMachine(file);
   }
 
   @Test

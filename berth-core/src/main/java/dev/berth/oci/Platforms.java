@@ -62,6 +62,14 @@ public record Platforms(List<Platform> list) {
     return list.contains(platform);
   }
 
+  /**
+   * The first of these platforms a machine of platform {@code machine} runs natively (what {@code --load}
+   * puts into that machine's Docker engine), or empty when it runs none of them.
+   */
+  public java.util.Optional<Platform> servedBy(Platform machine) {
+    return list.stream().filter(platform -> platform.matches(machine)).findFirst();
+  }
+
   public int size() {
     return list.size();
   }

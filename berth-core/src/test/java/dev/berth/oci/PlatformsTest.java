@@ -42,4 +42,13 @@ class PlatformsTest {
     assertThat(Platform.parse("linux/x86_64").toString()).isEqualTo("linux/amd64");
     assertThat(Platform.parse("linux/arm/v7").variant()).isEqualTo("v7");
   }
+
+  @Test
+  void theMachinesOwnPlatformIsTheFirstItRunsAVariantlessEntryServingAnyVariant() {
+    Platforms platforms = Platforms.parse("linux/arm/v7,linux/arm64,linux/amd64");
+    assertThat(platforms.servedBy(Platform.parse("linux/amd64"))).contains(Platform.parse("linux/amd64"));
+    assertThat(platforms.servedBy(Platform.parse("linux/arm64"))).contains(Platform.parse("linux/arm64"));
+    assertThat(platforms.servedBy(Platform.parse("linux/arm/v6"))).isEmpty();
+    assertThat(Platforms.parse("linux/arm64,linux/s390x").servedBy(Platform.parse("linux/amd64"))).isEmpty();
+  }
 }

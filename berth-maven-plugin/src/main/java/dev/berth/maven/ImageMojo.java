@@ -104,8 +104,9 @@ abstract class ImageMojo extends AbstractMojo {
     if (!built.succeeded()) {
       throw new MojoFailureException("berth: the tree " + tree + " did not build");
     }
-    return built.images().stream().filter(each -> each.name().equals(from)).findFirst()
-        .map(each -> each.name() + ":" + each.key()).orElse(from);
+    return built.images().stream().anyMatch(each -> each.name().equals(from))
+        ? from + ":" + built.image(from).key()  // its index when it was built for several platforms
+        : from;
   }
 
   private void log(BuildEvent event) {

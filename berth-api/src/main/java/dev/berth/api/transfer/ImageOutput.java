@@ -11,7 +11,14 @@ import java.util.List;
 
 /** An {@code --output} target: an OCI layout directory or a docker-archive file. */
 public sealed interface ImageOutput {
+  /** Writes {@code manifest} (an image manifest, or an index where {@link #holdsIndexes()}) and what it reaches. */
   void write(ContentStore store, Descriptor manifest, String imageName) throws IOException;
+
+  /**
+   * Whether this target can hold an index over several platforms' images: an OCI layout can, a
+   * docker-archive (docker load's format, one config per image) cannot, as with docker buildx.
+   */
+  boolean holdsIndexes();
 
   /** {@code oci:DIR[:TAG]} or {@code docker-archive:FILE}, read as every image location is ({@link ImageLocation}). */
   static ImageOutput parse(String text) {
@@ -35,7 +42,24 @@ public sealed interface ImageOutput {
     public void write(ContentStore store, Descriptor manifest, String imageName) throws IOException {
       ContentStore layout = ContentStore.open(directory);
       ImageCopy.copy(store, manifest, layout, tag);
-      new dev.berth.store.StoreReferrers(store).copyTo(dev.berth.store.StoreReferrers.ofLayout(layout), manifest.digest());
+      dev.berth.store.StoreReferrers referrers = new dev.berth.store.StoreReferrers(store);
+      dev.berth.store.StoreReferrers target = dev.berth.store.StoreReferrers.ofLayout(layout);
+      referrers.copyTo(target, manifest.digest());
+      if (dev.berth.oci.MediaTypes.isIndex(manifest.mediaType())) {  // each platform's SBOM and provenance
+        for (Descriptor child : dev.berth.oci.ImageIndex.parse(store.readBlob(manifest.digest())).manifests()) {
+          referrers.copyTo(target, child.digest());
+        }
+      }
+    }
+
+    @Override
+    public boolean holdsIndexes() {
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return "oci:" + directory + ":" + tag;
     }
   }
 
@@ -43,6 +67,16 @@ public sealed interface ImageOutput {
     @Override
     public void write(ContentStore store, Descriptor manifest, String imageName) throws IOException {
       DockerArchive.write(store, manifest, List.of(imageName), file);
+    }
+
+    @Override
+    public boolean holdsIndexes() {
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return "docker-archive:" + file;
     }
   }
 }

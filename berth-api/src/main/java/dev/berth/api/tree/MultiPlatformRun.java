@@ -39,6 +39,7 @@ public final class MultiPlatformRun implements AutoCloseable {
   private final BuildListener listener;
   private int jobs = Runtime.getRuntime().availableProcessors();
   private boolean debug;
+  private Optional<dev.berth.plan.Affected.Query> affected = Optional.empty();
 
   /** One platform's part: its session over the images built for it. */
   public record Part(Platform platform, Session session) {}
@@ -113,6 +114,17 @@ public final class MultiPlatformRun implements AutoCloseable {
     return this;
   }
 
+  /**
+   * On every platform, only the images whose SBOM for that platform holds {@code query}'s package (and
+   * those built on them), rebuilt with their package steps run afresh; an index takes the children of the
+   * platforms where its image is not affected as they are. One record for the tree's run, finished when
+   * every platform is done, so the same command resumes where a platform failed.
+   */
+  public MultiPlatformRun affectedBy(Optional<dev.berth.plan.Affected.Query> query) {
+    this.affected = query;
+    return this;
+  }
+
   public List<Part> parts() {
     return List.copyOf(parts);
   }
@@ -127,10 +139,47 @@ public final class MultiPlatformRun implements AutoCloseable {
   }
 
   /**
+   * The plan of each index of the images built for several platforms, from {@code plans} (as {@link #plan}
+   * returned them, in the run's platform order), in build order.
+   */
+  public List<IndexPlan> indexPlans(List<PlatformPlan> plans) throws IOException {
+    List<IndexPlan> out = new ArrayList<>();
+    ContentStore store = store();
+    java.util.Map<Integer, Plan> ordinary = new java.util.HashMap<>();
+    for (String name : tree.graph().order()) {
+      if (!PlatformTrees.indexed(tree, name, platforms)
+          || plans.stream().noneMatch(plan -> plan.images().stream().anyMatch(item -> item.name().equals(name)))) {
+        continue;
+      }
+      List<IndexPlan.Child> children = new ArrayList<>();
+      for (int i = 0; i < parts.size(); i++) {
+        Platform platform = parts.get(i).platform();
+        item(name, i, new Plan(plans.get(i).images()), ordinary).ifPresent(item ->
+            children.add(new IndexPlan.Child(platform, item.action(),
+                item.prepared() == null ? null : item.prepared().key())));
+      }
+      if (!children.isEmpty()) {
+        out.add(IndexPlan.of(name, children, key -> present(store, name + ":" + key.tag())));
+      }
+    }
+    return out;
+  }
+
+  private static boolean present(ContentStore store, String refName) {
+    try {
+      return store.resolve(refName).isPresent();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
    * Plans every platform first (an image that cannot be planned on any of them stops everything before
    * anything is built), then runs {@code phase} platform by platform, then writes and pushes the indexes.
    */
   public Result run(TreeBuild.Phase phase, boolean force) throws IOException {
+    Optional<dev.berth.plan.AffectedRun> affectedRun = affected.isEmpty() ? Optional.empty()
+        : Optional.of(dev.berth.plan.AffectedRun.begin(tree.root(), affected.get(), java.time.Instant.now()));
     List<Plan> plans = new ArrayList<>();
     for (Part part : parts) {
       Plan plan = treeRun(part).plan(force);
@@ -140,7 +189,7 @@ public final class MultiPlatformRun implements AutoCloseable {
     List<PlatformResult> results = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       Part part = parts.get(i);
-      TreeBuild.RunResult result = treeRun(part).run(plans.get(i), phase, force,
+      TreeBuild.RunResult result = treeRun(part).run(plans.get(i), phase, force || affected.isPresent(),
           Verifiers.runc(part.session().store, part.session().run, listener));
       results.add(new PlatformResult(part.platform().toString(), result.images()));
     }
@@ -150,7 +199,28 @@ public final class MultiPlatformRun implements AutoCloseable {
         indexes.add(index(name, plans, results));
       }
     }
-    return new Result(results, indexes);
+    Result result = new Result(results, indexes);
+    if (affectedRun.isPresent() && result.succeeded()) {
+      affectedRun.get().finish();
+    }
+    return result;
+  }
+
+  /**
+   * Image {@code name} as planned for part {@code i}: in {@code plan}, else (an --affected-by run that
+   * leaves it alone on that platform) as an ordinary plan of that platform has it, when it is built for it.
+   */
+  private Optional<Plan.Item> item(String name, int i, Plan plan, java.util.Map<Integer, Plan> ordinary)
+      throws IOException {
+    Optional<Plan.Item> item = plan.images().stream().filter(each -> each.name().equals(name)).findFirst();
+    if (item.isPresent() || affected.isEmpty()
+        || !PlatformTrees.platformsOf(tree, name, platforms).contains(parts.get(i).platform())) {
+      return item;
+    }
+    if (!ordinary.containsKey(i)) {
+      ordinary.put(i, treeRun(parts.get(i)).affectedBy(Optional.empty()).plan(false));
+    }
+    return ordinary.get(i).images().stream().filter(each -> each.name().equals(name)).findFirst();
   }
 
   private static boolean planned(List<Plan> plans, String name) {
@@ -161,17 +231,26 @@ public final class MultiPlatformRun implements AutoCloseable {
     List<PlatformIndex.Child> children = new ArrayList<>();
     List<String> names = new ArrayList<>();
     String version = null;
+    java.util.Map<Integer, Plan> ordinary = new java.util.HashMap<>();
     for (int i = 0; i < parts.size(); i++) {
-      Optional<Plan.Item> item = plans.get(i).images().stream().filter(each -> each.name().equals(name)).findFirst();
+      Optional<Plan.Item> item;
+      try {
+        item = item(name, i, plans.get(i), ordinary);
+      } catch (IOException | RuntimeException e) {
+        return new IndexResult(name, null, null, ImageState.FAILED, names, null, dev.berth.text.ErrorText.of(e));
+      }
       Optional<TreeBuild.Result> result = results.get(i).images().stream()
           .filter(each -> each.name().equals(name)).findFirst();
-      if (item.isEmpty() || result.isEmpty()) {
+      if (item.isEmpty()) {
         continue;  // not built for this platform
       }
       names.add(parts.get(i).platform().toString());
-      if (result.get().state().isFailure()) {
+      Optional<String> failure = result.isPresent()
+          ? Optional.of(result.get().state()).filter(ImageState::isFailure).map(ImageState::label)
+          : Optional.of(item.get().action()).filter(action -> action != Plan.Action.CACHED).map(Plan.Action::label);
+      if (failure.isPresent()) {
         return new IndexResult(name, null, null, ImageState.BLOCKED, names, null,
-            "not every platform was built: " + parts.get(i).platform() + " " + result.get().state().label());
+            "not every platform was built: " + parts.get(i).platform() + " " + failure.get());
       }
       ContentKey key = item.get().prepared().key();
       version = item.get().prepared().version();
@@ -187,8 +266,9 @@ public final class MultiPlatformRun implements AutoCloseable {
     ContentKey key = PlatformIndex.key(children);
     ContentStore store = parts.get(0).session().store;
     try {
-      boolean present = store.resolve(name + ":" + key.tag()).isPresent();
+      Optional<Descriptor> before = store.resolve(name + ":" + key.tag());
       PlatformIndex.Written written = PlatformIndex.write(store, name, children, Tags.expand(spec, key, version));
+      boolean present = before.isPresent() && before.get().digest().equals(written.index().digest());
       if (publishing.isEmpty()) {
         return new IndexResult(name, key.tag(), written.index().digest().toString(),
             present ? ImageState.CACHED : ImageState.BUILT, names, written.refNames(), null);
@@ -204,8 +284,76 @@ public final class MultiPlatformRun implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes image {@code name} of {@code result} to each of {@code targets}, as {@code docker buildx build
+   * --platform a,b --output type=oci} does: its index with every child when it was built for several
+   * platforms, else its one platform's manifest. Nothing is written when it failed on any platform.
+   *
+   * @throws IllegalArgumentException when a target cannot hold an index (a docker-archive)
+   */
+  public void write(Result result, String name, List<dev.berth.api.transfer.ImageOutput> targets) throws IOException {
+    Optional<IndexResult> index = result.indexes().stream().filter(each -> each.name().equals(name)).findFirst();
+    if (index.isPresent()) {
+      if (index.get().state().isFailure()) {
+        return;
+      }
+      String keyName = name + ":" + index.get().key();
+      Descriptor made = store().resolve(keyName).orElseThrow(() -> new IOException(keyName + " is not in the store"));
+      for (dev.berth.api.transfer.ImageOutput target : targets) {
+        if (!target.holdsIndexes()) {
+          throw new IllegalArgumentException(target + " holds one platform's image, not an index over " + platforms);
+        }
+        target.write(store(), made.withoutAnnotations(), keyName);
+      }
+      return;
+    }
+    for (PlatformResult part : result.platforms()) {
+      for (TreeBuild.Result image : part.images()) {
+        if (image.name().equals(name) && !image.state().isFailure()) {
+          String keyName = name + ":" + image.key();
+          Descriptor made = store().resolve(keyName).orElseThrow(() -> new IOException(keyName + " is not in the store"));
+          for (dev.berth.api.transfer.ImageOutput target : targets) {
+            target.write(store(), made.withoutAnnotations(), keyName);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The platform {@link #load} puts into this machine's Docker engine: the first of the run's platforms
+   * the machine runs natively. Call it before {@link #run}, so a run that cannot load builds nothing.
+   *
+   * @throws IllegalArgumentException when the machine runs none of them
+   */
+  public Platform loadable() {
+    return platforms.servedBy(Platform.host()).orElseThrow(() -> new IllegalArgumentException("--load puts this "
+        + "machine's platform (" + Platform.host() + ") into the Docker engine, and it is not among " + platforms));
+  }
+
+  /**
+   * Loads the images {@code names} of {@code result} built for {@link #loadable} into the Docker engine
+   * (an engine holds one platform per tag, as with {@code docker buildx build --load}), and warns which
+   * platform was loaded. Returns that platform.
+   */
+  public Platform load(Result result, List<String> names) throws IOException {
+    Platform chosen = loadable();
+    for (int i = 0; i < parts.size(); i++) {
+      if (parts.get(i).platform().equals(chosen)) {
+        listener.on(new BuildEvent.Warning("", "--load: loading the " + chosen + " images only (of " + platforms
+            + "); the Docker engine holds one platform per tag"));
+        treeRun(parts.get(i)).load(new TreeBuild.RunResult(result.platforms().get(i).images()), names);
+      }
+    }
+    return chosen;
+  }
+
+  private ContentStore store() {
+    return parts.get(0).session().store;
+  }
+
   private TreeRun treeRun(Part part) {
-    return new TreeRun(part.session(), publishing, listener).jobs(jobs).debugging(debug);
+    return new TreeRun(part.session(), publishing, listener).jobs(jobs).debugging(debug).affectedBy(affected);
   }
 
   @Override

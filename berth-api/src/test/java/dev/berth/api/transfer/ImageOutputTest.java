@@ -35,4 +35,10 @@ class ImageOutputTest {
     assertThatThrownBy(() -> ImageOutput.parse("docker://registry.example/app:1"))
         .hasMessage("invalid --output 'docker://registry.example/app:1': oci:DIR[:TAG] or docker-archive:FILE");
   }
+
+  @Test
+  void onlyAnOciLayoutHoldsAMultiPlatformIndex(@TempDir Path temp) {
+    assertThat(ImageOutput.parse("oci:" + temp + "/out:v1").holdsIndexes()).isTrue();
+    assertThat(ImageOutput.parse("docker-archive:" + temp + "/a.tar").holdsIndexes()).isFalse();
+  }
 }
