@@ -1,6 +1,7 @@
 package dev.berth.engine;
 
 import dev.berth.spec.ImageSpec;
+import dev.berth.spec.RunMount;
 import dev.berth.spec.StepSpec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -90,8 +91,8 @@ public final class ImagePreparer {
   /** The folder's files a RUN step's bind mounts show, each once, sorted by path. */
   private static List<InputFile> bound(InputCollector collector, StepSpec.Run run) throws IOException {
     java.util.Map<String, InputFile> out = new java.util.TreeMap<>();
-    for (StepSpec.Mount mount : run.mounts()) {
-      if (mount instanceof StepSpec.Mount.Bind bind) {
+    for (RunMount mount : run.mounts()) {
+      if (mount instanceof RunMount.Bind bind) {
         for (InputFile input : collector.collect(bind.source(), "RUN --mount=type=bind")) {
           out.putIfAbsent(input.path(), input);
         }

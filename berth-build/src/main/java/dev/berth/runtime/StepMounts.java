@@ -4,6 +4,7 @@ import dev.berth.engine.BuildException;
 import dev.berth.engine.InputFile;
 import dev.berth.engine.SourceImages;
 import dev.berth.engine.StepRunner;
+import dev.berth.spec.RunMount;
 import dev.berth.spec.StepSpec;
 import dev.berth.store.ContentStore;
 import java.io.IOException;
@@ -33,8 +34,8 @@ final class StepMounts {
       return out;
     }
     int index = 0;
-    for (StepSpec.Mount mount : run.mounts()) {
-      if (mount instanceof StepSpec.Mount.Bind bind) {
+    for (RunMount mount : run.mounts()) {
+      if (mount instanceof RunMount.Bind bind) {
         Path copy = work.resolve("bind-" + index++);
         String source = bind.source().equals(".") ? "" : bind.source();
         for (InputFile input : request.inputs()) {
@@ -46,14 +47,14 @@ final class StepMounts {
         }
         out.add(new OciRuntimeConfig.Bind(copy, bind.target(), !bind.readWrite()));
         mountPoints.add(bind.target());
-      } else if (mount instanceof StepSpec.Mount.Ssh ssh) {  // the agent's socket itself, for this step only
+      } else if (mount instanceof RunMount.Ssh ssh) {  // the agent's socket itself, for this step only
         if (!Files.exists(ssh.socket())) {
           throw new BuildException("RUN --mount=type=ssh: the SSH agent '" + ssh.id() + "' has no socket at "
               + ssh.socket());
         }
         out.add(new OciRuntimeConfig.Bind(ssh.socket().toAbsolutePath(), ssh.target(), false));
         mountPoints.add(ssh.target());
-      } else if (mount instanceof StepSpec.Mount.ImageBind bind) {
+      } else if (mount instanceof RunMount.ImageBind bind) {
         out.add(new OciRuntimeConfig.Bind(imageFiles(store, request, bind, work.resolve("bind-" + index++)),
             bind.target(), !bind.readWrite()));
         mountPoints.add(bind.target());
@@ -66,7 +67,7 @@ final class StepMounts {
    * The image's files under the bind's source, unpacked into {@code unpacked}: a private copy, so
    * that writes of an {@code rw} mount are thrown away with the step's work directory.
    */
-  private static Path imageFiles(ContentStore store, StepRunner.Request request, StepSpec.Mount.ImageBind bind,
+  private static Path imageFiles(ContentStore store, StepRunner.Request request, RunMount.ImageBind bind,
       Path unpacked) throws IOException {
     String sourceName = request.mountImages().get(bind.image());
     String what = "RUN --mount=from=" + bind.image();
@@ -120,8 +121,8 @@ final class StepMounts {
   /** BuildKit's SSH_AUTH_SOCK: the first ssh mount's target, unless the step's environment has one. */
   static java.util.Optional<String> sshAuthSock(StepSpec step) {
     if (step instanceof StepSpec.Run run) {
-      return run.mounts().stream().filter(StepSpec.Mount.Ssh.class::isInstance)
-          .map(mount -> ((StepSpec.Mount.Ssh) mount).target()).findFirst();
+      return run.mounts().stream().filter(RunMount.Ssh.class::isInstance)
+          .map(mount -> ((RunMount.Ssh) mount).target()).findFirst();
     }
     return java.util.Optional.empty();
   }
@@ -129,8 +130,8 @@ final class StepMounts {
   static List<OciRuntimeConfig.Tmpfs> tmpfs(StepSpec step, List<String> mountPoints) {
     List<OciRuntimeConfig.Tmpfs> out = new ArrayList<>();
     if (step instanceof StepSpec.Run run) {
-      for (StepSpec.Mount mount : run.mounts()) {
-        if (mount instanceof StepSpec.Mount.Tmpfs tmpfs) {
+      for (RunMount mount : run.mounts()) {
+        if (mount instanceof RunMount.Tmpfs tmpfs) {
           out.add(new OciRuntimeConfig.Tmpfs(tmpfs.target(), tmpfs.size()));
           mountPoints.add(tmpfs.target());
         }
