@@ -26,12 +26,12 @@ public final class StepCommands {
 
   /** Variables a step needs besides the image's environment. */
   public static Map<String, String> extraEnvironment(StepSpec step) {
-    return step instanceof StepSpec.CommandStep command ? command.extraEnvironment() : Map.of();
+    return step.extraEnvironment();
   }
 
   /** Whether the step installs packages (and so always gets the host's network). */
   public static boolean installsPackages(StepSpec step) {
-    return step instanceof StepSpec.CommandStep command && command.installsPackages();
+    return step.installsPackages();
   }
 
   private static StepSpec.CommandStep commandStep(StepSpec step) {

@@ -42,6 +42,16 @@ public sealed interface StepSpec {
     return false;
   }
 
+  /** Variables the step's command needs besides the image's environment (none for a step that runs nothing). */
+  default Map<String, String> extraEnvironment() {
+    return Map.of();
+  }
+
+  /** Whether the step installs packages (and so always gets the host's network, as root). */
+  default boolean installsPackages() {
+    return false;
+  }
+
   /**
    * A step that runs a command inside the image (apt, pip, requirements, run), the same for every
    * builder: apt and pip clean up after themselves in the same step, so lists and caches never reach
@@ -63,16 +73,6 @@ public sealed interface StepSpec {
      * @param caches build-time cache mounts of the image (paths inside it)
      */
     List<String> argv(List<String> shell, List<String> caches);
-
-    /** Variables the command needs besides the image's environment. */
-    default Map<String, String> extraEnvironment() {
-      return Map.of();
-    }
-
-    /** Whether the step installs packages (and so always gets the host's network, as root). */
-    default boolean installsPackages() {
-      return false;
-    }
   }
 
   /** A step that installs packages: it runs as root with the host's network, whatever the image says. */
