@@ -39,7 +39,24 @@ final class ContentInputs {
 
   /** What a copy of content reads: a git tree's files, or the one file of a here-document or download. */
   List<InputFile> inputs(StepSpec.CopyContent step) throws IOException {
-    return step.content() instanceof StepContent.Git git ? checkout(git) : List.of(input(step));
+    return step.content().accept(new StepContent.Visitor<List<InputFile>, IOException>() {
+      @Override
+      public List<InputFile> text(StepContent.Text text) throws IOException {
+        Digest digest = store.writeBlob("application/octet-stream", text.data().getBytes(StandardCharsets.UTF_8))
+            .digest();
+        return List.of(new InputFile(text.name(), InputFile.Kind.FILE, 0644, digest, null, store.blobPath(digest)));
+      }
+
+      @Override
+      public List<InputFile> url(StepContent.Url url) throws IOException {
+        return List.of(download(step, url));
+      }
+
+      @Override
+      public List<InputFile> git(StepContent.Git git) throws IOException {
+        return checkout(git);
+      }
+    });
   }
 
   /** The files of a git source's tree, checked out once per commit under the store. */
@@ -47,12 +64,8 @@ final class ContentInputs {
     return new GitCheckouts(store.root().resolve("berth-git")).files(git);
   }
 
-  private InputFile input(StepSpec.CopyContent step) throws IOException {
-    if (step.content() instanceof StepContent.Text text) {
-      Digest digest = store.writeBlob("application/octet-stream", text.data().getBytes(StandardCharsets.UTF_8)).digest();
-      return new InputFile(text.name(), InputFile.Kind.FILE, 0644, digest, null, store.blobPath(digest));
-    }
-    StepContent.Url url = (StepContent.Url) step.content();
+  /** A download, from the store when its checksum is known and kept there, else fetched. */
+  private InputFile download(StepSpec.CopyContent step, StepContent.Url url) throws IOException {
     boolean toDirectory = step.dest().endsWith("/");
     String named = nameFromPath(url.url());
     if (url.checksum() != null) {

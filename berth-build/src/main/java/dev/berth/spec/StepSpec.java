@@ -29,6 +29,16 @@ public sealed interface StepSpec {
     return List.of();
   }
 
+  /** The step's own mounts while it runs (a {@link Run}'s {@code --mount}s); none for other kinds. */
+  default List<RunMount> mounts() {
+    return List.of();
+  }
+
+  /** The step's own network (a {@link Run}'s {@code --network}), or null: the image's. */
+  default ImageSpec.Network network() {
+    return null;
+  }
+
   /** The file or directory of the image folder the step reads, and the spec field that names it. */
   default Optional<ContextSource> contextSource() {
     return Optional.empty();
