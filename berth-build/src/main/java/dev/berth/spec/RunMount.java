@@ -7,6 +7,11 @@ public sealed interface RunMount {
   /** The mount as its step's key records it. */
   Map<String, Object> keyDocument();
 
+  /** The image whose files the mount shows, if it shows one's. */
+  default java.util.Optional<String> sourceImage() {
+    return java.util.Optional.empty();
+  }
+
   /** What {@code visitor} does with this kind of mount. */
   <R, X extends Exception> R accept(Visitor<R, X> visitor) throws X;
 
@@ -49,6 +54,11 @@ public sealed interface RunMount {
       if (image == null || image.isBlank() || source == null || !source.startsWith("/")) {
         throw new IllegalArgumentException("a bind mount from an image needs the image and an absolute source");
       }
+    }
+
+    @Override
+    public java.util.Optional<String> sourceImage() {
+      return java.util.Optional.of(image);
     }
 
     /** Keyed by the image's name here; the image's digest keys the step besides (see ImageBuilder). */

@@ -204,8 +204,7 @@ public sealed interface StepSpec {
 
     @Override
     public List<String> sourceImages() {
-      return mounts.stream().filter(RunMount.ImageBind.class::isInstance)
-          .map(mount -> ((RunMount.ImageBind) mount).image()).distinct().toList();
+      return mounts.stream().flatMap(mount -> mount.sourceImage().stream()).distinct().toList();
     }
 
     public Run(Command command, ImageSpec.Network network) {
