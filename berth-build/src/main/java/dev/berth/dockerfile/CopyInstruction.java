@@ -1,5 +1,6 @@
 package dev.berth.dockerfile;
 
+import dev.berth.spec.StepContent;
 import dev.berth.spec.StepSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,12 +68,12 @@ final class CopyInstruction {
       return;
     }
     List<String> expanded = new ArrayList<>();
-    List<StepSpec.Content> contents = new ArrayList<>();
+    List<StepContent> contents = new ArrayList<>();
     java.util.Map<String, String> kept = new java.util.HashMap<>();  // --parents: the part of each path kept
     for (String source : sources) {
       Heredoc heredoc = heredoc(instruction, source);
       if (heredoc != null) {  // BuildKit's rules: a quoted word keeps the text as written
-        contents.add(new StepSpec.Content.Text(heredoc.name(),
+        contents.add(new StepContent.Text(heredoc.name(),
             heredoc.expand() ? words.literalQuotes().word(heredoc.data()) : heredoc.data()));
       } else if (isGitSource(source)) {
         if (!keyword.equals("ADD")) {
@@ -84,7 +85,7 @@ final class CopyInstruction {
           throw new IllegalArgumentException(keyword.equals("ADD") ? "ADD of '" + source + "': only http(s) URLs"
               + " are fetched" : "source can't be a URL for COPY ('" + source + "'); use ADD");
         }
-        contents.add(new StepSpec.Content.Url(source, checksum));
+        contents.add(new StepContent.Url(source, checksum));
       } else {
         for (String path : stage.conversion.context.expand(source, sources.size() > 1)) {
           expanded.add(path);
@@ -111,7 +112,7 @@ final class CopyInstruction {
         stage.steps.add(new StepSpec.Copy(source, into, owner, mode, excludes));
       }
     }
-    for (StepSpec.Content content : contents) {
+    for (StepContent content : contents) {
       stage.steps.add(new StepSpec.CopyContent(content, resolvedDest, owner, mode));
     }
   }
@@ -179,7 +180,7 @@ final class CopyInstruction {
   }
 
   /** BuildKit's git source: {@code URL#REF:SUBDIR}, both after {@code #} optional. */
-  private static StepSpec.Content.Git gitSource(String source) {
+  private static StepContent.Git gitSource(String source) {
     int hash = source.indexOf('#');
     String url = hash < 0 ? source : source.substring(0, hash);
     String fragment = hash < 0 ? "" : source.substring(hash + 1);
@@ -189,7 +190,7 @@ final class CopyInstruction {
     if (ImagePaths.normalize("/" + subdir).contains("..")) {
       throw new IllegalArgumentException("the folder '" + subdir + "' of " + url + " leads outside the repository");
     }
-    return new StepSpec.Content.Git(url, ref.isEmpty() ? null : ref,
+    return new StepContent.Git(url, ref.isEmpty() ? null : ref,
         subdir.isEmpty() ? null : ImagePaths.normalize("/" + subdir).substring(1));
   }
 

@@ -4,7 +4,7 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.filter.Filter;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +21,6 @@ final class DockerPkgFilters {
 
   private final DockerPkgConfig config;
   private final List<String> knownImages;
-  private final Consumer<String> warnings;
 
   /** A filter's refusal, in docker-pkg's terms; the template's file and line are added by the caller. */
   static final class Failure extends RuntimeException {
@@ -34,10 +33,9 @@ final class DockerPkgFilters {
    * @param knownImages full references ({@code registry/namespace/name:tag}) of the tree's images and
    *     of {@code base_images}, the ones {@code image_tag} can name
    */
-  DockerPkgFilters(DockerPkgConfig config, List<String> knownImages, Consumer<String> warnings) {
+  DockerPkgFilters(DockerPkgConfig config, List<String> knownImages) {
     this.config = config;
     this.knownImages = List.copyOf(knownImages);
-    this.warnings = warnings;
   }
 
   List<Filter> all() {
@@ -45,7 +43,7 @@ final class DockerPkgFilters {
         filter("image_tag", value -> imageTag(string("image_tag", value))),
         filter("apt_install", value -> aptInstall(string("apt_install", value).replace("\n", " "))),
         filter("apt_remove", value -> aptRemove(Py.str(value))),
-        filter("uid", this::uid),
+        filter("uid", (value, interpreter) -> uid(value, DockerPkgTemplates.warnings(interpreter))),
         filter("add_user", this::addUser),
         filter("upstream_version", value -> upstreamVersion(string("upstream_version", value))));
   }
@@ -96,11 +94,11 @@ final class DockerPkgFilters {
     return command.append("\n    && apt-get clean && rm -rf /var/lib/apt/lists/* ").toString();
   }
 
-  /** The uid of a known user, as text; an unknown user is returned as it is (docker-pkg warns). */
-  Object uid(Object user) {
+  /** The uid of a known user, as text; an unknown user is returned as it is, with a warning (as docker-pkg). */
+  Object uid(Object user, List<TemplateWarning> warnings) {
     String uid = config.knownUidMappings().get(Py.str(user));
     if (uid == null) {
-      warnings.accept("uid: no known_uid_mappings entry for user '" + Py.str(user) + "'; the name is used as it is");
+      warnings.add(new TemplateWarning.UnmappedUser(Py.str(user)));
       return user;
     }
     return uid;
@@ -145,6 +143,11 @@ final class DockerPkgFilters {
   }
 
   private static Filter filter(String name, Function<Object, Object> function) {
+    return filter(name, (value, interpreter) -> function.apply(value));
+  }
+
+  /** A filter of one value and no arguments that reads the rendering ({@code interpreter}) besides. */
+  private static Filter filter(String name, BiFunction<Object, JinjavaInterpreter, Object> function) {
     return new Filter() {
       @Override
       public String getName() {
@@ -156,7 +159,7 @@ final class DockerPkgFilters {
         if (args.length > 0) {
           throw new Failure(name + " takes no arguments");
         }
-        return function.apply(value);
+        return function.apply(value, interpreter);
       }
 
       @Override
@@ -164,7 +167,7 @@ final class DockerPkgFilters {
         if (args.length > 0 || !kwargs.isEmpty()) {
           throw new Failure(name + " takes no arguments");
         }
-        return function.apply(value);
+        return function.apply(value, interpreter);
       }
     };
   }

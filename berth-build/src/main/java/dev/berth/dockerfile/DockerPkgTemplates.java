@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Renders docker-pkg's {@code Dockerfile.template}s as docker-pkg does (Jinja2 with
@@ -36,15 +35,21 @@ public final class DockerPkgTemplates {
 
   private final Jinjava jinjava;
   private final Map<String, Object> variables;
-  private final Consumer<String> warnings;
-  /** Where the filters of the rendering running on this thread report, when it was given its own. */
-  private final ThreadLocal<Consumer<String>> renderingWarnings = new ThreadLocal<>();
-
   /**
-   * @param knownImages full references of the tree's images and of {@code base_images}, for {@code image_tag}
-   * @param warnings where filters report (e.g. a user without a uid mapping)
+   * Where in a rendering's context its filters' warnings are gathered: not a name a template can
+   * write (a Jinja2 name has no space).
    */
-  public DockerPkgTemplates(DockerPkgConfig config, List<String> knownImages, Consumer<String> warnings) {
+  private static final String WARNINGS = "berth warnings";
+
+  /** A template rendered: the Dockerfile, and what its filters warned about, in the order they did. */
+  public record Rendering(String dockerfile, List<TemplateWarning> warnings) {
+    public Rendering {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /** @param knownImages full references of the tree's images and of {@code base_images}, for {@code image_tag} */
+  public DockerPkgTemplates(DockerPkgConfig config, List<String> knownImages) {
     LegacyOverrides jinja2 = LegacyOverrides.newBuilder()
         .withUsePyishObjectMapper(true)
         .withEvaluateMapKeys(true)
@@ -55,8 +60,7 @@ public final class DockerPkgTemplates {
         .build();
     jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(true).withLegacyOverrides(jinja2)
         .withMaxOutputSize(64L << 20).build());
-    this.warnings = warnings;
-    new DockerPkgFilters(config, knownImages, this::warn).all()
+    new DockerPkgFilters(config, knownImages).all()
         .forEach(filter -> jinjava.getGlobalContext().registerFilter(filter));
     jinjava.getGlobalContext().registerFilter(new Filter() {
       @Override
@@ -89,27 +93,13 @@ public final class DockerPkgTemplates {
     variables.put(JinjaSource.NONE, PyNone.NONE);
   }
 
-  /** The Dockerfile {@code template} renders to, or a one-line error naming its file and line. */
-  public String render(Path template) {
+  /** What {@code template} renders to, or a one-line error naming its file and line. */
+  public Rendering render(Path template) {
     return render(template, dev.berth.text.TextFiles.read(template));
   }
 
-  /** As {@link #render(Path)} with the template's {@code text} read, its filters' warnings going to {@code warnings}. */
-  public String render(Path template, String text, Consumer<String> warnings) {
-    renderingWarnings.set(warnings);
-    try {
-      return render(template, text);
-    } finally {
-      renderingWarnings.remove();
-    }
-  }
-
-  private void warn(String message) {
-    Consumer<String> own = renderingWarnings.get();
-    (own != null ? own : warnings).accept(message);
-  }
-
-  String render(Path template, String text) {
+  /** As {@link #render(Path)} with the template's {@code text} read. */
+  public Rendering render(Path template, String text) {
     JinjaSource source = JinjaSource.translate(template, text);
     for (JinjaSource.Use filter : source.filters()) {
       boolean docker = DockerPkgFilters.NAMES.contains(filter.name());
@@ -123,6 +113,8 @@ public final class DockerPkgTemplates {
     }
     Map<String, Object> bindings = new HashMap<>(variables);
     bindings.putAll(source.literals());
+    List<TemplateWarning> warnings = new ArrayList<>();
+    bindings.put(WARNINGS, warnings);
     // a child of the global context: Jinjava's renderForResult copies all of it for every template
     JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, new Context(jinjava.getGlobalContext(), bindings),
         jinjava.getGlobalConfig());
@@ -144,7 +136,13 @@ public final class DockerPkgTemplates {
         throw new SpecException(template, error.getLineno(), describe(source, reason(error)));
       }
     }
-    return output;
+    return new Rendering(output, warnings);
+  }
+
+  /** The list the filters of the rendering {@code interpreter} runs add their warnings to. */
+  @SuppressWarnings("unchecked")
+  static List<TemplateWarning> warnings(JinjavaInterpreter interpreter) {
+    return (List<TemplateWarning>) interpreter.getContext().get(WARNINGS);
   }
 
   /** YAML values as the templates see them: null is Python's None. */

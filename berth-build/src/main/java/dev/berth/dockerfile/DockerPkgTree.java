@@ -85,19 +85,21 @@ public final class DockerPkgTree {
   public static List<Rendered> render(Path root, DockerPkgConfig config, boolean ownConfig, List<String> warnings) {
     Path tree = root.toAbsolutePath().normalize();
     Map<String, Changelog> images = scan(tree, ownConfig, warnings);
-    List<String> filterWarnings = java.util.Collections.synchronizedList(new ArrayList<>());
-    DockerPkgTemplates templates = new DockerPkgTemplates(config, knownImages(config, images), filterWarnings::add);
+    List<TemplateWarning> filterWarnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    DockerPkgTemplates templates = new DockerPkgTemplates(config, knownImages(config, images));
     List<Rendered> out = images.entrySet().parallelStream().map(image -> {
       Path template = template(image.getValue());
       String version = image.getValue().version();
       try {
-        return new Rendered(image.getKey(), version, template, templates.render(template), null);
+        DockerPkgTemplates.Rendering rendering = templates.render(template);
+        filterWarnings.addAll(rendering.warnings());
+        return new Rendered(image.getKey(), version, template, rendering.dockerfile(), null);
       } catch (dev.berth.text.TextFileException e) {
         return new Rendered(image.getKey(), version, template, null, e.getMessage());
       }
     }).toList();
     synchronized (filterWarnings) {
-      filterWarnings.stream().distinct().sorted().forEach(warnings::add);
+      filterWarnings.stream().map(TemplateWarning::message).distinct().sorted().forEach(warnings::add);
     }
     return out;
   }
@@ -218,7 +220,7 @@ public final class DockerPkgTree {
    */
   private static Map<String, String> renderAll(DockerPkgConfig config, Map<String, Changelog> images,
       Map<String, String> failures, List<String> warnings, RenderCache cache) {
-    List<String> filterWarnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<TemplateWarning> filterWarnings = java.util.Collections.synchronizedList(new ArrayList<>());
     List<String> known = knownImages(config, images);
     RenderCache.Scope scope = cache.scope(config, known);
     // the template engine starts only when a template is not in the cache
@@ -227,7 +229,7 @@ public final class DockerPkgTree {
 
       synchronized DockerPkgTemplates get() {
         if (engine == null) {
-          engine = new DockerPkgTemplates(config, known, filterWarnings::add);
+          engine = new DockerPkgTemplates(config, known);
         }
         return engine;
       }
@@ -240,8 +242,8 @@ public final class DockerPkgTree {
         Optional<String> key = scope.key(text);
         RenderCache.Entry entry = key.flatMap(scope::get).orElse(null);
         if (entry == null) {
-          List<String> own = new ArrayList<>();
-          entry = new RenderCache.Entry(templates.get().render(template, text, own::add), own);
+          DockerPkgTemplates.Rendering rendering = templates.get().render(template, text);
+          entry = new RenderCache.Entry(rendering.dockerfile(), rendering.warnings());
           RenderCache.Entry made = entry;
           key.ifPresent(k -> scope.put(k, made));
         }
@@ -254,7 +256,7 @@ public final class DockerPkgTree {
       }
     });
     synchronized (filterWarnings) {
-      filterWarnings.stream().distinct().sorted().forEach(warnings::add);
+      filterWarnings.stream().map(TemplateWarning::message).distinct().sorted().forEach(warnings::add);
     }
     return rendered;
   }

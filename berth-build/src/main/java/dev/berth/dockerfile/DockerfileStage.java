@@ -3,6 +3,7 @@ package dev.berth.dockerfile;
 import dev.berth.oci.Platform;
 import dev.berth.spec.Command;
 import dev.berth.spec.ImageSpec;
+import dev.berth.spec.RunMount;
 import dev.berth.spec.StepSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -229,7 +230,7 @@ final class DockerfileStage {
 
   private void run(Instruction instruction) {
     String mounts = instruction.flags().get("mount");
-    List<StepSpec.Mount> stepMounts = mounts == null ? List.of() : RunMounts.apply(this, mounts, words());
+    List<RunMount> stepMounts = mounts == null ? List.of() : RunMounts.apply(this, mounts, words());
     String network = instruction.flags().get("network");
     if (network != null && !network.equals("default") && !network.equals("host") && !network.equals("none")) {
       throw new IllegalArgumentException("invalid RUN --network '" + network + "': default, none or host");

@@ -34,7 +34,7 @@ public final class RenderCache {
   /** Templates that use these can render differently each time (Jinja2's random, Jinjava's date functions). */
   private static final List<String> UNSTABLE = List.of("random", "datetime", "format_date", "format_time",
       "unixtimestamp", "today", "strtotime", "fetch");
-  private static final int MAGIC = 0x62524331; // "bRC1"
+  private static final int MAGIC = 0x62524332; // "bRC2"
 
   private final Path directory;
 
@@ -48,7 +48,7 @@ public final class RenderCache {
   }
 
   /** A rendering: the Dockerfile and what the filters warned about. */
-  public record Entry(String dockerfile, List<String> warnings) {
+  public record Entry(String dockerfile, List<TemplateWarning> warnings) {
     public Entry {
       warnings = List.copyOf(warnings);
     }
@@ -85,9 +85,9 @@ public final class RenderCache {
         }
         String dockerfile = readString(in);
         int count = in.readInt();
-        List<String> warnings = new ArrayList<>();
+        List<TemplateWarning> warnings = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-          warnings.add(readString(in));
+          warnings.add(readWarning(in));
         }
         return in.readInt() == MAGIC ? Optional.of(new Entry(dockerfile, warnings)) : Optional.empty();
       } catch (IOException | RuntimeException e) {
@@ -103,8 +103,8 @@ public final class RenderCache {
         out.writeInt(MAGIC);
         writeString(out, entry.dockerfile());
         out.writeInt(entry.warnings().size());
-        for (String warning : entry.warnings()) {
-          writeString(out, warning);
+        for (TemplateWarning warning : entry.warnings()) {
+          writeWarning(out, warning);
         }
         out.writeInt(MAGIC);
         Files.createDirectories(directory);
@@ -222,6 +222,22 @@ public final class RenderCache {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     out.writeInt(bytes.length);
     out.write(bytes);
+  }
+
+  /** A warning as its kind and fields; a new kind is a new tag. */
+  private static void writeWarning(DataOutputStream out, TemplateWarning warning) throws IOException {
+    if (warning instanceof TemplateWarning.UnmappedUser unmapped) {
+      writeString(out, "unmappedUser");
+      writeString(out, unmapped.user());
+    }
+  }
+
+  private static TemplateWarning readWarning(DataInputStream in) throws IOException {
+    String kind = readString(in);
+    if (kind.equals("unmappedUser")) {
+      return new TemplateWarning.UnmappedUser(readString(in));
+    }
+    throw new IOException("unknown warning kind " + kind);
   }
 
   private static String readString(DataInputStream in) throws IOException {

@@ -1,6 +1,7 @@
 package dev.berth.dockerfile;
 
 import dev.berth.spec.ImageSpec;
+import dev.berth.spec.RunMount;
 import dev.berth.spec.StepSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +34,8 @@ final class RunMounts {
    * Applies each {@code --mount} value (several are separated by newlines) of a RUN to {@code stage}:
    * caches and secrets to the stage; binds and tmpfs, returned, to this step alone.
    */
-  static List<StepSpec.Mount> apply(DockerfileStage stage, String mounts, ShellWords words) {
-    List<StepSpec.Mount> out = new ArrayList<>();
+  static List<RunMount> apply(DockerfileStage stage, String mounts, ShellWords words) {
+    List<RunMount> out = new ArrayList<>();
     int sshIndex = 0;
     for (String mount : mounts.split("\n")) {
       Map<String, String> raw = options(mount);
@@ -57,7 +58,7 @@ final class RunMounts {
   }
 
   /** BuildKit's bind: {@code source} (default: all) of the context at {@code target}, read-only unless {@code rw}. */
-  private static StepSpec.Mount bind(DockerfileStage stage, Map<String, String> options) {
+  private static RunMount bind(DockerfileStage stage, Map<String, String> options) {
     check(options, BIND_KEYS, "bind");
     String target = target(options);
     if (target == null) {
@@ -71,16 +72,16 @@ final class RunMounts {
     }
     if (options.containsKey("from")) {  // another stage's or an image's files, as COPY --from names them
       String image = CopyInstruction.sourceImage(stage, options.get("from"), "RUN --mount=from");
-      return new StepSpec.Mount.ImageBind(image, "/" + relative, absolute(stage, target), readWrite);
+      return new RunMount.ImageBind(image, "/" + relative, absolute(stage, target), readWrite);
     }
-    return new StepSpec.Mount.Bind(relative.isEmpty() ? "." : relative, absolute(stage, target), readWrite);
+    return new RunMount.Bind(relative.isEmpty() ? "." : relative, absolute(stage, target), readWrite);
   }
 
   /**
    * BuildKit's ssh: the agent {@code id} (default {@code default}) given with {@code --ssh}, at
    * {@code target} (default {@code /run/buildkit/ssh_agent.N}, N counting this RUN's ssh mounts).
    */
-  private static StepSpec.Mount ssh(DockerfileStage stage, Map<String, String> options, int index) {
+  private static RunMount ssh(DockerfileStage stage, Map<String, String> options, int index) {
     check(options, SSH_KEYS, "ssh");
     for (String key : List.of("uid", "gid", "mode")) {
       if (options.containsKey(key)) {
@@ -95,12 +96,12 @@ final class RunMounts {
           + id + (id.equals("default") ? " (and SSH_AUTH_SOCK set)" : "=SOCKET"));
     }
     String target = target(options);
-    return new StepSpec.Mount.Ssh(id, target == null ? "/run/buildkit/ssh_agent." + index : absolute(stage, target),
+    return new RunMount.Ssh(id, target == null ? "/run/buildkit/ssh_agent." + index : absolute(stage, target),
         socket);
   }
 
   /** BuildKit's tmpfs: an empty file system at {@code target}, {@code size} bytes at most. */
-  private static StepSpec.Mount tmpfs(DockerfileStage stage, Map<String, String> options) {
+  private static RunMount tmpfs(DockerfileStage stage, Map<String, String> options) {
     check(options, TMPFS_KEYS, "tmpfs");
     String target = target(options);
     if (target == null) {
@@ -110,7 +111,7 @@ final class RunMounts {
     if (options.containsKey("size")) {
       size = Sizes.bytes(options.get("size"));
     }
-    return new StepSpec.Mount.Tmpfs(absolute(stage, target), size);
+    return new RunMount.Tmpfs(absolute(stage, target), size);
   }
 
   private static boolean flag(Map<String, String> options, String key) {

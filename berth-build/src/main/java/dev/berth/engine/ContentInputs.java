@@ -1,6 +1,7 @@
 package dev.berth.engine;
 
 import dev.berth.oci.Digest;
+import dev.berth.spec.StepContent;
 import dev.berth.spec.StepSpec;
 import dev.berth.store.ContentStore;
 import java.io.IOException;
@@ -38,20 +39,33 @@ final class ContentInputs {
 
   /** What a copy of content reads: a git tree's files, or the one file of a here-document or download. */
   List<InputFile> inputs(StepSpec.CopyContent step) throws IOException {
-    return step.content() instanceof StepSpec.Content.Git git ? checkout(git) : List.of(input(step));
+    return step.content().accept(new StepContent.Visitor<List<InputFile>, IOException>() {
+      @Override
+      public List<InputFile> text(StepContent.Text text) throws IOException {
+        Digest digest = store.writeBlob("application/octet-stream", text.data().getBytes(StandardCharsets.UTF_8))
+            .digest();
+        return List.of(new InputFile(text.name(), InputFile.Kind.FILE, 0644, digest, null, store.blobPath(digest)));
+      }
+
+      @Override
+      public List<InputFile> url(StepContent.Url url) throws IOException {
+        return List.of(download(step, url));
+      }
+
+      @Override
+      public List<InputFile> git(StepContent.Git git) throws IOException {
+        return checkout(git);
+      }
+    });
   }
 
   /** The files of a git source's tree, checked out once per commit under the store. */
-  private List<InputFile> checkout(StepSpec.Content.Git git) throws IOException {
+  private List<InputFile> checkout(StepContent.Git git) throws IOException {
     return new GitCheckouts(store.root().resolve("berth-git")).files(git);
   }
 
-  private InputFile input(StepSpec.CopyContent step) throws IOException {
-    if (step.content() instanceof StepSpec.Content.Text text) {
-      Digest digest = store.writeBlob("application/octet-stream", text.data().getBytes(StandardCharsets.UTF_8)).digest();
-      return new InputFile(text.name(), InputFile.Kind.FILE, 0644, digest, null, store.blobPath(digest));
-    }
-    StepSpec.Content.Url url = (StepSpec.Content.Url) step.content();
+  /** A download, from the store when its checksum is known and kept there, else fetched. */
+  private InputFile download(StepSpec.CopyContent step, StepContent.Url url) throws IOException {
     boolean toDirectory = step.dest().endsWith("/");
     String named = nameFromPath(url.url());
     if (url.checksum() != null) {
@@ -63,7 +77,7 @@ final class ContentInputs {
     return fetch(url, toDirectory);
   }
 
-  private InputFile fetch(StepSpec.Content.Url url, boolean toDirectory) throws IOException {
+  private InputFile fetch(StepContent.Url url, boolean toDirectory) throws IOException {
     String shown = shown(url.url());
     HttpResponse<InputStream> response;
     try {

@@ -9,6 +9,7 @@ import dev.berth.oci.Json;
 import dev.berth.spec.Command;
 import dev.berth.spec.ImageSpec;
 import dev.berth.spec.StepSpec;
+import dev.berth.spec.StepVisitor;
 import dev.berth.store.ContentStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -63,67 +64,130 @@ final class GeneratedDockerfile {
     boolean needsNetwork = false;
     for (int i = 0; i < spec.steps().size(); i++) {
       StepSpec step = spec.steps().get(i);
-      if (step instanceof StepSpec.Run run && !run.mounts().isEmpty()) {
-        throw new BuildException(spec.name() + ": RUN --mount=type=bind|tmpfs needs the native builder (Docker's"
-            + " legacy builder has no mounts)");
-      }
-      if (step instanceof StepSpec.Run run && run.network() == ImageSpec.Network.NONE
-          && spec.network() == ImageSpec.Network.HOST) {
-        throw new BuildException(spec.name() + ": RUN --network=none needs the native builder (Docker's legacy"
-            + " builder gives every step of a build the same network)");
-      }
       needsNetwork |= StepCommands.installsPackages(step)
-          || step instanceof StepSpec.Run && spec.network() == ImageSpec.Network.HOST;
+          || step.runsCommands() && spec.network() == ImageSpec.Network.HOST;
       generated.step(spec, step, "s" + (i + 1), prepared.stepInputs().get(i), sourceReferences);
     }
     generated.runtimeConfig(spec, base.config());
     return new Result(generated.dockerfile.toString(), generated.context, needsNetwork);
   }
 
+  /** The instructions of one step: each kind as Docker's legacy builder writes it, or a refusal. */
   private void step(ImageSpec spec, StepSpec step, String directory, List<InputFile> inputs,
       Map<String, String> sourceReferences) throws IOException {
-    if (step instanceof StepSpec.DefaultEnv defaults) {
-      Map<String, String> missing = new TreeMap<>(defaults.variables());
-      missing.keySet().removeAll(environment.keySet());
-      if (!missing.isEmpty()) {
-        line("ENV " + pairs(missing, false, spec));
-        environment.putAll(missing);
+    step.accept(new StepVisitor<Void, IOException>() {
+      @Override
+      public Void defaultEnv(StepSpec.DefaultEnv defaults) {
+        Map<String, String> missing = new TreeMap<>(defaults.variables());
+        missing.keySet().removeAll(environment.keySet());
+        if (!missing.isEmpty()) {
+          line("ENV " + pairs(missing, false, spec));
+          environment.putAll(missing);
+        }
+        return null;
       }
-    } else if (step instanceof StepSpec.Env env) {
-      environment.putAll(env.variables());
-      line("ENV " + pairs(env.variables(), false, spec));
-    } else if (step instanceof StepSpec.Workdir change) {
-      workdir = absolute(change.path());
-      line("WORKDIR " + quoted(workdir, spec));
-    } else if (step instanceof StepSpec.User change) {
-      user = change.user();
-      line("USER " + quoted(user, spec));
-    } else if (step instanceof StepSpec.Shell change) {
-      shell = change.shell();
-      line("SHELL " + json(shell));
-    } else if (step instanceof StepSpec.BuildArgs args) {
-      new TreeMap<>(args.variables()).forEach((name, value) -> line("ARG " + name + "=" + quoted(value, spec)));
-    } else if (step instanceof StepSpec.Copy copy) {
-      if (!inputs.isEmpty()) {  // empty: --exclude left nothing of a file source
-        copy(spec, copy, directory, inputs);
+
+      @Override
+      public Void env(StepSpec.Env env) {
+        environment.putAll(env.variables());
+        line("ENV " + pairs(env.variables(), false, spec));
+        return null;
       }
-    } else if (step instanceof StepSpec.CopyContent content) {  // the here-document or download, as a file
-      copy(spec, content.asCopy(inputs.get(0).path()), directory, inputs);
-    } else if (step instanceof StepSpec.Layer merge) {
-      LayerBlob layer = MergedLayer.write(store, new BuildSettings(Compression.NONE, settings.sourceDateEpoch()),
-          spec.folder(), merge, inputs);
-      context.addFile(store.blobPath(layer.descriptor().digest()), directory + ".tar", EntryAttributes.DEFAULT);
-      line("ADD " + json(List.of(directory + ".tar", "/")));
-    } else if (step instanceof StepSpec.AddArchive archive) {
-      String name = directory + "/" + inputs.get(0).source().getFileName();
-      context.addFile(inputs.get(0).source(), name, EntryAttributes.DEFAULT);
-      line("ADD " + (archive.owner() == null ? "" : "--chown=" + archive.owner() + " ")
-          + json(List.of(name, absolute(archive.dest()))));
-    } else if (step instanceof StepSpec.CopyFrom copy) {
-      copyFrom(spec, copy, sourceReferences);
-    } else {
-      run(spec, step);
-    }
+
+      @Override
+      public Void workdir(StepSpec.Workdir change) {
+        workdir = absolute(change.path());
+        line("WORKDIR " + quoted(workdir, spec));
+        return null;
+      }
+
+      @Override
+      public Void user(StepSpec.User change) {
+        user = change.user();
+        line("USER " + quoted(user, spec));
+        return null;
+      }
+
+      @Override
+      public Void shell(StepSpec.Shell change) {
+        shell = change.shell();
+        line("SHELL " + json(shell));
+        return null;
+      }
+
+      @Override
+      public Void buildArgs(StepSpec.BuildArgs args) {
+        new TreeMap<>(args.variables()).forEach((name, value) -> line("ARG " + name + "=" + quoted(value, spec)));
+        return null;
+      }
+
+      @Override
+      public Void copy(StepSpec.Copy copy) throws IOException {
+        if (!inputs.isEmpty()) {  // empty: --exclude left nothing of a file source
+          GeneratedDockerfile.this.copy(spec, copy, directory, inputs);
+        }
+        return null;
+      }
+
+      @Override
+      public Void copyContent(StepSpec.CopyContent content) throws IOException {  // the here-document or download, as a file
+        GeneratedDockerfile.this.copy(spec, content.asCopy(inputs.get(0).path()), directory, inputs);
+        return null;
+      }
+
+      @Override
+      public Void layer(StepSpec.Layer merge) throws IOException {
+        LayerBlob layer = MergedLayer.write(store, new BuildSettings(Compression.NONE, settings.sourceDateEpoch()),
+            spec.folder(), merge, inputs);
+        context.addFile(store.blobPath(layer.descriptor().digest()), directory + ".tar", EntryAttributes.DEFAULT);
+        line("ADD " + json(List.of(directory + ".tar", "/")));
+        return null;
+      }
+
+      @Override
+      public Void addArchive(StepSpec.AddArchive archive) throws IOException {
+        String name = directory + "/" + inputs.get(0).source().getFileName();
+        context.addFile(inputs.get(0).source(), name, EntryAttributes.DEFAULT);
+        line("ADD " + (archive.owner() == null ? "" : "--chown=" + archive.owner() + " ")
+            + json(List.of(name, absolute(archive.dest()))));
+        return null;
+      }
+
+      @Override
+      public Void copyFrom(StepSpec.CopyFrom copy) {
+        GeneratedDockerfile.this.copyFrom(spec, copy, sourceReferences);
+        return null;
+      }
+
+      @Override
+      public Void apt(StepSpec.Apt apt) {
+        return command(spec, apt, List.of());
+      }
+
+      @Override
+      public Void pip(StepSpec.Pip pip) {
+        return command(spec, pip, List.of());
+      }
+
+      @Override
+      public Void requirements(StepSpec.Requirements requirements) throws IOException {
+        refuseSecrets(spec);
+        return command(spec, requirements, requirementsFile(spec, requirements));
+      }
+
+      @Override
+      public Void run(StepSpec.Run run) {
+        if (!run.mounts().isEmpty()) {
+          throw new BuildException(spec.name() + ": RUN --mount=type=bind|tmpfs needs the native builder (Docker's"
+              + " legacy builder has no mounts)");
+        }
+        if (run.network() == ImageSpec.Network.NONE && spec.network() == ImageSpec.Network.HOST) {
+          throw new BuildException(spec.name() + ": RUN --network=none needs the native builder (Docker's legacy"
+              + " builder gives every step of a build the same network)");
+        }
+        return command(spec, run, List.of());
+      }
+    });
   }
 
   private void copyFrom(ImageSpec spec, StepSpec.CopyFrom copy, Map<String, String> sourceReferences) {
@@ -160,33 +224,44 @@ final class GeneratedDockerfile {
     line("COPY" + chown(copy.owner()) + " " + json(List.of(source, destination)));
   }
 
-  /** A command step: package steps run as root with their extra environment, as natively. */
-  private void run(ImageSpec spec, StepSpec step) throws IOException {
-    if (!spec.secrets().isEmpty()) {
-      throw new BuildException(spec.name() + ": secrets need the native builder (Docker's legacy builder cannot "
-          + "mount a file for one step without leaving it in a layer)");
-    }
-    boolean asRoot = StepCommands.installsPackages(step) && user != null && !user.isEmpty();
+  /**
+   * A command step: package steps run as root with their extra environment, as natively.
+   * {@code before}: what writes the step's own files first (a requirements file), then runs the command.
+   */
+  private Void command(ImageSpec spec, StepSpec.CommandStep step, List<String> before) {
+    refuseSecrets(spec);
+    boolean asRoot = step.installsPackages() && user != null && !user.isEmpty();
     if (asRoot) {
       line("USER root");
     }
     List<String> argv = new ArrayList<>();
-    Map<String, String> extra = new TreeMap<>(StepCommands.extraEnvironment(step));
+    Map<String, String> extra = new TreeMap<>(step.extraEnvironment());
     if (!extra.isEmpty()) {
       argv.add("env");
       extra.forEach((name, value) -> argv.add(name + "=" + value));
     }
-    if (step instanceof StepSpec.Requirements requirements) {
-      String content = java.nio.file.Files.readString(spec.folder().resolve(requirements.file()));
-      String parent = StepCommands.REQUIREMENTS_PATH.substring(0, StepCommands.REQUIREMENTS_PATH.lastIndexOf('/'));
-      argv.addAll(List.of("/bin/sh", "-c", "mkdir -p " + parent + " && printf '%s' " + shellQuoted(content) + " > "
-          + StepCommands.REQUIREMENTS_PATH + " && \"$@\"; status=$?; rm -rf " + parent + "; exit $status", "sh"));
-    }
+    argv.addAll(before);
     argv.addAll(StepCommands.argv(step, shell, List.of()));
     line("RUN " + json(argv));
     if (asRoot) {
       line("USER " + quoted(user, spec));
     }
+    return null;
+  }
+
+  private static void refuseSecrets(ImageSpec spec) {
+    if (!spec.secrets().isEmpty()) {
+      throw new BuildException(spec.name() + ": secrets need the native builder (Docker's legacy builder cannot "
+          + "mount a file for one step without leaving it in a layer)");
+    }
+  }
+
+  /** A requirements step's file, written where the step reads it (and removed after) by the RUN itself. */
+  private static List<String> requirementsFile(ImageSpec spec, StepSpec.Requirements requirements) throws IOException {
+    String content = java.nio.file.Files.readString(spec.folder().resolve(requirements.file()));
+    String parent = StepCommands.REQUIREMENTS_PATH.substring(0, StepCommands.REQUIREMENTS_PATH.lastIndexOf('/'));
+    return List.of("/bin/sh", "-c", "mkdir -p " + parent + " && printf '%s' " + shellQuoted(content) + " > "
+        + StepCommands.REQUIREMENTS_PATH + " && \"$@\"; status=$?; rm -rf " + parent + "; exit $status", "sh");
   }
 
   /** The spec's runtime configuration; ENTRYPOINT and CMD as berth resolves them, since Docker resets CMD on ENTRYPOINT. */

@@ -1,6 +1,7 @@
 package dev.berth.engine;
 
 import dev.berth.oci.Digest;
+import dev.berth.spec.StepContent;
 import dev.berth.spec.StepSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ final class GitCheckouts {
     this.root = root;
   }
 
-  List<InputFile> files(StepSpec.Content.Git git) throws IOException {
+  List<InputFile> files(StepContent.Git git) throws IOException {
     String commit = commit(git);
     Path tree = root.resolve(commit);
     if (!Files.isDirectory(tree)) {
@@ -54,7 +55,7 @@ final class GitCheckouts {
   }
 
   /** The commit {@code git.ref()} names: itself when it is one, else as the remote resolves it now. */
-  private String commit(StepSpec.Content.Git git) throws IOException {
+  private String commit(StepContent.Git git) throws IOException {
     String ref = git.ref() == null || git.ref().isEmpty() ? "HEAD" : git.ref();
     if (COMMIT.matcher(ref).matches()) {
       return ref;
@@ -79,7 +80,7 @@ final class GitCheckouts {
     return found;
   }
 
-  private void checkout(StepSpec.Content.Git git, String commit, Path tree) throws IOException {
+  private void checkout(StepContent.Git git, String commit, Path tree) throws IOException {
     Files.createDirectories(root);
     Path partial = root.resolve(dev.berth.store.ContentStore.tempName("checkout"));
     try {

@@ -1,8 +1,6 @@
 package dev.berth.engine;
 
-import dev.berth.layer.EntryAttributes;
 import dev.berth.layer.LayerBlob;
-import dev.berth.layer.LayerBuilder;
 import dev.berth.oci.Descriptor;
 import dev.berth.oci.Digest;
 import dev.berth.oci.ImageConfig;
@@ -14,7 +12,6 @@ import dev.berth.spec.StepSpec;
 import dev.berth.store.ContentStore;
 import dev.berth.layer.StepCache;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,69 +101,9 @@ public final class ImageBuilder implements Builder {
     return new BuiltImage(manifestDescriptor, prepared.key());
   }
 
-  /** Mutable per-build state: the config and layers so far. Never shared between builds. */
-  private static final class BuildState {
-    ImageConfig config;
-    final List<LayerBlob> layers;
-    List<String> shell = dev.berth.spec.Command.DEFAULT_SHELL;
-    java.util.Map<String, String> buildArgs = java.util.Map.of();
-    int stepIndex;
-    int stepCount;
-    boolean reused;  // the current step's layer came from the step cache or was written ahead
-    dev.berth.emulation.Execution.Emulated emulated;  // how the current step's command runs, when emulated
-
-    BuildState(ImageConfig config, List<LayerBlob> layers) {
-      this.config = config;
-      this.layers = layers;
-    }
-
-    void addLayer(LayerBlob layer, String createdBy) {
-      layers.add(layer);
-      config = config.withLayer(layer.diffId(), createdBy);
-    }
-  }
-
   private void apply(ImageSpec spec, StepSpec step, List<InputFile> inputs, Digest stepKey, String label,
       BuildState state, java.util.Map<String, ContentKey> sources) throws IOException {
-    if (step instanceof StepSpec.Env env) {
-      state.config = state.config.withConfig(state.config.config().withEnv(
-          RuntimeConfigs.mergeEnv(state.config.config().env(), env.variables())))
-          .withEmptyLayerHistory("berth env " + new TreeMap<>(env.variables()));
-      return;
-    }
-    if (step instanceof StepSpec.DefaultEnv defaults) {
-      Map<String, String> missing = new TreeMap<>(defaults.variables());
-      List<String> env = state.config.config().env() == null ? List.of() : state.config.config().env();
-      env.forEach(entry -> missing.remove(entry.contains("=") ? entry.substring(0, entry.indexOf('=')) : entry));
-      if (!missing.isEmpty()) {
-        state.config = state.config.withConfig(state.config.config().withEnv(
-            RuntimeConfigs.mergeEnv(state.config.config().env(), missing)));
-      }
-      return;
-    }
-    if (step instanceof StepSpec.Workdir workdir) {
-      String path = absolute(state, workdir.path());
-      state.config = state.config.withConfig(state.config.config().withWorkingDir(path));
-      LowerTree lower = LowerTree.of(store, state.layers);
-      String directory = lower.resolve(path, true);
-      if (lower.isDirectory(directory) || directory.equals("/")) {
-        state.config = state.config.withEmptyLayerHistory("berth workdir " + path);
-      } else {  // WORKDIR makes its directory, as Docker's builders do
-        LayerBuilder layer = new LayerBuilder(settings.compression(), settings.sourceDateEpoch())
-            .parentAttributes(parent -> lower.existingDirectory(parent).orElse(new EntryAttributes(null, null, 0755)));
-        layer.addDirectory(directory, new EntryAttributes(null, null, 0755));
-        state.addLayer(layer.writeTo(store), "berth workdir " + path);
-      }
-      return;
-    }
-    if (step instanceof StepSpec.Shell shell) {
-      state.shell = shell.shell();
-      return;
-    }
-    if (step instanceof StepSpec.BuildArgs args) {
-      java.util.Map<String, String> merged = new TreeMap<>(state.buildArgs);
-      merged.putAll(args.variables());
-      state.buildArgs = java.util.Map.copyOf(merged);
+    if (step.accept(new ConfigSteps(store, settings, state))) {
       return;
     }
     for (String image : step.sourceImages()) {
@@ -175,12 +112,8 @@ public final class ImageBuilder implements Builder {
             + " this step reads was not resolved before the build");
       }
     }
-    if (step instanceof StepSpec.User user) {
-      state.config = state.config.withConfig(state.config.config().withUser(user.user()))
-          .withEmptyLayerHistory("berth user " + user.user());
-      return;
-    }
-    if (step instanceof StepSpec.Copy && inputs.isEmpty()) {  // --exclude left nothing of a file source
+    Optional<StepSpec.Copy> contextCopy = FileSteps.contextCopy(step);
+    if (contextCopy.isPresent() && inputs.isEmpty()) {  // --exclude left nothing of a file source
       return;
     }
     var cached = settings.stepReuse() == StepReuse.NEVER ? Optional.<LayerBlob>empty() : stepCache.find(stepKey);
@@ -191,8 +124,8 @@ public final class ImageBuilder implements Builder {
       return;
     }
     Digest contentKey = fileLayerKey(step, inputs);
-    if (contentKey != null && step instanceof StepSpec.Copy copy && !ContextCopy.independentOfLower(store,
-        new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode()), inputs, state.layers)) {
+    if (contentKey != null && contextCopy.isPresent() && !ContextCopy.independentOfLower(store,
+        FileSteps.resolved(contextCopy.get(), state), inputs, state.layers)) {
       contentKey = null;  // what the image below holds shapes this layer: written now, not ahead
     }
     Optional<LayerBlob> ready = contentKey == null ? Optional.empty() : fileLayer(contentKey);
@@ -207,23 +140,15 @@ public final class ImageBuilder implements Builder {
     state.emulated = step.runsCommands() ? runner.execution(spec.platform()).emulated().orElse(null) : null;
     progress.on(new BuildEvent.StepStarted(spec.name(), state.stepIndex, state.stepCount, describe(step),
         state.emulated));
+    Optional<LayerBlob> written = step.accept(new FileSteps.Writer(store, settings, spec.folder(), inputs, state) {
+      @Override
+      String sourceName(String image) throws IOException {
+        return ImageBuilder.this.sourceName(image, sources.get(image));
+      }
+    });
     LayerBlob layer;
-    if (step instanceof StepSpec.Copy copy) {
-      StepSpec.Copy resolved = new StepSpec.Copy(copy.src(), absolute(state, copy.dest()), copy.owner(), copy.mode());
-      layer = ContextCopy.write(store, settings, resolved, inputs, state.layers);
-    } else if (step instanceof StepSpec.CopyContent content) {
-      StepSpec.Copy copy = content.asCopy(inputs.get(0).path().isEmpty() ? "." : inputs.get(0).path());
-      layer = ContextCopy.write(store, settings, new StepSpec.Copy(copy.src(), absolute(state, copy.dest()),
-          copy.owner(), copy.mode()), inputs, state.layers);
-    } else if (step instanceof StepSpec.Layer merge) {
-      layer = MergedLayer.write(store, settings, spec.folder(), merge, inputs);
-    } else if (step instanceof StepSpec.CopyFrom copyFrom) {
-      StepSpec.CopyFrom resolved = copyFrom.withDest(absolute(state, copyFrom.dest()));
-      layer = CopyFromImage.write(store, settings, resolved, sourceName(copyFrom.image(), sources.get(copyFrom.image())),
-          resolved.owner() == null ? null : new Ownership(store, state.layers).resolve(resolved.owner()), state.layers);
-    } else if (step instanceof StepSpec.AddArchive archive) {
-      layer = ArchiveLayer.write(store, settings, inputs.get(0).source(), absolute(state, archive.dest()),
-          archive.owner(), state.layers);
+    if (written.isPresent()) {
+      layer = written.get();
     } else {
       java.util.Map<String, String> mountImages = new TreeMap<>();
       for (String image : step.sourceImages()) {
@@ -322,9 +247,13 @@ public final class ImageBuilder implements Builder {
   }
 
   private LayerBlob writeFileLayer(ImageSpec spec, StepSpec step, List<InputFile> inputs) throws IOException {
-    return step instanceof StepSpec.Copy copy
-        ? ContextCopy.write(store, settings, copy, inputs, List.of())
-        : MergedLayer.write(store, settings, spec.folder(), (StepSpec.Layer) step, inputs);
+    // a self-contained file step: written as if on an empty image (see fileLayerKey)
+    return step.accept(new FileSteps.Writer(store, settings, spec.folder(), inputs, new BuildState(null, List.of())) {
+      @Override
+      String sourceName(String image) {
+        throw new IllegalStateException("a step that reads an image is not written ahead");
+      }
+    }).orElseThrow();
   }
 
   private synchronized java.util.concurrent.ExecutorService prefetcher() {
@@ -360,10 +289,7 @@ public final class ImageBuilder implements Builder {
    * a relative path depend on the working directory, and owner names on the image's /etc/passwd.
    */
   private Digest fileLayerKey(StepSpec step, List<InputFile> inputs) {
-    boolean selfContained = step instanceof StepSpec.Layer
-        || step instanceof StepSpec.Copy copy && copy.dest().startsWith("/")
-            && (copy.owner() == null || copy.owner().matches("[0-9]+(:[0-9]+)?"));
-    if (!selfContained || inputs.isEmpty()) {
+    if (!FileSteps.selfContained(step) || inputs.isEmpty()) {
       return null;
     }
     Map<String, Object> document = new LinkedHashMap<>();
@@ -371,15 +297,6 @@ public final class ImageBuilder implements Builder {
     document.put("inputs", inputs);
     document.put("settings", settings.keyFields());
     return Digest.sha256(Json.canonical(document));
-  }
-
-  /** A Dockerfile path relative to the working directory so far (image.yaml only allows absolute ones). */
-  private static String absolute(BuildState state, String path) {
-    if (path.startsWith("/")) {
-      return path;
-    }
-    String workdir = state.config.config().workingDir();
-    return CopyPaths.join(workdir == null || workdir.isEmpty() ? "/" : workdir, path);
   }
 
   private Digest stepKey(Digest previous, StepSpec step, List<InputFile> inputs, BuildState state,
@@ -391,16 +308,16 @@ public final class ImageBuilder implements Builder {
     document.put("step", StepJson.step(step));
     document.put("inputs", inputs);
     document.put("settings", settings.keyFields());
-    if (step instanceof StepSpec.CopyFrom copyFrom && sources.containsKey(copyFrom.image())) {
-      document.put("source", sources.get(copyFrom.image()).toString());
+    Optional<String> copiedImage = FileSteps.copiedImage(step).filter(sources::containsKey);
+    if (copiedImage.isPresent()) {
+      document.put("source", sources.get(copiedImage.get()).toString());
       document.put("workdir", configSoFar.config().workingDir());
     } else if (!step.sourceImages().isEmpty()) {  // RUN --mount=from: what the mounts show
       java.util.Map<String, String> shown = new TreeMap<>();
       step.sourceImages().forEach(image -> shown.put(image, String.valueOf(sources.get(image))));
       document.put("mountSources", shown);
     }
-    if (!(step instanceof StepSpec.Copy) && !(step instanceof StepSpec.Layer) && !(step instanceof StepSpec.CopyFrom)
-        && !(step instanceof StepSpec.CopyContent)) {
+    if (!FileSteps.keyedWithoutConfig(step)) {
       document.put("env", configSoFar.config().env());
       document.put("user", configSoFar.config().user());
       document.put("workdir", configSoFar.config().workingDir());

@@ -1,7 +1,9 @@
 package dev.berth.engine;
 
 import dev.berth.spec.ImageSpec;
+import dev.berth.spec.RunMount;
 import dev.berth.spec.StepSpec;
+import dev.berth.spec.StepVisitor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,15 +34,27 @@ public final class ImagePreparer {
       StepSpec step = spec.steps().get(i);
       java.util.Optional<StepSpec.ContextSource> source = step.contextSource();
       try {
-        List<InputFile> inputs = step instanceof StepSpec.CopyContent content ? contents.inputs(content)
-            : source.isEmpty() ? List.of() : collector.collect(source.get().path(), source.get().field());
-        if (step instanceof StepSpec.Run run && !run.mounts().isEmpty()) {
-          inputs = bound(collector, run);
-        }
-        if (step instanceof StepSpec.Copy copy && !copy.excludes().isEmpty()) {
-          inputs = excluded(inputs, copy.excludes());
-        }
-        stepInputs.add(inputs);
+        stepInputs.add(step.accept(new StepVisitor.Partial<List<InputFile>, IOException>() {
+          @Override
+          public List<InputFile> otherwise(StepSpec other) throws IOException {
+            return source.isEmpty() ? List.of() : collector.collect(source.get().path(), source.get().field());
+          }
+
+          @Override
+          public List<InputFile> copyContent(StepSpec.CopyContent content) throws IOException {
+            return contents.inputs(content);
+          }
+
+          @Override
+          public List<InputFile> run(StepSpec.Run run) throws IOException {
+            return run.mounts().isEmpty() ? otherwise(run) : bound(collector, run);
+          }
+
+          @Override
+          public List<InputFile> copy(StepSpec.Copy copy) throws IOException {
+            return copy.excludes().isEmpty() ? otherwise(copy) : excluded(otherwise(copy), copy.excludes());
+          }
+        }));
       } catch (BuildException e) {  // a Dockerfile's step names its line
         java.util.Optional<String> origin = spec.stepOrigin(i);
         if (origin.isEmpty()) {
@@ -90,9 +104,9 @@ public final class ImagePreparer {
   /** The folder's files a RUN step's bind mounts show, each once, sorted by path. */
   private static List<InputFile> bound(InputCollector collector, StepSpec.Run run) throws IOException {
     java.util.Map<String, InputFile> out = new java.util.TreeMap<>();
-    for (StepSpec.Mount mount : run.mounts()) {
-      if (mount instanceof StepSpec.Mount.Bind bind) {
-        for (InputFile input : collector.collect(bind.source(), "RUN --mount=type=bind")) {
+    for (RunMount mount : run.mounts()) {
+      for (String source : mount.accept(new BindSources())) {
+        for (InputFile input : collector.collect(source, "RUN --mount=type=bind")) {
           out.putIfAbsent(input.path(), input);
         }
       }
@@ -104,5 +118,28 @@ public final class ImagePreparer {
   private String version(ImageSpec spec) throws IOException {
     return dev.berth.spec.Changelog.read(spec.folder())
         .map(changelog -> changelog.version() + settings.versionSuffix()).orElse(null);
+  }
+
+  /** The folder's path a mount shows: a bind's source; none for the other kinds. */
+  private static final class BindSources implements RunMount.Visitor<List<String>, RuntimeException> {
+    @Override
+    public List<String> bind(RunMount.Bind mount) {
+      return List.of(mount.source());
+    }
+
+    @Override
+    public List<String> imageBind(RunMount.ImageBind mount) {
+      return List.of();
+    }
+
+    @Override
+    public List<String> ssh(RunMount.Ssh mount) {
+      return List.of();
+    }
+
+    @Override
+    public List<String> tmpfs(RunMount.Tmpfs mount) {
+      return List.of();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.berth.engine;
 
 import dev.berth.spec.StepSpec;
+import dev.berth.spec.StepVisitor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,18 +27,55 @@ public final class StepCommands {
 
   /** Variables a step needs besides the image's environment. */
   public static Map<String, String> extraEnvironment(StepSpec step) {
-    return step instanceof StepSpec.CommandStep command ? command.extraEnvironment() : Map.of();
+    return step.extraEnvironment();
   }
 
   /** Whether the step installs packages (and so always gets the host's network). */
   public static boolean installsPackages(StepSpec step) {
-    return step instanceof StepSpec.CommandStep command && command.installsPackages();
+    return step.installsPackages();
+  }
+
+  /** The file of the image folder a requirements step installs from, for the step's runner to show. */
+  public static java.util.Optional<String> requirementsFile(StepSpec step) {
+    return step.accept(new StepVisitor.Partial<java.util.Optional<String>, RuntimeException>() {
+      @Override
+      public java.util.Optional<String> otherwise(StepSpec other) {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public java.util.Optional<String> requirements(StepSpec.Requirements requirements) {
+        return java.util.Optional.of(requirements.file());
+      }
+    });
   }
 
   private static StepSpec.CommandStep commandStep(StepSpec step) {
-    if (step instanceof StepSpec.CommandStep command) {
-      return command;
-    }
-    throw new IllegalArgumentException("not a command step: " + step);
+    return step.accept(new StepVisitor.Partial<StepSpec.CommandStep, RuntimeException>() {
+      @Override
+      public StepSpec.CommandStep otherwise(StepSpec other) {
+        throw new IllegalArgumentException("not a command step: " + other);
+      }
+
+      @Override
+      public StepSpec.CommandStep apt(StepSpec.Apt apt) {
+        return apt;
+      }
+
+      @Override
+      public StepSpec.CommandStep pip(StepSpec.Pip pip) {
+        return pip;
+      }
+
+      @Override
+      public StepSpec.CommandStep requirements(StepSpec.Requirements requirements) {
+        return requirements;
+      }
+
+      @Override
+      public StepSpec.CommandStep run(StepSpec.Run run) {
+        return run;
+      }
+    });
   }
 }

@@ -138,8 +138,7 @@ public final class ExecStepRunner implements StepRunner {
     });
     OciRuntimeConfig.Process process = new OciRuntimeConfig.Process(StepCommands.argv(request.step(), request.shell(), spec.caches()),
         env, ids.uid(), ids.gid(), ids.groups(), workdir);
-    ImageSpec.Network network = request.step() instanceof StepSpec.Run run && run.network() != null ? run.network()
-        : spec.network();
+    ImageSpec.Network network = request.step().network() != null ? request.step().network() : spec.network();
     boolean hostNetwork = StepCommands.installsPackages(request.step()) || network == ImageSpec.Network.HOST;
     Path bundle = Files.createDirectories(work.resolve("bundle"));
     Runc.Exit exit = runc.run(bundle, OciRuntimeConfig.build(rootfs, false, process, hostNetwork, binds, tmpfs,
@@ -249,8 +248,9 @@ public final class ExecStepRunner implements StepRunner {
       binds.add(new OciRuntimeConfig.Bind(secret.source().toAbsolutePath(), destination, true));
       mountPoints.add(destination);
     }
-    if (step instanceof StepSpec.Requirements requirements) {
-      binds.add(new OciRuntimeConfig.Bind(spec.folder().resolve(requirements.file()).toAbsolutePath(),
+    java.util.Optional<String> requirements = StepCommands.requirementsFile(step);
+    if (requirements.isPresent()) {
+      binds.add(new OciRuntimeConfig.Bind(spec.folder().resolve(requirements.get()).toAbsolutePath(),
           StepCommands.REQUIREMENTS_PATH, true));
       mountPoints.add(StepCommands.REQUIREMENTS_PATH);
     }

@@ -4,6 +4,7 @@ import dev.berth.engine.BuildException;
 import dev.berth.engine.InputFile;
 import dev.berth.engine.SourceImages;
 import dev.berth.engine.StepRunner;
+import dev.berth.spec.RunMount;
 import dev.berth.spec.StepSpec;
 import dev.berth.store.ContentStore;
 import java.io.IOException;
@@ -29,35 +30,49 @@ final class StepMounts {
   static List<OciRuntimeConfig.Bind> binds(ContentStore store, StepRunner.Request request, Path work,
       List<String> mountPoints) throws IOException {
     List<OciRuntimeConfig.Bind> out = new ArrayList<>();
-    if (!(request.step() instanceof StepSpec.Run run)) {
-      return out;
-    }
-    int index = 0;
-    for (StepSpec.Mount mount : run.mounts()) {
-      if (mount instanceof StepSpec.Mount.Bind bind) {
-        Path copy = work.resolve("bind-" + index++);
-        String source = bind.source().equals(".") ? "" : bind.source();
-        for (InputFile input : request.inputs()) {
-          if (input.path().equals(source) || source.isEmpty() || input.path().startsWith(source + "/")) {
-            String relative = input.path().equals(source) ? "" : input.path().substring(source.isEmpty() ? 0
-                : source.length() + 1);
-            place(input, relative.isEmpty() ? copy : copy.resolve(relative));
+    int[] index = {0};
+    for (RunMount mount : request.step().mounts()) {
+      mount.accept(new RunMount.Visitor<Void, IOException>() {
+        @Override
+        public Void bind(RunMount.Bind bind) throws IOException {
+          Path copy = work.resolve("bind-" + index[0]++);
+          String source = bind.source().equals(".") ? "" : bind.source();
+          for (InputFile input : request.inputs()) {
+            if (input.path().equals(source) || source.isEmpty() || input.path().startsWith(source + "/")) {
+              String relative = input.path().equals(source) ? "" : input.path().substring(source.isEmpty() ? 0
+                  : source.length() + 1);
+              place(input, relative.isEmpty() ? copy : copy.resolve(relative));
+            }
           }
+          out.add(new OciRuntimeConfig.Bind(copy, bind.target(), !bind.readWrite()));
+          mountPoints.add(bind.target());
+          return null;
         }
-        out.add(new OciRuntimeConfig.Bind(copy, bind.target(), !bind.readWrite()));
-        mountPoints.add(bind.target());
-      } else if (mount instanceof StepSpec.Mount.Ssh ssh) {  // the agent's socket itself, for this step only
-        if (!Files.exists(ssh.socket())) {
-          throw new BuildException("RUN --mount=type=ssh: the SSH agent '" + ssh.id() + "' has no socket at "
-              + ssh.socket());
+
+        @Override
+        public Void ssh(RunMount.Ssh ssh) {  // the agent's socket itself, for this step only
+          if (!Files.exists(ssh.socket())) {
+            throw new BuildException("RUN --mount=type=ssh: the SSH agent '" + ssh.id() + "' has no socket at "
+                + ssh.socket());
+          }
+          out.add(new OciRuntimeConfig.Bind(ssh.socket().toAbsolutePath(), ssh.target(), false));
+          mountPoints.add(ssh.target());
+          return null;
         }
-        out.add(new OciRuntimeConfig.Bind(ssh.socket().toAbsolutePath(), ssh.target(), false));
-        mountPoints.add(ssh.target());
-      } else if (mount instanceof StepSpec.Mount.ImageBind bind) {
-        out.add(new OciRuntimeConfig.Bind(imageFiles(store, request, bind, work.resolve("bind-" + index++)),
-            bind.target(), !bind.readWrite()));
-        mountPoints.add(bind.target());
-      }
+
+        @Override
+        public Void imageBind(RunMount.ImageBind bind) throws IOException {
+          out.add(new OciRuntimeConfig.Bind(imageFiles(store, request, bind, work.resolve("bind-" + index[0]++)),
+              bind.target(), !bind.readWrite()));
+          mountPoints.add(bind.target());
+          return null;
+        }
+
+        @Override
+        public Void tmpfs(RunMount.Tmpfs tmpfs) {  // see tmpfs(): not a bind
+          return null;
+        }
+      });
     }
     return out;
   }
@@ -66,7 +81,7 @@ final class StepMounts {
    * The image's files under the bind's source, unpacked into {@code unpacked}: a private copy, so
    * that writes of an {@code rw} mount are thrown away with the step's work directory.
    */
-  private static Path imageFiles(ContentStore store, StepRunner.Request request, StepSpec.Mount.ImageBind bind,
+  private static Path imageFiles(ContentStore store, StepRunner.Request request, RunMount.ImageBind bind,
       Path unpacked) throws IOException {
     String sourceName = request.mountImages().get(bind.image());
     String what = "RUN --mount=from=" + bind.image();
@@ -119,24 +134,52 @@ final class StepMounts {
 
   /** BuildKit's SSH_AUTH_SOCK: the first ssh mount's target, unless the step's environment has one. */
   static java.util.Optional<String> sshAuthSock(StepSpec step) {
-    if (step instanceof StepSpec.Run run) {
-      return run.mounts().stream().filter(StepSpec.Mount.Ssh.class::isInstance)
-          .map(mount -> ((StepSpec.Mount.Ssh) mount).target()).findFirst();
-    }
-    return java.util.Optional.empty();
+    return step.mounts().stream().map(mount -> mount.accept(new Only<String>() {
+      @Override
+      public String ssh(RunMount.Ssh ssh) {
+        return ssh.target();
+      }
+    })).filter(java.util.Objects::nonNull).findFirst();
   }
 
   static List<OciRuntimeConfig.Tmpfs> tmpfs(StepSpec step, List<String> mountPoints) {
     List<OciRuntimeConfig.Tmpfs> out = new ArrayList<>();
-    if (step instanceof StepSpec.Run run) {
-      for (StepSpec.Mount mount : run.mounts()) {
-        if (mount instanceof StepSpec.Mount.Tmpfs tmpfs) {
-          out.add(new OciRuntimeConfig.Tmpfs(tmpfs.target(), tmpfs.size()));
-          mountPoints.add(tmpfs.target());
+    for (RunMount mount : step.mounts()) {
+      OciRuntimeConfig.Tmpfs tmpfs = mount.accept(new Only<OciRuntimeConfig.Tmpfs>() {
+        @Override
+        public OciRuntimeConfig.Tmpfs tmpfs(RunMount.Tmpfs tmpfs) {
+          return new OciRuntimeConfig.Tmpfs(tmpfs.target(), tmpfs.size());
         }
+      });
+      if (tmpfs != null) {
+        out.add(tmpfs);
+        mountPoints.add(tmpfs.destination());
       }
     }
     return out;
+  }
+
+  /** A visitor of one kind of mount: null for the others. */
+  private abstract static class Only<R> implements RunMount.Visitor<R, RuntimeException> {
+    @Override
+    public R bind(RunMount.Bind mount) {
+      return null;
+    }
+
+    @Override
+    public R imageBind(RunMount.ImageBind mount) {
+      return null;
+    }
+
+    @Override
+    public R ssh(RunMount.Ssh mount) {
+      return null;
+    }
+
+    @Override
+    public R tmpfs(RunMount.Tmpfs mount) {
+      return null;
+    }
   }
 
   private static void place(InputFile input, Path to) throws IOException {

@@ -178,33 +178,64 @@ public final class ImageSpecParser {
       return checked;
     }
 
+    /** The step as image.yaml may write it, defaults filled in, or a one-line error naming the field. */
     private StepSpec check(StepSpec step) {
-      if (step instanceof StepSpec.Requirements r) {
-        inside(r.file(), "requirements");
-      } else if (step instanceof StepSpec.Layer l) {
-        inside(l.src(), "layers.src");
-        String dest = l.dest() == null ? "/opt" : l.dest();
-        absolute(dest, "layers.dest");
-        return new StepSpec.Layer(l.src(), dest);
-      } else if (step instanceof StepSpec.Copy c) {
-        inside(c.src(), "copy.src");
-        absolute(c.dest(), "copy.dest");
-        if (c.mode() != null && !MODE.matcher(c.mode()).matches()) {
-          throw error(c.mode(), "invalid mode '" + c.mode() + "': an octal string such as \"0644\"");
+      return step.accept(new StepVisitor.Partial<StepSpec, RuntimeException>() {
+        @Override
+        public StepSpec otherwise(StepSpec other) {
+          return other;
         }
-        if (c.owner() != null && c.owner().isBlank()) {
-          throw error("owner:", "'owner' is empty");
+
+        @Override
+        public StepSpec requirements(StepSpec.Requirements r) {
+          inside(r.file(), "requirements");
+          return r;
         }
-      } else if (step instanceof StepSpec.Workdir w) {
-        absolute(w.path(), "workdir");
-      } else if (step instanceof StepSpec.Apt a) {
-        packages(a.packages(), "apt");
-      } else if (step instanceof StepSpec.Pip p) {
-        packages(p.packages(), "pip");
-      } else if (step instanceof StepSpec.Env e) {
-        return new StepSpec.Env(env(e.variables()));
-      }
-      return step;
+
+        @Override
+        public StepSpec layer(StepSpec.Layer l) {
+          inside(l.src(), "layers.src");
+          String dest = l.dest() == null ? "/opt" : l.dest();
+          absolute(dest, "layers.dest");
+          return new StepSpec.Layer(l.src(), dest);
+        }
+
+        @Override
+        public StepSpec copy(StepSpec.Copy c) {
+          inside(c.src(), "copy.src");
+          absolute(c.dest(), "copy.dest");
+          if (c.mode() != null && !MODE.matcher(c.mode()).matches()) {
+            throw error(c.mode(), "invalid mode '" + c.mode() + "': an octal string such as \"0644\"");
+          }
+          if (c.owner() != null && c.owner().isBlank()) {
+            throw error("owner:", "'owner' is empty");
+          }
+          return c;
+        }
+
+        @Override
+        public StepSpec workdir(StepSpec.Workdir w) {
+          absolute(w.path(), "workdir");
+          return w;
+        }
+
+        @Override
+        public StepSpec apt(StepSpec.Apt a) {
+          packages(a.packages(), "apt");
+          return a;
+        }
+
+        @Override
+        public StepSpec pip(StepSpec.Pip p) {
+          packages(p.packages(), "pip");
+          return p;
+        }
+
+        @Override
+        public StepSpec env(StepSpec.Env e) {
+          return new StepSpec.Env(Validator.this.env(e.variables()));
+        }
+      });
     }
 
     private List<String> packages(List<String> names, String key) {

@@ -18,12 +18,25 @@ public sealed interface StepSpec {
    */
   Map<String, Object> keyDocument();
 
+  /** What {@code visitor} does with this kind of step. */
+  <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X;
+
   /**
    * The images (of the tree, stages, or references) whose files this step reads: {@code COPY --from}'s,
    * and a RUN's {@code --mount=from=}'s. Each is built or resolved first, and its digest keys the step.
    */
   default List<String> sourceImages() {
     return List.of();
+  }
+
+  /** The step's own mounts while it runs (a {@link Run}'s {@code --mount}s); none for other kinds. */
+  default List<RunMount> mounts() {
+    return List.of();
+  }
+
+  /** The step's own network (a {@link Run}'s {@code --network}), or null: the image's. */
+  default ImageSpec.Network network() {
+    return null;
   }
 
   /** The file or directory of the image folder the step reads, and the spec field that names it. */
@@ -36,6 +49,16 @@ public sealed interface StepSpec {
 
   /** Whether the step runs commands in the image (apt, pip, requirements, run): for a foreign platform, under emulation. */
   default boolean runsCommands() {
+    return false;
+  }
+
+  /** Variables the step's command needs besides the image's environment (none for a step that runs nothing). */
+  default Map<String, String> extraEnvironment() {
+    return Map.of();
+  }
+
+  /** Whether the step installs packages (and so always gets the host's network, as root). */
+  default boolean installsPackages() {
     return false;
   }
 
@@ -60,16 +83,6 @@ public sealed interface StepSpec {
      * @param caches build-time cache mounts of the image (paths inside it)
      */
     List<String> argv(List<String> shell, List<String> caches);
-
-    /** Variables the command needs besides the image's environment. */
-    default Map<String, String> extraEnvironment() {
-      return Map.of();
-    }
-
-    /** Whether the step installs packages (and so always gets the host's network, as root). */
-    default boolean installsPackages() {
-      return false;
-    }
   }
 
   /** A step that installs packages: it runs as root with the host's network, whatever the image says. */
@@ -82,6 +95,9 @@ public sealed interface StepSpec {
 
   /** {@code apt: [...]}: packages installed with apt-get, lists and caches removed in the same step. */
   record Apt(List<String> packages) implements PackageStep {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.apt(this); }
+
     public Apt {
       packages = List.copyOf(packages);
     }
@@ -93,20 +109,7 @@ public sealed interface StepSpec {
 
     @Override
     public List<String> argv(List<String> shell, List<String> caches) {
-      boolean aptCache = caches.stream().anyMatch(path -> path.startsWith("/var/cache/apt"));
-      boolean listsCache = caches.stream().anyMatch(path -> path.startsWith("/var/lib/apt"));
-      // Package descriptions in other languages are never needed in a build (a third of the index
-      // downloads), and dpkg's fsync per file buys nothing in a step that is discarded when it fails.
-      String script = "apt-get update -qq -o Acquire::Languages=none"
-          + " && apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-unsafe-io "
-          + String.join(" ", packages)
-          + (aptCache ? "" : " && apt-get clean && rm -rf /var/cache/apt/*.bin")
-          + (listsCache ? "" : " && rm -rf /var/lib/apt/lists/*")
-          // dpkg's and update-alternatives' logs carry the time of the install, and ldconfig's
-          // aux-cache the files' inodes and times: kept, the layer would differ from one build to the next.
-          + " && rm -rf /var/log/apt/* /var/cache/debconf/*-old"
-          + " /var/log/dpkg.log /var/log/alternatives.log /var/cache/ldconfig/aux-cache";
-      return List.of("/bin/sh", "-c", script);
+      return StepForms.aptInstall(caches, packages);
     }
 
     @Override
@@ -117,6 +120,9 @@ public sealed interface StepSpec {
 
   /** {@code pip: [...]}: packages installed with {@code python3 -m pip}. */
   record Pip(List<String> packages) implements PackageStep {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.pip(this); }
+
     public Pip {
       packages = List.copyOf(packages);
     }
@@ -139,6 +145,9 @@ public sealed interface StepSpec {
 
   /** {@code requirements: FILE}: a pip requirements file of the image folder, at {@link #REQUIREMENTS_PATH} while it runs. */
   record Requirements(String file) implements PackageStep {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.requirements(this); }
+
     @Override
     public Map<String, Object> keyDocument() {
       return StepForms.keyed("requirements", file);
@@ -164,7 +173,10 @@ public sealed interface StepSpec {
    * {@code run:} one command. {@code network}: the step's own network (a Dockerfile's
    * {@code RUN --network}), or null for the image's.
    */
-  record Run(Command command, ImageSpec.Network network, List<Mount> mounts) implements CommandStep {
+  record Run(Command command, ImageSpec.Network network, List<RunMount> mounts) implements CommandStep {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.run(this); }
+
     public Run {
       mounts = mounts == null ? List.of() : List.copyOf(mounts);
     }
@@ -176,7 +188,7 @@ public sealed interface StepSpec {
         out.put("runNetwork", network.name());
       }
       if (!mounts.isEmpty()) {  // what a bind shows is keyed as the step's input files
-        out.put("runMounts", mounts.stream().map(Mount::keyDocument).toList());
+        out.put("runMounts", mounts.stream().map(RunMount::keyDocument).toList());
       }
       return out;
     }
@@ -192,8 +204,7 @@ public sealed interface StepSpec {
 
     @Override
     public List<String> sourceImages() {
-      return mounts.stream().filter(Mount.ImageBind.class::isInstance)
-          .map(mount -> ((Mount.ImageBind) mount).image()).distinct().toList();
+      return mounts.stream().flatMap(mount -> mount.sourceImage().stream()).distinct().toList();
     }
 
     public Run(Command command, ImageSpec.Network network) {
@@ -201,61 +212,11 @@ public sealed interface StepSpec {
     }
   }
 
-  /** A mount of one {@link Run} step only (a Dockerfile's {@code RUN --mount=type=bind|tmpfs}); never in a layer. */
-  sealed interface Mount {
-    /** The mount as its step's key records it. */
-    Map<String, Object> keyDocument();
-
-    /** Files of the folder ({@code source}, relative to it) at {@code target}; writes are thrown away when {@code readWrite}. */
-    record Bind(String source, String target, boolean readWrite) implements Mount {
-      @Override
-      public Map<String, Object> keyDocument() {
-        return Map.of("bind", source, "target", target, "rw", readWrite);
-      }
-    }
-
-    /**
-     * Files of another image ({@code from=}: a stage of the same Dockerfile, named as {@link CopyFrom}
-     * names it, or a reference) under {@code source} (absolute) at {@code target}; writes are thrown
-     * away when {@code readWrite}.
-     */
-    record ImageBind(String image, String source, String target, boolean readWrite) implements Mount {
-      public ImageBind {
-        if (image == null || image.isBlank() || source == null || !source.startsWith("/")) {
-          throw new IllegalArgumentException("a bind mount from an image needs the image and an absolute source");
-        }
-      }
-
-      /** Keyed by the image's name here; the image's digest keys the step besides (see ImageBuilder). */
-      @Override
-      public Map<String, Object> keyDocument() {
-        return Map.of("bindFrom", image, "source", source, "target", target, "rw", readWrite);
-      }
-    }
-
-    /**
-     * The SSH agent {@code id} ({@code --ssh ID=SOCKET}) at {@code target}, the agent's socket
-     * {@code socket} on the host: never in a layer, and keyed by id and target only.
-     */
-    record Ssh(String id, String target, java.nio.file.Path socket) implements Mount {
-      /** The host's socket is no input: only which agent, where. */
-      @Override
-      public Map<String, Object> keyDocument() {
-        return Map.of("ssh", id, "target", target);
-      }
-    }
-
-    /** An empty tmpfs at {@code target}, at most {@code size} bytes (0: the kernel's default). */
-    record Tmpfs(String target, long size) implements Mount {
-      @Override
-      public Map<String, Object> keyDocument() {
-        return Map.of("tmpfs", target, "size", size);
-      }
-    }
-  }
-
   /** {@code layers:} a directory or .zip merged under {@code dest} (default /opt), one layer each. */
   record Layer(String src, String dest) implements StepSpec {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.layer(this); }
+
     @Override
     public Map<String, Object> keyDocument() {
       return StepForms.keyed("layers", Map.of("src", src, "dest", dest));
@@ -273,6 +234,9 @@ public sealed interface StepSpec {
    * {@code --exclude}); a file source is matched by its name.
    */
   record Copy(String src, String dest, String owner, String mode, List<String> excludes) implements StepSpec {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.copy(this); }
+
     public Copy {
       excludes = excludes == null ? List.of() : List.copyOf(excludes);
     }
@@ -298,6 +262,9 @@ public sealed interface StepSpec {
 
   /** {@code env:} inside {@code steps:}, visible to the steps after it and in the image. */
   record Env(Map<String, String> variables) implements StepSpec {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.env(this); }
+
     public Env {
       variables = Map.copyOf(variables);
     }
@@ -313,6 +280,9 @@ public sealed interface StepSpec {
    * this way, as Docker's builders do.
    */
   record DefaultEnv(Map<String, String> variables) implements StepSpec {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.defaultEnv(this); }
+
     public DefaultEnv {
       variables = Map.copyOf(variables);
     }
@@ -326,6 +296,9 @@ public sealed interface StepSpec {
   /** {@code workdir:} inside {@code steps:}. */
   record Workdir(String path) implements StepSpec {
     @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.workdir(this); }
+
+    @Override
     public Map<String, Object> keyDocument() {
       return StepForms.keyed("workdir", path);
     }
@@ -333,6 +306,9 @@ public sealed interface StepSpec {
 
   /** {@code user:} inside {@code steps:}. */
   record User(String user) implements StepSpec {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.user(this); }
+
     @Override
     public Map<String, Object> keyDocument() {
       return StepForms.keyed("user", user);
@@ -348,6 +324,9 @@ public sealed interface StepSpec {
    */
   record CopyFrom(String image, String src, String dest, String owner, String mode, List<String> excludes,
       boolean parents) implements StepSpec {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.copyFrom(this); }
+
     public CopyFrom {
       if (image == null || image.isBlank() || src == null || !src.startsWith("/") || dest == null || dest.isEmpty()) {
         throw new IllegalArgumentException("COPY --from needs an image, an absolute source and a destination");
@@ -388,6 +367,9 @@ public sealed interface StepSpec {
    * {@code dest}, entries keeping their owners unless {@code owner} ({@code --chown}) is given.
    */
   record AddArchive(String src, String dest, String owner) implements StepSpec {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.addArchive(this); }
+
     public AddArchive(String src, String dest) {
       this(src, dest, null);
     }
@@ -409,6 +391,9 @@ public sealed interface StepSpec {
 
   /** Dockerfile {@code SHELL}: the command that runs shell-form commands of later steps (Docker's config {@code Shell}). */
   record Shell(List<String> shell) implements StepSpec {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.shell(this); }
+
     public Shell {
       if (shell == null || shell.isEmpty()) {
         throw new IllegalArgumentException("SHELL needs at least one argument");
@@ -427,6 +412,9 @@ public sealed interface StepSpec {
    * {@link Env} of the same name wins), never written to the image's configuration.
    */
   record BuildArgs(Map<String, String> variables) implements StepSpec {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.buildArgs(this); }
+
     public BuildArgs {
       variables = Map.copyOf(variables);
     }
@@ -443,7 +431,10 @@ public sealed interface StepSpec {
    * COPY's destination rules, {@code --chown} and {@code --chmod}; a here-document is a 0644 file
    * named after its word, a download a 0600 file named after the URL (never extracted).
    */
-  record CopyContent(Content content, String dest, String owner, String mode) implements StepSpec {
+  record CopyContent(StepContent content, String dest, String owner, String mode) implements StepSpec {
+    @Override
+    public <R, X extends Exception> R accept(StepVisitor<R, X> visitor) throws X { return visitor.copyContent(this); }
+
     public CopyContent {
       if (content == null || dest == null || dest.isEmpty()) {
         throw new IllegalArgumentException("a copy of content needs the content and a destination");
@@ -461,49 +452,6 @@ public sealed interface StepSpec {
       fields.remove("src");
       content.keyFields(fields);
       return StepForms.keyed("copyContent", fields);
-    }
-  }
-
-  /** What a {@link CopyContent} writes. */
-  sealed interface Content {
-    /** Adds what the content's key records to {@code fields}. */
-    void keyFields(Map<String, Object> fields);
-
-    /** Text of a here-document, already expanded as its Dockerfile says, under the file name {@code name}. */
-    record Text(String name, String data) implements Content {
-      /** The text itself is keyed as the input file's digest. */
-      @Override
-      public void keyFields(Map<String, Object> fields) {
-        fields.put("heredoc", name);
-      }
-    }
-
-    /**
-     * An HTTP(S) download; {@code checksum} ({@code sha256:HEX}, or null) is what its content must
-     * hash to.
-     */
-    record Url(String url, String checksum) implements Content {
-      @Override
-      public void keyFields(Map<String, Object> fields) {
-        fields.put("url", url);
-        if (checksum != null) {
-          fields.put("checksum", checksum);
-        }
-      }
-    }
-
-    /**
-     * A git repository's tree at {@code ref} (null: the remote's HEAD), or its folder {@code subdir}
-     * (null: all), without {@code .git}: {@code ADD https://host/repo.git#ref:subdir DIR}.
-     */
-    record Git(String url, String ref, String subdir) implements Content {
-      /** The commit is keyed by the files it has. */
-      @Override
-      public void keyFields(Map<String, Object> fields) {
-        fields.put("git", url);
-        fields.put("ref", ref == null ? "HEAD" : ref);
-        fields.put("subdir", subdir == null ? "" : subdir);
-      }
     }
   }
 }

@@ -81,8 +81,8 @@ class DockerPkgTemplatesTest {
   void imageTagNeedsATagAsInDockerPkg() {
     DockerPkgConfig config = DockerPkgConfig.of(null, Map.of("registry", "r.example",
         "base_images", List.of("r.example/untagged", "r.example/bookworm:12")), null, Map.of());
-    DockerPkgTemplates templates = new DockerPkgTemplates(config, config.baseImages(), w -> { });
-    assertThat(templates.render(dir.resolve("t"), "{{ 'bookworm' | image_tag }}")).isEqualTo("r.example/bookworm:12");
+    DockerPkgTemplates templates = new DockerPkgTemplates(config, config.baseImages());
+    assertThat(templates.render(dir.resolve("t"), "{{ 'bookworm' | image_tag }}").dockerfile()).isEqualTo("r.example/bookworm:12");
     assertThatThrownBy(() -> templates.render(dir.resolve("t"), "{{ 'untagged' | image_tag }}"))
         .hasMessageContaining("no image r.example/untagged");
   }
@@ -90,16 +90,29 @@ class DockerPkgTemplatesTest {
   @Test
   void aptFiltersWithAProxyMatchDockerPkg() {
     DockerPkgConfig config = DockerPkgConfig.of(null, Map.of("http_proxy", "http://proxy:3128"), null, Map.of());
-    DockerPkgTemplates templates = new DockerPkgTemplates(config, List.of(), w -> { });
-    assertThat(templates.render(dir.resolve("t"), "{{ 'a\nb' | apt_install }}")).isEqualTo(
+    DockerPkgTemplates templates = new DockerPkgTemplates(config, List.of());
+    assertThat(templates.render(dir.resolve("t"), "{{ 'a\nb' | apt_install }}").dockerfile()).isEqualTo(
         "echo 'Acquire::http::Proxy \"http://proxy:3128\";' > /etc/apt/apt.conf.d/80_proxy \\\n"
             + "    && apt-get update  \\\n    && DEBIAN_FRONTEND=noninteractive \\\n"
             + "    apt-get install  --yes a b --no-install-recommends \\\n"
             + "    && rm -f /etc/apt/apt.conf.d/80_proxy \\\n    && apt-get clean && rm -rf /var/lib/apt/lists/* ");
-    assertThat(templates.render(dir.resolve("t"), "{{ 'a' | apt_remove }}")).isEqualTo(
+    assertThat(templates.render(dir.resolve("t"), "{{ 'a' | apt_remove }}").dockerfile()).isEqualTo(
         "echo 'Acquire::http::Proxy \"http://proxy:3128\";' > /etc/apt/apt.conf.d/80_proxy  && \\"
             + "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get remove --yes --purge a \\\n"
             + "    && rm -f /etc/apt/apt.conf.d/80_proxy \\\n    && apt-get clean && rm -rf /var/lib/apt/lists/* ");
+  }
+
+  @Test
+  void uidOfAnUnmappedUserWarnsTypedAndKeepsTheName() {
+    DockerPkgConfig config = DockerPkgConfig.of(null, Map.of("known_uid_mappings", Map.of("www", "33")), null, Map.of());
+    DockerPkgTemplates templates = new DockerPkgTemplates(config, List.of());
+    DockerPkgTemplates.Rendering rendering = templates.render(dir.resolve("t"),
+        "USER {{ 'www' | uid }}:{{ 'nobody' | uid }}");
+    assertThat(rendering.dockerfile()).isEqualTo("USER 33:nobody");
+    assertThat(rendering.warnings()).containsExactly(new TemplateWarning.UnmappedUser("nobody"));
+    assertThat(rendering.warnings().get(0).message())
+        .isEqualTo("uid: no known_uid_mappings entry for user 'nobody'; the name is used as it is");
+    assertThat(templates.render(dir.resolve("t"), "USER {{ 'www' | uid }}").warnings()).isEmpty();
   }
 
   @Test
@@ -113,7 +126,7 @@ class DockerPkgTemplatesTest {
 
   private String render(String template) {
     DockerPkgConfig config = DockerPkgConfig.of(null, Map.of(), null, Map.of());
-    return new DockerPkgTemplates(config, List.of(), w -> { }).render(dir.resolve("Dockerfile.template"), template);
+    return new DockerPkgTemplates(config, List.of()).render(dir.resolve("Dockerfile.template"), template).dockerfile();
   }
 
   private void assertError(String template, int line, String message) {

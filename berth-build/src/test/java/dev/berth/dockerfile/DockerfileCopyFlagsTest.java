@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.oci.Platform;
 import dev.berth.spec.SpecException;
+import dev.berth.spec.RunMount;
+import dev.berth.spec.StepContent;
 import dev.berth.spec.StepSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,9 +110,9 @@ class DockerfileCopyFlagsTest {
     List<StepSpec> steps = new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE)
         .parse(context, "app", Map.of()).image().steps();
     assertThat(steps).contains(
-        new StepSpec.CopyContent(new StepSpec.Content.Git("https://example.org/r.git", "v1", "sub/dir"), "/src/", null,
+        new StepSpec.CopyContent(new StepContent.Git("https://example.org/r.git", "v1", "sub/dir"), "/src/", null,
             null),
-        new StepSpec.CopyContent(new StepSpec.Content.Git("git@example.org:team/r.git", null, null), "/all", null,
+        new StepSpec.CopyContent(new StepContent.Git("git@example.org:team/r.git", null, null), "/all", null,
             null));
   }
 
@@ -120,7 +122,7 @@ class DockerfileCopyFlagsTest {
         + " https://example.org/f.txt /dest/\nRUN --network=none true\n");
     List<StepSpec> steps = new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE)
         .parse(context, "app", Map.of()).image().steps();
-    assertThat(steps).contains(new StepSpec.CopyContent(new StepSpec.Content.Url("https://example.org/f.txt",
+    assertThat(steps).contains(new StepSpec.CopyContent(new StepContent.Url("https://example.org/f.txt",
         "sha256:" + "a".repeat(64)), "/dest/", null, null));
     assertThat(steps).filteredOn(step -> step instanceof StepSpec.Run).singleElement()
         .isEqualTo(new StepSpec.Run(new dev.berth.spec.Command.Shell("true"), dev.berth.spec.ImageSpec.Network.NONE));
@@ -141,9 +143,9 @@ class DockerfileCopyFlagsTest {
         .parse(context, "app", Map.of()).image().steps().stream().filter(step -> step instanceof StepSpec.Run)
         .toList();
     assertThat(runs).extracting(step -> ((StepSpec.Run) step).mounts()).containsExactly(
-        List.of(new StepSpec.Mount.Bind(".", "/context", false)),
-        List.of(new StepSpec.Mount.Bind("data", "/work/in", true)),
-        List.of(new StepSpec.Mount.Tmpfs("/dev/shm", 128L * 1024 * 1024)),
+        List.of(new RunMount.Bind(".", "/context", false)),
+        List.of(new RunMount.Bind("data", "/work/in", true)),
+        List.of(new RunMount.Tmpfs("/dev/shm", 128L * 1024 * 1024)),
         List.of());
     assertThat(Sizes.bytes("65536k")).isEqualTo(65536L * 1024);
     assertThat(Sizes.bytes("1000")).isEqualTo(1000);
@@ -178,7 +180,7 @@ class DockerfileCopyFlagsTest {
     StepSpec.Run run = steps("FROM busybox AS build\nFROM busybox\nWORKDIR /w\n"
         + "RUN --mount=from=build,src=out,target=o,rw true\n").stream()
         .filter(StepSpec.Run.class::isInstance).map(StepSpec.Run.class::cast).findFirst().orElseThrow();
-    assertThat(run.mounts()).containsExactly(new StepSpec.Mount.ImageBind("app--build", "/out", "/w/o", true));
+    assertThat(run.mounts()).containsExactly(new RunMount.ImageBind("app--build", "/out", "/w/o", true));
     assertThat(run.sourceImages()).containsExactly("app--build");
     assertThatThrownBy(() -> steps("FROM busybox AS t\nFROM busybox\nENV s=t\nRUN --mount=from=$s,target=/x true\n"))
         .isInstanceOf(SpecException.class).hasMessageContaining("Dockerfile:4: RUN --mount: 'from' doesn't take");
@@ -208,8 +210,8 @@ class DockerfileCopyFlagsTest {
     StepSpec.Run run = new DockerfileFrontend(Platform.LINUX_AMD64, DockerfileFrontend.Bases.NONE, null, Map.of(),
         Map.of("default", socket, "deploy", socket)).parse(context, "app", Map.of()).image().steps().stream()
         .filter(StepSpec.Run.class::isInstance).map(StepSpec.Run.class::cast).findFirst().orElseThrow();
-    assertThat(run.mounts()).containsExactly(new StepSpec.Mount.Ssh("default", "/run/buildkit/ssh_agent.0", socket),
-        new StepSpec.Mount.Ssh("deploy", "/run/buildkit/ssh_agent.1", socket),
-        new StepSpec.Mount.Ssh("deploy", "/w/s", socket));
+    assertThat(run.mounts()).containsExactly(new RunMount.Ssh("default", "/run/buildkit/ssh_agent.0", socket),
+        new RunMount.Ssh("deploy", "/run/buildkit/ssh_agent.1", socket),
+        new RunMount.Ssh("deploy", "/w/s", socket));
   }
 }

@@ -8,6 +8,7 @@ import dev.berth.oci.Platform;
 import dev.berth.spec.Command;
 import dev.berth.spec.ImageSpec;
 import dev.berth.spec.SpecException;
+import dev.berth.spec.StepContent;
 import dev.berth.spec.StepSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,7 +109,7 @@ class DockerfileHeredocTest {
   }
 
   private static StepSpec.CopyContent text(String name, String data, String dest, String owner, String mode) {
-    return new StepSpec.CopyContent(new StepSpec.Content.Text(name, data), dest, owner, mode);
+    return new StepSpec.CopyContent(new StepContent.Text(name, data), dest, owner, mode);
   }
 
   /** BuildKit's testCopyHeredoc: a document is a file named after its word, into a directory when several. */
@@ -176,7 +177,7 @@ class DockerfileHeredocTest {
         COPY <<"EOF" /raw
         \\ \\$ "quotes"
         EOF
-        """).stream().map(copy -> ((StepSpec.Content.Text) copy.content()).data()).toList();
+        """).stream().map(copy -> ((StepContent.Text) copy.content()).data()).toList();
     assertThat(data).containsExactly("Hello world!\n", "Hello ${name}!\n", "Hello ${name}!\n",
         "Hello 'world' \"world\"!\n", "\n", "\\\n", "$\n", "\\ \\$ \"quotes\"\n");
   }

@@ -44,8 +44,8 @@ class RenderCacheTest {
   void filterWarningsAreKeptWithTheRendering() {
     RenderCache.Scope scope = RenderCache.in(dir).scope(DockerPkgConfig.empty(), List.of());
     String key = scope.key("USER {{ 'someone' | uid }}").orElseThrow();
-    scope.put(key, new RenderCache.Entry("USER someone", List.of("uid: no mapping")));
-    assertThat(scope.get(key)).contains(new RenderCache.Entry("USER someone", List.of("uid: no mapping")));
+    scope.put(key, new RenderCache.Entry("USER someone", List.of(new TemplateWarning.UnmappedUser("someone"))));
+    assertThat(scope.get(key)).contains(new RenderCache.Entry("USER someone", List.of(new TemplateWarning.UnmappedUser("someone"))));
   }
 
   @Test

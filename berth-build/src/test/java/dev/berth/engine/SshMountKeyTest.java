@@ -3,6 +3,7 @@ package dev.berth.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.spec.Command;
+import dev.berth.spec.RunMount;
 import dev.berth.spec.StepSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SshMountKeyTest {
   private static StepSpec.Run run(String socket, String target) {
     return new StepSpec.Run(new Command.Shell("ssh-add -l"), null,
-        List.of(new StepSpec.Mount.Ssh("default", target, Path.of(socket))));
+        List.of(new RunMount.Ssh("default", target, Path.of(socket))));
   }
 
   @Test

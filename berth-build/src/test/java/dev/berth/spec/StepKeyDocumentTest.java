@@ -26,9 +26,9 @@ class StepKeyDocumentTest {
   @Test
   void runWithItsNetworkAndMounts() {
     StepSpec.Run run = new StepSpec.Run(new Command.Shell("make"), ImageSpec.Network.NONE, List.of(
-        new StepSpec.Mount.Bind("src", "/src", false), new StepSpec.Mount.Tmpfs("/tmp", 0),
-        new StepSpec.Mount.ImageBind("tools", "/bin", "/tools", true),
-        new StepSpec.Mount.Ssh("default", "/ssh", java.nio.file.Path.of("/host/agent.sock"))));
+        new RunMount.Bind("src", "/src", false), new RunMount.Tmpfs("/tmp", 0),
+        new RunMount.ImageBind("tools", "/bin", "/tools", true),
+        new RunMount.Ssh("default", "/ssh", java.nio.file.Path.of("/host/agent.sock"))));
     assertThat(keyed(run)).isEqualTo("{\"run\":\"make\",\"runMounts\":[{\"bind\":\"src\",\"rw\":false,"
         + "\"target\":\"/src\"},{\"size\":0,\"tmpfs\":\"/tmp\"},{\"bindFrom\":\"tools\",\"rw\":true,"
         + "\"source\":\"/bin\",\"target\":\"/tools\"},{\"ssh\":\"default\",\"target\":\"/ssh\"}],"
@@ -45,11 +45,11 @@ class StepKeyDocumentTest {
             + "\"src\":\"/out\"}}");
     assertThat(keyed(new StepSpec.AddArchive("a.tgz", "/opt"))).isEqualTo("{\"addArchive\":{\"dest\":\"/opt\",\"src\":\"a.tgz\"}}");
     assertThat(keyed(new StepSpec.Layer("lib", "/opt"))).isEqualTo("{\"layers\":{\"dest\":\"/opt\",\"src\":\"lib\"}}");
-    assertThat(keyed(new StepSpec.CopyContent(new StepSpec.Content.Url("https://x/y", null), "/y", null, null)))
+    assertThat(keyed(new StepSpec.CopyContent(new StepContent.Url("https://x/y", null), "/y", null, null)))
         .isEqualTo("{\"copyContent\":{\"dest\":\"/y\",\"url\":\"https://x/y\"}}");
-    assertThat(keyed(new StepSpec.CopyContent(new StepSpec.Content.Git("https://x/r.git", null, null), "/r", null,
+    assertThat(keyed(new StepSpec.CopyContent(new StepContent.Git("https://x/r.git", null, null), "/r", null,
         null))).isEqualTo("{\"copyContent\":{\"dest\":\"/r\",\"git\":\"https://x/r.git\",\"ref\":\"HEAD\",\"subdir\":\"\"}}");
-    assertThat(keyed(new StepSpec.CopyContent(new StepSpec.Content.Text("EOF", "hi"), "/f", null, null)))
+    assertThat(keyed(new StepSpec.CopyContent(new StepContent.Text("EOF", "hi"), "/f", null, null)))
         .isEqualTo("{\"copyContent\":{\"dest\":\"/f\",\"heredoc\":\"EOF\"}}");
   }
 

@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.api.build.Builders;
 import dev.berth.api.publish.Publishing;
 import dev.berth.api.transfer.ImageOutput;
+import dev.berth.api.tree.Interruption;
 import dev.berth.api.tree.Session;
 import dev.berth.api.tree.TreeRun;
 import dev.berth.engine.BuildSettings;
@@ -129,7 +130,7 @@ class BuildCommand implements Callable<Integer> {
     push |= fleet != null;  // a fleet shares its work through the registry
     TreeBuild.RunResult result;
     try (ContentStore.Lease lease = session.store.lease(); session;
-         Interruption onSignal = Interruption.install(session.run, session.journal, session.store)) {
+         Interruption onSignal = Interruption.install(session, InterruptionReport::print)) {
       Optional<Publishing> publishing = push
           ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries.clients(),
               session.store)
