@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (flytekit's own command) for the files, and {@code git check-ignore -q --no-index DIR} for the
  * directories. Nothing here runs git; the lists below are its recorded output.
  */
+@Tag("unit")
 class GitIgnoreRulesTest {
   /** git ls-files -o -i --exclude-standard, verbatim. */
   private static final List<String> GIT_IGNORED_FILES = List.of(
