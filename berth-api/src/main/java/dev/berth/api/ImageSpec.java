@@ -43,6 +43,7 @@ public final class ImageSpec {
   private final List<String> pipExtraIndexUrls;
   private final List<String> commands;
   private final Path sourceRoot;
+  private final boolean gitignore;
   private final List<Copy> copies;
   private final List<String> entrypoint;
   private final List<String> cmd;
@@ -64,6 +65,7 @@ public final class ImageSpec {
     this.pipExtraIndexUrls = List.copyOf(b.pipExtraIndexUrls);
     this.commands = List.copyOf(b.commands);
     this.sourceRoot = b.sourceRoot;
+    this.gitignore = b.gitignore;
     this.copies = List.copyOf(b.copies);
     this.entrypoint = b.entrypoint == null ? null : List.copyOf(b.entrypoint);
     this.cmd = b.cmd == null ? null : List.copyOf(b.cmd);
@@ -92,6 +94,7 @@ public final class ImageSpec {
     b.pipExtraIndexUrls.addAll(pipExtraIndexUrls);
     b.commands.addAll(commands);
     b.sourceRoot = sourceRoot;
+    b.gitignore = gitignore;
     b.copies.addAll(copies);
     b.entrypoint = entrypoint;
     b.cmd = cmd;
@@ -150,6 +153,11 @@ public final class ImageSpec {
 
   public Path sourceRoot() {
     return sourceRoot;
+  }
+
+  /** Whether what git ignores under the source root is left out ({@code gitignore: true}). */
+  public boolean gitignore() {
+    return gitignore;
   }
 
   public List<Copy> copies() {
@@ -298,6 +306,7 @@ public final class ImageSpec {
     private final List<String> pipExtraIndexUrls = new ArrayList<>();
     private final List<String> commands = new ArrayList<>();
     private Path sourceRoot;
+    private boolean gitignore;
     private final List<Copy> copies = new ArrayList<>();
     private List<String> entrypoint;
     private List<String> cmd;
@@ -393,6 +402,15 @@ public final class ImageSpec {
      */
     public Builder sourceRoot(Path root) {
       this.sourceRoot = root.toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
+     * Also leaves out what the repository's {@code .gitignore} files ignore, as flytekit's
+     * {@code source_root} does; image.yaml's {@code gitignore: true}.
+     */
+    public Builder gitignore(boolean on) {
+      this.gitignore = on;
       return this;
     }
 

@@ -71,6 +71,7 @@ final class SpecYaml {
     putIf(out, "labels", spec.labels().isEmpty() ? null : spec.labels());
     putIf(out, "verify", spec.verify().isEmpty() ? null : spec.verify());
     putIf(out, "tags", spec.tags().isEmpty() ? null : spec.tags());
+    putIf(out, "gitignore", spec.gitignore() ? Boolean.TRUE : null);
     return out;
   }
 

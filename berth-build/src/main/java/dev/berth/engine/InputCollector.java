@@ -1,5 +1,6 @@
 package dev.berth.engine;
 
+import dev.berth.layer.GitIgnoreRules;
 import dev.berth.layer.IgnoreRules;
 import dev.berth.oci.Digest;
 import dev.berth.spec.ImageSpec;
@@ -24,6 +25,8 @@ public final class InputCollector {
   private final Path folder;
   private final Path realFolder;
   private final IgnoreRules ignore;
+  /** The repository's {@code .gitignore} rules when the spec asks for them, else null. */
+  private final GitIgnoreRules gitignore;
   private final FileDigests digests;
   /** A Dockerfile's context copies a symlink as a link wherever it points, as Docker does; image.yaml refuses. */
   private final boolean linksMayPointOutside;
@@ -38,6 +41,7 @@ public final class InputCollector {
     this.folder = spec.folder().toAbsolutePath().normalize();
     this.realFolder = folder.toRealPath();
     this.ignore = IgnoreRules.load(spec.ignoreFile());
+    this.gitignore = spec.gitignore() ? GitIgnoreRules.forFolder(folder) : null;
     this.digests = digests;
     this.linksMayPointOutside = spec.file() != null && !spec.file().getFileName().toString().endsWith(".yaml");
   }
@@ -58,6 +62,9 @@ public final class InputCollector {
     String base = folder.relativize(source).toString();
     if (!base.isEmpty() && ignore.isExcluded(base)) {
       throw new BuildException("'" + key + "' source '" + relative + "' is excluded by .dockerignore");
+    }
+    if (!base.isEmpty() && gitIgnored(base, Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS))) {
+      throw new BuildException("'" + key + "' source '" + relative + "' is ignored by .gitignore (gitignore: true)");
     }
     List<InputFile> out = new ArrayList<>();
     if (Files.isSymbolicLink(source) && !followSymlinks) {  // a symlink named as a source is followed, as Docker does
@@ -103,6 +110,9 @@ public final class InputCollector {
       for (Path child : children) {
         String childRelative = folder.relativize(child).toString();
         boolean directory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
+        if (gitIgnored(childRelative, directory)) {
+          continue;  // git brings nothing back from below an ignored directory
+        }
         if (ignore.isExcluded(childRelative)) {
           if (directory && ignore.mayHaveIncludedChildren(childRelative)) {
             walkExcludedDirectory(child, out);
@@ -124,6 +134,9 @@ public final class InputCollector {
     try (Stream<Path> list = Files.list(directory)) {
       for (Path child : list.sorted().toList()) {
         String childRelative = folder.relativize(child).toString();
+        if (gitIgnored(childRelative, Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS))) {
+          continue;
+        }
         if (!ignore.isExcluded(childRelative)) {
           walk(child, childRelative, found);
         } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && ignore.mayHaveIncludedChildren(childRelative)) {
@@ -136,6 +149,10 @@ public final class InputCollector {
       out.add(new InputFile(relative, InputFile.Kind.DIRECTORY, 0755, null, null, directory));
       out.addAll(found);
     }
+  }
+
+  private boolean gitIgnored(String relative, boolean directory) {
+    return gitignore != null && gitignore.isExcluded(relative, directory);
   }
 
   private static int permissionBits(Path path, LinkOption... options) throws IOException {

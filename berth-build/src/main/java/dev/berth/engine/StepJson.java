@@ -27,6 +27,9 @@ final class StepJson {
     out.put("base", spec.base());
     out.put("platform", spec.platform().toString());
     out.put("steps", spec.steps().stream().map(StepJson::step).toList());
+    if (spec.gitignore()) {  // left out when off, so that images without it keep their keys
+      out.put("gitignore", true);
+    }
     ImageSpec.RuntimeConfig config = spec.config();
     Map<String, Object> runtime = new TreeMap<>();
     runtime.put("env", new TreeMap<>(config.env()));

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param base another image of the tree, {@code scratch}, or a reference (registry, oci:, docker-archive:)
  * @param stepLines the line of {@code file} each step comes from (a Dockerfile's instruction), 0 when
  *     unknown; empty for specs whose steps have no line of their own
+ * @param gitignore whether the folder's files that git's {@code .gitignore} rules ignore are left out of
+ *     what steps read from it, besides {@code .dockerignore} ({@code gitignore: true} in image.yaml)
  */
 public record ImageSpec(
     Path folder,
@@ -28,7 +30,15 @@ public record ImageSpec(
     List<Secret> secrets,
     List<Command> verify,
     List<String> tags,
-    List<Integer> stepLines) {
+    List<Integer> stepLines,
+    boolean gitignore) {
+
+  /** A spec that keeps the files git ignores. */
+  public ImageSpec(Path folder, Path file, String name, String base, Platform platform, List<StepSpec> steps,
+      RuntimeConfig config, Network network, List<String> caches, List<Secret> secrets, List<Command> verify,
+      List<String> tags, List<Integer> stepLines) {
+    this(folder, file, name, base, platform, steps, config, network, caches, secrets, verify, tags, stepLines, false);
+  }
 
   /** A spec whose steps name no line of their file. */
   public ImageSpec(Path folder, Path file, String name, String base, Platform platform, List<StepSpec> steps,
@@ -65,19 +75,19 @@ public record ImageSpec(
         config.cmd(), config.expose(), merged, config.volumes(), config.stopSignal(), config.healthcheck(),
         config.onBuild(), config.shell(), config.author());
     return new ImageSpec(folder, file, name, base, platform, steps, labelled, network, caches, secrets, verify, tags,
-        stepLines);
+        stepLines, gitignore);
   }
 
   /** This image built for {@code other} (one platform of a multi-platform image). */
   public ImageSpec withPlatform(Platform other) {
     return new ImageSpec(folder, file, name, base, other, steps, config, network, caches, secrets, verify, tags,
-        stepLines);
+        stepLines, gitignore);
   }
 
   /** This image with {@code other} tag templates (the children of an index carry only their key tag). */
   public ImageSpec withTags(List<String> other) {
     return new ImageSpec(folder, file, name, base, platform, steps, config, network, caches, secrets, verify, other,
-        stepLines);
+        stepLines, gitignore);
   }
 
   /** The ignore file that filters this image's inputs; see {@link #ignoreFile(Path, Path)}. */

@@ -143,7 +143,7 @@ public final class ImageSpecParser {
         validateTagTemplate(tag);
       }
       return new ImageSpec(folder, file, name, base, platform, steps, config, network,
-          orEmpty(yaml.cache), secrets, orEmpty(yaml.verify), tags);
+          orEmpty(yaml.cache), secrets, orEmpty(yaml.verify), tags, List.of(), Boolean.TRUE.equals(yaml.gitignore));
     }
 
     private List<StepSpec> steps(ImageYaml yaml) {

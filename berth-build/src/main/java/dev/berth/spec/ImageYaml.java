@@ -33,6 +33,8 @@ final class ImageYaml {
   @JsonProperty("stop_signal") String stopSignal;
   @JsonProperty List<Command> verify;
   @JsonProperty List<String> tags;
+  /** Leave out what the repository's .gitignore files ignore, as well as what .dockerignore does. */
+  @JsonProperty Boolean gitignore;
 
   static final class LayerYaml {
     @JsonProperty(required = true) String src;

@@ -221,7 +221,13 @@ class BadInputCatalogueIT {
         image("dockerignore binary", SCRATCH_COPY, ".dockerignore:2:", "not a text file",
             ".dockerignore", "ok\n\u0001\u0002\n"),
         image("source excluded by dockerignore", SCRATCH_COPY, "img: ", "is excluded by .dockerignore",
-            ".dockerignore", "hello.txt\n"));
+            ".dockerignore", "hello.txt\n"),
+        image("gitignore open bracket", SCRATCH_COPY + "gitignore: true\n", ".gitignore:2:",
+            "invalid pattern '[unclosed'", ".gitignore", "ok\n[unclosed\n"),
+        image("gitignore binary", SCRATCH_COPY + "gitignore: true\n", ".gitignore:2:", "not a text file",
+            ".gitignore", "ok\n\u0001\u0002\n"),
+        image("source ignored by gitignore", SCRATCH_COPY + "gitignore: true\n", "img: ",
+            "is ignored by .gitignore", ".gitignore", "hello.txt\n"));
   }
 
   private static List<Case> berthYaml() {
