@@ -194,6 +194,44 @@ public final class Journal implements AutoCloseable {
     return out;
   }
 
+  /** The tree's journal file ({@code .berth/journal.log}), present or not. */
+  public static Path logFile(Path tree) {
+    return tree.resolve(".berth").resolve(LOG);
+  }
+
+  /** The size of the tree's journal file: where the lines of a run starting now will begin. */
+  public static long logOffset(Path tree) throws IOException {
+    Path file = logFile(tree);
+    return Files.isRegularFile(file) ? Files.size(file) : 0;
+  }
+
+  /**
+   * The lines written to the tree's journal from {@code offset} on, or empty when the log was
+   * emptied since (compacted), so that what was written after the offset is not known.
+   */
+  public static Optional<List<LogLine>> linesAfter(Path tree, long offset) throws IOException {
+    Path file = logFile(tree);
+    if (!Files.isRegularFile(file)) {
+      return offset == 0 ? Optional.of(List.of()) : Optional.empty();
+    }
+    if (Files.size(file) < offset) {
+      return Optional.empty();
+    }
+    List<LogLine> out = new java.util.ArrayList<>();
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      channel.position(offset);
+      String text = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+      for (String line : text.lines().toList()) {
+        if (!line.isBlank()) {
+          out.add(Json.read(line.getBytes(StandardCharsets.UTF_8), LogLine.class));
+        }
+      }
+    } catch (RuntimeException torn) {
+      return Optional.empty();
+    }
+    return Optional.of(out);
+  }
+
   /** Records a transition; {@code cause} only for failures. */
   public synchronized void transition(String image, ImageState state, String key, String reason, String cause) {
     transition(image, state, key, reason, cause, null);

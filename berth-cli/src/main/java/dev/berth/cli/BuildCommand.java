@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "build", description = {
     "Build the images of a tree into the local store, each tagged with its content key.",
     "Images whose key is already in the store are not built again."})
-class BuildCommand implements Callable<Integer> {
+class BuildCommand implements Callable<Integer>, Replayable {
   @Mixin GlobalOptions global;
   @Mixin TreeOptions treeOptions;
   @Mixin WorkerOptions workerOptions;
@@ -78,6 +78,12 @@ class BuildCommand implements Callable<Integer> {
   @Mixin BuildFiles buildFiles;
 
   private String format = "text";
+  private Optional<dev.berth.cli.replay.ReplayInputs> replayInputs = Optional.empty();
+
+  @Override
+  public Optional<dev.berth.cli.replay.ReplayInputs> replayInputs() {
+    return replayInputs;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -123,6 +129,7 @@ class BuildCommand implements Callable<Integer> {
           Optional.ofNullable(affectedBy).map(AffectedCommand::query));
     }
     buildFiles.checkImages(requested(session));
+    NoOpRun noOp = NoOpRun.begin(session.tree.root());
     int parallel = jobs != null ? jobs : session.tree.config().jobs() != null ? session.tree.config().jobs()
         : Runtime.getRuntime().availableProcessors();
     dev.berth.fleet.Fleet fleet = workerOptions.connect(session.tree.config(), treeOptions.registries.insecure,
@@ -154,6 +161,12 @@ class BuildCommand implements Callable<Integer> {
       buildFiles.write(result, requested(session), session.store);
     }
     print(result);
+    boolean changedNothing = phase() == TreeBuild.Phase.BUILD && targets.isEmpty() && !force && affectedBy == null
+        && fleet == null && !push && !load && buildFiles.none() && !treeOptions.labelGit
+        && !treeOptions.pull.equals("always") && !treeOptions.registries.clients().used()
+        && !NoOpRun.readsOutsideTree(session.tree.graph())
+        && result.images().stream().allMatch(image -> image.state() == ImageState.CACHED);
+    replayInputs = noOp.inputs(changedNothing, treeOptions.filesOutsideTree(session.store));
     return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 

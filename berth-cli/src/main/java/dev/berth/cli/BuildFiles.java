@@ -30,6 +30,11 @@ final class BuildFiles {
     iid = iidFile == null ? null : OutputFile.checked(iidFile, "image ID file");
   }
 
+  /** Whether no file is asked for. */
+  boolean none() {
+    return metadataFile == null && iidFile == null;
+  }
+
   /** Checks that an image ID file names one image. */
   void checkImages(List<String> requested) {
     if (iid != null && requested.size() != 1) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
  * exit status is 1 when any image failed or was blocked.
  */
 @Command(name = "build", description = "Build images (and publish them to the registry), as docker-pkg build.")
-final class DockerPkgBuild implements Callable<Integer> {
+final class DockerPkgBuild implements Callable<Integer>, Replayable {
   @ParentCommand DockerPkgCommand parent;
   @Mixin GlobalOptions global;
 
@@ -52,6 +52,13 @@ final class DockerPkgBuild implements Callable<Integer> {
   @Parameters(paramLabel = "DIRECTORY", description = "The directory to scan for images.")
   Path directory;
 
+  private java.util.Optional<dev.berth.cli.replay.ReplayInputs> replayInputs = java.util.Optional.empty();
+
+  @Override
+  public java.util.Optional<dev.berth.cli.replay.ReplayInputs> replayInputs() {
+    return replayInputs;
+  }
+
   @Override
   public Integer call() throws Exception {
     BuildListener log = progress == null ? parent.log() : ProgressOption.of(progress).listener(System.err);
@@ -63,6 +70,7 @@ final class DockerPkgBuild implements Callable<Integer> {
     System.out.println("== Step 0: scanning " + directory.toAbsolutePath() + " ==");
     DockerPkgRun.Result result;
     try (DockerPkgRun run = DockerPkgRun.open(request, config, global.openStore(), log, System.getenv())) {
+      NoOpRun noOp = NoOpRun.begin(run.tree().root());
       System.out.println("Will build the following images:");
       run.toBuild().forEach(label -> System.out.println("* " + label));
       System.out.println("== Step 1: building images ==");
@@ -86,6 +94,10 @@ final class DockerPkgBuild implements Callable<Integer> {
           }
         }
       }
+      boolean changedNothing = !nightly.nightly && !nightly.snapshot && !run.publishes() && !run.usedRegistry()
+          && run.toBuild().isEmpty() && !NoOpRun.readsOutsideTree(run.tree().graph())
+          && result.images().stream().allMatch(image -> image.state() == ImageState.CACHED && !image.builtNow());
+      replayInputs = noOp.inputs(changedNothing, java.util.List.of(configFile, run.store().root().resolve("index.json")));
     }
     System.out.println("== Build done! ==");
     if (parent.logsToFile() && progress == null) {

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code berth} command: every subcommand is registered here. */
+/** The {@code berth} command: every subcommand is registered here; {@link Launcher} starts it. */
 @Command(
     name = "berth",
     mixinStandardHelpOptions = true,
@@ -16,10 +16,6 @@ import picocli.CommandLine.Command;
     description = "Builds fleets of container images without a daemon.")
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  public static void main(String[] args) {
-    System.exit(run(args));
-  }
 
   /**
    * Every subcommand, in the order help lists them. Building picocli's model of all of them costs
@@ -68,6 +64,11 @@ public final class Main implements Runnable {
 
   /** Runs berth with {@code args} and returns the exit status, without exiting the JVM. */
   public static int run(String... args) {
+    return execute(commandLine(args), args);
+  }
+
+  /** berth's command line, with the subcommand {@code args} invoke (or, when unclear, all) registered. */
+  static CommandLine commandLine(String... args) {
     CommandLine cli = new CommandLine(new Main());
     String invoked = Arrays.stream(args).filter(arg -> !arg.startsWith("-")).findFirst().orElse(null);
     boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
@@ -82,6 +83,10 @@ public final class Main implements Runnable {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.registerConverter(Integer.class, new WholeNumber());
     cli.registerConverter(int.class, new WholeNumber());
+    return cli;
+  }
+
+  static int execute(CommandLine cli, String... args) {
     try {
       return cli.execute(args);
     } finally {

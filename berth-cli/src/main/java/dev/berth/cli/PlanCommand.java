@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code berth plan [TREE]}: what a build would do, and why, without doing it. */
 @Command(name = "plan", description = "Show what would be built, and why.")
-final class PlanCommand implements Callable<Integer> {
+final class PlanCommand implements Callable<Integer>, Replayable {
   @Mixin GlobalOptions global;
   @Mixin TreeOptions treeOptions;
   @Mixin ProgressOption progressOption;
@@ -40,11 +40,19 @@ final class PlanCommand implements Callable<Integer> {
       description = "Plan berth build --affected-by: the images holding this package, and why.")
   String affectedBy;
 
+  private Optional<dev.berth.cli.replay.ReplayInputs> replayInputs = Optional.empty();
+
+  @Override
+  public Optional<dev.berth.cli.replay.ReplayInputs> replayInputs() {
+    return replayInputs;
+  }
+
   @Override
   public Integer call() throws Exception {
     dev.berth.event.BuildListener events = progressOption.warnings(System.err);
     Plan plan;
     try (Session session = new Session(treeOptions.request(), global.openStore(), Compression.parse(compression), events)) {
+      NoOpRun noOp = NoOpRun.begin(session.tree.root());
       Optional<Publishing> publishing = push
           ? Optional.of(Publishing.from(registry, session.tree.config().registry(), treeOptions.registries.clients(),
               session.store)
@@ -56,6 +64,12 @@ final class PlanCommand implements Callable<Integer> {
       }
       plan = new TreeRun(session, publishing, events)
           .affectedBy(Optional.ofNullable(affectedBy).map(AffectedCommand::query)).plan(force);
+      // a plan's reasons read what the journal says was last built: its files are inputs too
+      java.util.List<java.nio.file.Path> files = new java.util.ArrayList<>(treeOptions.filesOutsideTree(session.store));
+      files.add(dev.berth.plan.Journal.logFile(session.tree.root()));
+      files.add(dev.berth.plan.Journal.logFile(session.tree.root()).resolveSibling("state.json"));
+      replayInputs = noOp.inputs(!push && affectedBy == null && !treeOptions.labelGit && !treeOptions.pull.equals("always")
+          && !treeOptions.registries.clients().used() && !NoOpRun.readsOutsideTree(session.tree.graph()), files);
     }
     if (output.equals("json")) {
       System.out.println(new String(Json.pretty(plan), StandardCharsets.UTF_8));

@@ -126,6 +126,22 @@ final class TreeOptions {
     }
   }
 
+  /**
+   * Files a run reads besides the tree, for a no-op's replay (see {@link NoOpRun}): the store's index
+   * of names, and the Dockerfile and docker-pkg config given as options.
+   */
+  List<Path> filesOutsideTree(dev.berth.store.ContentStore store) {
+    List<Path> files = new ArrayList<>();
+    files.add(store.root().resolve("index.json"));
+    if (dockerfile != null) {
+      files.add(dockerfile);
+    }
+    if (dockerPkgConfig != null) {
+      files.add(dockerPkgConfig);
+    }
+    return files;
+  }
+
   /** The tree and options as the API takes them. */
   TreeRequest request() {
     platforms();

@@ -135,6 +135,21 @@ public final class DockerPkgRun implements AutoCloseable {
     return credentials && publishing.isPresent();
   }
 
+  /** The tree as scanned. */
+  public dev.berth.graph.TreeScanner.Tree tree() {
+    return session.tree;
+  }
+
+  /** The store images are built into. */
+  public ContentStore store() {
+    return session.store;
+  }
+
+  /** Whether a registry may have been contacted so far (looking for images or bases, publishing). */
+  public boolean usedRegistry() {
+    return clients.used();
+  }
+
   /** Builds, verifies and (see {@link #publishes()}) publishes what was planned. */
   public Result build() throws Exception {
     ImageGraph graph = session.tree.graph();

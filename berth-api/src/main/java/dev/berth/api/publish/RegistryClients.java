@@ -21,6 +21,7 @@ public final class RegistryClients implements AutoCloseable {
   private final Map<String, String> environment;
   private volatile List<String> plainMirrors = List.of();
   private final Map<String, RegistryClient> clients = new HashMap<>();
+  private boolean used;
 
   /**
    * @param credentials for every registry; null: each host's from ~/.docker/config.json or $DOCKER_CONFIG
@@ -46,6 +47,7 @@ public final class RegistryClients implements AutoCloseable {
 
   /** The client for {@code host}, made once. */
   public synchronized RegistryClient clientFor(String host) throws IOException {
+    used = true;
     RegistryClient existing = clients.get(host);
     if (existing != null) {
       return existing;
@@ -61,6 +63,11 @@ public final class RegistryClients implements AutoCloseable {
     RegistryClient client = builder.build();
     clients.put(host, client);
     return client;
+  }
+
+  /** Whether a client was asked for: a registry may have been contacted (a no-op that did is never replayed). */
+  public synchronized boolean used() {
+    return used;
   }
 
   /** The credentials given, else what Docker's configuration holds for {@code host}. */
