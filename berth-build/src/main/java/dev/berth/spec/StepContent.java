@@ -7,6 +7,14 @@ public sealed interface StepContent {
   /** Adds what the content's key records to {@code fields}. */
   void keyFields(Map<String, Object> fields);
 
+  /**
+   * Whether the content is fetched from the network on every plan (a download, a git ref), so that
+   * nothing on this machine tells whether it changed.
+   */
+  default boolean fetched() {
+    return false;
+  }
+
   /** What {@code visitor} does with this kind of content. */
   <R, X extends Exception> R accept(Visitor<R, X> visitor) throws X;
 
@@ -39,6 +47,11 @@ public sealed interface StepContent {
    */
   record Url(String url, String checksum) implements StepContent {
     @Override
+    public boolean fetched() {
+      return true;
+    }
+
+    @Override
     public <R, X extends Exception> R accept(Visitor<R, X> visitor) throws X {
       return visitor.url(this);
     }
@@ -57,6 +70,11 @@ public sealed interface StepContent {
    * (null: all), without {@code .git}: {@code ADD https://host/repo.git#ref:subdir DIR}.
    */
   record Git(String url, String ref, String subdir) implements StepContent {
+    @Override
+    public boolean fetched() {
+      return true;
+    }
+
     @Override
     public <R, X extends Exception> R accept(Visitor<R, X> visitor) throws X {
       return visitor.git(this);

@@ -39,6 +39,11 @@ public sealed interface StepSpec {
     return null;
   }
 
+  /** Whether the step reads content from the network on every plan (ADD of a URL or a git ref). */
+  default boolean fetchesContent() {
+    return false;
+  }
+
   /** The file or directory of the image folder the step reads, and the spec field that names it. */
   default Optional<ContextSource> contextSource() {
     return Optional.empty();
@@ -439,6 +444,11 @@ public sealed interface StepSpec {
       if (content == null || dest == null || dest.isEmpty()) {
         throw new IllegalArgumentException("a copy of content needs the content and a destination");
       }
+    }
+
+    @Override
+    public boolean fetchesContent() {
+      return content.fetched();
     }
 
     /** The same copy, of the file {@code name} made from the content. */

@@ -91,4 +91,16 @@ class StepVisitorTest {
       }
     }
   }
+
+  /** Only content read from the network on every plan (ADD of a URL or a git ref) keeps a no-op from being replayed. */
+  @Test
+  void onlyDownloadsAndGitRefsAreFetchedContent() {
+    assertThat(EVERY_KIND).noneMatch(StepSpec::fetchesContent);
+    assertThat(new StepSpec.CopyContent(new StepContent.Url("https://example.org/f", null), "/f", null, null)
+        .fetchesContent()).isTrue();
+    assertThat(new StepSpec.CopyContent(new StepContent.Url("https://example.org/f", "sha256:" + "0".repeat(64)),
+        "/f", null, null).fetchesContent()).isTrue();
+    assertThat(new StepSpec.CopyContent(new StepContent.Git("https://example.org/r.git", "main", null), "/r", null,
+        null).fetchesContent()).isTrue();
+  }
 }

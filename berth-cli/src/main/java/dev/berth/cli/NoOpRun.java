@@ -31,10 +31,14 @@ final class NoOpRun {
     return new NoOpRun(root, Journal.logOffset(root));
   }
 
-  /** Whether an image of {@code graph} is built on a base read from a file (oci:DIR, docker-archive:FILE). */
+  /**
+   * Whether an image of {@code graph} reads what no stat of the tree covers: a base from a file
+   * (oci:DIR, docker-archive:FILE) or content from the network (ADD of a URL or a git ref).
+   */
   static boolean readsOutsideTree(dev.berth.graph.ImageGraph graph) {
     return graph.images().values().stream()
-        .anyMatch(spec -> spec.base().startsWith("oci:") || spec.base().startsWith("docker-archive:"));
+        .anyMatch(spec -> spec.base().startsWith("oci:") || spec.base().startsWith("docker-archive:")
+            || spec.steps().stream().anyMatch(dev.berth.spec.StepSpec::fetchesContent));
   }
 
   /**
