@@ -12,7 +12,7 @@ import java.util.TreeMap;
 /**
  * What a run's output may depend on besides the files it reads: berth's own jar (path, size, time),
  * the JVM, the arguments, the working directory, the environment variables berth reads (see
- * {@link #READ}) and whether standard output is a terminal. Two runs with equal keys and
+ * {@link #READ}) and whether standard output and error are terminals. Two runs with equal keys and
  * unchanged inputs print the same. The text itself is kept in the recording and compared whole, so
  * the file name's short hash may collide without harm. The fast path runs this class: no lambdas,
  * streams or string concatenation with {@code +} here, each of which costs a cold JVM milliseconds.
@@ -48,7 +48,7 @@ public record ReplayKey(String text) {
   }
 
   public static ReplayKey of(Path jar, List<String> args, Path workingDirectory, Map<String, String> environment,
-      boolean stdoutIsTerminal) throws IOException {
+      boolean stdoutIsTerminal, boolean stderrIsTerminal) throws IOException {
     BasicFileAttributes code = Files.readAttributes(jar, BasicFileAttributes.class);
     StringBuilder text = new StringBuilder()
         .append("jar ").append(jar).append(' ').append(code.size()).append(' ')
@@ -56,7 +56,7 @@ public record ReplayKey(String text) {
         .append("java ").append(System.getProperty("java.home")).append(' ')
         .append(System.getProperty("java.version")).append('\n')
         .append("cwd ").append(workingDirectory).append('\n')
-        .append("tty ").append(stdoutIsTerminal).append('\n');
+        .append("tty ").append(stdoutIsTerminal).append(' ').append(stderrIsTerminal).append('\n');
     for (String arg : args) {
       text.append("arg ").append(escape(arg)).append('\n');
     }

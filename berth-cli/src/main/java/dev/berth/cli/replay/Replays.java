@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * tree, rendering a template or loading more than a few JDK classes. Anything else (another
  * argument, variable, file, tag in the store, berth jar) and the command runs in full, as it does
  * with {@code BERTH_REPLAY=off}. Only commands whose run reports {@link ReplayInputs} are ever
- * recorded, and never while standard error is a terminal (the live display depends on its size).
+ * recorded, and only runs that printed nothing on standard error (a progress display, timed lines or
+ * warnings are not replayed); whether standard output and error are terminals is part of the key.
  * Like every class of this package, it uses no lambdas, streams or {@code +} on strings on the path
  * that replays: each would cost a cold JVM milliseconds of method-handle set-up.
  */
@@ -61,7 +62,7 @@ public final class Replays {
         command = arg;
       }
     }
-    if (jar == null || command == null || !COMMANDS.contains(command) || isTerminal(2)) {
+    if (jar == null || command == null || !COMMANDS.contains(command)) {
       return Optional.empty();
     }
     Optional<ReplayCache> cache = ReplayCache.fromEnvironment(environment);
@@ -69,7 +70,8 @@ public final class Replays {
       return Optional.empty();
     }
     try {
-      ReplayKey key = ReplayKey.of(jar, List.of(args), Path.of("").toAbsolutePath(), environment, isTerminal(1));
+      ReplayKey key = ReplayKey.of(jar, List.of(args), Path.of("").toAbsolutePath(), environment, isTerminal(1),
+          isTerminal(2));
       return Optional.of(new Replays(cache.get(), key, "explain".equals(environment.get("BERTH_REPLAY"))));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();

@@ -25,7 +25,7 @@ class ReplayKeyTest {
     if (!Files.exists(jar)) {
       Files.writeString(jar, "jar");
     }
-    return ReplayKey.of(jar, args, dir, environment, false);
+    return ReplayKey.of(jar, args, dir, environment, false, false);
   }
 
   @Test
@@ -47,6 +47,15 @@ class ReplayKeyTest {
     assertThat(key(List.of("build", "."), Map.of("HOME", "/root", "LC_ALL", "C")).sameAs(plain)).isFalse();
     Files.writeString(dir.resolve("berth.jar"), "a newer berth");
     assertThat(key(List.of("build", "."), Map.of("HOME", "/root")).sameAs(plain)).isFalse();
+  }
+
+  @Test
+  void aRunOnATerminalIsNotReplayedToAFileNorTheOtherWay() throws Exception {
+    Path jar = dir.resolve("berth.jar");
+    Files.writeString(jar, "jar");
+    ReplayKey files = ReplayKey.of(jar, List.of("build"), dir, Map.of(), false, false);
+    assertThat(ReplayKey.of(jar, List.of("build"), dir, Map.of(), true, false).sameAs(files)).isFalse();
+    assertThat(ReplayKey.of(jar, List.of("build"), dir, Map.of(), false, true).sameAs(files)).isFalse();
   }
 
   @Test
