@@ -13,12 +13,13 @@ import java.util.Set;
 
 /**
  * Everything a recorded run read from the file system, stat by stat: every directory and file under
- * its trees (but berth's own {@code .berth} state and {@code .git}), and single files such as
+ * its trees (but berth's own {@code .berth} state; a {@code .git} folder too, since a Dockerfile's
+ * {@code COPY .} may copy it), and single files such as
  * config files, the store's {@code index.json} and files that are absent but would be read if
  * present. A replay stats each again; one difference, and the run is done in full.
  */
 public record InputStamp(List<Watched> entries) {
-  private static final Set<String> SKIPPED = Set.of(".berth", ".git");
+  private static final Set<String> SKIPPED = Set.of(".berth");
 
   public InputStamp {
     entries = List.copyOf(entries);
