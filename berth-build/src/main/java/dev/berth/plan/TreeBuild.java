@@ -23,7 +23,7 @@ import java.time.Duration;
  * Runs a plan: images in dependency order, independent branches at once (at most {@code jobs}),
  * each through build → verify → publish, every transition journaled. A failure marks the image
  * failed and its dependents blocked; the other branches go on. An image is built as soon as its
- * parents are built and checked while theirs are checked (on a pool of its own, {@link #checking}),
+ * parents are built and checked while theirs are checked (on a pool of its own, {@code 2 × jobs}),
  * but it is marked verified, published and reported only once its parents have ended well: when a
  * parent's check fails, the image is blocked as before, though it may have been built and checked.
  */
@@ -31,7 +31,8 @@ public final class TreeBuild {
   private final KeyedBuild build;
   private final Journal journal;
   private final int jobs;
-  private int checks;
+  /** Images checked (verified, published) at once besides those built: checks mostly wait on runc, dockerd, registries. */
+  private final int checks;
   private final Verifier verifier;
   private final Publisher publisher;
   private final BuildListener log;
@@ -270,18 +271,6 @@ public final class TreeBuild {
       debug(item, e);
       return finish(item, ImageState.FAILED, "publish failed: " + Planner.messageOf(e), outcome.refNames());
     }
-  }
-
-  /**
-   * At most {@code value} images checked (verified, published) at once, besides the {@code jobs} being
-   * built: checks mostly wait on runc, dockerd and registries. Default: twice {@code jobs}.
-   */
-  public TreeBuild checking(int value) {
-    if (value < 1) {
-      throw new IllegalArgumentException("checks must be at least 1, not " + value);
-    }
-    this.checks = value;
-    return this;
   }
 
   /** {@code berth verify} and {@code berth publish} run one phase on images already built. */
