@@ -22,12 +22,17 @@ import java.time.Duration;
 /**
  * Runs a plan: images in dependency order, independent branches at once (at most {@code jobs}),
  * each through build → verify → publish, every transition journaled. A failure marks the image
- * failed and its dependents blocked; the other branches go on.
+ * failed and its dependents blocked; the other branches go on. An image is built as soon as its
+ * parents are built and checked while theirs are checked (on a pool of its own, {@code 2 × jobs}),
+ * but it is marked verified, published and reported only once its parents have ended well: when a
+ * parent's check fails, the image is blocked as before, though it may have been built and checked.
  */
 public final class TreeBuild {
   private final KeyedBuild build;
   private final Journal journal;
   private final int jobs;
+  /** Images checked (verified, published) at once besides those built: checks mostly wait on runc, dockerd, registries. */
+  private final int checks;
   private final Verifier verifier;
   private final Publisher publisher;
   private final BuildListener log;
@@ -70,6 +75,7 @@ public final class TreeBuild {
     this.build = build;
     this.journal = journal;
     this.jobs = jobs;
+    this.checks = 2 * jobs;
     this.verifier = verifier;
     this.publisher = publisher;
     this.log = log;
@@ -122,17 +128,28 @@ public final class TreeBuild {
           .forEach(item -> build.prefetch(item.prepared()));
     }
     ExecutorService pool = Executors.newFixedThreadPool(jobs, threads);
+    ExecutorService checking = Executors.newFixedThreadPool(checks, threads);
+    ExecutorService ending = Executors.newFixedThreadPool(checks, threads);  // not queued behind checks
     try {
+      Map<String, CompletableFuture<Stage>> builds = new HashMap<>();
       Map<String, CompletableFuture<Result>> futures = new HashMap<>();
       for (Plan.Item item : plan.images()) {
-        List<CompletableFuture<Result>> needed = item.dependsOn().stream()
-            .map(futures::get)
-            .filter(java.util.Objects::nonNull)
-            .toList();
-        CompletableFuture<Result> firstFailure = CompletableFuture.allOf(needed.toArray(CompletableFuture[]::new))
-            .thenApply(ignored -> needed.stream().map(CompletableFuture::join)
+        List<CompletableFuture<Stage>> parentsBuilt = item.dependsOn().stream().map(builds::get)
+            .filter(java.util.Objects::nonNull).toList();
+        List<CompletableFuture<Result>> parentsDone = item.dependsOn().stream().map(futures::get)
+            .filter(java.util.Objects::nonNull).toList();
+        // built once its parents are built, checked at once, ended (journaled, published) after its parents' ends
+        CompletableFuture<Stage> built = CompletableFuture.allOf(parentsBuilt.toArray(CompletableFuture[]::new))
+            .thenApplyAsync(ignored -> parentsBuilt.stream().anyMatch(parent -> parent.join().ending() != null)
+                ? Stage.SKIPPED : buildOne(item, force), pool);
+        builds.put(item.name(), built);
+        CompletableFuture<Stage> checked = built.thenApplyAsync(stage -> stage.ending() == null ? checkOne(item, stage)
+            : stage, checking);
+        CompletableFuture<Result> firstFailure = CompletableFuture.allOf(parentsDone.toArray(CompletableFuture[]::new))
+            .thenApply(ignored -> parentsDone.stream().map(CompletableFuture::join)
                 .filter(result -> result.state().isFailure()).findFirst().orElse(null));
-        futures.put(item.name(), firstFailure.thenApplyAsync(failed -> runOne(item, failed, force), pool));
+        futures.put(item.name(), checked.thenCombineAsync(firstFailure, (stage, failed) -> endOne(item, stage, failed),
+            ending));
       }
       List<Result> results = new ArrayList<>();
       for (Plan.Item item : plan.images()) {
@@ -141,22 +158,33 @@ public final class TreeBuild {
       return new RunResult(results);
     } finally {
       pool.shutdownNow();
+      checking.shutdownNow();
+      ending.shutdownNow();
       build.stopPrefetching();
     }
   }
 
-  private Result runOne(Plan.Item item, Result parent, boolean force) {
-    if (parent != null && parent.state().isFailure()) {
-      return finish(item, ImageState.BLOCKED, "blocked by " + parent.name() + " (" + parent.state().label() + ")", null);
-    }
+  /**
+   * An image between its stages: its build outcome, whether its checks passed (and how long they
+   * took), or how it ends when it cannot go on; nothing of the end is journaled or reported until
+   * its parents have ended.
+   */
+  private record Stage(KeyedBuild.Outcome outcome, boolean alreadyVerified, Duration verified, Ending ending) {
+    static final Stage SKIPPED = new Stage(null, false, null, new Ending(ImageState.BLOCKED, null, null, null));
+  }
+
+  private record Ending(ImageState state, String cause, List<String> references, Throwable error) {}
+
+  private Stage buildOne(Plan.Item item, boolean force) {
     if (item.action() == Plan.Action.FAILED || item.action() == Plan.Action.BLOCKED) {
-      return finish(item, item.action() == Plan.Action.FAILED ? ImageState.FAILED : ImageState.BLOCKED, item.reason(),
-          null);
+      return new Stage(null, false, null, new Ending(item.action() == Plan.Action.FAILED ? ImageState.FAILED
+          : ImageState.BLOCKED, item.reason(), null, null));
     }
     PreparedImage prepared = item.prepared();
     String key = prepared.key().tag();
     if (phase != Phase.BUILD && item.action() == Plan.Action.BUILD) {
-      return finish(item, ImageState.FAILED, "not built (" + item.reason() + "); run berth build first", null);
+      return new Stage(null, false, null, new Ending(ImageState.FAILED,
+          "not built (" + item.reason() + "); run berth build first", null, null));
     }
     KeyedBuild.Outcome outcome;
     boolean builtNow = item.action() == Plan.Action.BUILD;
@@ -179,26 +207,52 @@ public final class TreeBuild {
         log.on(new BuildEvent.Built(item.name(), key, outcome.manifest().digest(), since(started)));
       }
     } catch (Exception | AssertionError e) {
-      debug(item, e);
-      return finish(item, ImageState.FAILED, "build failed: " + Planner.messageOf(e), null);
+      return new Stage(null, false, null, new Ending(ImageState.FAILED, "build failed: " + Planner.messageOf(e), null, e));
     }
     // rebuilt afresh (--force, --affected-by), the image may hold other package versions than the one verified
     boolean alreadyVerified = !(force && outcome.built()) && journal.entry(item.name())
         .map(entry -> key.equals(entry.verifiedKey())).orElse(false);
-    if (phase == Phase.PUBLISH && !alreadyVerified) {
-      return finish(item, ImageState.FAILED, "not verified; run berth verify first", outcome.refNames());
+    return new Stage(outcome, alreadyVerified, null, null);
+  }
+
+  /** Runs the checks of a built image, at the same time as its parents' (whose ends decide whether it counts). */
+  private Stage checkOne(Plan.Item item, Stage built) {
+    KeyedBuild.Outcome outcome = built.outcome();
+    if (phase == Phase.PUBLISH && !built.alreadyVerified()) {
+      return new Stage(outcome, false, null, new Ending(ImageState.FAILED, "not verified; run berth verify first",
+          outcome.refNames(), null));
     }
-    if (!alreadyVerified || phase == Phase.VERIFY) {
-      journal.transition(item.name(), ImageState.VERIFYING, key, null, null);
-      long verifying = System.nanoTime();
-      try {
-        verifier.verify(prepared.spec(), outcome);
-      } catch (Exception | AssertionError e) {
-        debug(item, e);
-        return finish(item, ImageState.FAILED, "verify failed: " + Planner.messageOf(e), outcome.refNames());
+    if (built.alreadyVerified() && phase != Phase.VERIFY) {
+      return built;
+    }
+    journal.transition(item.name(), ImageState.VERIFYING, item.prepared().key().tag(), null, null);
+    long verifying = System.nanoTime();
+    try {
+      verifier.verify(item.prepared().spec(), outcome);
+    } catch (Exception | AssertionError e) {
+      return new Stage(outcome, false, null, new Ending(ImageState.FAILED, "verify failed: " + Planner.messageOf(e),
+          outcome.refNames(), e));
+    }
+    return new Stage(outcome, built.alreadyVerified(), since(verifying), null);
+  }
+
+  private Result endOne(Plan.Item item, Stage stage, Result parent) {
+    if (parent != null && parent.state().isFailure()) {
+      return finish(item, ImageState.BLOCKED, "blocked by " + parent.name() + " (" + parent.state().label() + ")", null);
+    }
+    if (stage.ending() != null) {
+      if (stage.ending().error() != null) {
+        debug(item, stage.ending().error());
       }
+      return finish(item, stage.ending().state(), stage.ending().cause(), stage.ending().references());
+    }
+    PreparedImage prepared = item.prepared();
+    String key = prepared.key().tag();
+    KeyedBuild.Outcome outcome = stage.outcome();
+    boolean alreadyVerified = stage.alreadyVerified();
+    if (stage.verified() != null) {
       journal.transition(item.name(), ImageState.VERIFIED, key, null, null);
-      log.on(new BuildEvent.Verified(item.name(), key, since(verifying),
+      log.on(new BuildEvent.Verified(item.name(), key, stage.verified(),
           verifier.emulation(prepared.spec()).orElse(null)));
     }
     if (publisher == null) {

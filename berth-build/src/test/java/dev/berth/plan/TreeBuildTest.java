@@ -219,6 +219,61 @@ class TreeBuildTest {
   }
 
   @Test
+  void childrenAreBuiltWhileTheirParentIsCheckedAndReportedAfterIt() throws Exception {
+    CountDownLatch childrenBuilt = new CountDownLatch(2);
+    List<BuildEvent> progress = Collections.synchronizedList(new ArrayList<>());
+    BuildListener listener = event -> {
+      progress.add(event);
+      if (event instanceof BuildEvent.Built built && (built.image().equals("left") || built.image().equals("right"))) {
+        childrenBuilt.countDown();
+      }
+    };
+    TreeBuild.RunResult result = run((spec, image) -> {
+      if (spec.name().equals("base")) {
+        assertThat(childrenBuilt.await(20, TimeUnit.SECONDS)).as("children built during the base's check").isTrue();
+      }
+    }, null, 1, listener);
+    assertThat(built(result)).hasSize(6);
+    List<String> verified = progress.stream().filter(event -> event instanceof BuildEvent.Verified)
+        .map(event -> ((BuildEvent.Verified) event).image()).toList();
+    assertThat(verified.indexOf("base")).isLessThan(verified.indexOf("left")).isLessThan(verified.indexOf("left-a"));
+    assertThat(verified.indexOf("right")).isLessThan(verified.indexOf("right-a"));
+  }
+
+  @Test
+  void aChildBuiltDuringItsParentsFailingCheckIsBlockedNeverVerifiedNorPublished() throws Exception {
+    CountDownLatch leftChecked = new CountDownLatch(1);
+    List<String> published = Collections.synchronizedList(new ArrayList<>());
+    List<BuildEvent> progress = Collections.synchronizedList(new ArrayList<>());
+    TreeBuild.RunResult result = run((spec, image) -> {
+      if (spec.name().equals("left-a")) {
+        leftChecked.countDown();
+      }
+      if (spec.name().equals("left")) {  // fails only once its child has been built and checked
+        assertThat(leftChecked.await(20, TimeUnit.SECONDS)).isTrue();
+        throw new IllegalStateException("test.sh exited 1");
+      }
+    }, (spec, image) -> {
+      published.add(spec.name());
+      return List.of(spec.name());
+    }, 2, progress::add);
+    assertThat(states(result)).containsEntry("left", ImageState.FAILED)
+        .containsEntry("left-a", ImageState.BLOCKED).containsEntry("left-b", ImageState.BLOCKED);
+    assertThat(result.images()).filteredOn(i -> i.name().equals("left-a")).first()
+        .extracting(TreeBuild.Result::cause).isEqualTo("blocked by left (failed)");
+    assertThat(published).containsExactlyInAnyOrder("base", "right", "right-a");
+    assertThat(progress).noneMatch(event -> event instanceof BuildEvent.Verified verified
+        && verified.image().startsWith("left"));
+    try (Journal journal = Journal.open(tree, Clock.systemUTC())) {
+      assertThat(journal.entry("left-a")).map(Journal.Entry::verifiedKey).isEmpty();
+      assertThat(journal.entry("left-a")).map(Journal.Entry::state).contains(ImageState.BLOCKED);
+    }
+    // the next run checks the parent again; the child, in the store already, is checked before it counts
+    TreeBuild.RunResult second = build(PASS);
+    assertThat(states(second)).containsEntry("left", ImageState.VERIFIED).containsEntry("left-a", ImageState.VERIFIED);
+  }
+
+  @Test
   void aFailedPublishIsAFailure() throws Exception {
     TreeBuild.RunResult result = run(PASS, (spec, image) -> {
       throw new java.io.IOException("registry said 500");

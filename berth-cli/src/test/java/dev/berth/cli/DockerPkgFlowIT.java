@@ -116,6 +116,27 @@ class DockerPkgFlowIT {
         .contains(" ERROR: image img04 failed to build: blocked");
   }
 
+  /** Children are built while their parent's test.sh runs; when it fails they are blocked all the same. */
+  @Test
+  void aFailingTestShFailsTheBuildAndBlocksTheDependentsBuiltMeanwhile() throws Exception {
+    Path tree = tree(6);
+    Path script = tree.resolve("img01/test.sh");
+    String good = Files.readString(script);
+    Files.writeString(script, "#!/bin/sh\nsleep 2\ndocker run --rm \"$1\" test -f /srv/img01/missing\n");
+    Berth.Result run = dockerPkg(tree, "build");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(built(run)).containsExactly("img00:1.0.0", "img02:1.0.0", "img05:1.0.0");
+    assertThat(run.stderr()).as("built during img01's test.sh").contains("img03: built sha256:");
+    assertThat(run.stdout()).contains(" ERROR: image img01 failed to build: failed: verify failed: test.sh exited 1")
+        .contains(" ERROR: image img03 failed to build: blocked")
+        .contains(" ERROR: image img04 failed to build: blocked");
+
+    Files.writeString(script, good);  // the next run checks them (in the store already) and they count
+    assertThat(dockerPkg(tree, "build").succeeded().stdout()).doesNotContain("ERROR");
+    assertThat(Berth.tool(REPO, "/usr/bin/docker", "run", "--rm", "img03:1.0.0", "cat", "/srv/img03/img03.txt"))
+        .isEqualTo("img03 data\n");
+  }
+
   @Test
   void publishesVersionKeyAndLatestAndNeverOverwritesAPublishedVersion() throws Exception {
     try (LocalRegistry registry = LocalRegistry.startPlain()) {
