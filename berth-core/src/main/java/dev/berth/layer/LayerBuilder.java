@@ -299,6 +299,9 @@ public final class LayerBuilder {
   }
 
   static String normalize(String imagePath) {
+    if (isNormal(imagePath)) {
+      return imagePath;  // what the rules below would return unchanged, found without split or regex
+    }
     String path = imagePath;  // a backslash is part of a Linux file name
     while (path.startsWith("/") || path.startsWith("./")) {
       path = path.startsWith("/") ? path.substring(1) : path.substring(2);
@@ -312,6 +315,25 @@ public final class LayerBuilder {
       }
     }
     return path.replaceAll("/+", "/").replace("/./", "/");
+  }
+
+  /** No slash at either end, no empty, "." or ".." component: {@link #normalize} would change nothing. */
+  private static boolean isNormal(String path) {
+    int length = path.length();
+    if (length == 0 || path.charAt(0) == '/' || path.charAt(length - 1) == '/') {
+      return length == 0;
+    }
+    int start = 0;
+    for (int i = 0; i <= length; i++) {
+      if (i == length || path.charAt(i) == '/') {
+        int part = i - start;
+        if (part == 0 || (part <= 2 && path.charAt(start) == '.' && (part == 1 || path.charAt(start + 1) == '.'))) {
+          return false;
+        }
+        start = i + 1;
+      }
+    }
+    return true;
   }
 
   private static String join(String directory, String relative) {
