@@ -5,20 +5,22 @@ import dev.berth.oci.Digest;
 import dev.berth.store.BlobSink;
 import dev.berth.store.ContentStore;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -79,35 +81,56 @@ public final class LayerBuilder {
 
   /** A regular file, or when {@code source} is a symlink, the link itself (never followed). */
   public LayerBuilder addFile(Path source, String imagePath, EntryAttributes attrs) throws IOException {
-    if (Files.isSymbolicLink(source)) {
+    return addFile(source, imagePath, attrs, unixMode(source));
+  }
+
+  /** {@link #addFile(Path, String, EntryAttributes)} with the file's type and mode bits already read. */
+  private LayerBuilder addFile(Path source, String imagePath, EntryAttributes attrs, int unixMode) throws IOException {
+    if ((unixMode & S_IFMT) == S_IFLNK) {
       return addSymlink(imagePath, Files.readSymbolicLink(source).toString(), attrs);
     }
-    if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+    if ((unixMode & S_IFMT) != S_IFREG) {
       throw new IOException(source + " is not a regular file");
     }
-    int mode = attrs.mode() != null ? attrs.mode() : permissions(source);
+    int mode = attrs.mode() != null ? attrs.mode() : unixMode & 07777;
     return put(imagePath, new FileEntry(source, new EntryAttributes(attrs.uid(), attrs.gid(), mode)));
   }
 
-  /** The contents of {@code sourceDir} under {@code imageDir}, recursively; symlinks kept as links. */
+  /**
+   * The contents of {@code sourceDir} under {@code imageDir}, recursively; symlinks kept as links. An
+   * excluded directory is not added, but what its rules include below it is. Each entry costs one
+   * lstat: its type and mode come from the same call.
+   */
   public LayerBuilder addTree(Path sourceDir, String imageDir, EntryAttributes attrs, IgnoreRules ignore)
       throws IOException {
-    try (Stream<Path> walk = Files.walk(sourceDir)) {
-      for (Path path : (Iterable<Path>) walk.sorted()::iterator) {
-        String relative = sourceDir.relativize(path).toString();
-        if (!relative.isEmpty() && ignore.isExcluded(relative)) {
-          continue;
-        }
-        String imagePath = relative.isEmpty() ? imageDir : join(imageDir, relative);
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-          int mode = attrs.mode() != null ? attrs.mode() : permissions(path);
-          addDirectory(imagePath, new EntryAttributes(attrs.uid(), attrs.gid(), mode));
-        } else {
-          addFile(path, imagePath, attrs);
-        }
+    addTreeEntry(sourceDir, "", imageDir, attrs, ignore);
+    return this;
+  }
+
+  private void addTreeEntry(Path path, String relative, String imageDir, EntryAttributes attrs, IgnoreRules ignore)
+      throws IOException {
+    int unixMode = unixMode(path);
+    boolean directory = (unixMode & S_IFMT) == S_IFDIR;
+    if (relative.isEmpty() || !ignore.isExcluded(relative)) {
+      String imagePath = relative.isEmpty() ? imageDir : join(imageDir, relative);
+      if (directory) {
+        int mode = attrs.mode() != null ? attrs.mode() : unixMode & 07777;
+        addDirectory(imagePath, new EntryAttributes(attrs.uid(), attrs.gid(), mode));
+      } else {
+        addFile(path, imagePath, attrs, unixMode);
       }
     }
-    return this;
+    if (directory) {
+      List<Path> children = new ArrayList<>();
+      try (DirectoryStream<Path> list = Files.newDirectoryStream(path)) {
+        list.forEach(children::add);
+      }
+      children.sort(null);
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        addTreeEntry(child, relative.isEmpty() ? name : relative + "/" + name, imageDir, attrs, ignore);
+      }
+    }
   }
 
   public LayerBuilder addDirectory(String imagePath, EntryAttributes attrs) {
@@ -170,27 +193,29 @@ public final class LayerBuilder {
   /** Writes the compressed layer to {@code out} (left open) and returns its diff ID and digest. */
   public LayerBlob writeTo(OutputStream out) throws IOException {
     MessageDigest compressedHash = Digest.newSha256();
-    CountingStream counting = new CountingStream(new DigestOutputStream(out, compressedHash));
-    Digest diffId = writeTar(counting);
+    HashingOutputStream hashed = new HashingOutputStream(out, compressedHash, false);
+    Digest diffId = writeTar(hashed);
     return new LayerBlob(new Descriptor(compression.mediaType(),
-        Digest.fromHash("sha256", compressedHash.digest()), counting.count), diffId);
+        Digest.fromHash("sha256", compressedHash.digest()), hashed.count()), diffId);
   }
 
+  /**
+   * Writes the tar through the diff-ID hash into the compressor and on to {@code destination} (left
+   * open). The tar writer hands over whole 10 KiB records, which the compressors buffer themselves;
+   * only the uncompressed layer is buffered here, so that it is not written 10 KiB at a time.
+   */
   private Digest writeTar(OutputStream destination) throws IOException {
     MessageDigest diffId = Digest.newSha256();
-    OutputStream compressed = LayerStreams.compress(new CountingStream(destination) {
-      @Override
-      public void close() throws IOException {
-        flush();
-      }
-    }, compression);
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(
-        new BufferedOutputStream(new DigestOutputStream(compressed, diffId), 1 << 16),
+    OutputStream compressed = LayerStreams.compress(new HashingOutputStream(destination, null, false), compression);
+    if (compression == Compression.NONE) {
+      compressed = new BufferedOutputStream(compressed, 1 << 16);
+    }
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new HashingOutputStream(compressed, diffId, true),
         StandardCharsets.UTF_8.name())) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
       tar.setAddPaxHeadersForNonAsciiNames(true);
-      byte[] buffer = new byte[1 << 16];
+      ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
       for (Map.Entry<String, Entry> item : entries.entrySet()) {
         writeEntry(tar, item.getKey(), item.getValue(), buffer);
       }
@@ -199,7 +224,34 @@ public final class LayerBuilder {
     return Digest.fromHash("sha256", diffId.digest());
   }
 
-  private void writeEntry(TarArchiveOutputStream tar, String path, Entry entry, byte[] buffer) throws IOException {
+  private void writeEntry(TarArchiveOutputStream tar, String path, Entry entry, ByteBuffer buffer) throws IOException {
+    if (!(entry instanceof FileEntry file)) {
+      tar.putArchiveEntry(header(path, entry));
+      tar.closeArchiveEntry();
+      return;
+    }
+    // the size is the open file's (fstat), so that it and the bytes read are of the same file
+    try (FileChannel content = FileChannel.open(file.source(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      TarArchiveEntry header = header(path, entry);
+      long expected = content.size();
+      header.setSize(expected);
+      tar.putArchiveEntry(header);
+      long written = 0;
+      int n;
+      while (written < expected
+          && (n = content.read(buffer.clear().limit((int) Math.min(buffer.capacity(), expected - written)))) > 0) {
+        tar.write(buffer.array(), 0, n);
+        written += n;
+      }
+      if (written != expected) {
+        throw new IOException(file.source() + " changed size while it was written into a layer");
+      }
+      tar.closeArchiveEntry();
+    }
+  }
+
+  /** The tar header of an entry; a file's size is set by the caller. */
+  private TarArchiveEntry header(String path, Entry entry) {
     TarArchiveEntry header;
     if (entry instanceof DirectoryEntry) {
       header = new TarArchiveEntry(path + "/", TarConstants.LF_DIR, true);
@@ -219,10 +271,6 @@ public final class LayerBuilder {
       header.setLinkName(link.target());
       header.setMode(0100000 | target.attributes().mode());
       entry = target;
-    } else if (entry instanceof FileEntry file) {
-      header = new TarArchiveEntry(path, TarConstants.LF_NORMAL, true);
-      header.setMode(0100000 | entry.attributes().mode());
-      header.setSize(Files.size(file.source()));
     } else {
       header = new TarArchiveEntry(path, TarConstants.LF_NORMAL, true);
       header.setMode(0100000 | entry.attributes().mode());
@@ -233,33 +281,27 @@ public final class LayerBuilder {
     header.setGroupId(entry.attributes().gid() == null ? 0 : entry.attributes().gid());
     header.setUserName("");
     header.setGroupName("");
-    tar.putArchiveEntry(header);
-    if (entry instanceof FileEntry file && header.isFile() && !header.isLink()) {
-      long expected = header.getSize();
-      long written = 0;
-      try (InputStream in = Files.newInputStream(file.source(), LinkOption.NOFOLLOW_LINKS)) {
-        int n;
-        while (written < expected && (n = in.read(buffer, 0, (int) Math.min(buffer.length, expected - written))) > 0) {
-          tar.write(buffer, 0, n);
-          written += n;
-        }
-      }
-      if (written != expected) {
-        throw new IOException(file.source() + " changed size while it was written into a layer");
-      }
-    }
-    tar.closeArchiveEntry();
+    return header;
   }
 
   private static EntryAttributes withDefaultMode(EntryAttributes attrs, int mode) {
     return attrs.mode() != null ? attrs : new EntryAttributes(attrs.uid(), attrs.gid(), mode);
   }
 
-  private static int permissions(Path path) throws IOException {
-    return ((Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 07777;
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFDIR = 0040000;
+  private static final int S_IFREG = 0100000;
+  private static final int S_IFLNK = 0120000;
+
+  /** st_mode of {@code path} itself (never followed): its type and permission bits from one lstat. */
+  private static int unixMode(Path path) throws IOException {
+    return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
   }
 
   static String normalize(String imagePath) {
+    if (isNormal(imagePath)) {
+      return imagePath;  // what the rules below would return unchanged, found without split or regex
+    }
     String path = imagePath;  // a backslash is part of a Linux file name
     while (path.startsWith("/") || path.startsWith("./")) {
       path = path.startsWith("/") ? path.substring(1) : path.substring(2);
@@ -275,6 +317,25 @@ public final class LayerBuilder {
     return path.replaceAll("/+", "/").replace("/./", "/");
   }
 
+  /** No slash at either end, no empty, "." or ".." component: {@link #normalize} would change nothing. */
+  private static boolean isNormal(String path) {
+    int length = path.length();
+    if (length == 0 || path.charAt(0) == '/' || path.charAt(length - 1) == '/') {
+      return length == 0;
+    }
+    int start = 0;
+    for (int i = 0; i <= length; i++) {
+      if (i == length || path.charAt(i) == '/') {
+        int part = i - start;
+        if (part == 0 || (part <= 2 && path.charAt(start) == '.' && (part == 1 || path.charAt(start + 1) == '.'))) {
+          return false;
+        }
+        start = i + 1;
+      }
+    }
+    return true;
+  }
+
   private static String join(String directory, String relative) {
     String dir = normalize(directory);
     return dir.isEmpty() ? relative : dir + "/" + relative;
@@ -284,25 +345,5 @@ public final class LayerBuilder {
     byte[] x = a.getBytes(StandardCharsets.UTF_8);
     byte[] y = b.getBytes(StandardCharsets.UTF_8);
     return java.util.Arrays.compareUnsigned(x, y);
-  }
-
-  private static class CountingStream extends FilterOutputStream {
-    long count;
-
-    CountingStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
   }
 }

@@ -28,11 +28,16 @@ public final class ParallelGzipOutputStream extends OutputStream {
   private final ExecutorService pool;
   private final int level;
   private final int maxInFlight;
-  private final Deque<Future<byte[]>> inFlight = new ArrayDeque<>();
+  private final Deque<Block> inFlight = new ArrayDeque<>();
+  /** Input blocks whose deflated bytes are written, to be filled again (no new 128 KiB array per block). */
+  private final Deque<byte[]> free = new ArrayDeque<>();
   private final CRC32 crc = new CRC32();
   private byte[] block = new byte[BLOCK_SIZE];
   private int filled;
   private byte[] dictionary;
+
+  /** A block handed to the pool: its input array (reused once written) and its deflated bytes to come. */
+  private record Block(byte[] input, Future<byte[]> deflated) {}
   private long totalIn;
   private boolean closed;
 
@@ -72,9 +77,9 @@ public final class ParallelGzipOutputStream extends OutputStream {
     int size = filled;
     byte[] preset = dictionary;
     dictionary = Arrays.copyOfRange(input, Math.max(0, size - DICTIONARY_SIZE), size);
-    block = new byte[BLOCK_SIZE];
+    block = free.isEmpty() ? new byte[BLOCK_SIZE] : free.removeFirst();
     filled = 0;
-    inFlight.addLast(pool.submit(() -> deflate(input, size, preset, level, last)));
+    inFlight.addLast(new Block(input, pool.submit(() -> deflate(input, size, preset, level, last))));
     while (inFlight.size() >= maxInFlight) {
       writeOldest();
     }
@@ -82,6 +87,12 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
   /** One deflater per compressing thread and level, reset between blocks (zlib state is costly to make). */
   private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[10]);
+  /** Each compressing thread's output buffer, big enough for any block; only the result is copied out. */
+  private static final ThreadLocal<byte[]> OUTPUT = ThreadLocal.withInitial(() -> new byte[outputBound(BLOCK_SIZE)]);
+
+  private static int outputBound(int size) {
+    return size + size / 8 + 64;
+  }
 
   private static byte[] deflate(byte[] input, int size, byte[] dictionary, int level, boolean last) {
     Deflater[] byLevel = DEFLATERS.get();
@@ -98,11 +109,12 @@ public final class ParallelGzipOutputStream extends OutputStream {
       if (last) {
         deflater.finish();
       }
-      byte[] buffer = new byte[size + size / 8 + 64];
+      byte[] buffer = OUTPUT.get();
       int length = 0;
       while (true) {
         if (length == buffer.length) {
-          buffer = Arrays.copyOf(buffer, buffer.length * 2);
+          buffer = Arrays.copyOf(buffer, buffer.length * 2);  // not seen: deflate's bound is far below
+          OUTPUT.set(buffer);
         }
         int n = deflater.deflate(buffer, length, buffer.length - length, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
         length += n;
@@ -117,9 +129,10 @@ public final class ParallelGzipOutputStream extends OutputStream {
   }
 
   private void writeOldest() throws IOException {
-    Future<byte[]> oldest = inFlight.removeFirst();
+    Block oldest = inFlight.removeFirst();
     try {
-      out.write(oldest.get());
+      out.write(oldest.deflated().get());
+      free.addLast(oldest.input());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while compressing");
@@ -158,7 +171,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
       out.write(trailer);
     } finally {
       closed = true;
-      inFlight.forEach(future -> future.cancel(true));
+      inFlight.forEach(pending -> pending.deflated().cancel(true));
       out.close();
     }
   }
