@@ -63,6 +63,8 @@ class AffectedResumeIT {
       long before = Files.size(log);
       Process run = berth.start("build", tree.toString(), "--affected-by", "jq", "--push", "-j", "1");
       waitFor(log, before, "\"image\":\"slow\"", "\"state\":\"verifying\"");
+      // 'slow' is checked while its parent is still being published: kill once the parent is published
+      waitFor(log, before, "\"image\":\"holder\"", "\"state\":\"published\"");
       assertThat(run.isAlive()).as("killed while verifying 'slow'").isTrue();
       run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       assertThat(tree.resolve(".berth/affected-by.json")).exists();

@@ -12,20 +12,27 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where recordings live: {@code ${XDG_CACHE_HOME:-~/.cache}/berth/replay/<hash of the key>}, one
  * file each, written to a temporary name and renamed into place, so a reader sees a whole recording
- * or none. At most {@value #KEPT} are kept; the oldest go first. A cache, never a source of truth:
+ * or none. A key holds environment variables (a proxy URL may carry a password), so the folder is
+ * the user's alone (0700) and each file too (0600), as Docker keeps its config.json. At most {@value #KEPT} are kept; the oldest go first. A cache, never a source of truth:
  * removing the directory only makes the next no-op a full run.
  */
 public final class ReplayCache {
   static final int KEPT = 64;
+  private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
   private final Path directory;
 
@@ -67,10 +74,15 @@ public final class ReplayCache {
   /** Keeps {@code recording}, replacing any under its key, and drops the oldest beyond {@value #KEPT}. */
   public void save(Recording recording) throws IOException {
     Files.createDirectories(directory);
+    if (!Files.getPosixFilePermissions(directory).equals(OWNER_ONLY_FOLDER)) {
+      Files.setPosixFilePermissions(directory, OWNER_ONLY_FOLDER);
+    }
     Path target = directory.resolve(recording.key().fileName());
     Path temp = directory.resolve(target.getFileName().toString().concat(".tmp-")
         .concat(Long.toString(ProcessHandle.current().pid())));
-    try (OutputStream file = Files.newOutputStream(temp);
+    Files.deleteIfExists(temp);
+    Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+    try (OutputStream file = Files.newOutputStream(temp, StandardOpenOption.WRITE);
          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(file, 1 << 16))) {
       recording.write(out);
     }

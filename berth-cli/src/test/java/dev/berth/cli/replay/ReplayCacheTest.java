@@ -43,6 +43,20 @@ class ReplayCacheTest {
     assertThat(cache.find(new ReplayKey("key two\n"))).isEmpty();
   }
 
+  /** A key holds environment variables such as a proxy URL with a password: recordings are the user's alone. */
+  @Test
+  void recordingsAreReadableByTheirOwnerAlone() throws Exception {
+    ReplayCache cache = new ReplayCache(dir.resolve("cache"));
+    Files.createDirectories(dir.resolve("cache"));
+    Files.setPosixFilePermissions(dir.resolve("cache"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    cache.save(recording("env https_proxy=http://user:secret@proxy:3128\n"));
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("cache"))))
+        .isEqualTo("rwx------");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        dir.resolve("cache").resolve(new ReplayKey("env https_proxy=http://user:secret@proxy:3128\n").fileName()))))
+        .isEqualTo("rw-------");
+  }
+
   @Test
   void aFileNameSharedByAnotherKeyIsNotTakenForIt() throws Exception {
     ReplayCache cache = new ReplayCache(dir.resolve("cache"));
