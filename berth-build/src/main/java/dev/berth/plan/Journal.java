@@ -199,6 +199,11 @@ public final class Journal implements AutoCloseable {
     return tree.resolve(".berth").resolve(LOG);
   }
 
+  /** The tree's journal snapshot ({@code .berth/state.json}), present or not. */
+  public static Path snapshotFile(Path tree) {
+    return tree.resolve(".berth").resolve(SNAPSHOT);
+  }
+
   /** The size of the tree's journal file: where the lines of a run starting now will begin. */
   public static long logOffset(Path tree) throws IOException {
     Path file = logFile(tree);

@@ -67,7 +67,7 @@ final class PlanCommand implements Callable<Integer>, Replayable {
       // a plan's reasons read what the journal says was last built: its files are inputs too
       java.util.List<java.nio.file.Path> files = new java.util.ArrayList<>(treeOptions.filesOutsideTree(session.store));
       files.add(dev.berth.plan.Journal.logFile(session.tree.root()));
-      files.add(dev.berth.plan.Journal.logFile(session.tree.root()).resolveSibling("state.json"));
+      files.add(dev.berth.plan.Journal.snapshotFile(session.tree.root()));
       replayInputs = noOp.inputs(!push && affectedBy == null && !treeOptions.labelGit && !treeOptions.pull.equals("always")
           && !treeOptions.registries.clients().used() && !NoOpRun.readsOutsideTree(session.tree.graph()), files);
     }
