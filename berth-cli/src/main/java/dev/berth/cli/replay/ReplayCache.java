@@ -25,8 +25,9 @@ import java.util.Set;
 /**
  * Where recordings live: {@code ${XDG_CACHE_HOME:-~/.cache}/berth/replay/<hash of the key>}, one
  * file each, written to a temporary name and renamed into place, so a reader sees a whole recording
- * or none. A key holds environment variables (a proxy URL may carry a password), so the folder is
- * the user's alone (0700) and each file too (0600), as Docker keeps its config.json. At most {@value #KEPT} are kept; the oldest go first. A cache, never a source of truth:
+ * or none. A recording holds a command's arguments, output and paths, so the folder is the user's
+ * alone (0700) and each file too (0600), as Docker keeps its config.json; it holds no credential
+ * (see {@link ReplayKey}). At most {@value #KEPT} are kept; the oldest go first. A cache, never a source of truth:
  * removing the directory only makes the next no-op a full run.
  */
 public final class ReplayCache {

@@ -14,7 +14,9 @@ import java.util.TreeMap;
  * the JVM, the arguments, the working directory, the environment variables berth reads (see
  * {@link #READ}) and whether standard output and error are terminals. Two runs with equal keys and
  * unchanged inputs print the same. The text itself is kept in the recording and compared whole, so
- * the file name's short hash may collide without harm. The fast path runs this class: no lambdas,
+ * the file name's short hash may collide without harm. It never holds a credential: a proxy variable
+ * (which may be a URL with a password) is keyed by a hash of its value, and a command line with
+ * {@code --creds} is never recorded ({@link Replays}). The fast path runs this class: no lambdas,
  * streams or string concatenation with {@code +} here, each of which costs a cold JVM milliseconds.
  */
 public record ReplayKey(String text) {
@@ -39,7 +41,11 @@ public record ReplayKey(String text) {
         return true;
       }
     }
-    return READ.contains(name) || name.toUpperCase(java.util.Locale.ROOT).endsWith("_PROXY");
+    return READ.contains(name) || isProxy(name);
+  }
+
+  private static boolean isProxy(String name) {
+    return name.toUpperCase(java.util.Locale.ROOT).endsWith("_PROXY");
   }
 
   /** Whether {@code other} is the same key (compared as text, without a record's generated method). */
@@ -62,8 +68,8 @@ public record ReplayKey(String text) {
     }
     for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
       if (keyed(variable.getKey())) {
-        text.append("env ").append(escape(variable.getKey())).append('=').append(escape(variable.getValue()))
-            .append('\n');
+        String value = isProxy(variable.getKey()) ? "hash ".concat(hash(variable.getValue())) : variable.getValue();
+        text.append("env ").append(escape(variable.getKey())).append('=').append(escape(value)).append('\n');
       }
     }
     return new ReplayKey(text.toString());
@@ -71,9 +77,14 @@ public record ReplayKey(String text) {
 
   /** A file name for this key: 16 hex digits of a 64-bit FNV-1a hash. */
   public String fileName() {
+    return hash(text);
+  }
+
+  /** 16 hex digits of the 64-bit FNV-1a hash of {@code value}. */
+  private static String hash(String value) {
     long hash = 0xcbf29ce484222325L;
-    for (int i = 0; i < text.length(); i++) {
-      hash ^= text.charAt(i);
+    for (int i = 0; i < value.length(); i++) {
+      hash ^= value.charAt(i);
       hash *= 0x100000001b3L;
     }
     String hex = Long.toHexString(hash);

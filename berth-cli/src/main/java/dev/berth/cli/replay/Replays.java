@@ -55,7 +55,8 @@ public final class Replays {
   public static Optional<Replays> forCommand(String[] args, Map<String, String> environment, Path jar) {
     String command = null;
     for (String arg : args) {
-      if (arg.equals("-h") || arg.equals("--help")) {
+      // a password given on the command line is never written to a recording, so such a run is never kept
+      if (arg.equals("-h") || arg.equals("--help") || arg.equals("--creds") || arg.startsWith("--creds=")) {
         return Optional.empty();
       }
       if (command == null && !arg.startsWith("-")) {

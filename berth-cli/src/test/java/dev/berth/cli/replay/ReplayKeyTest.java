@@ -50,6 +50,24 @@ class ReplayKeyTest {
   }
 
   @Test
+  void aProxyPasswordIsNeverInTheKeyYetAnotherProxyIsAnotherKey() throws Exception {
+    ReplayKey proxied = key(List.of("build", "."), Map.of("HTTPS_PROXY", "http://alice:s3cr3t-word@proxy:3128"));
+    assertThat(proxied.text()).contains("HTTPS_PROXY").doesNotContain("s3cr3t-word").doesNotContain("alice");
+    ReplayKey other = key(List.of("build", "."), Map.of("HTTPS_PROXY", "http://alice:another@proxy:3128"));
+    assertThat(other.sameAs(proxied)).isFalse();
+  }
+
+  @Test
+  void aCommandLineWithCredentialsIsNeitherLookedUpNorRecorded() throws Exception {
+    Path jar = dir.resolve("berth.jar");
+    Files.writeString(jar, "jar");
+    Map<String, String> environment = Map.of("XDG_CACHE_HOME", dir.toString());
+    assertThat(Replays.forCommand(new String[] {"build", "."}, environment, jar)).isPresent();
+    assertThat(Replays.forCommand(new String[] {"build", ".", "--creds", "u:p"}, environment, jar)).isEmpty();
+    assertThat(Replays.forCommand(new String[] {"plan", "--creds=u:p", "."}, environment, jar)).isEmpty();
+  }
+
+  @Test
   void aRunOnATerminalIsNotReplayedToAFileNorTheOtherWay() throws Exception {
     Path jar = dir.resolve("berth.jar");
     Files.writeString(jar, "jar");
