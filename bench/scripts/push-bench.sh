@@ -2,7 +2,8 @@
 # Push of a ~150 MB, 5-layer image from an OCI layout to a loopback registry: berth vs skopeo,
 # first push (registry empty) and second push (every blob present). Each tool gets a fresh registry.
 # Prints each round's whole-process times, then RESULT lines with berth's time as a multiple of skopeo's
-# (targets: first push <= 1.0x, repeat push <= 2.0x).
+# (targets: first push <= 1.0x, repeat push <= 2.0x), for berth in a JVM of its own ("berth") and
+# through its resident process ("berth-d", BERTH_DAEMON=on, warmed by a few copies to another registry).
 # Usage: bench/scripts/push-bench.sh [ROUNDS]   (needs docker-registry, skopeo, umoci, a built berth jar)
 set -euo pipefail
 ROUNDS=${1:-3}
@@ -51,13 +52,19 @@ now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
 
 berth() { "$ROOT/berth" "$@"; }  # the launcher: C1 and class-data sharing, as users run it
+berth-d() { BERTH_DAEMON=on XDG_RUNTIME_DIR="$WORK/runtime" "$ROOT/berth" "$@"; }
+mkdir -p "$WORK/runtime"
+start_registry warm
+for _ in 1 2 3 4 5 6 7 8; do berth-d copy --store "$WORK/warm-store" "oci:$LAYOUT:bench" "docker://127.0.0.1:$PORT/bench/warm:1" >/dev/null; sleep 0.3; done
+daemon_pids() { pgrep -f "dev.berth.cli.Resident" | while read -r p; do tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "XDG_RUNTIME_DIR=$WORK/runtime" && echo "$p"; done; }
+trap 'for p in $(daemon_pids); do kill "$p" 2>/dev/null || true; done; cleanup' EXIT
 STARTUP=$( { s=$(now); berth --version >/dev/null; e=$(now); elapsed "$s" "$e"; } )
 echo "berth JVM start + --version: ${STARTUP}s (included in the berth times below)"
 echo "berth's own transfer time (printed by berth copy) is in brackets"
 printf '%-8s %-6s %10s %10s\n' tool round first_s second_s
 RATIOS=$WORK/ratios
 for round in $(seq "$ROUNDS"); do
-  for tool in skopeo berth; do
+  for tool in skopeo berth berth-d; do
     start_registry "$tool-$round"
     dest="docker://127.0.0.1:$PORT/bench/$tool:1"
     times=(); transfer=
@@ -66,24 +73,26 @@ for round in $(seq "$ROUNDS"); do
       if [ $tool = skopeo ]; then
         skopeo copy -q --dest-tls-verify=false "oci:$LAYOUT:bench" "$dest" >/dev/null
       else
-        transfer=$(berth copy --store "$WORK/store" "oci:$LAYOUT:bench" "$dest" | sed -n 's/.* in \([0-9.]*\) s:.*/\1/p')
+        transfer=$($tool copy --store "$WORK/store-$tool" "oci:$LAYOUT:bench" "$dest" | sed -n 's/.* in \([0-9.]*\) s:.*/\1/p')
       fi
       e=$(now); times+=("$(elapsed "$s" "$e")${transfer:+[$transfer]}")
     done
     printf '%-8s %-6s %10s %10s\n' "$tool" "$round" "${times[0]}" "${times[1]}"
     if [ $tool = skopeo ]; then sk=("${times[@]}"); else
-      echo "first $(python3 -c "print(${times[0]%%[*} / ${sk[0]})")" >> "$RATIOS"
-      echo "repeat $(python3 -c "print(${times[1]%%[*} / ${sk[1]})")" >> "$RATIOS"
+      echo "$tool first $(python3 -c "print(${times[0]%%[*} / ${sk[0]})")" >> "$RATIOS"
+      echo "$tool repeat $(python3 -c "print(${times[1]%%[*} / ${sk[1]})")" >> "$RATIOS"
     fi
-    if [ $tool = berth ]; then
+    if [ $tool != skopeo ]; then
       a=$(skopeo inspect --tls-verify=false --raw "$dest" | sha256sum | cut -c1-64)
       b=$(skopeo inspect --raw "oci:$LAYOUT:bench" | sha256sum | cut -c1-64)
       [ "$a" = "$b" ] || { echo "digest mismatch: registry $a, layout $b" >&2; exit 1; }
     fi
   done
 done
-for kind in first repeat; do
-  target=$([ $kind = first ] && echo 1.0 || echo 2.0)
-  grep "^$kind " "$RATIOS" | awk '{print $2}' | sort -n | awk -v k=$kind -v t=$target \
-    '{v[NR]=$1} END {printf "RESULT %s push: berth at best %.2fx, median %.2fx of skopeo'"'"'s time (target <= %sx)\n", k, v[1], v[int((NR+1)/2)], t}'
+for tool in berth berth-d; do
+  for kind in first repeat; do
+    target=$([ $kind = first ] && echo 1.0 || echo 2.0)
+    grep "^$tool $kind " "$RATIOS" | awk '{print $3}' | sort -n | awk -v k=$kind -v t=$target -v b=$tool \
+      '{v[NR]=$1} END {printf "RESULT %s push: %s at best %.2fx, median %.2fx of skopeo'"'"'s time (target <= %sx)\n", k, b, v[1], v[int((NR+1)/2)], t}'
+  done
 done

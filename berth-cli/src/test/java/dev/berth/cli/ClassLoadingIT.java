@@ -171,15 +171,7 @@ class ClassLoadingIT {
   }
 
   private static List<String> classesIn(Path log) throws java.io.IOException {
-    List<String> classes = new ArrayList<>();
-    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-      // [0.012s][info][class,load] java.lang.Object source: shared objects file
-      int tag = line.indexOf("[class,load] ");
-      if (tag >= 0) {
-        String rest = line.substring(tag + "[class,load] ".length());
-        classes.add(rest.substring(0, rest.indexOf(' ') < 0 ? rest.length() : rest.indexOf(' ')));
-      }
-    }
+    List<String> classes = ClassLoadLog.classesIn(log);
     assertThat(classes).as("the class-load log").hasSizeGreaterThan(300);
     return classes;
   }

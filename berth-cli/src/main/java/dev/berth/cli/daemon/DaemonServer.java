@@ -1,0 +1,195 @@
+package dev.berth.cli.daemon;
+
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The resident process: a JVM that stays up between commands so that a command finds its classes
+ * loaded and its code compiled. It listens on a Unix socket in a folder only its user may enter, runs
+ * one command at a time for clients of its own setting ({@link DaemonAddress}), sends what the command
+ * prints and its exit status, and interrupts the command when the client goes away (Ctrl-C). It exits
+ * after {@code idle} without a command or once its jar is rebuilt, and leaves at once when another
+ * process already answers there.
+ */
+public final class DaemonServer {
+  /** Runs one command in this JVM and returns its exit status. */
+  @FunctionalInterface
+  public interface Command {
+    int run(String[] args);
+  }
+
+  /** How often an idle process checks that its jar is still the one it was started from. */
+  private static final Duration CHECK = Duration.ofSeconds(5);
+
+  private final DaemonAddress address;
+  private final Path jar;
+  private final Command command;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private volatile long lastActive = System.nanoTime();
+
+  private DaemonServer(DaemonAddress address, Path jar, Command command) {
+    this.address = address;
+    this.jar = jar;
+    this.command = command;
+  }
+
+  /** Serves {@code command} at the address of this JVM's setting until idle for {@code idle}. */
+  public static void serve(Path jar, Command command, Duration idle) throws IOException {
+    DaemonAddress address = DaemonAddress.of(jar, Path.of("").toAbsolutePath(), System.getenv())
+        .orElseThrow(() -> new IOException("no folder for the resident process: HOME is not set"));
+    new DaemonServer(address, jar, command).listen(idle);
+  }
+
+  private void listen(Duration idle) throws IOException {
+    Path folder = address.socket().getParent();
+    Files.createDirectories(folder);
+    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+    try (ServerSocketChannel server = bind(); Selector selector = Selector.open()) {
+      if (server == null) {
+        return;  // another resident process answers for this setting
+      }
+      Object owned = Files.readAttributes(address.socket(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      try {
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+        while (true) {
+          if (selector.select(Math.min(idle.toMillis(), CHECK.toMillis())) == 0) {
+            if (running.get()) {
+              continue;
+            }
+            if (System.nanoTime() - lastActive > idle.toNanos() || !stillTheSameSetting()) {
+              return;
+            }
+            continue;
+          }
+          selector.selectedKeys().clear();
+          SocketChannel client = server.accept();
+          if (client != null) {
+            client.configureBlocking(true);
+            Thread handler = new Thread(() -> handle(client), "berth-resident-client");
+            handler.setDaemon(true);
+            handler.start();
+          }
+        }
+      } finally {
+        removeIfOurs(owned);
+      }
+    }
+  }
+
+  /** Whether the jar is still the one this process runs (a rebuilt one has its own process). */
+  private boolean stillTheSameSetting() {
+    try {
+      return DaemonAddress.of(jar, Path.of("").toAbsolutePath(), System.getenv())
+          .map(now -> now.identity().equals(address.identity())).orElse(false);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The bound server, or null when a live process already listens there (a dead one's socket is replaced). */
+  private ServerSocketChannel bind() throws IOException {
+    UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(address.socket());
+    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    try {
+      server.bind(socket);
+      return server;
+    } catch (java.net.BindException taken) {
+      try (SocketChannel probe = SocketChannel.open(socket)) {
+        server.close();
+        return null;
+      } catch (IOException dead) {
+        Files.deleteIfExists(address.socket());
+        server.bind(socket);
+        return server;
+      }
+    }
+  }
+
+  private void removeIfOurs(Object owned) {
+    try {
+      Object now = Files.readAttributes(address.socket(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      if (owned != null && owned.equals(now)) {
+        Files.deleteIfExists(address.socket());
+      }
+    } catch (IOException gone) {
+      // removed already, or replaced by a newer process's socket
+    }
+  }
+
+  private void handle(SocketChannel client) {
+    try (client) {
+      DataInputStream in = new DataInputStream(SocketStreams.input(client));
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(SocketStreams.output(client), 1 << 16));
+      String identity = Frames.readIdentity(in);
+      String[] args = Frames.readArguments(in);
+      if (!identity.equals(address.identity())) {
+        Frames.writeRefusal(out, Frames.STRANGER);
+      } else if (!running.compareAndSet(false, true)) {
+        Frames.writeRefusal(out, Frames.BUSY);
+      } else {
+        try {
+          run(args, in, out);
+        } finally {
+          lastActive = System.nanoTime();
+          running.set(false);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the client went away or sent something else: nothing of its command is left running
+    }
+  }
+
+  private void run(String[] args, DataInputStream in, DataOutputStream out) throws IOException {
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
+    PrintStream commandOut = new PrintStream(Frames.framing(Frames.OUT, out), true);
+    PrintStream commandErr = new PrintStream(Frames.framing(Frames.ERR, out), true);
+    int[] status = {1};
+    Thread worker = new Thread(() -> status[0] = command.run(args), "berth-resident-command");
+    System.setOut(commandOut);
+    System.setErr(commandErr);
+    try {
+      worker.start();
+      Thread hangUp = new Thread(() -> interruptWhenClosed(in, worker), "berth-resident-hang-up");
+      hangUp.setDaemon(true);
+      hangUp.start();
+      worker.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      worker.interrupt();
+    } finally {
+      commandOut.flush();
+      commandErr.flush();
+      System.setOut(originalOut);
+      System.setErr(originalErr);
+    }
+    Frames.writeExit(out, status[0]);
+  }
+
+  /** The client sends nothing after its request: the stream ends when it hangs up, and so does its command. */
+  private static void interruptWhenClosed(DataInputStream in, Thread worker) {
+    try {
+      while (in.read() >= 0) {
+        // nothing is expected; read on until the client closes
+      }
+    } catch (IOException closed) {
+      // closed by either side
+    }
+    worker.interrupt();
+  }
+}

@@ -1,0 +1,249 @@
+package dev.berth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The resident process ({@code BERTH_DAEMON=on}) with the real jar: a command it runs prints, and
+ * exits with, exactly what the same command prints in a JVM of its own; the client then loads none of
+ * picocli or berth's model; and a process killed with {@code kill -9} only makes the next command run
+ * in its own JVM again.
+ */
+@Tag("integration")
+class DaemonIT {
+  @TempDir Path work;
+  private Path jar = Berth.JAR;
+
+  /** A run's exit status, standard output and error. */
+  private record Ran(int status, String out, String err) {}
+
+  @AfterEach
+  void stopTheResidentProcesses() {
+    for (ProcessHandle process : residents()) {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aCommandTheProcessRunsPrintsAndExitsAsInItsOwnJvm() throws Exception {
+    Path tree = tree();
+    Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    assertThat(alone.status()).as(alone.err()).isZero();
+    assertThat(alone.out()).contains("2 to build");
+
+    Ran starting = berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    assertThat(starting).as("the first run, which starts the process, runs here").isEqualTo(alone);
+    ProcessHandle resident = awaitResident();
+
+    Path log = work.resolve("client-classes.log");
+    Ran served = berth(true, log, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    assertThat(served).isEqualTo(alone);
+    List<String> classes = classesIn(log);
+    assertThat(classes).as("the client ran no command itself")
+        .noneMatch(name -> name.startsWith("picocli.") || name.startsWith("dev.berth.plan.")
+            || name.startsWith("com.fasterxml."))
+        .contains("dev.berth.cli.daemon.DaemonClient");
+    assertThat(resident.isAlive()).isTrue();
+
+    // a command that fails: the same one line on stderr, the same exit status
+    Files.writeString(tree.resolve("b/image.yaml"), "base: a\ncopy:\n  - {src: missing.txt, dest: /x}\n");
+    Ran failedAlone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    Ran failedServed = berth(true, log, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    assertThat(failedAlone.status()).isEqualTo(1);
+    assertThat(failedServed).isEqualTo(failedAlone);
+    assertThat(classesIn(log)).noneMatch(name -> name.startsWith("picocli."));
+  }
+
+  @Test
+  void aKilledProcessOnlyMakesTheNextCommandRunInItsOwnJvm() throws Exception {
+    Path tree = tree();
+    Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    ProcessHandle first = awaitResident();
+    first.destroyForcibly();
+    assertThat(first.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+
+    Ran afterKill = berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    assertThat(afterKill).isEqualTo(alone);
+    ProcessHandle second = awaitResident();
+    assertThat(second.pid()).isNotEqualTo(first.pid());
+    assertThat(berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString())).isEqualTo(alone);
+  }
+
+  @Test
+  void aRebuiltJarEndsTheProcessOfTheOldOne() throws Exception {
+    Path tree = tree();
+    jar = work.resolve("berth.jar");
+    Files.copy(Berth.JAR, jar);
+    Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    ProcessHandle resident = awaitResident();
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
+    assertThat(resident.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("gone once its jar changed").isFalse();
+    assertThat(berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString())).isEqualTo(alone);
+  }
+
+  @Test
+  void aClientThatHangsUpStopsItsCommandAndFreesTheProcess() throws Exception {
+    Path tree = tree();
+    Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    awaitResident();
+    // a registry that accepts connections and never answers: a pull waits (30 s) for its first response
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        List<java.net.Socket> held = new ArrayList<>();
+        try {
+          while (true) {
+            held.add(silent.accept());
+          }
+        } catch (IOException closed) {
+          held.forEach(socket -> {
+            try {
+              socket.close();
+            } catch (IOException ignored) {
+              // closing
+            }
+          });
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      ProcessBuilder pull = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-jar", jar.toString(), "pull", "127.0.0.1:" + silent.getLocalPort() + "/never/answers:1", "--store",
+          work.resolve("store").toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      pull.environment().putAll(environment(true));
+      Process client = pull.start();
+      Thread.sleep(3000);  // the command is running in the resident process
+      assertThat(client.isAlive()).isTrue();
+      client.destroyForcibly();  // as kill -9 or a terminal's Ctrl-C ends a client
+      client.waitFor();
+
+      // well before the pull's 30 s timeout, the process runs the next command itself (it is not busy)
+      Path log = work.resolve("after-hang-up.log");
+      long started = System.nanoTime();
+      Ran next = berth(true, log, "plan", tree.toString(), "--store", work.resolve("store").toString());
+      assertThat(next).isEqualTo(alone);
+      assertThat(classesIn(log)).as("served by the resident process").noneMatch(name -> name.startsWith("picocli."));
+      assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(20));
+    }
+  }
+
+  /** Two images from scratch, each copying a file: planning them needs no engine, runc or registry. */
+  private Path tree() throws IOException {
+    Path tree = work.resolve("tree");
+    for (String name : List.of("a", "b")) {
+      Files.createDirectories(tree.resolve(name));
+      Files.writeString(tree.resolve(name).resolve("f.txt"), name + "\n");
+      Files.writeString(tree.resolve(name).resolve("image.yaml"),
+          "base: " + (name.equals("a") ? "scratch" : "a") + "\ncopy:\n  - {src: f.txt, dest: /" + name + "}\n");
+    }
+    return tree;
+  }
+
+  private Map<String, String> environment(boolean daemon) {
+    Map<String, String> environment = new HashMap<>();
+    environment.put("XDG_RUNTIME_DIR", work.resolve("runtime").toString());
+    environment.put("XDG_CACHE_HOME", work.resolve("cache").toString());
+    environment.put("BERTH_REPLAY", "off");
+    environment.put("BERTH_DAEMON_IDLE", "120");
+    if (daemon) {
+      environment.put("BERTH_DAEMON", "on");
+    }
+    return environment;
+  }
+
+  private Ran berth(boolean daemon, Path classLog, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    if (classLog != null) {
+      command.add("-Xlog:class+load=info:file=" + classLog);
+    }
+    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(List.of(args));
+    Path err = work.resolve("stderr.txt");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+    builder.environment().remove("BERTH_DAEMON");
+    builder.environment().putAll(environment(daemon));
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    return new Ran(process.exitValue(), out, Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /** The resident process of this test, once its socket answers (it starts in the background). */
+  private ProcessHandle awaitResident() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      List<ProcessHandle> running = residents();
+      Optional<Path> socket = socket();
+      if (running.size() == 1 && socket.isPresent() && answers(socket.get())) {
+        return running.get(0);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no resident process answered under " + work.resolve("runtime"));
+  }
+
+  private Optional<Path> socket() throws IOException {
+    Path folder = work.resolve("runtime").resolve("berth");
+    if (!Files.isDirectory(folder)) {
+      return Optional.empty();
+    }
+    try (var files = Files.list(folder)) {
+      return files.filter(file -> file.toString().endsWith(".sock")).findFirst();
+    }
+  }
+
+  private static boolean answers(Path socket) {
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      channel.connect(UnixDomainSocketAddress.of(socket));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** This test's resident processes: those whose environment names its runtime folder. */
+  private List<ProcessHandle> residents() {
+    String marker = "XDG_RUNTIME_DIR=" + work.resolve("runtime");
+    List<ProcessHandle> found = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .filter(process -> process.info().commandLine().orElse("").contains("dev.berth.cli.Resident"))
+        .forEach(process -> {
+          try {
+            String environ = Files.readString(Path.of("/proc", Long.toString(process.pid()), "environ"),
+                StandardCharsets.ISO_8859_1);
+            if (List.of(environ.split("\0")).contains(marker)) {
+              found.add(process);
+            }
+          } catch (IOException gone) {
+            // ended meanwhile
+          }
+        });
+    return found;
+  }
+
+  private static List<String> classesIn(Path log) throws IOException {
+    List<String> classes = ClassLoadLog.classesIn(log);
+    assertThat(classes).as("the class-load log").hasSizeGreaterThan(100);
+    return classes;
+  }
+}
