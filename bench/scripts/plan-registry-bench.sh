@@ -31,6 +31,6 @@ plan=(plan "$work/tree" --store "$work/empty" --push --registry "127.0.0.1:$port
 "$berth" "${plan[@]}" | tail -1   # every image "in the registry"
 echo "load before: $(uptime)"
 hyperfine -N -w 1 -r "$runs" -n "berth plan --push, own JVM" "$berth ${plan[*]}"
-hyperfine -N -w 5 -r "$runs" -n "berth plan --push, resident process" \
+hyperfine -N -w 10 -r "$runs" -n "berth plan --push, resident process" \
   "env BERTH_DAEMON=on XDG_RUNTIME_DIR=$work/runtime $berth ${plan[*]}"
 echo "load after: $(uptime)"
