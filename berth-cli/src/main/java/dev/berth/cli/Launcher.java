@@ -21,7 +21,8 @@ public final class Launcher {
 
   public static void main(String[] args) {
     if (System.getenv("BERTH_DAEMON") != null) {  // only then are the resident process's classes loaded
-      boolean terminal = Terminal.isTerminal(Path.of("/proc/self/fd/1")) || Terminal.isTerminal(Path.of("/proc/self/fd/2"));
+      boolean terminal = Terminal.isTerminal(Path.of("/proc/self/fd/1"))
+          || Terminal.isTerminal(Path.of("/proc/self/fd/2"));
       Optional<DaemonClient> daemon = DaemonClient.forCommand(args, System.getenv(), jar(), terminal);
       if (daemon.isPresent()) {
         OptionalInt ran = daemon.get().run(args);

@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Where the resident process for one setting listens, and that setting as text: berth's jar (path,
  * size, time), the JVM, the working directory and every environment variable berth reads (the
- * replay key's, without arguments, and {@code BERTH_REPLAY}). A process answers only clients of exactly its own setting, so
- * a command runs there as it would in a fresh JVM: another jar, directory or variable, another process.
+ * replay key's, without arguments, and {@code BERTH_REPLAY}). A process answers only clients of
+ * exactly its own setting, so a command runs there as it would in a fresh JVM: another jar,
+ * directory or variable, another process.
  */
 record DaemonAddress(Path socket, String identity) {
   /**

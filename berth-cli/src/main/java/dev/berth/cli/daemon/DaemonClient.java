@@ -128,7 +128,8 @@ public final class DaemonClient {
     }
     List<String> command = new ArrayList<>(List.of(setsid.toString(), "-f",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-Xlog:disable",
-        "-Xlog:all=off", "-XX:ErrorFile=".concat(System.getProperty("java.io.tmpdir")).concat("/berth-jvm-crash-%p.log"),
+        "-Xlog:all=off",
+        "-XX:ErrorFile=".concat(System.getProperty("java.io.tmpdir")).concat("/berth-jvm-crash-%p.log"),
         "-cp", jar.toString(), SERVER_CLASS));
     try {
       new ProcessBuilder(command).redirectInput(new File("/dev/null")).redirectOutput(ProcessBuilder.Redirect.DISCARD)

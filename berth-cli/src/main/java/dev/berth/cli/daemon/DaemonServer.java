@@ -13,6 +13,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,8 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * loaded and its code compiled. It listens on a Unix socket in a folder only its user may enter, runs
  * one command at a time for clients of its own setting ({@link DaemonAddress}), sends what the command
  * prints and its exit status, and interrupts the command when the client goes away (Ctrl-C). It exits
- * after {@code idle} without a command or once its jar is rebuilt, and leaves at once when another
- * process already answers there.
+ * after {@code idle} without a command, once its jar is rebuilt or its socket file replaced, and leaves
+ * at once when another process already answers there.
  */
 public final class DaemonServer {
   /** Runs one command in this JVM and returns its exit status. */
@@ -62,7 +63,7 @@ public final class DaemonServer {
       if (server == null) {
         return;  // another resident process answers for this setting
       }
-      Object owned = Files.readAttributes(address.socket(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      Object owned = Files.readAttributes(address.socket(), BasicFileAttributes.class).fileKey();
       try {
         server.configureBlocking(false);
         server.register(selector, SelectionKey.OP_ACCEPT);
@@ -71,7 +72,7 @@ public final class DaemonServer {
             if (running.get()) {
               continue;
             }
-            if (System.nanoTime() - lastActive > idle.toNanos() || !stillTheSameSetting()) {
+            if (System.nanoTime() - lastActive > idle.toNanos() || !stillTheSameSetting() || !stillOurs(owned)) {
               return;
             }
             continue;
@@ -120,14 +121,23 @@ public final class DaemonServer {
     }
   }
 
-  private void removeIfOurs(Object owned) {
+  /** Whether the socket file is still this process's (two processes starting at once may replace one). */
+  private boolean stillOurs(Object owned) {
     try {
-      Object now = Files.readAttributes(address.socket(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-      if (owned != null && owned.equals(now)) {
-        Files.deleteIfExists(address.socket());
-      }
+      return owned != null
+          && owned.equals(Files.readAttributes(address.socket(), BasicFileAttributes.class).fileKey());
     } catch (IOException gone) {
-      // removed already, or replaced by a newer process's socket
+      return false;
+    }
+  }
+
+  private void removeIfOurs(Object owned) {
+    if (stillOurs(owned)) {
+      try {
+        Files.deleteIfExists(address.socket());
+      } catch (IOException gone) {
+        // removed meanwhile
+      }
     }
   }
 
