@@ -106,34 +106,8 @@ class DaemonIT {
     Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
     berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
     awaitResident();
-    // a registry that accepts connections and never answers: a pull waits (30 s) for its first response
-    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      Thread acceptor = new Thread(() -> {
-        List<java.net.Socket> held = new ArrayList<>();
-        try {
-          while (true) {
-            held.add(silent.accept());
-          }
-        } catch (IOException closed) {
-          held.forEach(socket -> {
-            try {
-              socket.close();
-            } catch (IOException ignored) {
-              // closing
-            }
-          });
-        }
-      });
-      acceptor.setDaemon(true);
-      acceptor.start();
-      ProcessBuilder pull = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-jar", jar.toString(), "pull", "127.0.0.1:" + silent.getLocalPort() + "/never/answers:1", "--store",
-          work.resolve("store").toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD);
-      pull.environment().putAll(environment(true));
-      Process client = pull.start();
-      Thread.sleep(3000);  // the command is running in the resident process
-      assertThat(client.isAlive()).isTrue();
+    try (SilentRegistry silent = new SilentRegistry()) {
+      Process client = hangingPull(silent);
       client.destroyForcibly();  // as kill -9 or a terminal's Ctrl-C ends a client
       client.waitFor();
 
@@ -145,6 +119,73 @@ class DaemonIT {
       assertThat(classesIn(log)).as("served by the resident process").noneMatch(name -> name.startsWith("picocli."));
       assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(20));
     }
+  }
+
+  @Test
+  void aBusyProcessLeavesTheCommandToItsClient() throws Exception {
+    Path tree = tree();
+    Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    awaitResident();
+    try (SilentRegistry silent = new SilentRegistry()) {
+      Process busy = hangingPull(silent);
+      try {
+        Path log = work.resolve("while-busy.log");
+        assertThat(berth(true, log, "plan", tree.toString(), "--store", work.resolve("store").toString()))
+            .isEqualTo(alone);
+        assertThat(classesIn(log)).as("run by the client itself").anyMatch(name -> name.startsWith("picocli."));
+      } finally {
+        busy.destroyForcibly();
+        busy.waitFor();
+      }
+    }
+  }
+
+  /** A registry that accepts connections and never answers: a pull from it waits 30 s for a response. */
+  private static final class SilentRegistry implements AutoCloseable {
+    private final java.net.ServerSocket socket;
+    private final List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    SilentRegistry() throws IOException {
+      socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(socket.accept());
+          }
+        } catch (IOException closed) {
+          // closed with the test
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+      for (java.net.Socket connection : held) {
+        connection.close();
+      }
+    }
+  }
+
+  /** A client whose pull from {@code silent} is running in the resident process after 3 s. */
+  private Process hangingPull(SilentRegistry silent) throws Exception {
+    ProcessBuilder pull = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "pull", "127.0.0.1:" + silent.port() + "/never/answers:1", "--store",
+        work.resolve("store").toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pull.environment().remove("BERTH_DAEMON");
+    pull.environment().putAll(environment(true));
+    Process client = pull.start();
+    Thread.sleep(3000);
+    assertThat(client.isAlive()).as("the pull waits for the silent registry").isTrue();
+    return client;
   }
 
   /** Two images from scratch, each copying a file: planning them needs no engine, runc or registry. */
