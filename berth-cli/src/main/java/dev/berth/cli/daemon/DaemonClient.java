@@ -69,9 +69,14 @@ public final class DaemonClient {
 
   /**
    * The exit status of {@code args} as the resident process ran them, its output printed here; empty
-   * when this process must run them itself (no process yet, which is then started, or a busy one).
+   * when this process must run them itself (no process yet, which is then started, or a busy one, or a
+   * socket folder that is not this user's alone).
    */
   public OptionalInt run(String[] args) {
+    Path folder = address.socket().getParent();
+    if (Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !privateFolder(folder)) {
+      return OptionalInt.empty();  // a socket there could be anyone's: never talk to it, never start one
+    }
     SocketChannel channel;
     try {
       channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -86,6 +91,19 @@ public final class DaemonClient {
       return relay(new DataInputStream(new BufferedInputStream(SocketStreams.input(channel), 1 << 16)));
     } catch (IOException e) {
       return OptionalInt.empty();
+    }
+  }
+
+  /** Whether {@code folder} is a real folder of this process's user that no one else may enter (0700). */
+  static boolean privateFolder(Path folder) {
+    try {
+      Object owner = Files.getAttribute(folder, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      int mode = (Integer) Files.getAttribute(folder, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      return owner.equals(self) && Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && (mode & 0777) == 0700;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -64,6 +64,19 @@ class DaemonAddressTest {
     assertThat(DaemonClient.forCommand(new String[] {"plan", "."}, on, null, false)).as("not from a jar").isEmpty();
   }
 
+  @Test
+  void aSocketFolderOthersMayEnterIsNeverUsed() throws Exception {
+    Path folder = Files.createDirectory(dir.resolve("runtime"));
+    Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    assertThat(DaemonClient.privateFolder(folder)).isTrue();
+    Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThat(DaemonClient.privateFolder(folder)).isFalse();
+    Path link = Files.createSymbolicLink(dir.resolve("link"), folder);
+    Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    assertThat(DaemonClient.privateFolder(link)).as("a symbolic link").isFalse();
+    assertThat(DaemonClient.privateFolder(dir.resolve("absent"))).isFalse();
+  }
+
   private static Map<String, String> with(Map<String, String> environment, String name, String value) {
     Map<String, String> copy = new HashMap<>(environment);
     copy.put(name, value);
