@@ -44,16 +44,16 @@ class DaemonIT {
   @Test
   void aCommandTheProcessRunsPrintsAndExitsAsInItsOwnJvm() throws Exception {
     Path tree = tree();
-    Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    Ran alone = plan(false, null, tree);
     assertThat(alone.status()).as(alone.err()).isZero();
     assertThat(alone.out()).contains("2 to build");
 
-    Ran starting = berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    Ran starting = plan(true, null, tree);
     assertThat(starting).as("the first run, which starts the process, runs here").isEqualTo(alone);
     ProcessHandle resident = awaitResident();
 
     Path log = work.resolve("client-classes.log");
-    Ran served = berth(true, log, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    Ran served = plan(true, log, tree);
     assertThat(served).isEqualTo(alone);
     List<String> classes = classesIn(log);
     assertThat(classes).as("the client ran no command itself")
@@ -64,8 +64,8 @@ class DaemonIT {
 
     // a command that fails: the same one line on stderr, the same exit status
     Files.writeString(tree.resolve("b/image.yaml"), "base: a\ncopy:\n  - {src: missing.txt, dest: /x}\n");
-    Ran failedAlone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
-    Ran failedServed = berth(true, log, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    Ran failedAlone = plan(false, null, tree);
+    Ran failedServed = plan(true, log, tree);
     assertThat(failedAlone.status()).isEqualTo(1);
     assertThat(failedServed).isEqualTo(failedAlone);
     assertThat(classesIn(log)).noneMatch(name -> name.startsWith("picocli."));
@@ -74,17 +74,17 @@ class DaemonIT {
   @Test
   void aKilledProcessOnlyMakesTheNextCommandRunInItsOwnJvm() throws Exception {
     Path tree = tree();
-    Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
-    berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    Ran alone = plan(false, null, tree);
+    plan(true, null, tree);
     ProcessHandle first = awaitResident();
     first.destroyForcibly();
     assertThat(first.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
 
-    Ran afterKill = berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    Ran afterKill = plan(true, null, tree);
     assertThat(afterKill).isEqualTo(alone);
     ProcessHandle second = awaitResident();
     assertThat(second.pid()).isNotEqualTo(first.pid());
-    assertThat(berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString())).isEqualTo(alone);
+    assertThat(plan(true, null, tree)).isEqualTo(alone);
   }
 
   @Test
@@ -92,20 +92,18 @@ class DaemonIT {
     Path tree = tree();
     jar = work.resolve("berth.jar");
     Files.copy(Berth.JAR, jar);
-    Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
-    berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    Ran alone = plan(false, null, tree);
+    plan(true, null, tree);
     ProcessHandle resident = awaitResident();
     Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
     assertThat(resident.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("gone once its jar changed").isFalse();
-    assertThat(berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString())).isEqualTo(alone);
+    assertThat(plan(true, null, tree)).isEqualTo(alone);
   }
 
   @Test
   void aClientThatHangsUpStopsItsCommandAndFreesTheProcess() throws Exception {
     Path tree = tree();
-    Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
-    berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
-    awaitResident();
+    Ran alone = planAloneThenStartResident(tree);
     try (SilentRegistry silent = new SilentRegistry()) {
       Process client = hangingPull(silent);
       client.destroyForcibly();  // as kill -9 or a terminal's Ctrl-C ends a client
@@ -114,7 +112,7 @@ class DaemonIT {
       // well before the pull's 30 s timeout, the process runs the next command itself (it is not busy)
       Path log = work.resolve("after-hang-up.log");
       long started = System.nanoTime();
-      Ran next = berth(true, log, "plan", tree.toString(), "--store", work.resolve("store").toString());
+      Ran next = plan(true, log, tree);
       assertThat(next).isEqualTo(alone);
       assertThat(classesIn(log)).as("served by the resident process").noneMatch(name -> name.startsWith("picocli."));
       assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(20));
@@ -124,14 +122,12 @@ class DaemonIT {
   @Test
   void aBusyProcessLeavesTheCommandToItsClient() throws Exception {
     Path tree = tree();
-    Ran alone = berth(false, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
-    berth(true, null, "plan", tree.toString(), "--store", work.resolve("store").toString());
-    awaitResident();
+    Ran alone = planAloneThenStartResident(tree);
     try (SilentRegistry silent = new SilentRegistry()) {
       Process busy = hangingPull(silent);
       try {
         Path log = work.resolve("while-busy.log");
-        assertThat(berth(true, log, "plan", tree.toString(), "--store", work.resolve("store").toString()))
+        assertThat(plan(true, log, tree))
             .isEqualTo(alone);
         assertThat(classesIn(log)).as("run by the client itself").anyMatch(name -> name.startsWith("picocli."));
       } finally {
@@ -186,6 +182,19 @@ class DaemonIT {
     Thread.sleep(3000);
     assertThat(client.isAlive()).as("the pull waits for the silent registry").isTrue();
     return client;
+  }
+
+  /** {@code berth plan TREE} with or without the resident process, its classes logged to {@code classLog}. */
+  private Ran plan(boolean daemon, Path classLog, Path tree) throws Exception {
+    return berth(daemon, classLog, "plan", tree.toString(), "--store", work.resolve("store").toString());
+  }
+
+  /** The plan of {@code tree} as its own JVM prints it, once a resident process is up and answering. */
+  private Ran planAloneThenStartResident(Path tree) throws Exception {
+    Ran alone = plan(false, null, tree);
+    plan(true, null, tree);
+    awaitResident();
+    return alone;
   }
 
   /** Two images from scratch, each copying a file: planning them needs no engine, runc or registry. */
