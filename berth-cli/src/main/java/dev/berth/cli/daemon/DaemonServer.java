@@ -38,13 +38,15 @@ public final class DaemonServer {
 
   private final DaemonAddress address;
   private final Path jar;
+  private final BasicFileAttributes jarAsStarted;
   private final Command command;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile long lastActive = System.nanoTime();
 
-  private DaemonServer(DaemonAddress address, Path jar, Command command) {
+  private DaemonServer(DaemonAddress address, Path jar, Command command) throws IOException {
     this.address = address;
     this.jar = jar;
+    this.jarAsStarted = Files.readAttributes(jar, BasicFileAttributes.class);
     this.command = command;
   }
 
@@ -52,6 +54,11 @@ public final class DaemonServer {
   public static void serve(Path jar, Command command, Duration idle) throws IOException {
     DaemonAddress address = DaemonAddress.of(jar, Path.of("").toAbsolutePath(), System.getenv())
         .orElseThrow(() -> new IOException("no folder for the resident process: HOME is not set"));
+    serve(address, jar, command, idle);
+  }
+
+  /** Serves {@code command} at {@code address} until idle for {@code idle} or {@code jar} changes. */
+  static void serve(DaemonAddress address, Path jar, Command command, Duration idle) throws IOException {
     new DaemonServer(address, jar, command).listen(idle);
   }
 
@@ -72,7 +79,7 @@ public final class DaemonServer {
             if (running.get()) {
               continue;
             }
-            if (System.nanoTime() - lastActive > idle.toNanos() || !stillTheSameSetting() || !stillOurs(owned)) {
+            if (System.nanoTime() - lastActive > idle.toNanos() || !jarUnchanged() || !stillOurs(owned)) {
               return;
             }
             continue;
@@ -92,11 +99,11 @@ public final class DaemonServer {
     }
   }
 
-  /** Whether the jar is still the one this process runs (a rebuilt one has its own process). */
-  private boolean stillTheSameSetting() {
+  /** Whether the jar is still the one this process runs (a rebuilt one has a process of its own). */
+  private boolean jarUnchanged() {
     try {
-      return DaemonAddress.of(jar, Path.of("").toAbsolutePath(), System.getenv())
-          .map(now -> now.identity().equals(address.identity())).orElse(false);
+      BasicFileAttributes now = Files.readAttributes(jar, BasicFileAttributes.class);
+      return now.size() == jarAsStarted.size() && now.lastModifiedTime().equals(jarAsStarted.lastModifiedTime());
     } catch (IOException | RuntimeException e) {
       return false;
     }
