@@ -137,6 +137,157 @@ class DaemonIT {
     }
   }
 
+  @Test
+  void theLauncherSendsACommandOverTheProcesssPortAndPrintsAsItsOwnJvm() throws Exception {
+    Path tree = tree();
+    Ran alone = launcher(false, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    assertThat(alone.status()).as(alone.err()).isZero();
+    launcher(true, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    awaitResident();
+    Path portFile = awaitPortFile();
+    String[] door = Files.readString(portFile).strip().split(" ");
+    try (Forwarder forwarder = new Forwarder(Integer.parseInt(door[0]))) {
+      // the port file now names the test's forwarder: what the launcher sends passes through it
+      Files.writeString(portFile, forwarder.port() + " " + door[1] + " " + door[2] + "\n");
+      Ran served = launcher(true, "plan", tree.toString(), "--store", work.resolve("store").toString());
+      assertThat(served).isEqualTo(alone);
+      assertThat(forwarder.sent()).as("the launcher's request went through the port")
+          .startsWith("berth " + door[1] + "\n").contains("plan\0" + tree + "\0");
+
+      Files.writeString(tree.resolve("b/image.yaml"), "base: a\ncopy:\n  - {src: missing.txt, dest: /x}\n");
+      Ran failedAlone = launcher(false, "plan", tree.toString(), "--store", work.resolve("store").toString());
+      Ran failedServed = launcher(true, "plan", tree.toString(), "--store", work.resolve("store").toString());
+      assertThat(failedAlone.status()).isEqualTo(1);
+      assertThat(failedServed).isEqualTo(failedAlone);
+      assertThat(forwarder.connections()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aPortThatCannotProveItIsTheProcesssHearsOnlyTheFirstSecret() throws Exception {
+    Path tree = tree();
+    Ran alone = launcher(false, "plan", tree.toString(), "--store", work.resolve("store").toString());
+    Path folder = Files.createDirectories(work.resolve("runtime").resolve("berth"));
+    Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Path portFile = folder.resolve(Path.of("").toAbsolutePath().toString().replace("%", "%25").replace("/", "%2F")
+        .concat(".port"));
+    try (java.net.ServerSocket squatter = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      Files.writeString(portFile, squatter.getLocalPort() + " first-secret second-secret\n");
+      java.util.concurrent.CompletableFuture<String> heard = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try (java.net.Socket client = squatter.accept()) {
+          client.setSoTimeout(30_000);
+          String first = new String(client.getInputStream().readNBytes(19), StandardCharsets.UTF_8);
+          client.getOutputStream().write("not-the-secret\n".getBytes(StandardCharsets.UTF_8));
+          return first + new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          return "failed: " + e;
+        }
+      });
+      assertThat(launcher(true, "plan", tree.toString(), "--store", work.resolve("store").toString()))
+          .as("run in a JVM of its own").isEqualTo(alone);
+      assertThat(heard.get(60, TimeUnit.SECONDS)).isEqualTo("berth first-secret\n");
+    }
+    // a port file left by a process killed with kill -9: nothing listens there
+    Files.writeString(portFile, "1 first-secret second-secret\n");
+    assertThat(launcher(true, "plan", tree.toString(), "--store", work.resolve("store").toString())).isEqualTo(alone);
+  }
+
+  /** Forwards connections to a port, keeping what clients sent. */
+  private static final class Forwarder implements AutoCloseable {
+    private final java.net.ServerSocket socket = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+    private final java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+
+    Forwarder(int target) throws IOException {
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            java.net.Socket client = socket.accept();
+            java.net.Socket server = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
+            connections.incrementAndGet();
+            pump(client, server, true);
+            pump(server, client, false);
+          }
+        } catch (IOException closed) {
+          // closed with the test
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    private void pump(java.net.Socket from, java.net.Socket to, boolean keep) {
+      Thread thread = new Thread(() -> {
+        byte[] buffer = new byte[8192];
+        try (from; to) {
+          for (int n = from.getInputStream().read(buffer); n >= 0; n = from.getInputStream().read(buffer)) {
+            if (keep) {
+              synchronized (sent) {
+                sent.write(buffer, 0, n);
+              }
+            }
+            to.getOutputStream().write(buffer, 0, n);
+          }
+        } catch (IOException closed) {
+          // either side went away
+        }
+      });
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    int connections() {
+      return connections.get();
+    }
+
+    String sent() {
+      synchronized (sent) {
+        return sent.toString(StandardCharsets.UTF_8);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  /** The resident process's port file for the launcher, once written. */
+  private Path awaitPortFile() throws Exception {
+    Path folder = work.resolve("runtime").resolve("berth");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      try (var files = Files.list(folder)) {
+        Optional<Path> found = files.filter(file -> file.toString().endsWith(".port")).findFirst();
+        if (found.isPresent()) {
+          return found.get();
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no port file in " + folder);
+  }
+
+  /** {@code ./berth ARGS} (the launcher script, with this test's jar), output to pipes as in a script. */
+  private Ran launcher(boolean daemon, String... args) throws Exception {
+    Path script = Berth.JAR.getParent().getParent().getParent().resolve("berth");
+    List<String> command = new ArrayList<>(List.of(script.toString()));
+    command.addAll(List.of(args));
+    Path err = work.resolve("stderr.txt");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+    builder.environment().remove("BERTH_DAEMON");
+    builder.environment().putAll(environment(daemon));
+    builder.environment().put("BERTH_JAR", jar.toString());
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    return new Ran(process.exitValue(), out, Files.readString(err, StandardCharsets.UTF_8));
+  }
+
   /** A registry that accepts connections and never answers: a pull from it waits 30 s for a response. */
   private static final class SilentRegistry implements AutoCloseable {
     private final java.net.ServerSocket socket;

@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,8 +35,19 @@ public final class DaemonServer {
     int run(String[] args);
   }
 
+  /** Where a command's output and status go: to a Java client ({@link Frames}) or the launcher's ({@link ShellFrames}). */
+  interface Reply {
+    OutputStream out();
+
+    OutputStream err();
+
+    void exit(int status) throws IOException;
+  }
+
   /** How often an idle process checks that its jar is still the one it was started from. */
   private static final Duration CHECK = Duration.ofSeconds(5);
+  /** Launcher clients may be mid-handshake at once; more are closed on (anyone may connect to a port). */
+  private static final int HANDSHAKES = 16;
 
   private final DaemonAddress address;
   private final Path jar;
@@ -42,6 +55,7 @@ public final class DaemonServer {
   private final Command command;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile long lastActive = System.nanoTime();
+  private final java.util.concurrent.Semaphore handshakes = new java.util.concurrent.Semaphore(HANDSHAKES);
 
   private DaemonServer(DaemonAddress address, Path jar, Command command) throws IOException {
     this.address = address;
@@ -71,9 +85,14 @@ public final class DaemonServer {
         return;  // another resident process answers for this setting
       }
       Object owned = Files.readAttributes(address.socket(), BasicFileAttributes.class).fileKey();
+      ShellDoor door = openDoor(folder);
       try {
         server.configureBlocking(false);
         server.register(selector, SelectionKey.OP_ACCEPT);
+        if (door != null) {
+          door.channel().configureBlocking(false);
+          door.channel().register(selector, SelectionKey.OP_ACCEPT, door);
+        }
         while (true) {
           if (selector.select(Math.min(idle.toMillis(), CHECK.toMillis())) == 0) {
             if (running.get()) {
@@ -84,19 +103,50 @@ public final class DaemonServer {
             }
             continue;
           }
-          selector.selectedKeys().clear();
-          SocketChannel client = server.accept();
-          if (client != null) {
-            client.configureBlocking(true);
-            Thread handler = new Thread(() -> handle(client), "berth-resident-client");
-            handler.setDaemon(true);
-            handler.start();
+          for (SelectionKey ready : selector.selectedKeys()) {
+            accept(ready);
           }
+          selector.selectedKeys().clear();
         }
       } finally {
         removeIfOurs(owned);
+        if (door != null) {
+          door.close();
+        }
       }
     }
+  }
+
+  /** The door for the launcher's clients, or null when there can be none (they then start a JVM). */
+  private static ShellDoor openDoor(Path folder) {
+    try {
+      return ShellDoor.open(folder, Path.of("").toAbsolutePath()).orElse(null);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void accept(SelectionKey ready) throws IOException {
+    SocketChannel client = ((ServerSocketChannel) ready.channel()).accept();
+    if (client == null) {
+      return;
+    }
+    client.configureBlocking(true);
+    if (ready.attachment() instanceof ShellDoor door) {
+      if (!handshakes.tryAcquire()) {
+        client.close();
+        return;
+      }
+      start(() -> handleLauncher(door, client));
+    } else {
+      start(() -> handle(client));
+    }
+  }
+
+  private static void start(Runnable handler) {
+    Thread thread = new Thread(handler, "berth-resident-client");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** Whether the jar is still the one this process runs (a rebuilt one has a process of its own). */
@@ -159,23 +209,69 @@ public final class DaemonServer {
       } else if (!running.compareAndSet(false, true)) {
         Frames.writeRefusal(out, Frames.BUSY);
       } else {
-        try {
-          run(args, in, out);
-        } finally {
-          lastActive = System.nanoTime();
-          running.set(false);
-        }
+        runOwned(args, in, Frames.reply(out));
       }
     } catch (IOException | RuntimeException e) {
       // the client went away or sent something else: nothing of its command is left running
     }
   }
 
-  private void run(String[] args, DataInputStream in, DataOutputStream out) throws IOException {
+  /** A client of the launcher ({@link ShellDoor}): its command runs only in this process's own setting. */
+  private void handleLauncher(ShellDoor door, SocketChannel client) {
+    try (client) {
+      java.io.InputStream in;
+      OutputStream out;
+      Optional<ShellDoor.Request> request;
+      try {
+        in = ShellDoor.input(client);
+        out = new BufferedOutputStream(SocketStreams.output(client), 1 << 16);
+        request = door.handshake(client, in, out);
+      } finally {
+        handshakes.release();
+      }
+      if (request.isEmpty()) {
+        return;
+      }
+      if (!ownSetting(request.get())) {
+        ShellFrames.refuse(out, "stranger");
+      } else if (!running.compareAndSet(false, true)) {
+        ShellFrames.refuse(out, "busy");
+      } else {
+        runOwned(request.get().args().toArray(new String[0]), in, new ShellFrames(out));
+      }
+    } catch (IOException | RuntimeException e) {
+      // the client went away or sent something else: nothing of its command is left running
+    }
+  }
+
+  /** Whether a launcher's command would run with this process's jar, JVM, directory and environment. */
+  private boolean ownSetting(ShellDoor.Request request) {
+    try {
+      Path ownJava = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
+      Optional<DaemonAddress> theirs = DaemonAddress.of(request.jar(), request.workingDirectory(),
+          request.environment());
+      return request.java().toRealPath().equals(ownJava) && theirs.isPresent()
+          && theirs.get().identity().equals(address.identity());
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Runs a command once {@link #running} is set, and clears it after. */
+  private void runOwned(String[] args, java.io.InputStream in, Reply reply) throws IOException {
+    try {
+      run(args, in, reply);
+    } finally {
+      lastActive = System.nanoTime();
+      running.set(false);
+    }
+  }
+
+  private void run(String[] args, java.io.InputStream in, Reply reply) throws IOException {
     PrintStream originalOut = System.out;
     PrintStream originalErr = System.err;
-    PrintStream commandOut = new PrintStream(Frames.framing(Frames.OUT, out), true);
-    PrintStream commandErr = new PrintStream(Frames.framing(Frames.ERR, out), true);
+    PrintStream commandOut = new PrintStream(reply.out(), true);
+    PrintStream commandErr = new PrintStream(reply.err(), true);
     int[] status = {1};
     Thread worker = new Thread(() -> status[0] = command.run(args), "berth-resident-command");
     System.setOut(commandOut);
@@ -195,11 +291,11 @@ public final class DaemonServer {
       System.setOut(originalOut);
       System.setErr(originalErr);
     }
-    Frames.writeExit(out, status[0]);
+    reply.exit(status[0]);
   }
 
   /** The client sends nothing after its request: the stream ends when it hangs up, and so does its command. */
-  private static void interruptWhenClosed(DataInputStream in, Thread worker) {
+  private static void interruptWhenClosed(java.io.InputStream in, Thread worker) {
     try {
       while (in.read() >= 0) {
         // nothing is expected; read on until the client closes

@@ -66,12 +66,7 @@ final class Frames {
 
   /** A stream that sends what is written to it as frames of {@code kind} on {@code out}, shared by both kinds. */
   static OutputStream framing(byte kind, DataOutputStream out) {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
+    return new ChunkOutput() {
       @Override
       public void write(byte[] bytes, int offset, int length) throws IOException {
         if (length == 0) {
@@ -89,6 +84,26 @@ final class Frames {
         synchronized (out) {
           out.flush();
         }
+      }
+    };
+  }
+
+  /** A command's output to a Java client: {@link #OUT} and {@link #ERR} frames, then {@link #EXIT}. */
+  static DaemonServer.Reply reply(DataOutputStream out) {
+    return new DaemonServer.Reply() {
+      @Override
+      public OutputStream out() {
+        return framing(OUT, out);
+      }
+
+      @Override
+      public OutputStream err() {
+        return framing(ERR, out);
+      }
+
+      @Override
+      public void exit(int status) throws IOException {
+        writeExit(out, status);
       }
     };
   }
