@@ -20,7 +20,8 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * The resident process's client, switched on with {@code BERTH_DAEMON=on}. For the commands that
+ * The resident process's client in the jar (the launcher script has its own, see {@link ShellDoor}),
+ * switched on with {@code BERTH_DAEMON=on}. For the commands that
  * start no containers and mount nothing, and only when neither standard output nor standard error
  * is a terminal (a command there would see no terminal), it hands the command line to the process
  * of its setting and prints what comes back. When there is none it starts one and runs the command
@@ -49,14 +50,7 @@ public final class DaemonClient {
     if (jar == null || outputIsTerminal || !(on.equals("on") || on.equals("1") || on.equals("true"))) {
       return Optional.empty();
     }
-    String command = null;
-    for (String arg : args) {
-      if (!arg.startsWith("-")) {
-        command = arg;
-        break;
-      }
-    }
-    if (command == null || !COMMANDS.contains(command)) {
+    if (!residentMayRun(args)) {
       return Optional.empty();
     }
     try {
@@ -65,6 +59,16 @@ public final class DaemonClient {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** Whether {@code args} name one of {@link #COMMANDS} (the first argument that is not an option). */
+  static boolean residentMayRun(String[] args) {
+    for (String arg : args) {
+      if (!arg.startsWith("-")) {
+        return COMMANDS.contains(arg);
+      }
+    }
+    return false;
   }
 
   /**

@@ -204,7 +204,7 @@ public final class DaemonServer {
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(SocketStreams.output(client), 1 << 16));
       String identity = Frames.readIdentity(in);
       String[] args = Frames.readArguments(in);
-      if (!identity.equals(address.identity())) {
+      if (!identity.equals(address.identity()) || !DaemonClient.residentMayRun(args)) {
         Frames.writeRefusal(out, Frames.STRANGER);
       } else if (!running.compareAndSet(false, true)) {
         Frames.writeRefusal(out, Frames.BUSY);
@@ -232,7 +232,7 @@ public final class DaemonServer {
       if (request.isEmpty()) {
         return;
       }
-      if (!ownSetting(request.get())) {
+      if (!DaemonClient.residentMayRun(request.get().args().toArray(new String[0])) || !ownSetting(request.get())) {
         ShellFrames.refuse(out, "stranger");
       } else if (!running.compareAndSet(false, true)) {
         ShellFrames.refuse(out, "busy");

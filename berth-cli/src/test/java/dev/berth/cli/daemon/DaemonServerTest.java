@@ -94,19 +94,19 @@ class DaemonServerTest {
   @Test
   void aCommandsOutputComesInTheOrderWrittenThenItsStatus() throws Exception {
     serve(args -> {
-      System.out.print("plan " + String.join(" ", args) + "\n");
+      System.out.print("ran " + String.join(" ", args) + "\n");
       System.out.flush();
       System.err.print("warning: one\n");
       System.err.flush();
       System.out.print("done\n");
       return 3;
     }, Duration.ofSeconds(60));
-    Reply reply = ask("the setting\n", "a", "b c");
+    Reply reply = ask("the setting\n", "plan", "b c");
     assertThat(reply.status()).isEqualTo(3);
-    assertThat(reply.out()).isEqualTo("plan a b c\ndone\n");
+    assertThat(reply.out()).isEqualTo("ran plan b c\ndone\n");
     assertThat(reply.err()).isEqualTo("warning: one\n");
     assertThat(reply.kinds()).containsExactly(Frames.OUT, Frames.ERR, Frames.OUT, Frames.EXIT);
-    assertThat(ask("the setting\n", "again").out()).as("the next command").isEqualTo("plan again\ndone\n");
+    assertThat(ask("the setting\n", "status").out()).as("the next command").isEqualTo("ran status\ndone\n");
   }
 
   @Test
@@ -117,6 +117,8 @@ class DaemonServerTest {
       return 0;
     }, Duration.ofSeconds(60));
     assertThat(ask("another setting\n", "plan").kinds()).containsExactly(Frames.STRANGER);
+    assertThat(ask("the setting\n", "build", "tree").kinds()).as("a command that is never resident")
+        .containsExactly(Frames.STRANGER);
     assertThat(ran).isEmpty();
   }
 
@@ -135,14 +137,14 @@ class DaemonServerTest {
     }, Duration.ofSeconds(60));
     Thread first = new Thread(() -> {
       try {
-        ask("the setting\n", "slow");
+        ask("the setting\n", "pull", "slow");
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     });
     first.start();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(ask("the setting\n", "second").kinds()).containsExactly(Frames.BUSY);
+    assertThat(ask("the setting\n", "plan", "second").kinds()).containsExactly(Frames.BUSY);
     release.countDown();
     first.join(10_000);
   }
@@ -150,7 +152,7 @@ class DaemonServerTest {
   @Test
   void anIdleProcessEndsAndRemovesItsSocket() throws Exception {
     Thread server = serve(args -> 0, Duration.ofSeconds(1));
-    assertThat(ask("the setting\n", "x").status()).isZero();
+    assertThat(ask("the setting\n", "status").status()).isZero();
     server.join(15_000);
     assertThat(server.isAlive()).isFalse();
     assertThat(address().socket()).doesNotExist();

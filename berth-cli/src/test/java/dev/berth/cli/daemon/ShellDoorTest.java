@@ -134,9 +134,9 @@ class ShellDoorTest {
     }, Duration.ofSeconds(60));
     assertThat(Files.getPosixFilePermissions(portFile()))
         .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    Reply reply = ask(environment(), door()[1], "a", "b c");
+    Reply reply = ask(environment(), door()[1], "plan", "b c");
     assertThat(reply.last()).isEqualTo("x 3");
-    assertThat(reply.out()).startsWith("line 0 of a b c\nline 1 of a b c\n").endsWith("line 499 of a b c\ndone\n");
+    assertThat(reply.out()).startsWith("line 0 of plan b c\nline 1 of plan b c\n").endsWith("line 499 of plan b c\ndone\n");
     assertThat(reply.err()).isEqualTo("warning: one\n");
     assertThat(reply.kinds()).as("500 lines in a row are one frame, not 500").containsExactly('o', 'e', 'o');
   }
@@ -165,6 +165,8 @@ class ShellDoorTest {
     Map<String, String> other = new java.util.HashMap<>(environment());
     other.put("BERTH_STORE", "/another");
     assertThat(ask(other, door()[1], "plan").last()).isEqualTo("stranger");
+    assertThat(ask(environment(), door()[1], "build", "tree").last()).as("a command that is never resident")
+        .isEqualTo("stranger");
     other = new java.util.HashMap<>(environment());
     other.put("UNREAD_BY_BERTH", "x");
     assertThat(ask(other, door()[1], "plan").last()).as("a variable berth never reads").isEqualTo("x 0");
@@ -172,9 +174,18 @@ class ShellDoorTest {
   }
 
   @Test
+  void theLauncherSendsTheCommandsTheJarsClientSends() throws IOException {
+    String launcher = Files.readString(Path.of("..", "berth"));
+    java.util.regex.Matcher commands = java.util.regex.Pattern.compile("case \"\\$command\" in ([a-z|]+)\\)")
+        .matcher(launcher);
+    assertThat(commands.find()).as("the launcher's list of resident commands").isTrue();
+    assertThat(List.of(commands.group(1).split("\\|"))).containsExactlyInAnyOrderElementsOf(DaemonClient.COMMANDS);
+  }
+
+  @Test
   void anIdleProcessRemovesItsPortFileButNotANewerProcesss() throws Exception {
     Thread server = serve(args -> 0, Duration.ofSeconds(1));
-    assertThat(ask(environment(), door()[1], "x").last()).isEqualTo("x 0");
+    assertThat(ask(environment(), door()[1], "status").last()).isEqualTo("x 0");
     server.join(15_000);
     assertThat(server.isAlive()).isFalse();
     assertThat(portFile()).doesNotExist();
