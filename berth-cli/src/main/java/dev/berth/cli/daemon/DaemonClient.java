@@ -54,7 +54,8 @@ public final class DaemonClient {
       return Optional.empty();
     }
     try {
-      Optional<DaemonAddress> address = DaemonAddress.of(jar, Path.of("").toAbsolutePath(), environment);
+      Optional<DaemonAddress> address = DaemonAddress.of(jar, Path.of("").toAbsolutePath(), environment,
+          DaemonAddress.ownUmask());
       return address.isPresent() ? Optional.of(new DaemonClient(address.get(), jar)) : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();

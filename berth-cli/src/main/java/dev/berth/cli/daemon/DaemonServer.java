@@ -66,7 +66,7 @@ public final class DaemonServer {
 
   /** Serves {@code command} at the address of this JVM's setting until idle for {@code idle}. */
   public static void serve(Path jar, Command command, Duration idle) throws IOException {
-    DaemonAddress address = DaemonAddress.of(jar, Path.of("").toAbsolutePath(), System.getenv())
+    DaemonAddress address = DaemonAddress.of(jar, Path.of("").toAbsolutePath(), System.getenv(), DaemonAddress.ownUmask())
         .orElseThrow(() -> new IOException("no folder for the resident process: HOME is not set"));
     serve(address, jar, command, idle);
   }
@@ -249,7 +249,7 @@ public final class DaemonServer {
     try {
       Path ownJava = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
       Optional<DaemonAddress> theirs = DaemonAddress.of(request.jar(), request.workingDirectory(),
-          request.environment());
+          request.environment(), request.umask());
       return request.java().toRealPath().equals(ownJava) && theirs.isPresent()
           && theirs.get().identity().equals(address.identity());
     } catch (IOException | RuntimeException e) {

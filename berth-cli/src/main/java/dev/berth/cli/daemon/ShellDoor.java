@@ -37,14 +37,15 @@ import java.nio.channels.SocketChannel;
  * here without the first secret is closed on.
  *
  * <p>After the secrets: the client's working directory, berth's jar, the {@code java} it would run,
- * its arguments and environment, each ended by a NUL byte (a count before the arguments and the
+ * its umask, its arguments and environment, each ended by a NUL byte (a count before the arguments and the
  * environment). The process runs the command only when those give its own setting
  * ({@link DaemonAddress}) and its own JVM; otherwise, or while busy, it answers {@code stranger} or
  * {@code busy} and the client runs the command in a JVM of its own.
  */
 final class ShellDoor implements AutoCloseable {
   /** What a launcher client asks for: the setting it would run the command in, and the command. */
-  record Request(Path workingDirectory, Path jar, Path java, List<String> args, Map<String, String> environment) {}
+  record Request(Path workingDirectory, Path jar, Path java, String umask, List<String> args,
+      Map<String, String> environment) {}
 
   private static final int MAX_FIELDS = 100_000;
   private static final int MAX_BYTES = 16 << 20;
@@ -122,6 +123,7 @@ final class ShellDoor implements AutoCloseable {
     Path workingDirectory = Path.of(field(in));
     Path jar = Path.of(field(in));
     Path java = Path.of(field(in));
+    String umask = field(in);
     List<String> args = new ArrayList<>();
     for (int i = count(in); i > 0; i--) {
       args.add(field(in));
@@ -135,7 +137,7 @@ final class ShellDoor implements AutoCloseable {
       }
     }
     client.socket().setSoTimeout(0);
-    return Optional.of(new Request(workingDirectory, jar, java, args, environment));
+    return Optional.of(new Request(workingDirectory, jar, java, umask, args, environment));
   }
 
   /** A stream that reads the client's bytes with the handshake's time limit (the socket's adaptor honours it). */

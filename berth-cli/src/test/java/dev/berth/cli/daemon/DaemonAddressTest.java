@@ -19,7 +19,7 @@ class DaemonAddressTest {
     if (!Files.exists(jar)) {
       Files.writeString(jar, "jar");
     }
-    return DaemonAddress.of(jar, cwd, environment).orElseThrow();
+    return DaemonAddress.of(jar, cwd, environment, "0022").orElseThrow();
   }
 
   @Test
@@ -35,6 +35,9 @@ class DaemonAddressTest {
     assertThat(address(dir.resolve("elsewhere"), plain).identity()).as("the working directory")
         .isNotEqualTo(base.identity());
     assertThat(address(dir, with(plain, "BERTH_STORE", "/s")).socket()).isNotEqualTo(base.socket());
+    assertThat(DaemonAddress.of(dir.resolve("berth.jar"), dir, plain, "0077").orElseThrow().identity())
+        .as("the umask").isNotEqualTo(base.identity());
+    assertThat(DaemonAddress.ownUmask()).matches("[0-7]{4}");
   }
 
   @Test
@@ -46,7 +49,7 @@ class DaemonAddressTest {
     assertThat(address(dir, Map.of("HOME", "/home/u")).socket().getParent())
         .isEqualTo(Path.of("/home/u/.cache/berth/daemon"));
     assertThat(address(dir, Map.of("HOME", "/home/u")).socket().getFileName().toString()).matches("[0-9a-f]{16}\\.sock");
-    assertThat(DaemonAddress.of(dir.resolve("berth.jar"), dir, Map.of())).isEmpty();
+    assertThat(DaemonAddress.of(dir.resolve("berth.jar"), dir, Map.of(), "0022")).isEmpty();
   }
 
   @Test

@@ -50,7 +50,8 @@ class ShellDoorTest {
   }
 
   private Thread serve(DaemonServer.Command command, Duration idle) throws Exception {
-    DaemonAddress address = DaemonAddress.of(jar(), Path.of("").toAbsolutePath(), environment()).orElseThrow();
+    DaemonAddress address = DaemonAddress.of(jar(), Path.of("").toAbsolutePath(), environment(), "0022")
+        .orElseThrow();
     Thread server = new Thread(() -> {
       try {
         DaemonServer.serve(address, jar(), command, idle);
@@ -74,6 +75,12 @@ class ShellDoorTest {
 
   /** Asks as the launcher does, with {@code environment} and the first secret {@code secret}. */
   private Reply ask(Map<String, String> environment, String secret, String... args) throws IOException {
+    return askWithUmask(environment, "0022", secret, args);
+  }
+
+  /** Asks as the launcher does, with {@code environment}, {@code umask} and the first secret {@code secret}. */
+  private Reply askWithUmask(Map<String, String> environment, String umask, String secret, String... args)
+      throws IOException {
     String[] door = door();
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(door[0]))) {
       socket.setSoTimeout(20_000);
@@ -86,7 +93,7 @@ class ShellDoorTest {
         return new Reply(List.of(), "", "", proof);
       }
       List<String> fields = new ArrayList<>(List.of(Path.of("").toAbsolutePath().toString(), jar().toString(),
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), Integer.toString(args.length)));
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), umask, Integer.toString(args.length)));
       fields.addAll(List.of(args));
       fields.add(Integer.toString(environment.size()));
       environment.forEach((name, value) -> fields.add(name + "=" + value));
@@ -165,6 +172,7 @@ class ShellDoorTest {
     Map<String, String> other = new java.util.HashMap<>(environment());
     other.put("BERTH_STORE", "/another");
     assertThat(ask(other, door()[1], "plan").last()).isEqualTo("stranger");
+    assertThat(askWithUmask(environment(), "0077", door()[1], "plan").last()).as("another umask").isEqualTo("stranger");
     assertThat(ask(environment(), door()[1], "build", "tree").last()).as("a command that is never resident")
         .isEqualTo("stranger");
     other = new java.util.HashMap<>(environment());
