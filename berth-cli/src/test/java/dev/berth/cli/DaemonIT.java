@@ -192,6 +192,72 @@ class DaemonIT {
     assertThat(launcher(true, "plan", tree.toString(), "--store", work.resolve("store").toString())).isEqualTo(alone);
   }
 
+  @Test
+  void theLaunchersClientSendsItsSettingAndKeepsInStepWhenItsReaderGoesAway() throws Exception {
+    Path folder = Files.createDirectories(work.resolve("runtime").resolve("berth"));
+    Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Path cwd = Path.of("").toAbsolutePath().toRealPath();
+    Path portFile = folder.resolve(cwd.toString().replace("%", "%25").replace("/", "%2F").concat(".port"));
+    try (java.net.ServerSocket process = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      Files.writeString(portFile, process.getLocalPort() + " first second\n");
+      // a process of the test's own: two stdout frames larger than a pipe holds, one stderr frame, status 7
+      java.util.concurrent.CompletableFuture<List<String>> request = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try (java.net.Socket client = process.accept()) {
+          client.setSoTimeout(30_000);
+          java.io.InputStream in = client.getInputStream();
+          java.io.OutputStream out = client.getOutputStream();
+          assertThat(new String(in.readNBytes(12), StandardCharsets.UTF_8)).isEqualTo("berth first\n");
+          out.write("second\n".getBytes(StandardCharsets.UTF_8));
+          List<String> fields = new ArrayList<>();
+          java.io.ByteArrayOutputStream field = new java.io.ByteArrayOutputStream();
+          int envCount = -1;
+          while (envCount < 0 || fields.size() < 5 + Integer.parseInt(fields.get(4)) + 1 + envCount) {
+            int b = in.read();
+            if (b == 0) {
+              fields.add(field.toString(StandardCharsets.UTF_8));
+              field.reset();
+              int argsAt = 5 + (fields.size() > 4 ? Integer.parseInt(fields.get(4)) : 0);
+              if (fields.size() == argsAt + 1) {
+                envCount = Integer.parseInt(fields.get(argsAt));
+              }
+            } else {
+              field.write(b);
+            }
+          }
+          for (String frame : List.of("o", "o")) {
+            byte[] bytes = ("x".repeat(99_999) + "\n").getBytes(StandardCharsets.UTF_8);
+            out.write((frame + " " + bytes.length + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
+          }
+          out.write("e 5\nwarn\nx 7\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          return fields;
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      Path script = Berth.JAR.getParent().getParent().getParent().resolve("berth");
+      ProcessBuilder builder = new ProcessBuilder("bash", "-c",
+          "set -o pipefail; umask 027; \"$0\" status --store /s 'two words' | head -c 10 >/dev/null", script.toString())
+          .redirectError(work.resolve("stderr.txt").toFile());
+      builder.environment().remove("BERTH_DAEMON");
+      builder.environment().putAll(environment(true));
+      builder.environment().put("BERTH_JAR", jar.toString());
+      builder.environment().put("BERTH_TEST_VALUE", "a\nb");
+      Process client = builder.start();
+      assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(client.exitValue()).as("the command's status, though the reader went away").isEqualTo(7);
+      assertThat(Files.readString(work.resolve("stderr.txt"))).isEqualTo("warn\n");
+      List<String> fields = request.get(30, TimeUnit.SECONDS);
+      assertThat(fields.subList(0, 8)).containsExactly(cwd.toString(), jar.toString(),
+          fields.get(2), "0027", "4", "status", "--store", "/s");
+      assertThat(fields.get(8)).isEqualTo("two words");
+      assertThat(Path.of(fields.get(2)).toRealPath())
+          .isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toRealPath());
+      assertThat(fields.subList(10, fields.size())).contains("BERTH_TEST_VALUE=a\nb", "BERTH_DAEMON=on");
+    }
+  }
+
   /** Forwards connections to a port, keeping what clients sent. */
   private static final class Forwarder implements AutoCloseable {
     private final java.net.ServerSocket socket = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());

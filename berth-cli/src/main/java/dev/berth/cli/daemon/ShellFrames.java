@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A command's output as the launcher's bash client reads it ({@link ShellDoor}): {@code o N} or
  * {@code e N} and a newline, then N bytes of standard output or error, in the order written; last
- * {@code x STATUS}. The client spends a process ({@code head -c N}) on each frame, so what one stream
+ * {@code x STATUS}. The client spends a process ({@code dd}) on each frame, so what one stream
  * writes in a row is sent as one frame: when the other stream writes, at the end, past 64 KiB, and at
  * most {@link #LATENCY_MILLIS} after it was written (a progress line still shows while a push runs).
  */
