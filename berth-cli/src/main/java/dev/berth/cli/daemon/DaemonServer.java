@@ -35,7 +35,10 @@ public final class DaemonServer {
     int run(String[] args);
   }
 
-  /** Where a command's output and status go: to a Java client ({@link Frames}) or the launcher's ({@link ShellFrames}). */
+  /**
+   * Where a command's output and status go: to the jar's client ({@link Frames})
+   * or the launcher's ({@link ShellFrames}).
+   */
   interface Reply {
     OutputStream out();
 
@@ -66,7 +69,8 @@ public final class DaemonServer {
 
   /** Serves {@code command} at the address of this JVM's setting until idle for {@code idle}. */
   public static void serve(Path jar, Command command, Duration idle) throws IOException {
-    DaemonAddress address = DaemonAddress.of(jar, Path.of("").toAbsolutePath(), System.getenv(), DaemonAddress.ownUmask())
+    DaemonAddress address = DaemonAddress.of(jar, Path.of("").toAbsolutePath(), System.getenv(),
+        DaemonAddress.ownUmask())
         .orElseThrow(() -> new IOException("no folder for the resident process: HOME is not set"));
     serve(address, jar, command, idle);
   }
