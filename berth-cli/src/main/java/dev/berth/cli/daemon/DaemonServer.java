@@ -92,10 +92,11 @@ public final class DaemonServer {
       ShellDoor door = openDoor(folder);
       try {
         server.configureBlocking(false);
-        server.register(selector, SelectionKey.OP_ACCEPT);
+        server.register(selector, SelectionKey.OP_ACCEPT, (Admission) this::admitJarClient);
         if (door != null) {
           door.channel().configureBlocking(false);
-          door.channel().register(selector, SelectionKey.OP_ACCEPT, door);
+          door.channel().register(selector, SelectionKey.OP_ACCEPT,
+              (Admission) client -> admitLauncherClient(door, client));
         }
         while (true) {
           if (selector.select(Math.min(idle.toMillis(), CHECK.toMillis())) == 0) {
@@ -130,21 +131,30 @@ public final class DaemonServer {
     }
   }
 
+  /** What a listening socket does with a client it accepted; each one's is attached to its selection key. */
+  @FunctionalInterface
+  private interface Admission {
+    void admit(SocketChannel client) throws IOException;
+  }
+
   private void accept(SelectionKey ready) throws IOException {
     SocketChannel client = ((ServerSocketChannel) ready.channel()).accept();
-    if (client == null) {
+    if (client != null) {
+      client.configureBlocking(true);
+      ((Admission) ready.attachment()).admit(client);
+    }
+  }
+
+  private void admitJarClient(SocketChannel client) {
+    start(() -> handle(client));
+  }
+
+  private void admitLauncherClient(ShellDoor door, SocketChannel client) throws IOException {
+    if (!handshakes.tryAcquire()) {
+      client.close();
       return;
     }
-    client.configureBlocking(true);
-    if (ready.attachment() instanceof ShellDoor door) {
-      if (!handshakes.tryAcquire()) {
-        client.close();
-        return;
-      }
-      start(() -> handleLauncher(door, client));
-    } else {
-      start(() -> handle(client));
-    }
+    start(() -> handleLauncher(door, client));
   }
 
   private static void start(Runnable handler) {
